@@ -1,0 +1,89 @@
+// Command-line flags resolved once into fully-defaulted, typed options. Pure: the spec
+// files are read by the caller and handed in.
+
+import { architectures, findArch } from "../../model/arch/index";
+import type { ArchModel } from "../../model/arch/types";
+import type { PreemptionModel } from "../../model/kernel/state";
+import { findScenario, scenarios } from "../../model/scenarios/index";
+import type { Scenario } from "../../model/scenarios/types";
+import { fail, ok, type Result } from "../errors";
+import type { Cell } from "../run";
+import type { Spec } from "../spec/types";
+
+export const PREEMPTION_MODELS: readonly PreemptionModel[] = ["none", "full", "rt"];
+
+export interface RawRunFlags {
+  readonly arch?: readonly string[];
+  readonly scenario?: readonly string[];
+  readonly preemption?: string;
+  readonly maxStates?: string;
+  readonly timeout?: string;
+}
+
+export interface RunOptions {
+  readonly cells: readonly Cell[];
+  readonly maxStates: number;
+  readonly timeoutSeconds: number;
+}
+
+export const DEFAULT_MAX_STATES = 5_000_000;
+export const DEFAULT_TIMEOUT_SECONDS = 600;
+
+function positive(flag: string, raw: string | undefined, dflt: number): Result<number> {
+  if (raw === undefined) return ok(dflt);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) {
+    return fail({
+      code: "bad-usage",
+      message: `${flag} expects a positive whole number, got "${raw}"`,
+    });
+  }
+  return ok(n);
+}
+
+export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
+  const archs: ArchModel[] = [];
+  for (const id of flags.arch ?? []) {
+    const a = findArch(id);
+    if (!a) {
+      return fail({
+        code: "unknown-arch",
+        message: `unknown architecture model "${id}"; expected one of: ${architectures.map((x) => x.id).join(", ")}`,
+      });
+    }
+    archs.push(a);
+  }
+  const scens: Scenario[] = [];
+  for (const id of flags.scenario ?? []) {
+    const s = findScenario(id);
+    if (!s) {
+      return fail({
+        code: "unknown-scenario",
+        message: `unknown scenario "${id}"; expected one of: ${scenarios.map((x) => x.id).join(", ")}`,
+      });
+    }
+    scens.push(s);
+  }
+  let preemption: PreemptionModel | undefined;
+  if (flags.preemption !== undefined) {
+    if (!(PREEMPTION_MODELS as readonly string[]).includes(flags.preemption)) {
+      return fail({
+        code: "unknown-preemption",
+        message: `unknown preemption model "${flags.preemption}"; expected one of: ${PREEMPTION_MODELS.join(", ")}`,
+      });
+    }
+    preemption = flags.preemption as PreemptionModel;
+  }
+  const maxStates = positive("--max-states", flags.maxStates, DEFAULT_MAX_STATES);
+  if (!maxStates.ok) return maxStates;
+  const timeout = positive("--timeout", flags.timeout, DEFAULT_TIMEOUT_SECONDS);
+  if (!timeout.ok) return timeout;
+  const cells: Cell[] = [];
+  for (const arch of archs.length > 0 ? archs : architectures) {
+    for (const scenario of scens.length > 0 ? scens : scenarios) {
+      const models = preemption !== undefined ? [preemption] : scenario.preemption;
+      for (const p of models) cells.push({ spec, arch, scenario, preemption: p });
+    }
+  }
+  return ok({ cells, maxStates: maxStates.value, timeoutSeconds: timeout.value });
+}

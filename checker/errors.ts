@@ -1,0 +1,46 @@
+// Errors the user can cause, as values with a stable code from a closed list. The CLI
+// prints them and exits 2; nothing else throws for bad input.
+
+export const ERROR_CODES = {
+  "file-not-found": "A file named on the command line does not exist or cannot be read.",
+  "bad-json": "A file is not well-formed JSON.",
+  "bad-spec": "A spec file breaks specs/spec.schema.json or repeats a rule id.",
+  "unknown-arch": "No architecture model has this id (see `lazymmu list`).",
+  "unknown-scenario": "No scenario has this id (see `lazymmu list`).",
+  "unknown-preemption": "The preemption model is not one of none, full, rt.",
+  "bad-usage": "An unknown command or flag, or a flag with a bad value.",
+  "bad-trace": "A file is not a lazymmu ITF trace.",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface UserError {
+  readonly code: ErrorCode;
+  /** The file at fault, when there is one. */
+  readonly file?: string;
+  /** Where in it: a JSON pointer, or line:column for malformed JSON. */
+  readonly where?: string;
+  readonly message: string;
+}
+
+export type Result<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: UserError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail<T>(error: UserError): Result<T> {
+  return { ok: false, error };
+}
+
+export function formatError(e: UserError): string {
+  const place = [e.file, e.where].filter((x) => x !== undefined && x !== "").join(": at ");
+  return `lazymmu: error [${e.code}]: ${place === "" ? "" : `${place}: `}${e.message}`;
+}
+
+/** Ends every switch over a closed union. */
+export function unreachable(x: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,106 @@
+// Breadth-first exploration of every interleaving. Each state is keyed by its canonical
+// encoding (exact: no hash collisions to report); its BFS parent and the index of the
+// transition that first reached it are recorded once, so every counterexample is a
+// shortest path and is rebuilt by re-executing those choices from the initial state.
+// Pure: no I/O, no clock of its own (the caller passes `now`), no logging.
+
+import type { Kernel } from "../../model/kernel/state";
+import { initialState, type Machine } from "../../model/machine/machine";
+import { allDone, successors } from "../../model/machine/transitions";
+import type { Monitor, Violation } from "../rules/monitor";
+import { canonical } from "./encode";
+
+export interface Limits {
+  /** Stop after this many distinct states. */
+  readonly maxStates: number;
+  /** Stop after this many milliseconds (as measured by `now`). */
+  readonly timeoutMs: number;
+  readonly now: () => number;
+}
+
+/** A violation and the choices that reach it: successor indices from the initial state. */
+export interface Finding {
+  readonly kind: "rule" | "deadlock";
+  readonly violation?: Violation;
+  readonly path: readonly number[];
+}
+
+export interface Stats {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly seconds: number;
+}
+
+export type Exploration = {
+  readonly findings: readonly Finding[];
+  readonly stats: Stats;
+  /** Why exploration stopped early, if it did. */
+  readonly stoppedBy: "max-states" | "timeout" | null;
+};
+
+export function explore(m: Machine, mon: Monitor, limits: Limits): Exploration {
+  const start = limits.now();
+  const init = initialState(m);
+  const index = new Map<string, number>([[canonical(init), 0]]);
+  const parent: number[] = [-1];
+  const choice: number[] = [-1];
+  const findings = new Map<string, Finding>();
+  const pathTo = (i: number, last?: number): number[] => {
+    const p: number[] = last === undefined ? [] : [last];
+    for (let j = i; j > 0; j = parent[j] ?? 0) p.push(choice[j] ?? 0);
+    return p.reverse();
+  };
+  const report = (vs: readonly Violation[], at: number, last?: number) => {
+    for (const v of vs) {
+      if (!findings.has(v.rule.id))
+        findings.set(v.rule.id, { kind: "rule", violation: v, path: pathTo(at, last) });
+    }
+  };
+  report(mon.state(init), 0);
+
+  let frontier: { s: Kernel; i: number }[] = [{ s: init, i: 0 }];
+  let transitions = 0;
+  let expanded = 0;
+  let depth = 0;
+  let stoppedBy: Exploration["stoppedBy"] = null;
+
+  search: while (frontier.length > 0) {
+    const next: { s: Kernel; i: number }[] = [];
+    for (const { s, i } of frontier) {
+      const succ = successors(m, s);
+      if (succ.length === 0 && s.halted === null && !allDone(s) && !findings.has("deadlock")) {
+        findings.set("deadlock", { kind: "deadlock", path: pathTo(i) });
+      }
+      for (let k = 0; k < succ.length; k++) {
+        const t = succ[k];
+        if (!t) continue;
+        transitions++;
+        if (t.events.length > 0) report(mon.transition(t.events, t.next), i, k);
+        const key = canonical(t.next);
+        if (index.has(key)) continue;
+        const j = parent.length;
+        index.set(key, j);
+        parent.push(i);
+        choice.push(k);
+        report(mon.state(t.next), j);
+        next.push({ s: t.next, i: j });
+        if (parent.length >= limits.maxStates) {
+          stoppedBy = "max-states";
+          break search;
+        }
+      }
+      if (++expanded % 256 === 0 && limits.now() - start > limits.timeoutMs) {
+        stoppedBy = "timeout";
+        break search;
+      }
+    }
+    if (next.length > 0) depth++;
+    frontier = next;
+  }
+  return {
+    findings: [...findings.values()],
+    stats: { states: parent.length, transitions, depth, seconds: (limits.now() - start) / 1000 },
+    stoppedBy,
+  };
+}

@@ -1,0 +1,125 @@
+// Compiles a spec into a monitor: given the events of one transition and the state it
+// reached, which rules failed, and why in words.
+
+import type { Kernel } from "../../model/kernel/state";
+import type { Observation } from "../../model/machine/observe";
+import type { EventKind, Rule, Spec } from "../spec/types";
+import { type Compiled, compile, type Env, truthy, type Value } from "./expr";
+
+export interface Violation {
+  readonly rule: Rule;
+  /** Which of the rule's checks failed. */
+  readonly check: number;
+  /** The check's explanation, filled in from the event. */
+  readonly message: string;
+  /** Why each PTE the check asked about was not in effect. */
+  readonly notes: readonly string[];
+}
+
+interface CompiledCheck {
+  readonly rule: Rule;
+  readonly index: number;
+  readonly fns: ReadonlySet<string> | undefined;
+  readonly require: Compiled;
+  readonly explain: string;
+}
+
+export interface Monitor {
+  readonly spec: Spec;
+  /** Violations caused by one transition's events, judged on the state it reached. */
+  transition(events: readonly Observation[], post: Kernel): Violation[];
+  /** Violations of state invariants (checks on `state`), including the initial state. */
+  state(s: Kernel): Violation[];
+}
+
+export function monitor(spec: Spec): Monitor {
+  const byEvent = new Map<EventKind, CompiledCheck[]>();
+  for (const rule of spec.rules) {
+    rule.checks.forEach((c, index) => {
+      const list = byEvent.get(c.on.event) ?? [];
+      list.push({
+        rule,
+        index,
+        fns: c.on.fn === undefined ? undefined : new Set(c.on.fn),
+        require: compile(c.require),
+        explain: c.explain ?? `rule ${rule.id} does not hold`,
+      });
+      byEvent.set(c.on.event, list);
+    });
+  }
+  const stateChecks = byEvent.get("state") ?? [];
+
+  function run(
+    checks: readonly CompiledCheck[],
+    vars: Record<string, Value>,
+    s: Kernel,
+    out: Violation[],
+  ) {
+    for (const c of checks) {
+      const env: Env = { vars, state: s, notes: [] };
+      if (!truthy(c.require(env))) {
+        out.push({ rule: c.rule, check: c.index, message: fill(c.explain, env), notes: env.notes });
+      }
+    }
+  }
+
+  return {
+    spec,
+    transition(events, post) {
+      const out: Violation[] = [];
+      for (const e of events) {
+        const checks = byEvent.get(e.kind);
+        if (checks === undefined) continue;
+        const fn = e.kind === "call" || e.kind === "return" ? e.fn : undefined;
+        const relevant = checks.filter(
+          (c) => c.fns === undefined || (fn !== undefined && c.fns.has(fn)),
+        );
+        if (relevant.length === 0) continue;
+        const { ctx, ...event } = e;
+        run(
+          relevant,
+          {
+            event: event as unknown as Value,
+            ctx: ctx as unknown as Value,
+            state: stateView(post),
+          },
+          post,
+          out,
+        );
+      }
+      return out;
+    },
+    state(s) {
+      const out: Violation[] = [];
+      if (stateChecks.length > 0) run(stateChecks, { state: stateView(s) }, s, out);
+      return out;
+    },
+  };
+}
+
+/** What rules may read of the whole state: tasks and CPUs with their observable fields. */
+function stateView(s: Kernel): Value {
+  return {
+    tasks: s.tasks.map((t) => ({
+      id: t.id,
+      status: t.status,
+      cpu: t.cpu,
+      preemptCount: t.preemptCount,
+      lazyDepth: t.ghost.lazyDepth,
+      flags: t.flags,
+    })),
+    cpus: s.cpus.map((c) => ({
+      id: c.id,
+      current: c.current,
+      irqsEnabled: c.irqsEnabled,
+      arch: c.arch,
+    })),
+  } as unknown as Value;
+}
+
+function fill(template: string, env: Env): string {
+  return template.replace(/\{([A-Za-z0-9_.]+)\}/g, (_, path: string) => {
+    const v = compile({ var: path })(env);
+    return typeof v === "string" ? v : JSON.stringify(v);
+  });
+}

@@ -1,0 +1,176 @@
+// sparc64: a per-CPU `tlb_batch` collects the TSB and TLB flushes owed for user-mm PTE
+// changes while `active` is set; the PTE store itself is immediate, and init_mm changes
+// are never batched (flush_tlb_kernel_range() handles them).
+//
+// Sources: arch/sparc/mm/tlb.c (flush_tlb_pending, arch_enter/leave_lazy_mmu_mode,
+// tlb_batch_add_one), arch/sparc/include/asm/pgtable_64.h (__set_pte_at,
+// maybe_tlb_batch_add, set_ptes), arch/sparc/include/asm/tlbflush_64.h.
+// Line numbers follow arch/sparc/mm/tlb.c as of v6.14.
+//
+// Eras:
+//  - sparc64@v6.14: 1a10a44dfc1d (v6.6) set_ptes wraps its loop in enter/leave (nests);
+//    enter and leave use this_cpu_ptr() with preemption enabled.
+//  - sparc64@v6.15: a1d416bf9faf (enter begins with preempt_disable(), leave ends with
+//    preempt_enable()), eb61ad14c459 (set_ptes no longer enters lazy mode).
+//
+// Departures: one user mm and base pages only, so the batch never holds another mm or page
+// size and never fills (TLB_BATCH_NR is 192): those flush-first branches are left out.
+// tlb_batch_add_one() runs with preemption disabled (get_cpu_var) and touches only this
+// CPU's batch, so it is one step. A changed PTE whose old value was present counts as
+// pte_accessible(); the dcache flush of tlb_batch_add() is not modelled.
+
+import type { Draft } from "immer";
+import { cpuOf } from "../kernel/context";
+import { invalidate, markStale, storePte } from "../kernel/hardware";
+import {
+  addrArg,
+  nop,
+  preempt_disable,
+  preempt_enable,
+  this_cpu_ptr,
+  valueArg,
+} from "../kernel/primitives";
+import { call, type Proc, proc, step } from "../kernel/program";
+import { type Kernel, mmOf } from "../kernel/state";
+import type { ArchModel } from "./types";
+
+const TLB_C = "arch/sparc/mm/tlb.c";
+const PGTABLE_64_H = "arch/sparc/include/asm/pgtable_64.h";
+const ENTER = "arch_enter_lazy_mmu_mode";
+const LEAVE = "arch_leave_lazy_mmu_mode";
+
+function batchOf(d: Draft<Kernel>, cpu: number) {
+  const c = d.cpus[cpu];
+  if (!c) throw new Error(`model error: no CPU ${cpu}`);
+  return c;
+}
+
+/** flush_tlb_pending(): flush this CPU's batch (get_cpu_var: the CPU it runs on now). */
+const flush_tlb_pending: Proc = proc("flush_tlb_pending", [
+  step(
+    "flush_tlb_pending",
+    "tb = &get_cpu_var(tlb_batch); flush_tsb_user(tb); smp_flush_tlb_pending(); tb->tlb_nr = 0",
+    `${TLB_C}:23`,
+    (d, env) => {
+      const tb = cpuOf(d, env);
+      for (const addr of tb.batch) invalidate(d, addr);
+      tb.batch = [];
+    },
+  ),
+]);
+
+/** __set_pte_at(): store now, then maybe_tlb_batch_add() for a user mm's old entry. */
+const __set_pte_at: Proc = proc("__set_pte_at", [
+  step("__set_pte_at", "orig = *ptep; *ptep = pte", `${PGTABLE_64_H} (__set_pte_at)`, (d, env) => {
+    const addr = addrArg(env);
+    const orig = d.pte[addr] ?? 0;
+    env.locals.orig = orig;
+    storePte(d, env, addr, valueArg(env));
+    if (mmOf(addr) === "user" && orig !== 0 && orig !== valueArg(env)) markStale(d, addr);
+  }),
+  step(
+    "tlb_batch_add_one",
+    "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
+    `${TLB_C}:69`,
+    (d, env) => {
+      const addr = addrArg(env);
+      const orig = Number(env.locals.orig ?? 0);
+      if (mmOf(addr) !== "user" || orig === 0 || orig === valueArg(env)) return;
+      const tb = cpuOf(d, env);
+      if (tb.arch.active !== 1) invalidate(d, addr);
+      else if (!tb.batch.includes(addr)) tb.batch.push(addr);
+    },
+  ),
+]);
+
+function enterLeave(preemptSafe: boolean): Proc[] {
+  const enter = [
+    this_cpu_ptr(ENTER, "tb", "tlb_batch", `${TLB_C}:55`),
+    step(ENTER, "tb->active = 1", `${TLB_C}:57`, (d, env) => {
+      (batchOf(d, Number(env.locals.tb)).arch as Record<string, number>).active = 1;
+    }),
+  ];
+  const leave = [
+    this_cpu_ptr(LEAVE, "tb", "tlb_batch", `${TLB_C}:62`),
+    step(LEAVE, "if (tb->tlb_nr) flush_tlb_pending()", `${TLB_C}:64`, (d, env) =>
+      batchOf(d, Number(env.locals.tb)).batch.length > 0
+        ? { call: "flush_tlb_pending" }
+        : undefined,
+    ),
+    step(LEAVE, "tb->active = 0", `${TLB_C}:66`, (d, env) => {
+      (batchOf(d, Number(env.locals.tb)).arch as Record<string, number>).active = 0;
+    }),
+  ];
+  return [
+    proc(
+      ENTER,
+      preemptSafe
+        ? [preempt_disable(ENTER, `${TLB_C} (arch_enter_lazy_mmu_mode, a1d416bf9faf)`), ...enter]
+        : enter,
+    ),
+    proc(
+      LEAVE,
+      preemptSafe
+        ? [...leave, preempt_enable(LEAVE, `${TLB_C} (arch_leave_lazy_mmu_mode, a1d416bf9faf)`)]
+        : leave,
+    ),
+    // sparc64 defines no arch_flush_lazy_mmu_mode() before v7.0: the generic empty one.
+    proc("arch_flush_lazy_mmu_mode", [
+      nop("arch_flush_lazy_mmu_mode", "do {} while (0)", "include/linux/pgtable.h"),
+    ]),
+  ];
+}
+
+/** set_pte_at() and pte_clear() are __set_pte_at() with fullmm = 0. */
+const pteProcs: Proc[] = [
+  flush_tlb_pending,
+  __set_pte_at,
+  proc("set_pte_at", [call("__set_pte_at")]),
+  proc("pte_clear", [call("__set_pte_at")]),
+];
+
+/** set_ptes() of 1a10a44dfc1d: the loop (one page here) inside enter/leave. */
+const setPtesNesting: Proc = proc("set_ptes", [
+  call(ENTER, {}),
+  call("__set_pte_at"),
+  call(LEAVE, {}),
+]);
+
+/** set_ptes() after eb61ad14c459: the bare loop. */
+const setPtesPlain: Proc = proc("set_ptes", [call("__set_pte_at")]);
+
+const common = {
+  arch: "sparc64",
+  sources: [TLB_C, PGTABLE_64_H, "arch/sparc/include/asm/tlbflush_64.h"],
+  perCpu: { active: 0 },
+  perTask: {},
+  contextSwitch: [],
+} as const;
+
+const departures = [
+  "One user mm and base pages only: tlb_batch_add_one()'s flush on a different mm or page size, and the flush when the batch is full, are not modelled.",
+  "tlb_batch_add_one() runs with preemption off and only touches this CPU's batch: one atomic step.",
+  "The TSB and TLB flushes are one invalidation of the address on every CPU (smp_flush_tlb_pending).",
+];
+
+export const sparc64V614: ArchModel = {
+  ...common,
+  id: "sparc64@v6.14",
+  era: "v6.6..v6.14",
+  commits: ["1a10a44dfc1d"],
+  summary: "sparc64 before a1d416bf9faf: preemptible enter/leave via this_cpu_ptr; set_ptes nests",
+  departures,
+  procs: [...enterLeave(false), ...pteProcs, setPtesNesting],
+};
+
+export const sparc64V615: ArchModel = {
+  ...common,
+  id: "sparc64@v6.15",
+  era: "v6.15..v6.18",
+  commits: ["1a10a44dfc1d", "a1d416bf9faf", "eb61ad14c459"],
+  summary: "sparc64 after a1d416bf9faf: preemption disabled for the region; set_ptes does not nest",
+  departures,
+  procs: [...enterLeave(true), ...pteProcs, setPtesPlain],
+};
+
+export const sparc64Models: readonly ArchModel[] = [sparc64V614, sparc64V615];

@@ -1,0 +1,48 @@
+// What an architecture model supplies: its lazy MMU hooks and PTE path as procedures of
+// atomic steps, its per-CPU and per-task state, and its context-switch hooks. One file per
+// architecture; each era is one ArchModel value, so that a model reads beside its source.
+
+import type { Draft } from "immer";
+import type { KernelEvent, Proc } from "../kernel/program";
+import type { Kernel, Val } from "../kernel/state";
+
+/** What a context-switch hook sees: the CPU, and the task leaving it or arriving on it. */
+export interface SwitchEnv {
+  readonly cpu: number;
+  /** The task switched out (null when the CPU was idle). */
+  readonly prev: string | null;
+  /** The task switched in (null when the CPU goes idle). */
+  readonly next: string | null;
+  emit(event: KernelEvent): void;
+}
+
+/** One step of the context switch (context_switch(), __switch_to()), interrupts off. */
+export interface SwitchStep {
+  readonly fn: string;
+  readonly label: string;
+  readonly at: string;
+  /** Returns false when the hook had nothing to do (it is then left out of the trace). */
+  readonly run: (d: Draft<Kernel>, sw: SwitchEnv) => boolean;
+}
+
+export interface ArchModel {
+  /** Stable id used on the command line, e.g. `sparc64@v6.14`. */
+  readonly id: string;
+  /** The architecture, e.g. `sparc64`. */
+  readonly arch: string;
+  /** Kernel version range this era covers, e.g. `v6.6..v6.14`. */
+  readonly era: string;
+  /** Kernel commits whose behaviour this model includes (12-hex prefixes). */
+  readonly commits: readonly string[];
+  readonly summary: string;
+  /** Kernel files this model follows. */
+  readonly sources: readonly string[];
+  /** Where and why the model departs from the kernel. */
+  readonly departures: readonly string[];
+  /** arch_enter/leave/flush_lazy_mmu_mode and any PTE-path overrides (set_pte_at, ...). */
+  readonly procs: readonly Proc[];
+  readonly perCpu: Readonly<Record<string, Val>>;
+  readonly perTask: Readonly<Record<string, Val>>;
+  /** Hooks run as the CPU switches a task out (prev set, next null) or in (next set). */
+  readonly contextSwitch: readonly SwitchStep[];
+}

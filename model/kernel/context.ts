@@ -1,0 +1,74 @@
+// Reading and changing the running context from inside a step: preempt_count, interrupt
+// state, the current task. What `current`, `in_interrupt()` and `preemptible()` mean here.
+
+import type { Draft } from "immer";
+import type { BugCheck, StepEnv } from "./program";
+import type { Cpu, Kernel, Task } from "./state";
+
+export function taskById<T extends Kernel | Draft<Kernel>>(s: T, id: string): T["tasks"][number] {
+  const t = s.tasks.find((x) => x.id === id);
+  if (t === undefined) throw new Error(`model error: no task ${id}`);
+  return t as T["tasks"][number];
+}
+
+export function cpuOf<T extends Kernel | Draft<Kernel>>(s: T, env: StepEnv): T["cpus"][number] {
+  const c = s.cpus[env.cpu];
+  if (c === undefined) throw new Error(`model error: no CPU ${env.cpu}`);
+  return c as T["cpus"][number];
+}
+
+/** `current`: the task on this CPU (inside an interrupt, the task it interrupted). */
+export function currentTask(s: Draft<Kernel>, env: StepEnv): Draft<Task> | undefined {
+  const id = cpuOf(s, env).current;
+  return id === null ? undefined : taskById(s, id);
+}
+
+export function inInterrupt(env: StepEnv): boolean {
+  return env.self.kind === "irq";
+}
+
+export function preemptCount(s: Kernel | Draft<Kernel>, env: StepEnv): number {
+  if (env.self.kind === "irq") return cpuOf(s, env).irq?.preemptCount ?? 0;
+  return taskById(s, env.self.id).preemptCount;
+}
+
+export function addPreemptCount(d: Draft<Kernel>, env: StepEnv, delta: number): void {
+  if (env.self.kind === "irq") {
+    const irq = cpuOf(d, env).irq;
+    if (irq) irq.preemptCount += delta;
+    return;
+  }
+  taskById(d, env.self.id).preemptCount += delta;
+}
+
+/** What DEBUG_PREEMPT's check_preemption_disabled() accepts as "cannot move CPU". */
+export function pinnedToCpu(s: Kernel | Draft<Kernel>, env: StepEnv): boolean {
+  if (env.self.kind === "irq") return true;
+  const t = taskById(s, env.self.id);
+  const c: Cpu = cpuOf(s, env) as Cpu;
+  return t.preemptCount > 0 || !c.irqsEnabled || t.migrationDisabled > 0;
+}
+
+/** Could this context sleep here without a "sleeping function called from invalid context"? */
+export function mayScheduleHere(s: Kernel | Draft<Kernel>, env: StepEnv): boolean {
+  if (env.self.kind === "irq") return false;
+  return taskById(s, env.self.id).preemptCount === 0 && cpuOf(s, env).irqsEnabled;
+}
+
+export function bug(env: StepEnv, check: BugCheck, message: string): void {
+  env.emit({ kind: "bug", check, message, fatal: check === "BUG_ON" });
+}
+
+/** BUG_ON(cond): a fatal oops; the machine stops. */
+export function BUG_ON(env: StepEnv, cond: boolean, what: string): void {
+  if (cond) bug(env, "BUG_ON", `kernel BUG: ${what}`);
+}
+
+/** WARN_ON(cond): a warning splat; execution goes on. */
+export function WARN_ON(env: StepEnv, cond: boolean, what: string): void {
+  if (cond) bug(env, "WARN_ON", `WARNING: ${what}`);
+}
+
+export function VM_WARN_ON(env: StepEnv, cond: boolean, what: string): void {
+  if (cond) bug(env, "VM_WARN_ON", `WARNING: ${what}`);
+}

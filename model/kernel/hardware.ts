@@ -1,0 +1,54 @@
+// What the MMU sees: PTE values in memory, translations a CPU may still hold after the
+// PTE changed (stale TLB, TSB or hash entries that an architecture owes an invalidation
+// for), and stores the hardware walker may not see until a barrier. The architecture
+// models call these helpers; the rules ask `isEffective`.
+
+import type { Draft } from "immer";
+import type { StepEnv } from "./program";
+import type { Addr, Kernel, PteVal } from "./state";
+
+/** The store into the page table in memory. */
+export function storePte(d: Draft<Kernel>, _env: StepEnv, addr: Addr, value: PteVal): void {
+  (d.pte as Record<Addr, PteVal>)[addr] = value;
+}
+
+/** The old translation of `addr` may still be cached until the architecture flushes it. */
+export function markStale(d: Draft<Kernel>, addr: Addr): void {
+  if (!d.hw.stale.includes(addr)) {
+    d.hw.stale.push(addr);
+    d.hw.stale.sort();
+  }
+}
+
+/** The architecture invalidated the old translation of `addr` (TLB/TSB/hash flush). */
+export function invalidate(d: Draft<Kernel>, addr: Addr): void {
+  const i = d.hw.stale.indexOf(addr);
+  if (i >= 0) d.hw.stale.splice(i, 1);
+}
+
+/** A store on `cpu` that the table walker sees only after that CPU's `dsb`. */
+export function markUnsynced(d: Draft<Kernel>, cpu: number, addr: Addr): void {
+  const key = `${cpu}|${addr}`;
+  if (!d.hw.unsynced.includes(key)) {
+    d.hw.unsynced.push(key);
+    d.hw.unsynced.sort();
+  }
+}
+
+/** `dsb(ishst)` on `cpu`: its earlier page-table stores are visible to the walker. */
+export function dsb(d: Draft<Kernel>, cpu: number): void {
+  const prefix = `${cpu}|`;
+  const keep = d.hw.unsynced.filter((k) => !k.startsWith(prefix));
+  if (keep.length !== d.hw.unsynced.length) d.hw.unsynced = keep;
+}
+
+/**
+ * Is the latest PTE change at `addr` in effect: in memory, seen by the walker, and no CPU
+ * holding a stale translation of it?
+ */
+export function isEffective(s: Kernel, addr: Addr): boolean {
+  if ((s.pte[addr] ?? 0) !== (s.intended[addr] ?? 0)) return false;
+  if (s.hw.stale.includes(addr)) return false;
+  const suffix = `|${addr}`;
+  return !s.hw.unsynced.some((k) => k.endsWith(suffix));
+}

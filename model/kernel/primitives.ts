@@ -1,0 +1,182 @@
+// Kernel primitives as steps. Inline ones (preempt_disable, local_irq_save, spin_lock,
+// this_cpu_ptr) are step factories placed into the caller's code, as the kernel inlines
+// them; out-of-line ones (set_pte_at, ptep_get, ...) are procedures an architecture may
+// override. Sources: include/linux/preempt.h, include/linux/spinlock.h (and
+// spinlock_rt.c under PREEMPT_RT), include/linux/percpu-defs.h, include/linux/pgtable.h.
+
+import type { Draft } from "immer";
+import {
+  addPreemptCount,
+  bug,
+  cpuOf,
+  inInterrupt,
+  mayScheduleHere,
+  pinnedToCpu,
+  preemptCount,
+  taskById,
+} from "./context";
+import { storePte } from "./hardware";
+import { type Proc, proc, type Step, type StepEnv, step } from "./program";
+import type { Kernel, Val } from "./state";
+
+const PREEMPT_H = "include/linux/preempt.h";
+
+export function preempt_disable(fn: string, at = PREEMPT_H): Step {
+  return step(fn, "preempt_disable()", at, (d, env) => {
+    addPreemptCount(d, env, 1);
+  });
+}
+
+export function preemptDecrement(d: Draft<Kernel>, env: StepEnv): void {
+  if (preemptCount(d, env) === 0) {
+    bug(env, "preempt-count-underflow", "BUG: scheduling while atomic: preempt count underflow");
+    return;
+  }
+  addPreemptCount(d, env, -1);
+}
+
+export function preempt_enable(fn: string, at = PREEMPT_H): Step {
+  return step(fn, "preempt_enable()", at, (d, env) => {
+    preemptDecrement(d, env);
+  });
+}
+
+/** `flags` names the local that keeps the saved interrupt state. */
+export function local_irq_save(fn: string, flags: string, at = "include/linux/irqflags.h"): Step {
+  return step(fn, `local_irq_save(${flags})`, at, (d, env) => {
+    const c = cpuOf(d, env);
+    env.locals[flags] = c.irqsEnabled;
+    c.irqsEnabled = false;
+  });
+}
+
+export function local_irq_restore(
+  fn: string,
+  flags: string,
+  at = "include/linux/irqflags.h",
+): Step {
+  return step(fn, `local_irq_restore(${flags})`, at, (d, env) => {
+    cpuOf(d, env).irqsEnabled = env.locals[flags] === true;
+  });
+}
+
+/**
+ * `var = this_cpu_ptr(&x)`: captures this CPU into a local, used by a later step. With
+ * CONFIG_DEBUG_PREEMPT it goes through smp_processor_id(), which complains when the
+ * caller could migrate (include/asm-generic/percpu.h, lib/smp_processor_id.c).
+ */
+export function this_cpu_ptr(fn: string, local: string, what: string, at: string): Step {
+  return step(fn, `${local} = this_cpu_ptr(&${what})`, at, (d, env) => {
+    if (!pinnedToCpu(d, env)) {
+      bug(
+        env,
+        "smp_processor_id-preemptible",
+        `BUG: using smp_processor_id() in preemptible [00000000] code: ${fn}`,
+      );
+    }
+    env.locals[local] = env.cpu;
+  });
+}
+
+/** The lock name a page table's lock has in the model: `ptl:user`, `ptl:kernel`. */
+export function ptlOf(mm: string): string {
+  return `ptl:${mm}`;
+}
+
+/**
+ * spin_lock(ptl). Non-RT: preempt_disable() then spin until free. PREEMPT_RT: an rtmutex
+ * that sleeps while contended, with migrate_disable() and no preemption disable.
+ */
+export function spin_lock(fn: string, lock: string, at = "include/linux/spinlock.h"): Step {
+  return step(
+    fn,
+    `spin_lock(${lock})`,
+    at,
+    (d, env) => {
+      if (env.self.kind !== "task") throw new Error("model error: spin_lock from an interrupt");
+      const t = taskById(d, env.self.id);
+      if (env.preemption === "rt") t.migrationDisabled += 1;
+      else t.preemptCount += 1;
+      (d.locks as Record<string, string | null>)[lock] = t.id;
+    },
+    { guard: (s) => (s.locks[lock] ?? null) === null },
+  );
+}
+
+export function spin_unlock(fn: string, lock: string, at = "include/linux/spinlock.h"): Step {
+  return step(fn, `spin_unlock(${lock})`, at, (d, env) => {
+    if (env.self.kind !== "task") throw new Error("model error: spin_unlock from an interrupt");
+    const t = taskById(d, env.self.id);
+    if (d.locks[lock] !== t.id) {
+      bug(env, "bad-unlock", `BUG: ${lock} released by ${t.id}, which does not hold it`);
+      return;
+    }
+    delete (d.locks as Record<string, string | null>)[lock];
+    if (env.preemption === "rt") t.migrationDisabled -= 1;
+    else preemptDecrement(d, env);
+  });
+}
+
+/** A page allocation that may sleep (GFP_KERNEL): a voluntary schedule point. */
+export function alloc_page_may_sleep(fn: string, at = "mm/page_alloc.c"): Step {
+  return step(
+    fn,
+    "page = alloc_page(GFP_KERNEL)  /* might_sleep() */",
+    at,
+    (d, env) => {
+      if (inInterrupt(env) || !mayScheduleHere(d, env)) {
+        bug(
+          env,
+          "sleep-in-atomic",
+          `BUG: sleeping function called from invalid context at ${at} (${fn})`,
+        );
+      }
+    },
+    { mightSleep: true },
+  );
+}
+
+/** A step that does nothing observable: an empty hook body, a loop bookkeeping line. */
+export function nop(fn: string, label: string, at: string): Step {
+  return step(fn, label, at, () => undefined);
+}
+
+/** Names of the procedures the engine treats as PTE changes; their args are addr, value. */
+export const PTE_WRITERS: ReadonlySet<string> = new Set(["set_pte_at", "set_ptes", "pte_clear"]);
+
+function arg(env: StepEnv, name: string): Val {
+  const v = env.args[name];
+  if (v === undefined) throw new Error(`model error: missing argument ${name}`);
+  return v;
+}
+
+export function addrArg(env: StepEnv): string {
+  return String(arg(env, "addr"));
+}
+
+export function valueArg(env: StepEnv): number {
+  return Number(env.args.value ?? 0);
+}
+
+/** Generic PTE procedures, with no lazy MMU batching (include/linux/pgtable.h). */
+export const genericPteProcs: readonly Proc[] = [
+  proc("set_pte_at", [
+    step("set_pte_at", "set_pte(ptep, pte)", "include/linux/pgtable.h", (d, env) => {
+      storePte(d, env, addrArg(env), valueArg(env));
+    }),
+  ]),
+  proc("pte_clear", [
+    step("pte_clear", "set_pte(ptep, __pte(0))", "include/linux/pgtable.h", (d, env) => {
+      storePte(d, env, addrArg(env), 0);
+    }),
+  ]),
+  proc("ptep_get", [
+    step("ptep_get", "pte = READ_ONCE(*ptep)", "include/linux/pgtable.h", (d, env) => {
+      const addr = addrArg(env);
+      env.emit({ kind: "read", addr, value: d.pte[addr] ?? 0 });
+    }),
+  ]),
+  proc("flush_tlb_range", [
+    nop("flush_tlb_range", "flush_tlb_range(vma, start, end)", "include/asm-generic/tlbflush.h"),
+  ]),
+];

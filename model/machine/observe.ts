@@ -1,0 +1,140 @@
+// What the checker observes as the machine runs: calls and returns of kernel functions,
+// PTE reads, debug checks firing, contexts finishing; each with a view of the context
+// that did it. It also keeps each context's ghost: its open lazy MMU regions and the PTE
+// changes made in them. Nothing here depends on an architecture.
+
+import type { Draft } from "immer";
+import { PTE_WRITERS } from "../kernel/primitives";
+import type { BugCheck, ContextRef } from "../kernel/program";
+import type { Addr, Ghost, Kernel, PteVal, Val } from "../kernel/state";
+
+export const ENTER = "arch_enter_lazy_mmu_mode";
+export const LEAVE = "arch_leave_lazy_mmu_mode";
+export const FLUSH = "arch_flush_lazy_mmu_mode";
+
+/** A context as rules see it at the moment of an event. */
+export interface ContextView {
+  readonly id: string;
+  readonly kind: "task" | "irq";
+  readonly cpu: number;
+  readonly inInterrupt: boolean;
+  readonly preemptCount: number;
+  readonly lazyDepth: number;
+  /** Addresses written in the innermost open region (the one a leave closes). */
+  readonly regionWrites: readonly Addr[];
+  /** Addresses written since the outermost enter. */
+  readonly outerRegionWrites: readonly Addr[];
+  /** The value this context last wrote to each address inside a region. */
+  readonly wrote: Readonly<Record<Addr, PteVal>>;
+}
+
+export type Observation =
+  | {
+      readonly kind: "call" | "return";
+      readonly fn: string;
+      readonly args: Readonly<Record<string, Val>>;
+      readonly ctx: ContextView;
+    }
+  | {
+      readonly kind: "read";
+      readonly addr: Addr;
+      readonly value: PteVal;
+      readonly ctx: ContextView;
+    }
+  | {
+      readonly kind: "bug";
+      readonly check: BugCheck;
+      readonly message: string;
+      readonly fatal: boolean;
+      readonly ctx: ContextView;
+    }
+  | { readonly kind: "finish"; readonly ctx: ContextView };
+
+export function contextId(ref: ContextRef): string {
+  return ref.kind === "task" ? ref.id : `${ref.source}@cpu${ref.cpu}`;
+}
+
+function ghostOf(d: Draft<Kernel>, ref: ContextRef): Draft<Ghost> {
+  if (ref.kind === "task") {
+    const t = d.tasks.find((x) => x.id === ref.id);
+    if (!t) throw new Error(`model error: no task ${ref.id}`);
+    return t.ghost;
+  }
+  const irq = d.cpus[ref.cpu]?.irq;
+  if (!irq) throw new Error(`model error: no interrupt on CPU ${ref.cpu}`);
+  return irq.ghost;
+}
+
+export function viewOf(d: Draft<Kernel>, ref: ContextRef, cpu: number): ContextView {
+  const g = ghostOf(d, ref);
+  const preemptCount =
+    ref.kind === "task"
+      ? (d.tasks.find((x) => x.id === ref.id)?.preemptCount ?? 0)
+      : (d.cpus[ref.cpu]?.irq?.preemptCount ?? 0);
+  return {
+    id: contextId(ref),
+    kind: ref.kind,
+    cpu,
+    inInterrupt: ref.kind === "irq",
+    preemptCount,
+    lazyDepth: g.lazyDepth,
+    regionWrites: [...(g.regions[g.regions.length - 1] ?? [])],
+    outerRegionWrites: [...(g.regions[0] ?? [])],
+    wrote: { ...g.wrote },
+  };
+}
+
+/** A procedure is entered: record it, then update the ghost (rules see the state before). */
+export function observeCall(
+  d: Draft<Kernel>,
+  ref: ContextRef,
+  cpu: number,
+  fn: string,
+  args: Readonly<Record<string, Val>>,
+  out: Observation[],
+): void {
+  out.push({ kind: "call", fn, args: { ...args }, ctx: viewOf(d, ref, cpu) });
+  const g = ghostOf(d, ref);
+  if (fn === ENTER) {
+    g.lazyDepth += 1;
+    g.regions.push([]);
+  } else if (PTE_WRITERS.has(fn)) {
+    const addr = String(args.addr);
+    const value = fn === "pte_clear" ? 0 : Number(args.value ?? 0);
+    (d.intended as Record<Addr, PteVal>)[addr] = value;
+    if (g.lazyDepth > 0) {
+      for (const r of g.regions) if (!r.includes(addr)) r.push(addr);
+      g.wrote[addr] = value;
+    }
+  }
+}
+
+/** A procedure returns: record it (rules see the region it closes), then update the ghost. */
+export function observeReturn(
+  d: Draft<Kernel>,
+  ref: ContextRef,
+  cpu: number,
+  fn: string,
+  args: Readonly<Record<string, Val>>,
+  out: Observation[],
+): void {
+  out.push({ kind: "return", fn, args: { ...args }, ctx: viewOf(d, ref, cpu) });
+  if (fn !== LEAVE) return;
+  const g = ghostOf(d, ref);
+  if (g.lazyDepth === 0) return;
+  g.lazyDepth -= 1;
+  g.regions.pop();
+  if (g.lazyDepth === 0) g.wrote = {};
+}
+
+export function observeBug(
+  d: Draft<Kernel>,
+  ref: ContextRef,
+  cpu: number,
+  check: BugCheck,
+  message: string,
+  fatal: boolean,
+  out: Observation[],
+): void {
+  out.push({ kind: "bug", check, message, fatal, ctx: viewOf(d, ref, cpu) });
+}

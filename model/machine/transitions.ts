@@ -1,0 +1,354 @@
+// The transition relation: from a state, everything that can happen next.
+//  - a context (task or interrupt handler) runs its next atomic step, unless a guard holds
+//    it (a contended lock);
+//  - an interrupt arrives on a CPU whose interrupts are enabled, within its source's bound;
+//  - the running task is switched out: preempted (preempt_count zero, interrupts on, not in
+//    an interrupt; under `none` only at a point where it may sleep), or sleeping there;
+//  - an idle CPU switches in a runnable task of its runqueue;
+//  - a runnable task migrates to another CPU, unless migration is disabled or it is pinned;
+//  - a sleeping task is woken.
+// The architecture's context-switch hooks run inside the switch, with interrupts off.
+
+import { type Draft, produce } from "immer";
+import type { SwitchEnv } from "../arch/types";
+import type { ContextRef, KernelEvent, Step, StepEnv } from "../kernel/program";
+import type { Frame, Kernel, Task, Val } from "../kernel/state";
+import type { Machine } from "./machine";
+import {
+  contextId,
+  type Observation,
+  observeBug,
+  observeCall,
+  observeReturn,
+  viewOf,
+} from "./observe";
+
+export type Action =
+  | {
+      readonly kind: "step";
+      readonly cpu: number;
+      readonly ctx: string;
+      readonly fn: string;
+      readonly label: string;
+      readonly at: string;
+    }
+  | { readonly kind: "irq"; readonly cpu: number; readonly source: string }
+  | {
+      readonly kind: "switch-out";
+      readonly cpu: number;
+      readonly task: string;
+      readonly reason: "preempt" | "sleep" | "exit";
+      readonly hooks: readonly string[];
+    }
+  | {
+      readonly kind: "switch-in";
+      readonly cpu: number;
+      readonly task: string;
+      readonly hooks: readonly string[];
+    }
+  | { readonly kind: "migrate"; readonly task: string; readonly from: number; readonly to: number }
+  | { readonly kind: "wake"; readonly task: string };
+
+export interface Transition {
+  readonly action: Action;
+  readonly next: Kernel;
+  readonly events: readonly Observation[];
+}
+
+/** Every transition enabled in `s`, in a fixed order (so runs are deterministic). */
+export function successors(m: Machine, s: Kernel): Transition[] {
+  const out: Transition[] = [];
+  if (s.halted !== null) return out;
+  for (const cpu of s.cpus) {
+    if (cpu.irq !== null) {
+      const t = runStep(m, s, { kind: "irq", cpu: cpu.id, source: cpu.irq.source }, cpu.id);
+      if (t) out.push(t);
+      continue;
+    }
+    if (cpu.current !== null) {
+      const task = s.tasks.find((x) => x.id === cpu.current);
+      if (!task) throw new Error(`model error: CPU ${cpu.id} runs unknown task`);
+      const t = runStep(m, s, { kind: "task", id: task.id }, cpu.id);
+      if (t) out.push(t);
+      if (task.atSleepPoint) out.push(switchOut(m, s, cpu.id, task, "sleep"));
+      const involuntary = m.preemption !== "none" && task.preemptCount === 0 && cpu.irqsEnabled;
+      if (involuntary) out.push(switchOut(m, s, cpu.id, task, "preempt"));
+    } else {
+      for (const task of s.tasks) {
+        if (task.status === "runnable" && task.cpu === cpu.id)
+          out.push(switchIn(m, s, cpu.id, task));
+      }
+    }
+    if (cpu.irqsEnabled) {
+      for (const src of m.scenario.irqs) {
+        if ((s.irqFired[src.id] ?? 0) >= src.bound) continue;
+        if (src.cpus !== undefined && !src.cpus.includes(cpu.id)) continue;
+        out.push(fireIrq(s, cpu.id, src.id, src.handler));
+      }
+    }
+  }
+  for (const task of s.tasks) {
+    if (task.status === "sleeping") out.push(wake(s, task));
+    if (task.status !== "runnable" || task.migrationDisabled > 0 || m.pinned.has(task.id)) continue;
+    for (const cpu of s.cpus) {
+      if (cpu.id !== task.cpu) out.push(migrate(s, task, cpu.id));
+    }
+  }
+  return out;
+}
+
+/** Is every task done (a final state rather than a deadlock)? */
+export function allDone(s: Kernel): boolean {
+  return s.tasks.every((t) => t.status === "done") && s.cpus.every((c) => c.irq === null);
+}
+
+function stackOf(s: Kernel | Draft<Kernel>, ref: ContextRef): readonly Frame[] {
+  if (ref.kind === "task") return s.tasks.find((t) => t.id === ref.id)?.stack ?? [];
+  return s.cpus[ref.cpu]?.irq?.stack ?? [];
+}
+
+function mutableStack(d: Draft<Kernel>, ref: ContextRef): Draft<Frame>[] {
+  if (ref.kind === "task") {
+    const t = d.tasks.find((x) => x.id === ref.id);
+    if (!t) throw new Error(`model error: no task ${ref.id}`);
+    return t.stack;
+  }
+  const irq = d.cpus[ref.cpu]?.irq;
+  if (!irq) throw new Error(`model error: no interrupt on CPU ${ref.cpu}`);
+  return irq.stack;
+}
+
+interface Resolved {
+  readonly step: Step;
+  /** Frames to push, in order, before the step runs (calls at the current position). */
+  readonly pushes: readonly {
+    readonly proc: string;
+    readonly args: Readonly<Record<string, Val>>;
+  }[];
+  readonly args: Readonly<Record<string, Val>>;
+  readonly locals: Readonly<Record<string, Val>>;
+}
+
+/** Follows `call` ops from the current position down to the step that runs next. */
+function resolve(m: Machine, stack: readonly Frame[]): Resolved | undefined {
+  const top = stack[stack.length - 1];
+  if (!top) return undefined;
+  let op = m.procs[top.proc]?.ops[top.pc];
+  let args = top.args;
+  let locals = top.locals;
+  const pushes: { proc: string; args: Readonly<Record<string, Val>> }[] = [];
+  while (op !== undefined && op.op === "call") {
+    // A call without arguments forwards the caller's (a wrapper such as set_pte_at).
+    args = op.args ?? args;
+    locals = {};
+    pushes.push({ proc: op.proc, args });
+    op = m.procs[op.proc]?.ops[0];
+  }
+  if (op === undefined) throw new Error(`model error: ${top.proc} runs past its end`);
+  return { step: op, pushes, args, locals };
+}
+
+function makeEnv(
+  m: Machine,
+  ref: ContextRef,
+  cpu: number,
+  args: Readonly<Record<string, Val>>,
+  locals: Record<string, Val>,
+  emit: (e: KernelEvent) => void,
+): StepEnv {
+  return { cpu, self: ref, args, locals, preemption: m.preemption, emit };
+}
+
+function runStep(m: Machine, s: Kernel, ref: ContextRef, cpu: number): Transition | undefined {
+  const r = resolve(m, stackOf(s, ref));
+  if (!r) return undefined;
+  const { step } = r;
+  if (
+    step.guard &&
+    !step.guard(
+      s,
+      makeEnv(m, ref, cpu, r.args, { ...r.locals }, () => {}),
+    )
+  ) {
+    return undefined;
+  }
+  const events: Observation[] = [];
+  const next = produce(s, (d) => {
+    const stack = mutableStack(d, ref);
+    for (const p of r.pushes) {
+      const caller = stack[stack.length - 1];
+      if (caller) caller.pc += 1;
+      stack.push({ proc: p.proc, pc: 0, args: p.args, locals: {} });
+      observeCall(d, ref, cpu, p.proc, p.args, events);
+    }
+    const frame = stack[stack.length - 1];
+    if (!frame) throw new Error("model error: empty stack");
+    const kernelEvents: KernelEvent[] = [];
+    const env = makeEnv(m, ref, cpu, frame.args, frame.locals, (e) => kernelEvents.push(e));
+    const after = step.run(d, env);
+    for (const e of kernelEvents) record(d, ref, cpu, e, events);
+    if (after === "return") {
+      popFrame(d, ref, cpu, stack, events);
+    } else {
+      frame.pc += 1;
+      if (after !== undefined) {
+        const args = after.args ?? {};
+        stack.push({ proc: after.call, pc: 0, args, locals: {} });
+        observeCall(d, ref, cpu, after.call, args, events);
+      }
+    }
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (!top || top.pc < (m.procs[top.proc]?.ops.length ?? 0)) break;
+      popFrame(d, ref, cpu, stack, events);
+    }
+    if (ref.kind === "task") {
+      const t = d.tasks.find((x) => x.id === ref.id);
+      if (t && t.atSleepPoint !== (step.mightSleep === true))
+        t.atSleepPoint = step.mightSleep === true;
+    }
+    if (stack.length === 0) finish(m, d, ref, cpu, events);
+  });
+  return {
+    action: { kind: "step", cpu, ctx: contextId(ref), fn: step.fn, label: step.label, at: step.at },
+    next,
+    events,
+  };
+}
+
+function popFrame(
+  d: Draft<Kernel>,
+  ref: ContextRef,
+  cpu: number,
+  stack: Draft<Frame>[],
+  events: Observation[],
+): void {
+  const done = stack.pop();
+  if (done) observeReturn(d, ref, cpu, done.proc, done.args, events);
+}
+
+function record(
+  d: Draft<Kernel>,
+  ref: ContextRef,
+  cpu: number,
+  e: KernelEvent,
+  events: Observation[],
+): void {
+  if (e.kind === "read") {
+    events.push({ kind: "read", addr: e.addr, value: e.value, ctx: viewOf(d, ref, cpu) });
+    return;
+  }
+  observeBug(d, ref, cpu, e.check, e.message, e.fatal, events);
+  if (e.fatal && d.halted === null) d.halted = e.message;
+}
+
+/** A context ran off the end of its program: a task exits, an interrupt handler returns. */
+function finish(
+  m: Machine,
+  d: Draft<Kernel>,
+  ref: ContextRef,
+  cpu: number,
+  events: Observation[],
+): void {
+  events.push({ kind: "finish", ctx: viewOf(d, ref, cpu) });
+  const c = d.cpus[cpu];
+  if (!c) throw new Error(`model error: no CPU ${cpu}`);
+  if (ref.kind === "irq") {
+    c.irq = null;
+    c.irqsEnabled = true;
+    return;
+  }
+  const t = d.tasks.find((x) => x.id === ref.id);
+  if (!t) throw new Error(`model error: no task ${ref.id}`);
+  t.status = "done";
+  t.atSleepPoint = false;
+  c.current = null;
+  runSwitchHooks(m, d, { cpu, prev: t.id, next: null }, ref, events);
+}
+
+function runSwitchHooks(
+  m: Machine,
+  d: Draft<Kernel>,
+  sw: { cpu: number; prev: string | null; next: string | null },
+  ref: ContextRef,
+  events: Observation[],
+): string[] {
+  const ran: string[] = [];
+  const emit = (e: KernelEvent) => record(d, ref, sw.cpu, e, events);
+  const env: SwitchEnv = { ...sw, emit };
+  for (const hook of m.arch.contextSwitch) {
+    if (hook.run(d, env)) ran.push(`${hook.fn}: ${hook.label} (${hook.at})`);
+  }
+  return ran;
+}
+
+function switchOut(
+  m: Machine,
+  s: Kernel,
+  cpu: number,
+  task: Task,
+  reason: "preempt" | "sleep",
+): Transition {
+  const events: Observation[] = [];
+  let hooks: string[] = [];
+  const ref: ContextRef = { kind: "task", id: task.id };
+  const next = produce(s, (d) => {
+    const t = d.tasks.find((x) => x.id === task.id);
+    const c = d.cpus[cpu];
+    if (!t || !c) throw new Error("model error: bad switch");
+    t.status = reason === "sleep" ? "sleeping" : "runnable";
+    t.atSleepPoint = false;
+    c.current = null;
+    hooks = runSwitchHooks(m, d, { cpu, prev: task.id, next: null }, ref, events);
+  });
+  return { action: { kind: "switch-out", cpu, task: task.id, reason, hooks }, next, events };
+}
+
+function switchIn(m: Machine, s: Kernel, cpu: number, task: Task): Transition {
+  const events: Observation[] = [];
+  let hooks: string[] = [];
+  const ref: ContextRef = { kind: "task", id: task.id };
+  const next = produce(s, (d) => {
+    const t = d.tasks.find((x) => x.id === task.id);
+    const c = d.cpus[cpu];
+    if (!t || !c) throw new Error("model error: bad switch");
+    t.status = "running";
+    c.current = task.id;
+    hooks = runSwitchHooks(m, d, { cpu, prev: null, next: task.id }, ref, events);
+  });
+  return { action: { kind: "switch-in", cpu, task: task.id, hooks }, next, events };
+}
+
+function fireIrq(s: Kernel, cpu: number, source: string, handler: string): Transition {
+  const events: Observation[] = [];
+  const next = produce(s, (d) => {
+    const c = d.cpus[cpu];
+    if (!c) throw new Error("model error: bad CPU");
+    (d.irqFired as Record<string, number>)[source] = (s.irqFired[source] ?? 0) + 1;
+    c.irqsEnabled = false;
+    c.irq = {
+      source,
+      stack: [{ proc: handler, pc: 0, args: {}, locals: {} }],
+      preemptCount: 0,
+      ghost: { lazyDepth: 0, regions: [], wrote: {} },
+    };
+    observeCall(d, { kind: "irq", cpu, source }, cpu, handler, {}, events);
+  });
+  return { action: { kind: "irq", cpu, source }, next, events };
+}
+
+function migrate(s: Kernel, task: Task, to: number): Transition {
+  const next = produce(s, (d) => {
+    const t = d.tasks.find((x) => x.id === task.id);
+    if (t) t.cpu = to;
+  });
+  return { action: { kind: "migrate", task: task.id, from: task.cpu, to }, next, events: [] };
+}
+
+function wake(s: Kernel, task: Task): Transition {
+  const next = produce(s, (d) => {
+    const t = d.tasks.find((x) => x.id === task.id);
+    if (t) t.status = "runnable";
+  });
+  return { action: { kind: "wake", task: task.id }, next, events: [] };
+}

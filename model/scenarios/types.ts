@@ -1,0 +1,43 @@
+// A scenario: the core-mm callers (task programs and interrupt handlers) and the machine
+// they run on. Callers are procedures of steps that call the lazy MMU hooks and the PTE
+// path by name; the architecture model supplies those.
+
+import type { Proc } from "../kernel/program";
+import type { Addr, PreemptionModel, PteVal } from "../kernel/state";
+
+export interface TaskSpec {
+  readonly id: string;
+  /** The CPU it starts on. */
+  readonly cpu: number;
+  /** The procedure it runs. */
+  readonly entry: string;
+  /** A per-CPU kthread (kthread_bind): never migrates. */
+  readonly pinned?: boolean;
+}
+
+export interface IrqSpec {
+  readonly id: string;
+  readonly handler: string;
+  /** How many times it may fire in one run, over all CPUs. */
+  readonly bound: number;
+  /** CPUs it may fire on (all when absent). */
+  readonly cpus?: readonly number[];
+}
+
+export interface Scenario {
+  readonly id: string;
+  readonly summary: string;
+  /** The kernel functions and files whose calling pattern it follows. */
+  readonly source: string;
+  readonly cpus: number;
+  readonly tasks: readonly TaskSpec[];
+  readonly irqs: readonly IrqSpec[];
+  /** Initial PTE values (absent addresses are pte_none). */
+  readonly ptes: Readonly<Record<Addr, PteVal>>;
+  /** Callers and generic kernel code this scenario brings (the arch overrides by name). */
+  readonly procs: readonly Proc[];
+  /** Procedures of generic mm code that the architecture may override (e.g. set_ptes). */
+  readonly genericProcs?: readonly Proc[];
+  /** Preemption models under which the scenario is run by default. */
+  readonly preemption: readonly PreemptionModel[];
+}
