@@ -16,7 +16,7 @@ import {
   taskById,
 } from "./context";
 import { storePte } from "./hardware";
-import { type Proc, proc, type Step, type StepEnv, step } from "./program";
+import { call, type Proc, proc, type Step, type StepEnv, step } from "./program";
 import type { Kernel, Val } from "./state";
 
 const PREEMPT_H = "include/linux/preempt.h";
@@ -178,5 +178,15 @@ export const genericPteProcs: readonly Proc[] = [
   ]),
   proc("flush_tlb_range", [
     nop("flush_tlb_range", "flush_tlb_range(vma, start, end)", "include/asm-generic/tlbflush.h"),
+  ]),
+  // set_ptes() without lazy calls: the loop (one page here) over set_pte_at(); 691ee97e1a9d.
+  proc("set_ptes", [call("set_pte_at")]),
+  // kmap_local_page()/kunmap_local() hooks: empty unless the architecture defines them
+  // (x86 flushes lazy MMU mode there: arch/x86/include/asm/highmem.h).
+  proc("arch_kmap_local_post_map", [
+    nop("arch_kmap_local_post_map", "do { } while (0)", "mm/highmem.c"),
+  ]),
+  proc("arch_kmap_local_post_unmap", [
+    nop("arch_kmap_local_post_unmap", "do { } while (0)", "mm/highmem.c"),
   ]),
 ];

@@ -1,0 +1,56 @@
+// `lazymmu list`: architecture models, scenarios and bundled specs.
+
+import type { Command } from "commander";
+import { architectures } from "../../../model/arch/index";
+import { scenarios } from "../../../model/scenarios/index";
+import { bundledSpecs } from "../files";
+import { checkFormat, die } from "./shared";
+
+export function listCommand(root: Command): void {
+  root
+    .command("list")
+    .description("list architecture models, scenarios and specs")
+    .option("--format <format>", "text or json", "text")
+    .action((flags: { format: string }) => {
+      checkFormat(flags.format, ["text", "json"]);
+      const specs = bundledSpecs().map((r) => {
+        if (!r.ok) die(r.error);
+        return r.value;
+      });
+      const data = {
+        architectures: architectures.map((a) => ({
+          id: a.id,
+          arch: a.arch,
+          era: a.era,
+          commits: a.commits,
+          summary: a.summary,
+        })),
+        scenarios: scenarios.map((s) => ({
+          id: s.id,
+          summary: s.summary,
+          preemption: s.preemption,
+        })),
+        specs: specs.map((s) => ({
+          id: s.id,
+          path: s.path,
+          kernel: s.kernel,
+          rules: s.rules.map((r) => ({ id: r.id, obligation: r.obligation })),
+        })),
+      };
+      if (flags.format === "json") {
+        process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+        return;
+      }
+      const out = ["Architecture models:"];
+      for (const a of data.architectures) {
+        out.push(`  ${a.id.padEnd(24)} ${a.summary} [${a.commits.join(", ")}]`);
+      }
+      out.push("Scenarios:");
+      for (const s of data.scenarios) out.push(`  ${s.id.padEnd(32)} ${s.summary}`);
+      out.push("Specs:");
+      for (const s of data.specs) {
+        out.push(`  ${s.id.padEnd(24)} ${s.path}: ${s.rules.map((r) => r.id).join(", ")}`);
+      }
+      process.stdout.write(`${out.join("\n")}\n`);
+    });
+}

@@ -1,0 +1,81 @@
+// What the commands share: exit codes, the Exit signal, printing a user error, and running
+// a set of cells with their counterexamples written to disk.
+
+import type { Command } from "commander";
+import { Option } from "commander";
+import { formatError, type UserError } from "../../errors";
+import { tracePath } from "../../report/paths";
+import { type CellResult, runCell } from "../../run";
+import { traceDocument } from "../../trace/document";
+import { traceText } from "../../trace/text";
+import { resolveSpec, writeAtomic } from "../files";
+import { type RawRunFlags, resolveRun } from "../options";
+
+export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3 } as const;
+
+/** Thrown to end a command with an exit code; main() turns it into process.exitCode. */
+export class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export function die(e: UserError): never {
+  process.stderr.write(`${formatError(e)}\n`);
+  throw new Exit(EXIT.usage);
+}
+
+export interface RunFlags extends RawRunFlags {
+  readonly spec?: string;
+  readonly format: string;
+  readonly out: string;
+}
+
+export function checkFormat(format: string, allowed: readonly string[]): void {
+  if (!allowed.includes(format)) {
+    die({
+      code: "bad-usage",
+      message: `--format expects one of ${allowed.join(", ")}, got "${format}"`,
+    });
+  }
+}
+
+/** Resolves every input first (bad input exits 2 with nothing written), then runs. */
+export function runAll(flags: RunFlags): CellResult[] {
+  const spec = resolveSpec(flags.spec);
+  if (!spec.ok) die(spec.error);
+  const opts = resolveRun(spec.value, flags);
+  if (!opts.ok) die(opts.error);
+  const now = () => performance.now();
+  const results = opts.value.cells.map((cell) =>
+    runCell(cell, {
+      maxStates: opts.value.maxStates,
+      timeoutMs: opts.value.timeoutSeconds * 1000,
+      now,
+    }),
+  );
+  for (const r of results) {
+    for (const v of r.violations) {
+      const base = `${flags.out}/${tracePath(r, v)}`;
+      writeAtomic(`${base}.itf.json`, `${JSON.stringify(traceDocument(r, v), null, 1)}\n`);
+      writeAtomic(`${base}.txt`, traceText(r, v));
+    }
+  }
+  return results;
+}
+
+export function runOptions(cmd: Command): Command {
+  return cmd
+    .option("--spec <file>", "contract: a bundled spec id or a spec file (default: lazy-mmu-v6.15)")
+    .option("--arch <id...>", "architecture model(s) (default: all)")
+    .option("--scenario <id...>", "scenario(s) (default: all)")
+    .addOption(
+      new Option(
+        "--preemption <model>",
+        "preemption model: none, full or rt (default: each scenario's)",
+      ),
+    )
+    .option("--max-states <n>", "stop a run after this many distinct states (verdict incomplete)")
+    .option("--timeout <seconds>", "stop a run after this many seconds (verdict incomplete)")
+    .option("--out <dir>", "where counterexamples are written", "counterexamples");
+}
