@@ -4,6 +4,7 @@
 import { architectures, findArch } from "../../model/arch/index";
 import type { ArchModel } from "../../model/arch/types";
 import type { PreemptionModel } from "../../model/kernel/state";
+import { incompatibility } from "../../model/scenarios/api";
 import { findScenario, scenarios } from "../../model/scenarios/index";
 import type { Scenario } from "../../model/scenarios/types";
 import { fail, ok, type Result } from "../errors";
@@ -81,6 +82,13 @@ export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
   const cells: Cell[] = [];
   for (const arch of archs.length > 0 ? archs : architectures) {
     for (const scenario of scens.length > 0 ? scens : scenarios) {
+      // A pair the user named is refused in words; pairs from the defaults are left out.
+      const why = incompatibility(arch, scenario);
+      if (why !== undefined) {
+        if (archs.length > 0 && scens.length > 0)
+          return fail({ code: "incompatible-api", message: why });
+        continue;
+      }
       const models = preemption !== undefined ? [preemption] : scenario.preemption;
       for (const p of models) cells.push({ spec, arch, scenario, preemption: p });
     }

@@ -70,7 +70,8 @@ export function monitor(spec: Spec): Monitor {
       for (const e of events) {
         const checks = byEvent.get(e.kind);
         if (checks === undefined) continue;
-        const fn = e.kind === "call" || e.kind === "return" ? e.fn : undefined;
+        const fn =
+          e.kind === "call" || e.kind === "return" || e.kind === "might-sleep" ? e.fn : undefined;
         const relevant = checks.filter(
           (c) => c.fns === undefined || (fn !== undefined && c.fns.has(fn)),
         );

@@ -3,7 +3,7 @@
 import type { Expr } from "../rules/expr";
 
 export type Obligation = "caller" | "implementation";
-export type EventKind = "call" | "return" | "read" | "bug" | "finish" | "state";
+export type EventKind = "call" | "return" | "read" | "bug" | "finish" | "might-sleep" | "state";
 
 export interface Check {
   readonly on: { readonly event: EventKind; readonly fn?: readonly string[] };

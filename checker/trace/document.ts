@@ -79,6 +79,8 @@ export function describeEvent(e: Observation): string {
       return `${e.message}`;
     case "finish":
       return `${e.ctx.id} finishes`;
+    case "might-sleep":
+      return `${e.ctx.id} may sleep in ${e.fn}: ${e.label}`;
   }
 }
 

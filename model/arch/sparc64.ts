@@ -8,10 +8,17 @@
 // Line numbers follow arch/sparc/mm/tlb.c as of v6.14.
 //
 // Eras:
+//  - sparc64@v6.5: before 1a10a44dfc1d (v6.6): no set_ptes override (the model's set_ptes is
+//    the plain loop), enter/leave as in v6.14.
 //  - sparc64@v6.14: 1a10a44dfc1d (v6.6) set_ptes wraps its loop in enter/leave (nests);
 //    enter and leave use this_cpu_ptr() with preemption enabled.
 //  - sparc64@v6.15: a1d416bf9faf (enter begins with preempt_disable(), leave ends with
 //    preempt_enable()), eb61ad14c459 (set_ptes no longer enters lazy mode).
+//  - sparc64@v7.0: 442bf488b9e8 (arch_flush_lazy_mmu_mode() flushes a non-empty batch),
+//    dacd24ec4965 (`active` removed: tlb_batch_add_one() asks is_lazy_mmu_mode_active());
+//    enter = preempt_disable(), leave = flush then preempt_enable(). Reached only through the
+//    v7.0 generic layer (model/kernel/lazy-mmu-mode.ts). Not checked against v7.0 source (the
+//    stored arch/sparc/mm/tlb.c predates it): from the reference facts and commit subjects.
 //
 // Departures: one user mm and base pages only, so the batch never holds another mm or page
 // size and never fills (TLB_BATCH_NR is 192): those flush-first branches are left out.
@@ -22,6 +29,7 @@
 import type { Draft } from "immer";
 import { cpuOf } from "../kernel/context";
 import { invalidate, markStale, storePte } from "../kernel/hardware";
+import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import {
   addrArg,
   nop,
@@ -30,7 +38,7 @@ import {
   this_cpu_ptr,
   valueArg,
 } from "../kernel/primitives";
-import { call, type Proc, proc, step } from "../kernel/program";
+import { call, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import { type Kernel, mmOf } from "../kernel/state";
 import type { ArchModel } from "./types";
 
@@ -59,29 +67,35 @@ const flush_tlb_pending: Proc = proc("flush_tlb_pending", [
   ),
 ]);
 
+/** Does tlb_batch_add_one() batch here? Up to v6.18 `tb->active`; v7.0 the generic layer. */
+type Batching = (s: Draft<Kernel>, env: StepEnv) => boolean;
+
+const tbActive: Batching = (d, env) => cpuOf(d, env).arch.active === 1;
+
 /** __set_pte_at(): store now, then maybe_tlb_batch_add() for a user mm's old entry. */
-const __set_pte_at: Proc = proc("__set_pte_at", [
-  step("__set_pte_at", "orig = *ptep; *ptep = pte", `${PGTABLE_64_H} (__set_pte_at)`, (d, env) => {
-    const addr = addrArg(env);
-    const orig = d.pte[addr] ?? 0;
-    env.locals.orig = orig;
-    storePte(d, env, addr, valueArg(env));
-    if (mmOf(addr) === "user" && orig !== 0 && orig !== valueArg(env)) markStale(d, addr);
-  }),
-  step(
-    "tlb_batch_add_one",
-    "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
-    `${TLB_C}:69`,
-    (d, env) => {
+const setPteAt = (batching: Batching, label: string): Proc =>
+  proc("__set_pte_at", [
+    step(
+      "__set_pte_at",
+      "orig = *ptep; *ptep = pte",
+      `${PGTABLE_64_H} (__set_pte_at)`,
+      (d, env) => {
+        const addr = addrArg(env);
+        const orig = d.pte[addr] ?? 0;
+        env.locals.orig = orig;
+        storePte(d, env, addr, valueArg(env));
+        if (mmOf(addr) === "user" && orig !== 0 && orig !== valueArg(env)) markStale(d, addr);
+      },
+    ),
+    step("tlb_batch_add_one", label, `${TLB_C}:69`, (d, env) => {
       const addr = addrArg(env);
       const orig = Number(env.locals.orig ?? 0);
       if (mmOf(addr) !== "user" || orig === 0 || orig === valueArg(env)) return;
       const tb = cpuOf(d, env);
-      if (tb.arch.active !== 1) invalidate(d, addr);
+      if (!batching(d, env)) invalidate(d, addr);
       else if (!tb.batch.includes(addr)) tb.batch.push(addr);
-    },
-  ),
-]);
+    }),
+  ]);
 
 function enterLeave(preemptSafe: boolean): Proc[] {
   const enter = [
@@ -122,11 +136,46 @@ function enterLeave(preemptSafe: boolean): Proc[] {
 }
 
 /** set_pte_at() and pte_clear() are __set_pte_at() with fullmm = 0. */
-const pteProcs: Proc[] = [
+const pteProcsWith = (__set_pte_at: Proc): Proc[] => [
   flush_tlb_pending,
   __set_pte_at,
   proc("set_pte_at", [call("__set_pte_at")]),
   proc("pte_clear", [call("__set_pte_at")]),
+];
+
+const pteProcs = pteProcsWith(
+  setPteAt(
+    tbActive,
+    "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
+  ),
+);
+
+/** v7.0 (dacd24ec4965): the batch is used when the generic layer says the mode is active. */
+const pteProcsV70 = pteProcsWith(
+  setPteAt(
+    is_lazy_mmu_mode_active,
+    "maybe_tlb_batch_add(): if (!is_lazy_mmu_mode_active()) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
+  ),
+);
+
+/** v7.0 hooks: no `active`; flush is real (442bf488b9e8); leave = flush + preempt_enable. */
+const flushIfPending = (fn: string, at: string) => [
+  this_cpu_ptr(fn, "tb", "tlb_batch", at),
+  step(fn, "if (tb->tlb_nr) flush_tlb_pending()", at, (d, env) =>
+    batchOf(d, Number(env.locals.tb)).batch.length > 0 ? { call: "flush_tlb_pending" } : undefined,
+  ),
+];
+
+const hooksV70: Proc[] = [
+  proc(ENTER, [preempt_disable(ENTER, `${TLB_C} (arch_enter_lazy_mmu_mode, dacd24ec4965)`)]),
+  proc(LEAVE, [
+    ...flushIfPending(LEAVE, `${TLB_C} (arch_leave_lazy_mmu_mode, dacd24ec4965)`),
+    preempt_enable(LEAVE, `${TLB_C} (arch_leave_lazy_mmu_mode, dacd24ec4965)`),
+  ]),
+  proc(
+    "arch_flush_lazy_mmu_mode",
+    flushIfPending("arch_flush_lazy_mmu_mode", `${TLB_C} (arch_flush_lazy_mmu_mode, 442bf488b9e8)`),
+  ),
 ];
 
 /** set_ptes() of 1a10a44dfc1d: the loop (one page here) inside enter/leave. */
@@ -153,6 +202,17 @@ const departures = [
   "The TSB and TLB flushes are one invalidation of the address on every CPU (smp_flush_tlb_pending).",
 ];
 
+export const sparc64V65: ArchModel = {
+  ...common,
+  id: "sparc64@v6.5",
+  era: "..v6.5",
+  commits: [],
+  summary:
+    "sparc64 before 1a10a44dfc1d: preemptible enter/leave via this_cpu_ptr; no set_ptes override",
+  departures,
+  procs: [...enterLeave(false), ...pteProcs, setPtesPlain],
+};
+
 export const sparc64V614: ArchModel = {
   ...common,
   id: "sparc64@v6.14",
@@ -173,4 +233,22 @@ export const sparc64V615: ArchModel = {
   procs: [...enterLeave(true), ...pteProcs, setPtesPlain],
 };
 
-export const sparc64Models: readonly ArchModel[] = [sparc64V614, sparc64V615];
+export const sparc64V70: ArchModel = {
+  ...common,
+  id: "sparc64@v7.0",
+  era: "v7.0..",
+  commits: ["a1d416bf9faf", "eb61ad14c459", "442bf488b9e8", "dacd24ec4965"],
+  summary:
+    "sparc64 on the v7.0 generic layer: no `active`, batching asks is_lazy_mmu_mode_active(); flush is real",
+  api: "lazy-mmu-mode",
+  departures,
+  perCpu: {},
+  procs: [...hooksV70, ...pteProcsV70, setPtesPlain],
+};
+
+export const sparc64Models: readonly ArchModel[] = [
+  sparc64V65,
+  sparc64V614,
+  sparc64V615,
+  sparc64V70,
+];

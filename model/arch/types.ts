@@ -25,6 +25,9 @@ export interface SwitchStep {
   readonly run: (d: Draft<Kernel>, sw: SwitchEnv) => boolean;
 }
 
+/** The caller-facing lazy MMU API: the arch hooks themselves, or v7.0's lazy_mmu_mode_*(). */
+export type Api = "arch-hooks" | "lazy-mmu-mode";
+
 export interface ArchModel {
   /** Stable id used on the command line, e.g. `sparc64@v6.14`. */
   readonly id: string;
@@ -43,6 +46,12 @@ export interface ArchModel {
   readonly procs: readonly Proc[];
   readonly perCpu: Readonly<Record<string, Val>>;
   readonly perTask: Readonly<Record<string, Val>>;
+  /**
+   * Which callers the hooks are written for: `arch-hooks` (callers call the arch hooks, up to
+   * v6.18; the default) or `lazy-mmu-mode` (v7.0: hooks reached only through
+   * lazy_mmu_mode_enable() & co., whose per-task counts the architecture reads).
+   */
+  readonly api?: Api;
   /** Hooks run as the CPU switches a task out (prev set, next null) or in (next set). */
   readonly contextSwitch: readonly SwitchStep[];
 }

@@ -4,9 +4,10 @@
 // changes made in them. Nothing here depends on an architecture.
 
 import type { Draft } from "immer";
+import { ENABLE_COUNT, PAUSE_COUNT } from "../kernel/lazy-mmu-mode";
 import { PTE_WRITERS } from "../kernel/primitives";
 import type { BugCheck, ContextRef } from "../kernel/program";
-import type { Addr, Ghost, Kernel, PteVal, Val } from "../kernel/state";
+import { type Addr, type Ghost, type Kernel, mmOf, type PteVal, type Val } from "../kernel/state";
 
 export const ENTER = "arch_enter_lazy_mmu_mode";
 export const LEAVE = "arch_leave_lazy_mmu_mode";
@@ -26,6 +27,18 @@ export interface ContextView {
   readonly outerRegionWrites: readonly Addr[];
   /** The value this context last wrote to each address inside a region. */
   readonly wrote: Readonly<Record<Addr, PteVal>>;
+  /** Locks this context holds (a task's; an interrupt handler holds none here). */
+  readonly locksHeld: readonly string[];
+  /** The mms (`user`, `kernel`) whose page-table lock (`ptl:<mm>...`) this context holds. */
+  readonly ptlHeld: readonly string[];
+  /** The mms of the addresses written in the innermost open region. */
+  readonly regionMms: readonly string[];
+  /** `current->lazy_mmu_state.enable_count` (v7.0; 0 before): the task this context runs as. */
+  readonly enableCount: number;
+  /** `current->lazy_mmu_state.pause_count` (v7.0; 0 before). */
+  readonly pauseCount: number;
+  /** What `is_lazy_mmu_mode_active()` returns here: not in interrupt, enabled, not paused. */
+  readonly lazyActive: boolean;
 }
 
 export type Observation =
@@ -48,7 +61,14 @@ export type Observation =
       readonly fatal: boolean;
       readonly ctx: ContextView;
     }
-  | { readonly kind: "finish"; readonly ctx: ContextView };
+  | { readonly kind: "finish"; readonly ctx: ContextView }
+  | {
+      /** A step at which the context may sleep (might_sleep()), seen before it runs. */
+      readonly kind: "might-sleep";
+      readonly fn: string;
+      readonly label: string;
+      readonly ctx: ContextView;
+    };
 
 export function contextId(ref: ContextRef): string {
   return ref.kind === "task" ? ref.id : `${ref.source}@cpu${ref.cpu}`;
@@ -71,6 +91,23 @@ export function viewOf(d: Draft<Kernel>, ref: ContextRef, cpu: number): ContextV
     ref.kind === "task"
       ? (d.tasks.find((x) => x.id === ref.id)?.preemptCount ?? 0)
       : (d.cpus[ref.cpu]?.irq?.preemptCount ?? 0);
+  // `current`: the task itself, or the task an interrupt handler interrupted.
+  const currentId = ref.kind === "task" ? ref.id : (d.cpus[ref.cpu]?.current ?? null);
+  const flags = d.tasks.find((x) => x.id === currentId)?.flags ?? {};
+  const enableCount = Number(flags[ENABLE_COUNT] ?? 0);
+  const pauseCount = Number(flags[PAUSE_COUNT] ?? 0);
+  const locksHeld =
+    ref.kind === "task"
+      ? Object.keys(d.locks)
+          .filter((l) => d.locks[l] === ref.id)
+          .sort()
+      : [];
+  const ptlHeld = [
+    ...new Set(
+      locksHeld.filter((l) => l.startsWith("ptl:")).map((l) => l.slice(4).split("#")[0] ?? ""),
+    ),
+  ].sort();
+  const inner = g.regions[g.regions.length - 1] ?? [];
   return {
     id: contextId(ref),
     kind: ref.kind,
@@ -81,6 +118,12 @@ export function viewOf(d: Draft<Kernel>, ref: ContextRef, cpu: number): ContextV
     regionWrites: [...(g.regions[g.regions.length - 1] ?? [])],
     outerRegionWrites: [...(g.regions[0] ?? [])],
     wrote: { ...g.wrote },
+    locksHeld,
+    ptlHeld,
+    regionMms: [...new Set(inner.map((a) => mmOf(a)))].sort(),
+    enableCount,
+    pauseCount,
+    lazyActive: ref.kind === "task" && enableCount > 0 && pauseCount === 0,
   };
 }
 
@@ -125,6 +168,18 @@ export function observeReturn(
   g.lazyDepth -= 1;
   g.regions.pop();
   if (g.lazyDepth === 0) g.wrote = {};
+}
+
+/** A step that may sleep is about to run (rules see the context before it). */
+export function observeMightSleep(
+  d: Draft<Kernel>,
+  ref: ContextRef,
+  cpu: number,
+  fn: string,
+  label: string,
+  out: Observation[],
+): void {
+  out.push({ kind: "might-sleep", fn, label, ctx: viewOf(d, ref, cpu) });
 }
 
 export function observeBug(

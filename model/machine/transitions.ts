@@ -19,6 +19,7 @@ import {
   type Observation,
   observeBug,
   observeCall,
+  observeMightSleep,
   observeReturn,
   viewOf,
 } from "./observe";
@@ -183,6 +184,7 @@ function runStep(m: Machine, s: Kernel, ref: ContextRef, cpu: number): Transitio
     }
     const frame = stack[stack.length - 1];
     if (!frame) throw new Error("model error: empty stack");
+    if (step.mightSleep === true) observeMightSleep(d, ref, cpu, step.fn, step.label, events);
     const kernelEvents: KernelEvent[] = [];
     const env = makeEnv(m, ref, cpu, frame.args, frame.locals, (e) => kernelEvents.push(e));
     const after = step.run(d, env);

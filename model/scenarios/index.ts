@@ -9,6 +9,7 @@ import {
   zapPteRange,
 } from "./callers";
 import type { Scenario } from "./types";
+import { v7ExtraScenarios, v7Scenarios } from "./v7";
 
 const ALL = ["none", "full", "rt"] as const;
 
@@ -120,10 +121,11 @@ export const scenarios: readonly Scenario[] = [
   zapPteRangeScenario,
   remapPteRangeSetPtes,
   kfenceIrqInRegion,
+  ...v7Scenarios,
 ];
 
 /** Scenarios that exist but are not part of the default matrix. */
-export const extraScenarios: readonly Scenario[] = [benchReference];
+export const extraScenarios: readonly Scenario[] = [benchReference, ...v7ExtraScenarios];
 
 export function findScenario(id: string): Scenario | undefined {
   return [...scenarios, ...extraScenarios].find((s) => s.id === id);

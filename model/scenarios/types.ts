@@ -2,6 +2,7 @@
 // they run on. Callers are procedures of steps that call the lazy MMU hooks and the PTE
 // path by name; the architecture model supplies those.
 
+import type { Api } from "../arch/types";
 import type { Proc } from "../kernel/program";
 import type { Addr, PreemptionModel, PteVal } from "../kernel/state";
 
@@ -38,6 +39,11 @@ export interface Scenario {
   readonly procs: readonly Proc[];
   /** Procedures of generic mm code that the architecture may override (e.g. set_ptes). */
   readonly genericProcs?: readonly Proc[];
+  /**
+   * The API its callers use: `arch-hooks` (arch_enter/leave_lazy_mmu_mode(), up to v6.18; the
+   * default) or `lazy-mmu-mode` (v7.0's lazy_mmu_mode_*(); it then links the generic layer).
+   */
+  readonly api?: Api;
   /** Preemption models under which the scenario is run by default. */
   readonly preemption: readonly PreemptionModel[];
 }
