@@ -6,7 +6,8 @@ import schema from "../../specs/spec.schema.json";
 import { fail, ok, type Result } from "../errors";
 import type { Spec } from "./types";
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+// verbose: errors carry the offending data, which the messages below quote.
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
 const validate = ajv.compile(schema);
 
 export function parseSpec(text: string, path: string): Result<Spec> {
