@@ -75,7 +75,7 @@ function zapPteRangeV7(name: string, addrs: readonly Addr[], middle: readonly Op
 export const v7ZapNestedDebugPagealloc: Scenario = {
   id: "v7-zap-nested-debug-pagealloc",
   summary:
-    "v7.0 API: task A's zap_pte_range() region clears user:0, then a DEBUG_PAGEALLOC-like __kernel_map_pages() nests an enable/disable over init_mm, then clears user:1; task B, queued on the same CPU, changes a PTE of another table",
+    "task A's zap_pte_range() region clears user:0, then a DEBUG_PAGEALLOC-like __kernel_map_pages() nests an enable/disable over init_mm, then clears user:1; task B, queued on the same CPU, changes a PTE of another table",
   source:
     "mm/memory.c: zap_pte_range(); mm/page_alloc.c + DEBUG_PAGEALLOC: __kernel_map_pages(); 5ab246749569",
   api: "lazy-mmu-mode",
@@ -98,7 +98,7 @@ export const v7ZapNestedDebugPagealloc: Scenario = {
 export const v7KasanPauseResume: Scenario = {
   id: "v7-kasan-pause-resume",
   summary:
-    "v7.0 API: task A populates KASAN vmalloc shadow with apply_to_page_range() on init_mm; its callback pauses the mode, takes init_mm's lock, reads and sets the PTE, resumes; task B changes a user PTE under the PTL on the other CPU",
+    "task A populates KASAN vmalloc shadow with apply_to_page_range() on init_mm; its callback pauses the mode, takes init_mm's lock, reads and sets the PTE, resumes; task B changes a user PTE under the PTL on the other CPU",
   source: "mm/kasan/shadow.c: kasan_populate_vmalloc_pte(); mm/memory.c: apply_to_pte_range()",
   api: "lazy-mmu-mode",
   cpus: 2,
@@ -148,7 +148,7 @@ function kasanCallbackOps(): Op[] {
 export const v7Vmalloc: Scenario = {
   id: "v7-vmalloc",
   summary:
-    "v7.0 API: task A maps two kernel PTEs with vmap_pte_range() and unmaps one with vunmap_pte_range() (no lock); task B on the other CPU zaps user PTEs madvise-style, leaving the region and unlocking before cond_resched()",
+    "task A maps two kernel PTEs with vmap_pte_range() and unmaps one with vunmap_pte_range() (no lock); task B on the other CPU zaps user PTEs madvise-style, leaving the region and unlocking before cond_resched()",
   source:
     "mm/vmalloc.c: vmap_pte_range(), vunmap_pte_range(); mm/madvise.c: madvise_cold_or_pageout_pte_range()",
   api: "lazy-mmu-mode",
@@ -189,7 +189,7 @@ export const v7Vmalloc: Scenario = {
 export const v7IrqApi: Scenario = {
   id: "v7-irq-api",
   summary:
-    "v7.0 API: an interrupt on either CPU maps a kernel page through lazy_mmu_mode_enable()/disable() (DEBUG_PAGEALLOC from softirq), inside or outside task A's zap_pte_range() region",
+    "an interrupt on either CPU maps a kernel page through lazy_mmu_mode_enable()/disable() (DEBUG_PAGEALLOC from softirq), inside or outside task A's zap_pte_range() region",
   source: "9273dfaeaca8 (the API has no effect in interrupt context); mm/memory.c: zap_pte_range()",
   api: "lazy-mmu-mode",
   cpus: 2,
@@ -207,7 +207,7 @@ export const v7IrqApi: Scenario = {
 export const v7ApplyToPteRangeInitMm: Scenario = {
   id: "v7-apply-to-pte-range-init-mm",
   summary:
-    "v7.0 API: apply-to-pte-range-init-mm with lazy_mmu_mode_enable()/disable(): task A maps kernel PTEs (no lock) while task B changes a user PTE under the PTL on the other CPU",
+    "apply-to-pte-range-init-mm with lazy_mmu_mode_enable()/disable(): task A maps kernel PTEs (no lock) while task B changes a user PTE under the PTL on the other CPU",
   source: "mm/memory.c: apply_to_pte_range() (38e0edb15bd0, converted by the v7.0 series)",
   api: "lazy-mmu-mode",
   cpus: 2,

@@ -2,6 +2,7 @@
 
 import type { Command } from "commander";
 import { architectures } from "../../../model/arch/index";
+import { apiOfArch, apiOfScenario } from "../../../model/scenarios/api";
 import { scenarios } from "../../../model/scenarios/index";
 import { bundledSpecs } from "../files";
 import { checkFormat, die } from "./shared";
@@ -23,11 +24,13 @@ export function listCommand(root: Command): void {
           arch: a.arch,
           era: a.era,
           commits: a.commits,
+          api: apiOfArch(a),
           summary: a.summary,
         })),
         scenarios: scenarios.map((s) => ({
           id: s.id,
           summary: s.summary,
+          api: apiOfScenario(s),
           preemption: s.preemption,
         })),
         specs: specs.map((s) => ({
@@ -43,14 +46,19 @@ export function listCommand(root: Command): void {
       }
       const out = ["Architecture models:"];
       for (const a of data.architectures) {
-        out.push(`  ${a.id.padEnd(24)} ${a.summary} [${a.commits.join(", ")}]`);
+        out.push(`  ${a.id.padEnd(24)} ${apiTag(a.api)}${a.summary} [${a.commits.join(", ")}]`);
       }
       out.push("Scenarios:");
-      for (const s of data.scenarios) out.push(`  ${s.id.padEnd(32)} ${s.summary}`);
+      for (const s of data.scenarios) out.push(`  ${s.id.padEnd(32)} ${apiTag(s.api)}${s.summary}`);
       out.push("Specs:");
       for (const s of data.specs) {
         out.push(`  ${s.id.padEnd(24)} ${s.path}: ${s.rules.map((r) => r.id).join(", ")}`);
       }
       process.stdout.write(`${out.join("\n")}\n`);
     });
+}
+
+/** v7.0-API models and scenarios are marked; the others speak the arch hooks. */
+function apiTag(api: string): string {
+  return api === "lazy-mmu-mode" ? "[v7.0 API] " : "";
 }
