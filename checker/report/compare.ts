@@ -35,7 +35,7 @@ export function compareMarkdown(cmp: Comparison): string {
   const out = [`# ${a} → ${b}`, "", "## Rules", ""];
   if (cmp.rules.length === 0) out.push("- no rule differs");
   for (const c of cmp.rules) out.push(ruleLine(c));
-  out.push("", "## Runs whose verdict differs", "");
+  out.push("", "## Runs whose verdict or violated rules differ", "");
   if (cmp.differing.length === 0) {
     out.push(`No run differs (${cmp.cells.length} runs compared).`);
     return `${out.join("\n")}\n`;
