@@ -23,7 +23,7 @@ it("compare lazy-mmu-v6.15 lazy-mmu-v7.0 on sparc64@v6.15 and @v7.0 (v7-zap-nest
   const a = cells.map(([arch, sc]) => run(arch, sc, "full", "lazy-mmu-v6.15"));
   const b = cells.map(([arch, sc]) => run(arch, sc, "full", "lazy-mmu-v7.0"));
   const text = compareMarkdown(compareResults(specOf(a), specOf(b), a, b));
-  const file = join(ROOT, "test", "golden", "compare-v6.15-v7.0.md");
+  const file = join(ROOT, "test", "golden", "compare-v6.15-v7.0.txt");
   if (process.env.UPDATE_GOLDEN === "1") writeFileSync(file, text);
   expect(text).toBe(readFileSync(file, "utf8"));
 });

@@ -7,6 +7,7 @@ import { parseSpec } from "../checker/spec/parse";
 import type { Spec } from "../checker/spec/types";
 import { findArch } from "../model/arch/index";
 import type { PreemptionModel } from "../model/kernel/state";
+import { incompatibility } from "../model/scenarios/api";
 import { findScenario } from "../model/scenarios/index";
 
 export const ROOT = join(__dirname, "..");
@@ -29,6 +30,8 @@ export function run(
   if (!arch) throw new Error(`no architecture model ${archId}`);
   const scenario = findScenario(scenarioId);
   if (!scenario) throw new Error(`no scenario ${scenarioId}`);
+  const why = incompatibility(arch, scenario);
+  if (why !== undefined) throw new Error(why);
   return runCell(
     { spec: bundledSpec(specId), arch, scenario, preemption },
     { maxStates, timeoutMs: 300_000, now: () => performance.now() },

@@ -11,7 +11,7 @@ import { lazyMmuModeProcs } from "../model/kernel/lazy-mmu-mode";
 import { alloc_page_may_sleep } from "../model/kernel/primitives";
 import { proc } from "../model/kernel/program";
 import type { PreemptionModel } from "../model/kernel/state";
-import { setPte } from "../model/scenarios/callers";
+import { lazyRegion, setPte } from "../model/scenarios/callers";
 import type { Scenario } from "../model/scenarios/types";
 import { disable, enable, lazyMmuRegion } from "../model/scenarios/v7";
 import { bundledSpec, run } from "./helpers";
@@ -78,6 +78,26 @@ describe("v7.0 caller rules", () => {
     expect(under).toContain("no-kernel-bug"); // VM_WARN_ON_ONCE(enable_count == 0)
     const open = check("generic", bad("unclosed", [enable(), enable(), disable()]));
     expect(open.violations.map((v) => v.rule)).toEqual(["pairing"]);
+  });
+});
+
+describe("v7.0 implementation rules", () => {
+  it("inactive-in-interrupt: arch hooks called straight from an interrupt handler (a v6.15-style caller) break v7.0, and v6.15's caller rule names the same act", () => {
+    const irqCaller: Scenario = {
+      ...bad("irq-hooks", [setPte("user:0", 2)]),
+      api: "arch-hooks",
+      genericProcs: [],
+      irqs: [{ id: "irq", handler: "handler", bound: 1 }],
+      ptes: { "user:0": 1 },
+      procs: [
+        proc("caller", [setPte("user:0", 2)]),
+        proc("handler", lazyRegion([setPte("kernel:0", 1)])),
+      ],
+    };
+    const v70 = check("generic", irqCaller).violations.map((v) => v.rule);
+    expect(v70).toEqual(["inactive-in-interrupt"]);
+    const v615 = check("generic", irqCaller, "lazy-mmu-v6.15").violations.map((v) => v.rule);
+    expect(v615).toEqual(["no-interrupt-context"]);
   });
 });
 
