@@ -7,7 +7,7 @@ import { findArch } from "../model/arch/index";
 import type { Kernel } from "../model/kernel/state";
 import { buildMachine, initialState } from "../model/machine/machine";
 import { allDone, successors } from "../model/machine/transitions";
-import { v7Kunit } from "../model/scenarios/v7";
+import { v7ApplyToPteRangeInitMm, v7Kunit } from "../model/scenarios/v7";
 import { run } from "./helpers";
 
 // After: (start), enable, enable, disable, pause, [enable, disable, pause, resume], resume, disable.
@@ -49,5 +49,26 @@ describe("KUnit lazy_mmu_mode_active (ee628d9cc8d5)", () => {
     const r = run("sparc64@v7.0", "v7-kunit-lazy-mmu-mode", "none", "lazy-mmu-v7.0");
     expect(r.violations.map((v) => v.rule)).toEqual([]);
     expect(r.verdict).toBe("pass");
+  });
+});
+
+describe("the v7.0 generic layer's steps", () => {
+  it("writes the count in one step and calls the hook in a later one: the task can be preempted in between", () => {
+    const arch = findArch("sparc64@v7.0");
+    if (!arch) throw new Error("no sparc64@v7.0");
+    const m = buildMachine(arch, v7ApplyToPteRangeInitMm, "full");
+    const s0 = initialState(m);
+    const first = successors(m, s0).find((t) => t.action.kind === "step" && t.action.ctx === "A");
+    expect(first?.action.kind === "step" && first.action.fn).toBe("lazy_mmu_mode_enable");
+    const s1 = first?.next;
+    if (!s1) throw new Error("no step");
+    const a = s1.tasks.find((t) => t.id === "A");
+    expect(a?.flags["lazy_mmu_state.enable_count"]).toBe(1);
+    expect(a?.stack[a.stack.length - 1]?.proc).toBe("arch_enter_lazy_mmu_mode");
+    expect(a?.preemptCount).toBe(0);
+    const preempt = successors(m, s1).filter(
+      (t) => t.action.kind === "switch-out" && t.action.task === "A",
+    );
+    expect(preempt).toHaveLength(1);
   });
 });
