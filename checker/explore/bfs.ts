@@ -68,7 +68,7 @@ export function explore(m: Machine, mon: Monitor, limits: Limits): Exploration {
   search: while (frontier.length > 0) {
     const next: { s: Kernel; i: number }[] = [];
     for (const { s, i } of frontier) {
-      const succ = successors(m, s);
+      const succ = successors(m, s, mon.listens);
       if (succ.length === 0 && s.halted === null && !allDone(s) && !findings.has("deadlock")) {
         findings.set("deadlock", { kind: "deadlock", path: pathTo(i) });
       }
