@@ -37,6 +37,8 @@
 //    and not deferred by lazy mode: not modelled, as for the generic model.
 //  - set_ptes() is one page: __set_ptes_anysz()'s loop of __set_pte_nosync() followed by one
 //    __set_pte_complete() is then set_pte_at().
+//  - flush_tlb_range() (user and kernel) is its leading dsb(ishst): the TLBIs themselves are
+//    not modelled (see above).
 //  - The idle task's thread flags (read by queue_pte_barriers() from an interrupt on an idle
 //    CPU before b81c688426a9) are per-CPU scalars `idle.TIF_*`.
 
@@ -134,9 +136,22 @@ const setPte: Proc = proc("__set_pte", [
   ),
 ]);
 
+/** flush_tlb_range()/flush_tlb_kernel_range() begin with dsb(ishst) before the TLBIs. */
+const flush_tlb_range: Proc = proc("flush_tlb_range", [
+  step(
+    "flush_tlb_range",
+    "dsb(ishst); __tlbi_range(...); dsb(ish)",
+    "arch/arm64/include/asm/tlbflush.h (flush_tlb_range, flush_tlb_kernel_range)",
+    (d, env) => {
+      dsb(d, env.cpu);
+    },
+  ),
+]);
+
 const pteProcs: Proc[] = [
   setPte,
   emit_pte_barriers,
+  flush_tlb_range,
   proc("set_pte_at", [call("__set_pte")]),
   proc("set_ptes", [call("__set_pte")]),
   proc("pte_clear", [call("__set_pte")]),
@@ -221,6 +236,7 @@ const departures = [
   "TLB maintenance of a changed valid entry is the caller's and not deferred: not modelled.",
   "PTE level only: set_pmd/set_pud/set_p4d/set_pgd call queue_pte_barriers() the same way.",
   "set_ptes() is one page: __set_pte_nosync() then one __set_pte_complete().",
+  "flush_tlb_range()/flush_tlb_kernel_range() are their leading dsb(ishst); the TLBIs are not modelled.",
   "The idle task's thread flags are per-CPU scalars idle.TIF_*.",
 ];
 
