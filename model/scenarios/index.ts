@@ -8,6 +8,7 @@ import {
   wpPageCopy,
   zapPteRange,
 } from "./callers";
+import { powerpcArm64Scenarios } from "./powerpc-arm64";
 import type { Scenario } from "./types";
 
 const ALL = ["none", "full", "rt"] as const;
@@ -120,6 +121,7 @@ export const scenarios: readonly Scenario[] = [
   zapPteRangeScenario,
   remapPteRangeSetPtes,
   kfenceIrqInRegion,
+  ...powerpcArm64Scenarios,
 ];
 
 /** Scenarios that exist but are not part of the default matrix. */
