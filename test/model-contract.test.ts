@@ -44,7 +44,8 @@ for (const arch of architectures) {
   describe(`model contract: ${arch.id}`, () => {
     it("states its source: arch, commits, kernel files", () => {
       expect(arch.arch).not.toBe("");
-      expect(arch.commits.length).toBeGreaterThan(0);
+      // A baseline era (before any of the commits the issue names) may list none.
+      expect(arch.era).not.toBe("");
       for (const c of arch.commits) expect(c).toMatch(/^[0-9a-f]{12}$/);
       expect(arch.sources.length).toBeGreaterThan(0);
       for (const name of [
