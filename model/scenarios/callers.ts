@@ -3,8 +3,9 @@
 // addresses a scenario uses.
 //
 // Sources (calling patterns checked with the search tool; the stored torvalds/linux copies
-// of mm/memory.c and mm/vmalloc.c are pre-v5 versions, so the v6.x patterns were read from
-// patches quoting those functions, v6.5..v7.0):
+// of mm/memory.c, mm/vmalloc.c and fs/proc/task_mmu.c are old (pre-v5, pre-PAGEMAP_SCAN),
+// so the v6.x patterns were read from patches on the lists quoting these functions, v6.5
+// to v7.0, in which the calling pattern is the same; eras before v6.5 were not checked):
 //  - mm/memory.c: apply_to_pte_range() (enter after pte_alloc_map_lock() for a user mm,
 //    after pte_alloc_kernel() for init_mm: no lock), zap_pte_range(), remap_pte_range()
 //    (enter after pte_alloc_map_lock(), set_pte_at() per PTE, leave before unlock),

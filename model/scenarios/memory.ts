@@ -180,6 +180,14 @@ export const movePtesScenario: Scenario = {
 /** The kmap slot of the CPU (a fixmap PTE of init_mm). */
 export const KMAP_SLOT = "kernel:8";
 
+/**
+ * copy_pte_range() runs copy_present_pte() per PTE inside its region; for an anon page
+ * that may be pinned (folio_try_dup_anon_rmap_pte() fails) it calls copy_present_page(),
+ * which, with a preallocated folio, copies the page with copy_user_highpage()
+ * (copy_mc_user_highpage() in later kernels): kmap_local_page() of both pages, here one
+ * kmap slot. The -EAGAIN retry that preallocates the folio (outside the region) is
+ * left out.
+ */
 export const kmapLocalInRegion: Scenario = {
   id: "kmap-local-in-region",
   summary:
