@@ -29,6 +29,9 @@ import type { Addr, Kernel, PteVal } from "../kernel/state";
 
 const HIGHMEM_C = "mm/highmem.c";
 
+/** The kmap slot of the CPU (a fixmap PTE of init_mm). */
+export const KMAP_SLOT = "kernel:8";
+
 function migrationDelta(d: Draft<Kernel>, env: StepEnv, delta: number): void {
   if (env.self.kind !== "task") return; // in interrupt context migration is moot
   taskById(d, env.self.id).migrationDisabled += delta;

@@ -19,7 +19,7 @@ import {
   wpPageCopy,
   zapPteRange,
 } from "./callers";
-import { accessThroughKmap, kmapLocalCall, kmapProcs, kunmapLocalCall } from "./kmap";
+import { accessThroughKmap, KMAP_SLOT, kmapLocalCall, kmapProcs, kunmapLocalCall } from "./kmap";
 import type { Scenario } from "./types";
 
 const ALL = ["none", "full", "rt"] as const;
@@ -176,9 +176,6 @@ export const movePtesScenario: Scenario = {
   ],
   preemption: ALL,
 };
-
-/** The kmap slot of the CPU (a fixmap PTE of init_mm). */
-export const KMAP_SLOT = "kernel:8";
 
 /**
  * copy_pte_range() runs copy_present_pte() per PTE inside its region; for an anon page

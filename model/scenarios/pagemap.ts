@@ -26,8 +26,7 @@ import { ptlOf, spin_lock, spin_unlock } from "../kernel/primitives";
 import { call, type Op, type Proc, proc } from "../kernel/program";
 import type { Addr } from "../kernel/state";
 import { ENTER, flushTlbRange, LEAVE, ptepGet, setPte, wpPageCopy } from "./callers";
-import { accessThroughKmap, kmapLocalCall, kmapProcs, kunmapLocalCall } from "./kmap";
-import { KMAP_SLOT } from "./memory";
+import { accessThroughKmap, KMAP_SLOT, kmapLocalCall, kmapProcs, kunmapLocalCall } from "./kmap";
 import type { Scenario } from "./types";
 
 const FN = "pagemap_scan_pmd_entry";
