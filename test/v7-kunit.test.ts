@@ -20,7 +20,7 @@ function runKunit(archId: string): { final: Kernel; bugs: string[] } {
   let s = initialState(m);
   const bugs: string[] = [];
   for (let i = 0; i < 1000 && !allDone(s); i++) {
-    // One CPU, no interrupts, no sleep points, preemption none: only the task's step.
+    // No interrupts, no sleep points, preemption none, CPU 1 idle: only the task's step.
     const steps = successors(m, s).filter((t) => t.action.kind === "step");
     expect(steps).toHaveLength(1);
     const t = steps[0];

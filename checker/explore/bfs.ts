@@ -16,6 +16,15 @@ export interface Limits {
   /** Stop after this many milliseconds (as measured by `now`). */
   readonly timeoutMs: number;
   readonly now: () => number;
+  /** Called now and then with how far exploration got (the CLI shows it on a terminal). */
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly seconds: number;
 }
 
 /** A violation and the choices that reach it: successor indices from the initial state. */
@@ -68,7 +77,7 @@ export function explore(m: Machine, mon: Monitor, limits: Limits): Exploration {
   search: while (frontier.length > 0) {
     const next: { s: Kernel; i: number }[] = [];
     for (const { s, i } of frontier) {
-      const succ = successors(m, s);
+      const succ = successors(m, s, mon.listens);
       if (succ.length === 0 && s.halted === null && !allDone(s) && !findings.has("deadlock")) {
         findings.set("deadlock", { kind: "deadlock", path: pathTo(i) });
       }
@@ -90,9 +99,20 @@ export function explore(m: Machine, mon: Monitor, limits: Limits): Exploration {
           break search;
         }
       }
-      if (++expanded % 256 === 0 && limits.now() - start > limits.timeoutMs) {
-        stoppedBy = "timeout";
-        break search;
+      if (++expanded % 256 === 0) {
+        const elapsed = limits.now() - start;
+        if (elapsed > limits.timeoutMs) {
+          stoppedBy = "timeout";
+          break search;
+        }
+        if (expanded % 16384 === 0) {
+          limits.onProgress?.({
+            states: parent.length,
+            transitions,
+            depth,
+            seconds: elapsed / 1000,
+          });
+        }
       }
     }
     if (next.length > 0) depth++;

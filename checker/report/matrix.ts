@@ -19,28 +19,41 @@ function columns(results: readonly CellResult[]): string[] {
   return cols;
 }
 
+/**
+ * The matrix as Markdown: one table per scenario (so that it reads on a screen), each with
+ * a row per architecture model and a column per preemption model; together they are the
+ * rows-by-(scenario, preemption) table of the JSON form.
+ */
 export function matrixMarkdown(results: readonly CellResult[]): string {
-  const cols = columns(results);
-  const rows: string[] = [];
-  for (const r of results) if (!rows.includes(r.arch.id)) rows.push(r.arch.id);
-  const find = (a: string, c: string) =>
-    results.find((r) => r.arch.id === a && `${r.scenario.id} (${r.preemption})` === c);
-  const lines = [`| arch | ${cols.join(" | ")} |`, `|---|${cols.map(() => "---").join("|")}|`];
-  for (const a of rows) {
-    lines.push(
-      `| ${a} | ${cols
-        .map((c) => {
-          const r = find(a, c);
-          return r ? cellText(r) : "n/a";
-        })
-        .join(" | ")} |`,
-    );
+  const lines: string[] = [];
+  const scenarioIds: string[] = [];
+  for (const r of results)
+    if (!scenarioIds.includes(r.scenario.id)) scenarioIds.push(r.scenario.id);
+  for (const id of scenarioIds) {
+    const rs = results.filter((r) => r.scenario.id === id);
+    const first = rs[0];
+    if (!first) continue;
+    const models: string[] = [];
+    for (const r of rs) if (!models.includes(r.preemption)) models.push(r.preemption);
+    const archs: string[] = [];
+    for (const r of rs) if (!archs.includes(r.arch.id)) archs.push(r.arch.id);
+    lines.push(`### ${id}`, "", first.scenario.summary, "");
+    lines.push(`| arch | ${models.join(" | ")} |`, `|---|${models.map(() => "---").join("|")}|`);
+    for (const a of archs) {
+      const cells = models.map((p) => {
+        const r = rs.find((x) => x.arch.id === a && x.preemption === p);
+        return r ? cellText(r) : "n/a";
+      });
+      lines.push(`| ${a} | ${cells.join(" | ")} |`);
+    }
+    lines.push("");
   }
   const states = results.reduce((n, r) => n + r.stats.states, 0);
   const seconds = results.reduce((n, r) => n + r.stats.seconds, 0);
-  lines.push("");
+  const failed = results.filter((r) => r.verdict === "fail").length;
+  const incomplete = results.filter((r) => r.verdict === "incomplete").length;
   lines.push(
-    `spec: ${results[0]?.spec.id ?? "-"}; ${results.length} runs, ${states} states in all, ${seconds.toFixed(1)}s; overall: ${overallVerdict(results)}`,
+    `spec: ${results[0]?.spec.id ?? "-"}; ${results.length} runs (${failed} with violations, ${incomplete} incomplete), ${states} states in all, ${seconds.toFixed(1)}s of exploration`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -2,7 +2,7 @@
 // reached, which rules failed, and why in words.
 
 import type { Kernel } from "../../model/kernel/state";
-import type { Observation } from "../../model/machine/observe";
+import type { Listen, Observation } from "../../model/machine/observe";
 import type { EventKind, Rule, Spec } from "../spec/types";
 import { type Compiled, compile, type Env, truthy, type Value } from "./expr";
 
@@ -26,6 +26,8 @@ interface CompiledCheck {
 
 export interface Monitor {
   readonly spec: Spec;
+  /** The events some rule reads: the explorer records only these. */
+  readonly listens: Listen;
   /** Violations caused by one transition's events, judged on the state it reached. */
   transition(events: readonly Observation[], post: Kernel): Violation[];
   /** Violations of state invariants (checks on `state`), including the initial state. */
@@ -63,8 +65,13 @@ export function monitor(spec: Spec): Monitor {
     }
   }
 
+  const listens: Listen = (kind, fn) =>
+    byEvent.get(kind)?.some((c) => c.fns === undefined || (fn !== undefined && c.fns.has(fn))) ??
+    false;
+
   return {
     spec,
+    listens,
     transition(events, post) {
       const out: Violation[] = [];
       for (const e of events) {

@@ -6,7 +6,6 @@ import schema from "../../specs/spec.schema.json";
 import { fail, ok, type Result } from "../errors";
 import type { Spec } from "./types";
 
-// verbose: errors carry the offending data, which the messages below quote.
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
 const validate = ajv.compile(schema);
 
@@ -64,12 +63,13 @@ export function parseJson(text: string, path: string): Result<unknown> {
 
 /**
  * Of ajv's errors, the one a person should read: the deepest place, and there the most
- * specific keyword (an anyOf over expression forms says less than what broke inside it).
+ * specific keyword. An anyOf over expression forms says less than what broke inside the
+ * branch that fits the value's type, and a type error from the other branch least.
  */
 function pickError(errors: readonly ErrorObject[]): ErrorObject {
-  const rank = (e: ErrorObject) =>
-    e.instancePath.split("/").length * 10 +
-    (e.keyword === "anyOf" || e.keyword === "oneOf" ? 0 : 1);
+  const specificity = (e: ErrorObject) =>
+    e.keyword === "anyOf" || e.keyword === "oneOf" ? 0 : e.keyword === "type" ? 1 : 2;
+  const rank = (e: ErrorObject) => e.instancePath.split("/").length * 10 + specificity(e);
   const sorted = [...errors].sort((a, b) => rank(b) - rank(a));
   const first = sorted[0];
   if (!first) throw new Error("ajv reported failure without errors");
@@ -107,7 +107,7 @@ function describe(e: ErrorObject): string {
 }
 
 function hint(e: ErrorObject): string {
-  return e.schemaPath.startsWith("#/definitions/form")
+  return e.parentSchema === schema.definitions.form
     ? " (expression operators: var, not, and, or, implies, eq, ne, lt, le, gt, ge, in, get, count, forall, exists, effective)"
     : "";
 }

@@ -64,10 +64,12 @@ export function local_irq_restore(
  * `var = this_cpu_ptr(&x)`: captures this CPU into a local, used by a later step. With
  * CONFIG_DEBUG_PREEMPT it goes through smp_processor_id(), which complains when the
  * caller could migrate (include/asm-generic/percpu.h, lib/smp_processor_id.c).
+ * DEBUG_PREEMPT depends on PREEMPTION (lib/Kconfig.debug), so it exists under the `full`
+ * and `rt` models only.
  */
 export function this_cpu_ptr(fn: string, local: string, what: string, at: string): Step {
   return step(fn, `${local} = this_cpu_ptr(&${what})`, at, (d, env) => {
-    if (!pinnedToCpu(d, env)) {
+    if (env.preemption !== "none" && !pinnedToCpu(d, env)) {
       bug(
         env,
         "smp_processor_id-preemptible",

@@ -70,6 +70,11 @@ export type Observation =
       readonly ctx: ContextView;
     };
 
+/** Which events a consumer wants recorded (the ghost is kept up to date regardless). */
+export type Listen = (kind: Observation["kind"], fn?: string) => boolean;
+
+export const listenAll: Listen = () => true;
+
 export function contextId(ref: ContextRef): string {
   return ref.kind === "task" ? ref.id : `${ref.source}@cpu${ref.cpu}`;
 }
@@ -135,8 +140,10 @@ export function observeCall(
   fn: string,
   args: Readonly<Record<string, Val>>,
   out: Observation[],
+  listen: Listen,
 ): void {
-  out.push({ kind: "call", fn, args: { ...args }, ctx: viewOf(d, ref, cpu) });
+  if (listen("call", fn))
+    out.push({ kind: "call", fn, args: { ...args }, ctx: viewOf(d, ref, cpu) });
   const g = ghostOf(d, ref);
   if (fn === ENTER) {
     g.lazyDepth += 1;
@@ -160,8 +167,11 @@ export function observeReturn(
   fn: string,
   args: Readonly<Record<string, Val>>,
   out: Observation[],
+  listen: Listen,
 ): void {
-  out.push({ kind: "return", fn, args: { ...args }, ctx: viewOf(d, ref, cpu) });
+  if (listen("return", fn)) {
+    out.push({ kind: "return", fn, args: { ...args }, ctx: viewOf(d, ref, cpu) });
+  }
   if (fn !== LEAVE) return;
   const g = ghostOf(d, ref);
   if (g.lazyDepth === 0) return;

@@ -9,13 +9,16 @@
 //  - a sleeping task is woken.
 // The architecture's context-switch hooks run inside the switch, with interrupts off.
 
-import { type Draft, produce } from "immer";
+import type { Draft } from "immer";
 import type { SwitchEnv } from "../arch/types";
 import type { ContextRef, KernelEvent, Step, StepEnv } from "../kernel/program";
 import type { Frame, Kernel, Task, Val } from "../kernel/state";
+import { produce } from "./immer";
 import type { Machine } from "./machine";
 import {
   contextId,
+  type Listen,
+  listenAll,
   type Observation,
   observeBug,
   observeCall,
@@ -56,35 +59,44 @@ export interface Transition {
   readonly events: readonly Observation[];
 }
 
-/** Every transition enabled in `s`, in a fixed order (so runs are deterministic). */
-export function successors(m: Machine, s: Kernel): Transition[] {
+/** Where a transition's observations go, and which ones are wanted. */
+interface Recorder {
+  readonly out: Observation[];
+  readonly listen: Listen;
+}
+
+/**
+ * Every transition enabled in `s`, in a fixed order (so runs are deterministic). `listen`
+ * picks the events recorded (all by default; the explorer asks only for what rules read).
+ */
+export function successors(m: Machine, s: Kernel, listen: Listen = listenAll): Transition[] {
   const out: Transition[] = [];
   if (s.halted !== null) return out;
   for (const cpu of s.cpus) {
     if (cpu.irq !== null) {
-      const t = runStep(m, s, { kind: "irq", cpu: cpu.id, source: cpu.irq.source }, cpu.id);
+      const t = runStep(m, s, { kind: "irq", cpu: cpu.id, source: cpu.irq.source }, cpu.id, listen);
       if (t) out.push(t);
       continue;
     }
     if (cpu.current !== null) {
       const task = s.tasks.find((x) => x.id === cpu.current);
       if (!task) throw new Error(`model error: CPU ${cpu.id} runs unknown task`);
-      const t = runStep(m, s, { kind: "task", id: task.id }, cpu.id);
+      const t = runStep(m, s, { kind: "task", id: task.id }, cpu.id, listen);
       if (t) out.push(t);
-      if (task.atSleepPoint) out.push(switchOut(m, s, cpu.id, task, "sleep"));
+      if (task.atSleepPoint) out.push(switchOut(m, s, cpu.id, task, "sleep", listen));
       const involuntary = m.preemption !== "none" && task.preemptCount === 0 && cpu.irqsEnabled;
-      if (involuntary) out.push(switchOut(m, s, cpu.id, task, "preempt"));
+      if (involuntary) out.push(switchOut(m, s, cpu.id, task, "preempt", listen));
     } else {
       for (const task of s.tasks) {
         if (task.status === "runnable" && task.cpu === cpu.id)
-          out.push(switchIn(m, s, cpu.id, task));
+          out.push(switchIn(m, s, cpu.id, task, listen));
       }
     }
     if (cpu.irqsEnabled) {
       for (const src of m.scenario.irqs) {
         if ((s.irqFired[src.id] ?? 0) >= src.bound) continue;
         if (src.cpus !== undefined && !src.cpus.includes(cpu.id)) continue;
-        out.push(fireIrq(s, cpu.id, src.id, src.handler));
+        out.push(fireIrq(s, cpu.id, src.id, src.handler, listen));
       }
     }
   }
@@ -160,7 +172,13 @@ function makeEnv(
   return { cpu, self: ref, args, locals, preemption: m.preemption, emit };
 }
 
-function runStep(m: Machine, s: Kernel, ref: ContextRef, cpu: number): Transition | undefined {
+function runStep(
+  m: Machine,
+  s: Kernel,
+  ref: ContextRef,
+  cpu: number,
+  listen: Listen,
+): Transition | undefined {
   const r = resolve(m, stackOf(s, ref));
   if (!r) return undefined;
   const { step } = r;
@@ -174,42 +192,44 @@ function runStep(m: Machine, s: Kernel, ref: ContextRef, cpu: number): Transitio
     return undefined;
   }
   const events: Observation[] = [];
+  const rec: Recorder = { out: events, listen };
   const next = produce(s, (d) => {
     const stack = mutableStack(d, ref);
     for (const p of r.pushes) {
       const caller = stack[stack.length - 1];
       if (caller) caller.pc += 1;
       stack.push({ proc: p.proc, pc: 0, args: p.args, locals: {} });
-      observeCall(d, ref, cpu, p.proc, p.args, events);
+      observeCall(d, ref, cpu, p.proc, p.args, events, listen);
     }
     const frame = stack[stack.length - 1];
     if (!frame) throw new Error("model error: empty stack");
-    if (step.mightSleep === true) observeMightSleep(d, ref, cpu, step.fn, step.label, events);
+    if (step.mightSleep === true && listen("might-sleep", step.fn))
+      observeMightSleep(d, ref, cpu, step.fn, step.label, events);
     const kernelEvents: KernelEvent[] = [];
     const env = makeEnv(m, ref, cpu, frame.args, frame.locals, (e) => kernelEvents.push(e));
     const after = step.run(d, env);
-    for (const e of kernelEvents) record(d, ref, cpu, e, events);
+    for (const e of kernelEvents) record(d, ref, cpu, e, rec);
     if (after === "return") {
-      popFrame(d, ref, cpu, stack, events);
+      popFrame(d, ref, cpu, stack, rec);
     } else {
       frame.pc += 1;
       if (after !== undefined) {
         const args = after.args ?? {};
         stack.push({ proc: after.call, pc: 0, args, locals: {} });
-        observeCall(d, ref, cpu, after.call, args, events);
+        observeCall(d, ref, cpu, after.call, args, events, listen);
       }
     }
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
       if (!top || top.pc < (m.procs[top.proc]?.ops.length ?? 0)) break;
-      popFrame(d, ref, cpu, stack, events);
+      popFrame(d, ref, cpu, stack, rec);
     }
     if (ref.kind === "task") {
       const t = d.tasks.find((x) => x.id === ref.id);
       if (t && t.atSleepPoint !== (step.mightSleep === true))
         t.atSleepPoint = step.mightSleep === true;
     }
-    if (stack.length === 0) finish(m, d, ref, cpu, events);
+    if (stack.length === 0) finish(m, d, ref, cpu, rec);
   });
   return {
     action: { kind: "step", cpu, ctx: contextId(ref), fn: step.fn, label: step.label, at: step.at },
@@ -223,10 +243,10 @@ function popFrame(
   ref: ContextRef,
   cpu: number,
   stack: Draft<Frame>[],
-  events: Observation[],
+  rec: Recorder,
 ): void {
   const done = stack.pop();
-  if (done) observeReturn(d, ref, cpu, done.proc, done.args, events);
+  if (done) observeReturn(d, ref, cpu, done.proc, done.args, rec.out, rec.listen);
 }
 
 function record(
@@ -234,25 +254,21 @@ function record(
   ref: ContextRef,
   cpu: number,
   e: KernelEvent,
-  events: Observation[],
+  rec: Recorder,
 ): void {
   if (e.kind === "read") {
-    events.push({ kind: "read", addr: e.addr, value: e.value, ctx: viewOf(d, ref, cpu) });
+    if (rec.listen("read")) {
+      rec.out.push({ kind: "read", addr: e.addr, value: e.value, ctx: viewOf(d, ref, cpu) });
+    }
     return;
   }
-  observeBug(d, ref, cpu, e.check, e.message, e.fatal, events);
+  if (rec.listen("bug")) observeBug(d, ref, cpu, e.check, e.message, e.fatal, rec.out);
   if (e.fatal && d.halted === null) d.halted = e.message;
 }
 
 /** A context ran off the end of its program: a task exits, an interrupt handler returns. */
-function finish(
-  m: Machine,
-  d: Draft<Kernel>,
-  ref: ContextRef,
-  cpu: number,
-  events: Observation[],
-): void {
-  events.push({ kind: "finish", ctx: viewOf(d, ref, cpu) });
+function finish(m: Machine, d: Draft<Kernel>, ref: ContextRef, cpu: number, rec: Recorder): void {
+  if (rec.listen("finish")) rec.out.push({ kind: "finish", ctx: viewOf(d, ref, cpu) });
   const c = d.cpus[cpu];
   if (!c) throw new Error(`model error: no CPU ${cpu}`);
   if (ref.kind === "irq") {
@@ -265,7 +281,7 @@ function finish(
   t.status = "done";
   t.atSleepPoint = false;
   c.current = null;
-  runSwitchHooks(m, d, { cpu, prev: t.id, next: null }, ref, events);
+  runSwitchHooks(m, d, { cpu, prev: t.id, next: null }, ref, rec);
 }
 
 function runSwitchHooks(
@@ -273,10 +289,10 @@ function runSwitchHooks(
   d: Draft<Kernel>,
   sw: { cpu: number; prev: string | null; next: string | null },
   ref: ContextRef,
-  events: Observation[],
+  rec: Recorder,
 ): string[] {
   const ran: string[] = [];
-  const emit = (e: KernelEvent) => record(d, ref, sw.cpu, e, events);
+  const emit = (e: KernelEvent) => record(d, ref, sw.cpu, e, rec);
   const env: SwitchEnv = { ...sw, emit };
   for (const hook of m.arch.contextSwitch) {
     if (hook.run(d, env)) ran.push(`${hook.fn}: ${hook.label} (${hook.at})`);
@@ -290,8 +306,10 @@ function switchOut(
   cpu: number,
   task: Task,
   reason: "preempt" | "sleep",
+  listen: Listen,
 ): Transition {
   const events: Observation[] = [];
+  const rec: Recorder = { out: events, listen };
   let hooks: string[] = [];
   const ref: ContextRef = { kind: "task", id: task.id };
   const next = produce(s, (d) => {
@@ -301,13 +319,14 @@ function switchOut(
     t.status = reason === "sleep" ? "sleeping" : "runnable";
     t.atSleepPoint = false;
     c.current = null;
-    hooks = runSwitchHooks(m, d, { cpu, prev: task.id, next: null }, ref, events);
+    hooks = runSwitchHooks(m, d, { cpu, prev: task.id, next: null }, ref, rec);
   });
   return { action: { kind: "switch-out", cpu, task: task.id, reason, hooks }, next, events };
 }
 
-function switchIn(m: Machine, s: Kernel, cpu: number, task: Task): Transition {
+function switchIn(m: Machine, s: Kernel, cpu: number, task: Task, listen: Listen): Transition {
   const events: Observation[] = [];
+  const rec: Recorder = { out: events, listen };
   let hooks: string[] = [];
   const ref: ContextRef = { kind: "task", id: task.id };
   const next = produce(s, (d) => {
@@ -316,12 +335,18 @@ function switchIn(m: Machine, s: Kernel, cpu: number, task: Task): Transition {
     if (!t || !c) throw new Error("model error: bad switch");
     t.status = "running";
     c.current = task.id;
-    hooks = runSwitchHooks(m, d, { cpu, prev: null, next: task.id }, ref, events);
+    hooks = runSwitchHooks(m, d, { cpu, prev: null, next: task.id }, ref, rec);
   });
   return { action: { kind: "switch-in", cpu, task: task.id, hooks }, next, events };
 }
 
-function fireIrq(s: Kernel, cpu: number, source: string, handler: string): Transition {
+function fireIrq(
+  s: Kernel,
+  cpu: number,
+  source: string,
+  handler: string,
+  listen: Listen,
+): Transition {
   const events: Observation[] = [];
   const next = produce(s, (d) => {
     const c = d.cpus[cpu];
@@ -334,7 +359,7 @@ function fireIrq(s: Kernel, cpu: number, source: string, handler: string): Trans
       preemptCount: 0,
       ghost: { lazyDepth: 0, regions: [], wrote: {} },
     };
-    observeCall(d, { kind: "irq", cpu, source }, cpu, handler, {}, events);
+    observeCall(d, { kind: "irq", cpu, source }, cpu, handler, {}, events, listen);
   });
   return { action: { kind: "irq", cpu, source }, next, events };
 }

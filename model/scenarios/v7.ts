@@ -267,7 +267,7 @@ export const v7Kunit: Scenario = {
     "The KUnit test of ee628d9cc8d5: enable, enable, disable, pause, [enable, disable, pause, resume], resume, disable, with is_lazy_mmu_mode_active() checked after each call",
   source: "mm/tests/lazy_mmu_mode_kunit.c (ee628d9cc8d5)",
   api: "lazy-mmu-mode",
-  cpus: 1,
+  cpus: 2,
   tasks: [{ id: "kunit", cpu: 0, entry: "lazy_mmu_mode_active" }],
   irqs: [],
   ptes: {},

@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import { formatError, type UserError } from "../../errors";
+import type { Progress } from "../../explore/bfs";
 import { tracePath } from "../../report/paths";
 import { type CellResult, runCell } from "../../run";
 import { traceDocument } from "../../trace/document";
@@ -47,13 +48,25 @@ export function runAll(flags: RunFlags): CellResult[] {
   const opts = resolveRun(spec.value, flags);
   if (!opts.ok) die(opts.error);
   const now = () => performance.now();
-  const results = opts.value.cells.map((cell) =>
-    runCell(cell, {
+  const tty = process.stderr.isTTY === true;
+  const results = opts.value.cells.map((cell) => {
+    const name = `${cell.arch.id} ${cell.scenario.id} ${cell.preemption}`;
+    const r = runCell(cell, {
       maxStates: opts.value.maxStates,
       timeoutMs: opts.value.timeoutSeconds * 1000,
       now,
-    }),
-  );
+      ...(tty
+        ? {
+            onProgress: (p: Progress) =>
+              process.stderr.write(
+                `\r\x1b[K${name}: ${p.states} states, ${p.transitions} transitions, depth ${p.depth}, ${p.seconds.toFixed(0)}s`,
+              ),
+          }
+        : {}),
+    });
+    if (tty) process.stderr.write("\r\x1b[K");
+    return r;
+  });
   for (const r of results) {
     for (const v of r.violations) {
       const base = `${flags.out}/${tracePath(r, v)}`;

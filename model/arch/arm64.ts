@@ -1,0 +1,275 @@
+// arm64 (v6.16..v6.18): the PTE store is immediate; after making a *kernel* entry valid
+// the kernel owes `dsb(ishst); isb` so that the table walker sees it. In lazy MMU mode
+// (per-task TIF_LAZY_MMU) the barrier is only remembered (TIF_LAZY_MMU_PENDING) and emitted
+// by flush/leave. __switch_to() issues dsb(ish) on the CPU being left, so a store made before
+// a preemption is visible to the walker before the task runs anywhere else.
+//
+// Sources (checked with the search tool; the stored torvalds/linux tree predates these
+// commits, so the patches as posted and merged were read instead):
+//  - arch/arm64/include/asm/pgtable.h: emit_pte_barriers(), queue_pte_barriers(),
+//    arch_enter/flush/leave_lazy_mmu_mode() (5fdd05efa1cd, "arm64/mm: Batch barriers when
+//    updating kernel mappings"); __set_pte_complete(): `if (pte_valid_not_user(pte))
+//    queue_pte_barriers()`; set_pmd/set_pud when valid, set_p4d/set_pgd always (not modelled:
+//    PTE level only).
+//  - b81c688426a9 ("arm64/mm: Disable barrier batching in interrupt contexts"): enter, flush
+//    and leave begin with `if (in_interrupt()) return;`, queue_pte_barriers() with
+//    `if (in_interrupt()) { emit_pte_barriers(); return; }` (diff read; it replaces the
+//    VM_WARN_ON(in_interrupt()) of 5fdd05efa1cd).
+//  - 1ef3095b1405 ("arm64/mm: Permit lazy_mmu_mode to be nested", after b81c688426a9 in the
+//    v6.16 arm64 shortlog): enter loses VM_WARN_ON(test_thread_flag(TIF_LAZY_MMU)); an inner
+//    leave flushes and clears the flag, the rest of the outer region runs non-lazy.
+//  - arch/arm64/include/asm/thread_info.h: TIF_LAZY_MMU, TIF_LAZY_MMU_PENDING.
+//  - arch/arm64/kernel/process.c (__switch_to): dsb(ish), with the comment "it makes any
+//    in-progress pgtable writes visible to the table walker; See emit_pte_barriers()".
+//
+// What "the walker sees it" means here: a kernel store is unsynced on the CPU that made it
+// until that CPU issues a dsb (hw.unsynced is keyed by CPU). If the task migrates between the
+// store and its flush, the dsb(ish) of __switch_to on the old CPU is what publishes the
+// store; the flush later emits its dsb on the new CPU, where nothing of it is pending. The
+// model follows the kernel exactly there and lets the rules judge.
+//
+// Departures:
+//  - The isb is not modelled: the model tracks walker visibility (the dsb), not the CPU's
+//    speculative "invalid translation" state. The kernel's argument (emit_pte_barriers()
+//    comment) is that the isb is issued when the task next flushes, before it touches the
+//    address, albeit on another CPU.
+//  - TLB invalidation of a changed valid entry is the caller's (break-before-make, flush_tlb_*)
+//    and not deferred by lazy mode: not modelled, as for the generic model.
+//  - set_ptes() is one page: __set_ptes_anysz()'s loop of __set_pte_nosync() followed by one
+//    __set_pte_complete() is then set_pte_at().
+//  - flush_tlb_range() (user and kernel) is its leading dsb(ishst): the TLBIs themselves are
+//    not modelled (see above).
+//  - The idle task's thread flags (read by queue_pte_barriers() from an interrupt on an idle
+//    CPU before b81c688426a9) are per-CPU scalars `idle.TIF_*`.
+
+import type { Draft } from "immer";
+import { cpuOf, currentTask, inInterrupt, VM_WARN_ON } from "../kernel/context";
+import { dsb, markUnsynced, storePte } from "../kernel/hardware";
+import { addrArg, valueArg } from "../kernel/primitives";
+import { call, type Proc, proc, type StepEnv, step } from "../kernel/program";
+import { type Kernel, mmOf, type Val } from "../kernel/state";
+import type { ArchModel, SwitchStep } from "./types";
+
+const PGTABLE_H = "arch/arm64/include/asm/pgtable.h";
+const PROCESS_C = "arch/arm64/kernel/process.c";
+const THREAD_INFO_H = "arch/arm64/include/asm/thread_info.h";
+const ENTER = "arch_enter_lazy_mmu_mode";
+const LEAVE = "arch_leave_lazy_mmu_mode";
+const FLUSH = "arch_flush_lazy_mmu_mode";
+const LAZY = "TIF_LAZY_MMU";
+const PENDING = "TIF_LAZY_MMU_PENDING";
+
+/**
+ * current's thread flags: the task on this CPU (in an interrupt, the one interrupted), or
+ * the idle task's, kept as per-CPU scalars `idle.TIF_*`.
+ */
+function flagSlot(d: Draft<Kernel>, env: StepEnv, flag: string): [Record<string, Val>, string] {
+  const t = currentTask(d, env);
+  if (t) return [t.flags as Record<string, Val>, flag];
+  return [cpuOf(d, env).arch as Record<string, Val>, `idle.${flag}`];
+}
+
+function test_thread_flag(d: Draft<Kernel>, env: StepEnv, flag: string): boolean {
+  const [o, k] = flagSlot(d, env, flag);
+  return o[k] === 1;
+}
+
+function set_thread_flag(d: Draft<Kernel>, env: StepEnv, flag: string, v: 0 | 1): void {
+  const [o, k] = flagSlot(d, env, flag);
+  if ((o[k] ?? 0) !== v) o[k] = v;
+}
+
+/** emit_pte_barriers(): dsb(ishst); isb() on the CPU this runs on. */
+const emit_pte_barriers: Proc = proc("emit_pte_barriers", [
+  step("emit_pte_barriers", "dsb(ishst); isb()", `${PGTABLE_H} (emit_pte_barriers)`, (d, env) => {
+    dsb(d, env.cpu);
+  }),
+]);
+
+/** queue_pte_barriers(); `irqSafe` is b81c688426a9's immediate barrier in interrupt. */
+function queuePteBarriers(irqSafe: boolean): Proc {
+  const at = `${PGTABLE_H} (queue_pte_barriers)`;
+  const lazyOrEmit = step(
+    "queue_pte_barriers",
+    "flags = read_thread_flags(); if (flags & BIT(TIF_LAZY_MMU)) { if (!(flags & BIT(TIF_LAZY_MMU_PENDING))) set_thread_flag(TIF_LAZY_MMU_PENDING); } else emit_pte_barriers()",
+    at,
+    (d, env) => {
+      if (!test_thread_flag(d, env, LAZY)) return { call: "emit_pte_barriers" };
+      set_thread_flag(d, env, PENDING, 1);
+      return "return";
+    },
+  );
+  const first = irqSafe
+    ? step(
+        "queue_pte_barriers",
+        "if (in_interrupt()) { emit_pte_barriers(); return; }",
+        at,
+        (d, env) => {
+          if (!inInterrupt(env)) return undefined;
+          dsb(d, env.cpu);
+          return "return";
+        },
+      )
+    : step("queue_pte_barriers", "VM_WARN_ON(in_interrupt())", at, (_d, env) => {
+        VM_WARN_ON(env, inInterrupt(env), "VM_WARN_ON(in_interrupt()) in queue_pte_barriers()");
+      });
+  return proc("queue_pte_barriers", [first, lazyOrEmit]);
+}
+
+/** __set_pte(): WRITE_ONCE(*ptep, pte), then __set_pte_complete(). */
+const setPte: Proc = proc("__set_pte", [
+  step("__set_pte", "WRITE_ONCE(*ptep, pte)", `${PGTABLE_H} (__set_pte_nosync)`, (d, env) => {
+    const addr = addrArg(env);
+    const value = valueArg(env);
+    storePte(d, env, addr, value);
+    // A user entry needs no barrier (a spurious fault is handled); a kernel one does.
+    if (mmOf(addr) === "kernel" && value !== 0) markUnsynced(d, env.cpu, addr);
+  }),
+  step(
+    "__set_pte_complete",
+    "if (pte_valid_not_user(pte)) queue_pte_barriers()",
+    `${PGTABLE_H} (__set_pte_complete)`,
+    (_d, env) =>
+      mmOf(addrArg(env)) === "kernel" && valueArg(env) !== 0
+        ? { call: "queue_pte_barriers", args: env.args }
+        : undefined,
+  ),
+]);
+
+/** flush_tlb_range()/flush_tlb_kernel_range() begin with dsb(ishst) before the TLBIs. */
+const flush_tlb_range: Proc = proc("flush_tlb_range", [
+  step(
+    "flush_tlb_range",
+    "dsb(ishst); __tlbi_range(...); dsb(ish)",
+    "arch/arm64/include/asm/tlbflush.h (flush_tlb_range, flush_tlb_kernel_range)",
+    (d, env) => {
+      dsb(d, env.cpu);
+    },
+  ),
+]);
+
+const pteProcs: Proc[] = [
+  setPte,
+  emit_pte_barriers,
+  flush_tlb_range,
+  proc("set_pte_at", [call("__set_pte")]),
+  proc("set_ptes", [call("__set_pte")]),
+  proc("pte_clear", [call("__set_pte")]),
+];
+
+interface EraHooks {
+  /** b81c688426a9: every hook returns at once in interrupt context. */
+  readonly irqReturns: boolean;
+  /** 5fdd05efa1cd and b81c688426a9: enter warns when already lazy. */
+  readonly warnNested: boolean;
+}
+
+function hooks(era: EraHooks): Proc[] {
+  const irqReturn = (fn: string, at: string) =>
+    step(fn, "if (in_interrupt()) return", at, (_d, env) =>
+      inInterrupt(env) ? "return" : undefined,
+    );
+  const enterAt = `${PGTABLE_H} (arch_enter_lazy_mmu_mode)`;
+  const flushAt = `${PGTABLE_H} (arch_flush_lazy_mmu_mode)`;
+  const leaveAt = `${PGTABLE_H} (arch_leave_lazy_mmu_mode)`;
+  const warns = [
+    era.irqReturns ? "" : "VM_WARN_ON(in_interrupt()); ",
+    era.warnNested ? "VM_WARN_ON(test_thread_flag(TIF_LAZY_MMU)); " : "",
+  ].join("");
+  const enter = step(ENTER, `${warns}set_thread_flag(TIF_LAZY_MMU)`, enterAt, (d, env) => {
+    if (!era.irqReturns)
+      VM_WARN_ON(env, inInterrupt(env), "VM_WARN_ON(in_interrupt()) in arch_enter_lazy_mmu_mode()");
+    if (era.warnNested)
+      VM_WARN_ON(
+        env,
+        test_thread_flag(d, env, LAZY),
+        "VM_WARN_ON(test_thread_flag(TIF_LAZY_MMU)) in arch_enter_lazy_mmu_mode()",
+      );
+    set_thread_flag(d, env, LAZY, 1);
+  });
+  const flush = step(
+    FLUSH,
+    "if (test_and_clear_thread_flag(TIF_LAZY_MMU_PENDING)) emit_pte_barriers()",
+    flushAt,
+    (d, env) => {
+      if (!test_thread_flag(d, env, PENDING)) return undefined;
+      set_thread_flag(d, env, PENDING, 0);
+      return { call: "emit_pte_barriers" };
+    },
+  );
+  const clear = step(LEAVE, "clear_thread_flag(TIF_LAZY_MMU)", leaveAt, (d, env) => {
+    set_thread_flag(d, env, LAZY, 0);
+  });
+  const guard = (fn: string, at: string) => (era.irqReturns ? [irqReturn(fn, at)] : []);
+  return [
+    proc(ENTER, [...guard(ENTER, enterAt), enter]),
+    proc(FLUSH, [...guard(FLUSH, flushAt), flush]),
+    proc(LEAVE, [...guard(LEAVE, leaveAt), call(FLUSH, {}), clear]),
+    queuePteBarriers(era.irqReturns),
+  ];
+}
+
+/** __switch_to(): dsb(ish) on the CPU being switched (also from and to idle). */
+const switchTo: readonly SwitchStep[] = [
+  {
+    fn: "__switch_to",
+    label: "dsb(ish)  /* makes in-progress pgtable writes visible to the table walker */",
+    at: `${PROCESS_C} (__switch_to)`,
+    run: (d, sw) => {
+      const pending = d.hw.unsynced.some((k) => k.startsWith(`${sw.cpu}|`));
+      dsb(d, sw.cpu);
+      return pending;
+    },
+  },
+];
+
+const common = {
+  arch: "arm64",
+  sources: [PGTABLE_H, THREAD_INFO_H, PROCESS_C],
+  perCpu: {},
+  perTask: { [LAZY]: 0, [PENDING]: 0 },
+  contextSwitch: switchTo,
+} as const;
+
+const departures = [
+  "The isb is not modelled: only walker visibility (the dsb) is; the kernel issues the isb when the task next flushes, before it touches the address.",
+  "TLB maintenance of a changed valid entry is the caller's and not deferred: not modelled.",
+  "PTE level only: set_pmd/set_pud/set_p4d/set_pgd call queue_pte_barriers() the same way.",
+  "set_ptes() is one page: __set_pte_nosync() then one __set_pte_complete().",
+  "flush_tlb_range()/flush_tlb_kernel_range() are their leading dsb(ishst); the TLBIs are not modelled.",
+  "The idle task's thread flags are per-CPU scalars idle.TIF_*.",
+];
+
+export const arm64V5fdd: ArchModel = {
+  ...common,
+  id: "arm64@5fdd05efa1cd",
+  era: "v6.16-rc (5fdd05efa1cd..b81c688426a9)",
+  commits: ["5fdd05efa1cd"],
+  summary:
+    "arm64 barrier batching in TIF flags: warns in interrupt context and on nesting; an interrupt's kernel store follows the interrupted task's flag",
+  departures,
+  procs: [...hooks({ irqReturns: false, warnNested: true }), ...pteProcs],
+};
+
+export const arm64Vb81c: ArchModel = {
+  ...common,
+  id: "arm64@b81c688426a9",
+  era: "v6.16-rc (b81c688426a9..1ef3095b1405)",
+  commits: ["5fdd05efa1cd", "b81c688426a9"],
+  summary: "arm64: in interrupt context the hooks return at once and barriers are immediate",
+  departures,
+  procs: [...hooks({ irqReturns: true, warnNested: true }), ...pteProcs],
+};
+
+export const arm64V1ef3: ArchModel = {
+  ...common,
+  id: "arm64@1ef3095b1405",
+  era: "v6.16..v6.18",
+  commits: ["5fdd05efa1cd", "b81c688426a9", "1ef3095b1405"],
+  summary:
+    "arm64 tolerating nesting: no warning; an inner leave ends batching for the outer region",
+  departures,
+  procs: [...hooks({ irqReturns: true, warnNested: false }), ...pteProcs],
+};
+
+export const arm64Models: readonly ArchModel[] = [arm64V5fdd, arm64Vb81c, arm64V1ef3];

@@ -1,0 +1,284 @@
+// powerpc book3s64 with the hash MMU: the PTE store is immediate (an atomic update), and
+// the hash-table (and TLB) invalidation of the old entry goes into a per-CPU
+// `ppc64_tlb_batch` while `active` is set; leave flushes it. Unlike sparc64, init_mm
+// changes are batched too (hpte_need_flush() takes any mm).
+//
+// Sources (checked with the search tool against torvalds/linux):
+//  - arch/powerpc/include/asm/book3s/64/tlbflush-hash.h: the stored version (commit
+//    05909cd9a0c8, before b9ef323ea168) has enter = this_cpu_ptr(); active = 1 (lines 35-36)
+//    and leave = this_cpu_ptr(); if (index) __flush_tlb_pending(); active = 0 (lines 45-49),
+//    arch_flush_lazy_mmu_mode() empty (line 52). The b9ef323ea168 patch (Nicholas Piggin,
+//    v6.1-rc3 powerpc fixes) adds preempt_disable() before this_cpu_ptr() in enter ("apply_to_
+//    page_range can call us this preempt enabled when operating on kernel page tables") and
+//    preempt_enable() after active = 0 in leave: lines 39-41 and 50-55 after it.
+//  - arch/powerpc/mm/book3s64/hash_tlb.c: hpte_need_flush() (get_cpu_var: preemption off;
+//    if !batch->active flush_hash_page() now; else flush first on another mm, append, flush
+//    when full) and __flush_tlb_pending().
+//  - arch/powerpc/kernel/process.c (__switch_to): before _switch(), if this CPU's batch is
+//    active, current's local_flags |= _TLF_LAZY_MMU, flush, active = 0; after _switch(), if
+//    the new current has _TLF_LAZY_MMU, clear it and set active = 1 on this CPU. Present from
+//    before v6.0 until 58852f24f956 (v7.0); checked in the stored process.c and the removal diff.
+//  - arch/powerpc/mm/pgtable.c (set_ptes): 9fee28baa601 (v6.6) wraps the loop in
+//    arch_enter/leave_lazy_mmu_mode(); 47b8def9358c (v6.6) removes those calls (both diffs
+//    read). Both are after b9ef323ea168 (v6.1-rc3), so those eras disable preemption too.
+//
+// Eras:
+//  - powerpc-hash@v6.0: up to v6.1-rc2. enter/leave preemptible (this_cpu_ptr() with
+//    preemption on); __switch_to hands an active batch over to the task.
+//  - powerpc-hash@b9ef323ea168: v6.1-rc3..v6.5. preempt_disable() for the region; the
+//    __switch_to hand-over stays (it cannot trigger without sleeping in the region, which
+//    is itself a "scheduling while atomic" bug: modelled, not removed, so the checker says so).
+//  - powerpc-hash@9fee28baa601: v6.6 set_ptes() nests.
+//  - powerpc-hash@47b8def9358c: v6.6..v6.18 set_ptes() without lazy calls.
+//
+// Departures:
+//  - One user mm and init_mm; base pages and one segment size, so the "another mm" flush of
+//    hpte_need_flush() is modelled (user vs init_mm), the page-size and segment-size ones
+//    are not, nor the flush when the batch is full (PPC64_TLB_BATCH_NR is 192).
+//  - set_pte_at() and pte_clear() are modelled as hash__pte_update(): an atomic store, then
+//    hpte_need_flush() when the old PTE was in the hash table (model: old value present and
+//    different). In the kernel set_pte_at() only fills a non-valid PTE and a present PTE is
+//    changed through ptep_get_and_clear()/ptep_clear_flush() (pte_update()); the model folds
+//    that clear-then-set into one call, as the scenarios write present PTEs with set_pte_at().
+//  - The hash-table and TLB invalidation (flush_hash_page, flush_hash_range) is one
+//    invalidation of the address on every CPU.
+//  - Before v6.6 there is no set_ptes(): remap_pte_range() called set_pte_at(). The v6.0 and
+//    b9ef323ea168 eras give set_ptes() the plain loop, which is what that code did.
+//  - The idle task is not a task of the model; its _TLF_LAZY_MMU is the per-CPU scalar
+//    `idle_TLF_LAZY_MMU`, so that __switch_to(prev = idle) and (next = idle) stay faithful.
+//  - Radix (all hooks return at once) is not modelled: this is the hash MMU.
+
+import type { Draft } from "immer";
+import { cpuOf } from "../kernel/context";
+import { invalidate, markStale, storePte } from "../kernel/hardware";
+import {
+  addrArg,
+  nop,
+  preempt_disable,
+  preempt_enable,
+  this_cpu_ptr,
+  valueArg,
+} from "../kernel/primitives";
+import { call, type Proc, proc, step } from "../kernel/program";
+import { type Kernel, mmOf, type Task } from "../kernel/state";
+import type { ArchModel, SwitchStep } from "./types";
+
+const TLBFLUSH_HASH_H = "arch/powerpc/include/asm/book3s/64/tlbflush-hash.h";
+const HASH_TLB_C = "arch/powerpc/mm/book3s64/hash_tlb.c";
+const HASH_H = "arch/powerpc/include/asm/book3s/64/hash.h";
+const PROCESS_C = "arch/powerpc/kernel/process.c";
+const PGTABLE_C = "arch/powerpc/mm/pgtable.c";
+const ENTER = "arch_enter_lazy_mmu_mode";
+const LEAVE = "arch_leave_lazy_mmu_mode";
+const FLUSH = "arch_flush_lazy_mmu_mode";
+const TLF = "_TLF_LAZY_MMU";
+const IDLE_TLF = "idle_TLF_LAZY_MMU";
+
+function batchOf(d: Draft<Kernel>, cpu: number) {
+  const c = d.cpus[cpu];
+  if (!c) throw new Error(`model error: no CPU ${cpu}`);
+  return c;
+}
+
+function setArch(d: Draft<Kernel>, cpu: number, key: string, v: number): void {
+  (batchOf(d, cpu).arch as Record<string, number>)[key] = v;
+}
+
+/** __flush_tlb_pending(batch): flush_hash_page/flush_hash_range over the batch, index = 0. */
+function flushBatch(d: Draft<Kernel>, cpu: number): void {
+  const b = batchOf(d, cpu);
+  for (const addr of b.batch) invalidate(d, addr);
+  b.batch = [];
+}
+
+/** hash__pte_update(): the atomic store, then hpte_need_flush() if the old PTE was hashed. */
+const pteUpdate: Proc = proc("hash__pte_update", [
+  step(
+    "hash__pte_update",
+    "old = pte_xchg(ptep, new)  /* ldarx/stdcx. loop */",
+    `${HASH_H} (hash__pte_update)`,
+    (d, env) => {
+      const addr = addrArg(env);
+      const old = d.pte[addr] ?? 0;
+      env.locals.old = old;
+      storePte(d, env, addr, valueArg(env));
+      if (old !== 0 && old !== valueArg(env)) markStale(d, addr);
+    },
+  ),
+  step(
+    "hpte_need_flush",
+    "if (old & H_PAGE_HASHPTE) hpte_need_flush(): batch = &get_cpu_var(ppc64_tlb_batch); if (!batch->active) flush_hash_page() else { if (i != 0 && mm != batch->mm) __flush_tlb_pending(batch); append }",
+    `${HASH_TLB_C} (hpte_need_flush)`,
+    (d, env) => {
+      const addr = addrArg(env);
+      const old = Number(env.locals.old ?? 0);
+      if (old === 0 || old === valueArg(env)) return;
+      const b = cpuOf(d, env);
+      if (b.arch.active !== 1) {
+        invalidate(d, addr);
+        return;
+      }
+      const first = b.batch[0];
+      if (first !== undefined && mmOf(first) !== mmOf(addr)) flushBatch(d, env.cpu);
+      if (!b.batch.includes(addr)) b.batch.push(addr);
+    },
+  ),
+]);
+
+const pteProcs: Proc[] = [
+  pteUpdate,
+  proc("set_pte_at", [call("hash__pte_update")]),
+  proc("pte_clear", [call("hash__pte_update")]),
+];
+
+/** The hooks; `preemptSafe` adds b9ef323ea168's preempt_disable()/preempt_enable(). */
+function hooks(preemptSafe: boolean): Proc[] {
+  const at = (v60: number, b9ef: number) => `${TLBFLUSH_HASH_H}:${preemptSafe ? b9ef : v60}`;
+  const enter = [
+    this_cpu_ptr(ENTER, "batch", "ppc64_tlb_batch", at(35, 40)),
+    step(ENTER, "batch->active = 1", at(36, 41), (d, env) => {
+      setArch(d, Number(env.locals.batch), "active", 1);
+    }),
+  ];
+  const leave = [
+    this_cpu_ptr(LEAVE, "batch", "ppc64_tlb_batch", at(45, 50)),
+    step(LEAVE, "if (batch->index) __flush_tlb_pending(batch)", at(47, 52), (d, env) => {
+      flushBatch(d, Number(env.locals.batch));
+    }),
+    step(LEAVE, "batch->active = 0", at(49, 54), (d, env) => {
+      setArch(d, Number(env.locals.batch), "active", 0);
+    }),
+  ];
+  return [
+    proc(ENTER, preemptSafe ? [preempt_disable(ENTER, at(0, 39)), ...enter] : enter),
+    proc(LEAVE, preemptSafe ? [...leave, preempt_enable(LEAVE, at(0, 55))] : leave),
+    proc(FLUSH, [nop(FLUSH, "do {} while (0)", at(52, 58))]),
+  ];
+}
+
+function taskOf(d: Draft<Kernel>, id: string): Draft<Task> {
+  const t = d.tasks.find((x) => x.id === id);
+  if (!t) throw new Error(`model error: no task ${id}`);
+  return t;
+}
+
+/**
+ * __switch_to(prev, new) on this CPU. The model splits a switch into switch-out (prev, to
+ * idle) and switch-in (from idle, next); the idle task's local flag is a per-CPU scalar.
+ */
+const switchTo: readonly SwitchStep[] = [
+  {
+    fn: "__switch_to",
+    label:
+      "batch = this_cpu_ptr(&ppc64_tlb_batch); if (batch->active) { current_thread_info()->local_flags |= _TLF_LAZY_MMU; if (batch->index) __flush_tlb_pending(batch); batch->active = 0; }",
+    at: `${PROCESS_C} (__switch_to, before _switch())`,
+    run: (d, sw) => {
+      const b = batchOf(d, sw.cpu);
+      if (b.arch.active !== 1) return false;
+      if (sw.prev !== null) (taskOf(d, sw.prev).flags as Record<string, number>)[TLF] = 1;
+      else setArch(d, sw.cpu, IDLE_TLF, 1);
+      flushBatch(d, sw.cpu);
+      setArch(d, sw.cpu, "active", 0);
+      return true;
+    },
+  },
+  {
+    fn: "__switch_to",
+    label:
+      "if (current_thread_info()->local_flags & _TLF_LAZY_MMU) { local_flags &= ~_TLF_LAZY_MMU; batch = this_cpu_ptr(&ppc64_tlb_batch); batch->active = 1; }",
+    at: `${PROCESS_C} (__switch_to, after _switch())`,
+    run: (d, sw) => {
+      if (sw.next !== null) {
+        const flags = taskOf(d, sw.next).flags as Record<string, number>;
+        if (flags[TLF] !== 1) return false;
+        flags[TLF] = 0;
+      } else {
+        if (batchOf(d, sw.cpu).arch[IDLE_TLF] !== 1) return false;
+        setArch(d, sw.cpu, IDLE_TLF, 0);
+      }
+      setArch(d, sw.cpu, "active", 1);
+      return true;
+    },
+  },
+];
+
+/** set_ptes() of 9fee28baa601: the loop (one page here) inside enter/leave. */
+const setPtesNesting: Proc = proc("set_ptes", [
+  call(ENTER, {}),
+  call("hash__pte_update"),
+  call(LEAVE, {}),
+]);
+
+/** set_ptes() after 47b8def9358c, and set_pte_at() before v6.6: the bare store. */
+const setPtesPlain: Proc = proc("set_ptes", [call("hash__pte_update")]);
+
+const common = {
+  arch: "powerpc-hash",
+  sources: [TLBFLUSH_HASH_H, HASH_TLB_C, HASH_H, PROCESS_C, PGTABLE_C],
+  perCpu: { active: 0, [IDLE_TLF]: 0 },
+  perTask: { [TLF]: 0 },
+  contextSwitch: switchTo,
+} as const;
+
+const departures = [
+  "One user mm and init_mm, base pages, one segment size: hpte_need_flush() flushes first only on a change of mm; the page-size, segment-size and batch-full flushes are not modelled.",
+  "set_pte_at() and pte_clear() are hash__pte_update() (atomic store, then hpte_need_flush() when the old PTE was present): the kernel's set_pte_at() only fills non-valid PTEs and changes go through ptep_get_and_clear()/ptep_clear_flush().",
+  "flush_hash_page()/flush_hash_range() is one invalidation of the address on every CPU.",
+  "The idle task's _TLF_LAZY_MMU is the per-CPU scalar idle_TLF_LAZY_MMU.",
+  "Radix is not modelled (all hooks return at once there).",
+];
+
+export const powerpcHashV60: ArchModel = {
+  ...common,
+  id: "powerpc-hash@v6.0",
+  era: "..v6.1-rc2",
+  commits: [],
+  summary:
+    "book3s64 hash before b9ef323ea168: preemptible enter/leave via this_cpu_ptr; __switch_to hands the active batch to the task",
+  departures: [
+    ...departures,
+    "There is no set_ptes() before v6.6: remap_pte_range() called set_pte_at(); set_ptes() here is that bare store.",
+  ],
+  procs: [...hooks(false), ...pteProcs, setPtesPlain],
+};
+
+export const powerpcHashB9ef: ArchModel = {
+  ...common,
+  id: "powerpc-hash@b9ef323ea168",
+  era: "v6.1-rc3..v6.5",
+  commits: ["b9ef323ea168"],
+  summary:
+    "book3s64 hash with preemption disabled for the region (b9ef323ea168); the __switch_to hand-over stays but cannot trigger",
+  departures: [
+    ...departures,
+    "There is no set_ptes() before v6.6: remap_pte_range() called set_pte_at(); set_ptes() here is that bare store.",
+  ],
+  procs: [...hooks(true), ...pteProcs, setPtesPlain],
+};
+
+export const powerpcHash9fee: ArchModel = {
+  ...common,
+  id: "powerpc-hash@9fee28baa601",
+  era: "v6.6 (9fee28baa601..47b8def9358c)",
+  commits: ["b9ef323ea168", "9fee28baa601"],
+  summary: "book3s64 hash whose set_ptes() wraps its loop in enter/leave: regions nest",
+  departures,
+  procs: [...hooks(true), ...pteProcs, setPtesNesting],
+};
+
+export const powerpcHash47b8: ArchModel = {
+  ...common,
+  id: "powerpc-hash@47b8def9358c",
+  era: "v6.6..v6.18",
+  commits: ["b9ef323ea168", "9fee28baa601", "47b8def9358c"],
+  summary: "book3s64 hash after 47b8def9358c: set_ptes() does not enter lazy mode",
+  departures,
+  procs: [...hooks(true), ...pteProcs, setPtesPlain],
+};
+
+export const powerpcHashModels: readonly ArchModel[] = [
+  powerpcHashV60,
+  powerpcHashB9ef,
+  powerpcHash9fee,
+  powerpcHash47b8,
+];

@@ -1,0 +1,151 @@
+// pagemap_scan_pmd_entry() (fs/proc/task_mmu.c, the PAGEMAP_SCAN ioctl, v6.7+), before and
+// after ad449d856bd7 ("fs/proc/task_mmu: reduce scope of lazy mmu region", v6.15).
+//
+// Before: arch_enter_lazy_mmu_mode() is the first thing done, before
+// pagemap_scan_thp_entry() (which takes and drops the pmd lock when the pmd is not a
+// THP) and before pte_offset_map_lock(); leave comes after the flush_tlb_range() and
+// before pte_unmap_unlock(). So the region begins with no lock held: a wide region.
+// After: enter follows pte_offset_map_lock(), the region sits inside the PTL.
+// Checked against the v6.7 code quoted on linux-kselftest (the stored torvalds/linux
+// fs/proc/task_mmu.c predates PAGEMAP_SCAN) and the 2025 patches quoting the later form.
+//
+// The seed (David Hildenbrand acking Ryan Roberts, 3 March 2025): "While I believe there
+// wasn't technically a bug here, the original scope made it easier to accidentally nest
+// or, worse, accidentally call something like kmap() which would expect an immediate mode
+// pte modification but it would end up deferred." The kmap variant puts a kmap_local_page()
+// where it happens on CONFIG_HIGHPTE: pte_offset_map() maps the PTE page with
+// kmap_local_page() (include/linux/pgtable.h __pte_map), inside the wide region, and the
+// walk then reads the PTEs through that mapping.
+//
+// Departures: the per-PTE work is the write-protect path (PM_SCAN_WP_MATCHING): read the
+// PTE (ptep_get), write it back write-protected (make_uffd_wp_pte: ptep_modify_prot_start/
+// commit, here one set_pte_at()). The THP branch is taken as "not huge": lock and unlock
+// the pmd lock. The cond_resched() after unlock is outside both regions and left out.
+
+import { ptlOf, spin_lock, spin_unlock } from "../kernel/primitives";
+import { call, type Op, type Proc, proc } from "../kernel/program";
+import type { Addr } from "../kernel/state";
+import { ENTER, flushTlbRange, LEAVE, ptepGet, setPte, wpPageCopy } from "./callers";
+import { accessThroughKmap, KMAP_SLOT, kmapLocalCall, kmapProcs, kunmapLocalCall } from "./kmap";
+import type { Scenario } from "./types";
+
+const FN = "pagemap_scan_pmd_entry";
+const TASK_MMU = "fs/proc/task_mmu.c";
+const PMD_LOCK = "pmd:user";
+const PTL = ptlOf("user");
+
+/** The walk of one PTE table: write-protect each PTE, then flush the range. */
+function scanPtes(addrs: readonly Addr[]): Op[] {
+  return [...addrs.flatMap((a) => [ptepGet(a), setPte(a, 2)]), flushTlbRange(addrs[0] ?? "user:0")];
+}
+
+/** pagemap_scan_thp_entry() on a pmd that is not a THP: pmd lock taken and dropped. */
+function thpEntryNotHuge(): Op[] {
+  return [
+    spin_lock(FN, PMD_LOCK, `${TASK_MMU} (pagemap_scan_thp_entry: pmd_trans_huge_lock)`),
+    spin_unlock(FN, PMD_LOCK, `${TASK_MMU} (pagemap_scan_thp_entry: not huge, -ENOENT)`),
+  ];
+}
+
+function ptlLock(): Op {
+  return spin_lock(FN, PTL, `${TASK_MMU} (pte_offset_map_lock)`);
+}
+
+function ptlUnlock(): Op {
+  return spin_unlock(FN, PTL, `${TASK_MMU} (pte_unmap_unlock)`);
+}
+
+/** Before ad449d856bd7: the region opens before any lock. */
+export function pagemapScanWide(name: string, addrs: readonly Addr[]): Proc {
+  return proc(name, [
+    call(ENTER, {}),
+    ...thpEntryNotHuge(),
+    ptlLock(),
+    ...scanPtes(addrs),
+    call(LEAVE, {}),
+    ptlUnlock(),
+  ]);
+}
+
+/** After ad449d856bd7: the region inside the PTL. */
+export function pagemapScanNarrow(name: string, addrs: readonly Addr[]): Proc {
+  return proc(name, [
+    ...thpEntryNotHuge(),
+    ptlLock(),
+    call(ENTER, {}),
+    ...scanPtes(addrs),
+    call(LEAVE, {}),
+    ptlUnlock(),
+  ]);
+}
+
+/**
+ * Before ad449d856bd7, on CONFIG_HIGHPTE: pte_offset_map_lock() maps the PTE page with
+ * kmap_local_page() inside the wide region and reads the PTEs through it; pte_unmap_unlock()
+ * unmaps it after leave.
+ */
+export function pagemapScanWideHighpte(name: string, addrs: readonly Addr[]): Proc {
+  return proc(name, [
+    call(ENTER, {}),
+    ...thpEntryNotHuge(),
+    kmapLocalCall(KMAP_SLOT, 7),
+    accessThroughKmap(
+      FN,
+      KMAP_SLOT,
+      "ptep_get(pte)  /* pte points into the kmap of the PTE page */",
+      "include/linux/pgtable.h (__pte_map: kmap_local_page under CONFIG_HIGHPTE)",
+    ),
+    ptlLock(),
+    ...scanPtes(addrs),
+    call(LEAVE, {}),
+    ptlUnlock(),
+    kunmapLocalCall(KMAP_SLOT),
+  ]);
+}
+
+const OTHER_PTL = `${ptlOf("user")}#2`;
+
+function pagemapScenario(
+  id: string,
+  summary: string,
+  source: string,
+  walker: Proc,
+  extra: readonly Proc[] = [],
+): Scenario {
+  return {
+    id,
+    summary,
+    source,
+    cpus: 2,
+    tasks: [
+      { id: "A", cpu: 0, entry: FN },
+      { id: "B", cpu: 0, entry: "wp_page_copy" },
+    ],
+    irqs: [],
+    ptes: { "user:0": 1, "user:8": 1 },
+    procs: [walker, wpPageCopy("wp_page_copy", "user:8", 3, OTHER_PTL), ...extra],
+    preemption: ["none", "full", "rt"],
+  };
+}
+
+export const pagemapScanPmdEntryWide = pagemapScenario(
+  "pagemap-scan-pmd-entry-wide",
+  "Task A write-protects a user PTE with pagemap_scan_pmd_entry() as before ad449d856bd7: lazy mode entered before the pmd lock and pte_offset_map_lock() (a region that begins unlocked); task B, queued on the same CPU, changes a PTE of another table",
+  "fs/proc/task_mmu.c: pagemap_scan_pmd_entry() (v6.7..v6.14); seed: 'the original scope made it easier to accidentally nest'",
+  pagemapScanWide(FN, ["user:0"]),
+);
+
+export const pagemapScanPmdEntryNarrow = pagemapScenario(
+  "pagemap-scan-pmd-entry-ad449d856bd7",
+  "Task A write-protects a user PTE with pagemap_scan_pmd_entry() as after ad449d856bd7: the region inside the PTL; task B, queued on the same CPU, changes a PTE of another table",
+  "fs/proc/task_mmu.c: pagemap_scan_pmd_entry() after ad449d856bd7 (v6.15)",
+  pagemapScanNarrow(FN, ["user:0"]),
+);
+
+export const pagemapScanKmapInWideRegion = pagemapScenario(
+  "pagemap-scan-kmap-in-wide-region",
+  "As pagemap-scan-pmd-entry-wide, on CONFIG_HIGHPTE: pte_offset_map() maps the PTE page with kmap_local_page() inside the wide region, and the walk reads PTEs through that mapping at once",
+  "fs/proc/task_mmu.c: pagemap_scan_pmd_entry() (v6.7..v6.14); include/linux/pgtable.h: __pte_map(); mm/highmem.c; seed: 'accidentally call something like kmap() which would expect an immediate mode pte modification but it would end up deferred'",
+  pagemapScanWideHighpte(FN, ["user:0"]),
+  kmapProcs,
+);
