@@ -1,7 +1,8 @@
 // `lazymmu compare SPEC_A SPEC_B`: runs the same architecture models, scenarios and
 // preemption models under two contracts and reports where the verdicts differ and which
 // rules make the difference. Exit 0 when every run completed (differences are the report's
-// content), 3 when a limit cut a run short, 2 on bad input.
+// content), 3 when a limit cut a run short, 2 on bad input. Counterexamples of both runs
+// are written under --out, each under its spec's id.
 
 import type { Command } from "commander";
 import { Option } from "commander";
@@ -10,10 +11,11 @@ import { compareJson, compareMarkdown } from "../../report/compare";
 import { runCell } from "../../run";
 import { resolveSpec } from "../files";
 import { type RawRunFlags, resolveRun } from "../options";
-import { checkFormat, die, EXIT, Exit } from "./shared";
+import { checkFormat, die, EXIT, Exit, writeCounterexamples } from "./shared";
 
 interface CompareFlags extends RawRunFlags {
   readonly format: string;
+  readonly out: string;
 }
 
 export function compareCommand(root: Command): void {
@@ -33,6 +35,7 @@ export function compareCommand(root: Command): void {
     .option("--max-states <n>", "stop a run after this many distinct states (verdict incomplete)")
     .option("--timeout <seconds>", "stop a run after this many seconds (verdict incomplete)")
     .option("--format <format>", "markdown or json", "markdown")
+    .option("--out <dir>", "where counterexamples are written", "counterexamples")
     .action((specA: string, specB: string, flags: CompareFlags) => {
       checkFormat(flags.format, ["markdown", "json"]);
       const a = resolveSpec(specA);
@@ -50,6 +53,7 @@ export function compareCommand(root: Command): void {
       };
       const ra = optsA.value.cells.map((c) => runCell(c, limits));
       const rb = optsB.value.cells.map((c) => runCell(c, limits));
+      writeCounterexamples([...ra, ...rb], flags.out);
       const cmp = compareResults(a.value, b.value, ra, rb);
       process.stdout.write(flags.format === "json" ? compareJson(cmp) : compareMarkdown(cmp));
       const cut = [...ra, ...rb].some((r) => r.verdict === "incomplete");

@@ -67,14 +67,19 @@ export function runAll(flags: RunFlags): CellResult[] {
     if (tty) process.stderr.write("\r\x1b[K");
     return r;
   });
+  writeCounterexamples(results, flags.out);
+  return results;
+}
+
+/** Each violation's shortest trace, as ITF and as text, under `out`. */
+export function writeCounterexamples(results: readonly CellResult[], out: string): void {
   for (const r of results) {
     for (const v of r.violations) {
-      const base = `${flags.out}/${tracePath(r, v)}`;
+      const base = `${out}/${tracePath(r, v)}`;
       writeAtomic(`${base}.itf.json`, `${JSON.stringify(traceDocument(r, v), null, 1)}\n`);
       writeAtomic(`${base}.txt`, traceText(r, v));
     }
   }
-  return results;
 }
 
 export function runOptions(cmd: Command): Command {
