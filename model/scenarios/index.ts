@@ -9,6 +9,7 @@ import {
   zapPteRange,
 } from "./callers";
 import type { Scenario } from "./types";
+import { xenScenarios } from "./xen";
 
 const ALL = ["none", "full", "rt"] as const;
 
@@ -120,6 +121,7 @@ export const scenarios: readonly Scenario[] = [
   zapPteRangeScenario,
   remapPteRangeSetPtes,
   kfenceIrqInRegion,
+  ...xenScenarios,
 ];
 
 /** Scenarios that exist but are not part of the default matrix. */
