@@ -23,7 +23,7 @@
 //    when (xen_get_lazy_mode() & mode) == 0; xen_mc_flush() issues every queued entry.
 //  - include/linux/pgtable.h: set_ptes() of bcc6cc832573 (v6.6) wraps its loop in
 //    arch_enter/leave_lazy_mmu_mode(); 691ee97e1a9d (v6.15) removed that.
-//  - arch/x86/include/asm/highmem.h: arch_kmap_local_post_map() is
+//  - arch/x86/include/asm/highmem.h (157e118b5511, v5.11): arch_kmap_local_post_map() is
 //    arch_flush_lazy_mmu_mode(); post_unmap is flush_tlb_one_kernel() then the same.
 //
 // Eras:
@@ -47,6 +47,9 @@
 //    which are the same pv ops; the model calls the Xen functions directly so that the
 //    checker does not count a flush as the caller closing and opening a region.
 //  - BUG_ON(preemptible()) in the context-switch hooks is left out: it always holds there.
+//  - Outside MMU mode __xen_set_pte() is HYPERVISOR_mmu_update() in the versions checked
+//    (older kernels used native_set_pte() and let Xen trap and emulate it): immediate
+//    either way, and it does not touch the multicall buffer.
 //  - Xen PV guests are 64-bit only since v5.9, where kmap_local does not map through
 //    highmem.h; the kmap hooks are kept in the Xen eras so that kmap scenarios exercise
 //    arch_flush_lazy_mmu_mode() as on 32-bit x86.
@@ -100,8 +103,8 @@ const kmapHooks: Proc[] = [
 export const x86Native: ArchModel = {
   id: "x86-native",
   arch: "x86",
-  era: "v2.6.19..v6.18",
-  commits: ["6606c3e0da53", "691ee97e1a9d"],
+  era: "v5.11..v6.19",
+  commits: ["6606c3e0da53", "157e118b5511", "691ee97e1a9d"],
   summary: "Native/KVM x86: paravirt_nop lazy MMU hooks, immediate PTE stores; kmap flushes",
   sources: [PARAVIRT_H, "arch/x86/kernel/paravirt.c (pv_ops.mmu.lazy_mode)", HIGHMEM_H],
   departures: [
@@ -311,12 +314,12 @@ function xenProcs(era: XenEra): Proc[] {
         `${MMU_PV_C} (xen_batched_set_pte)`,
         (d, env) => ({
           call:
-            xenGetLazyMode(d, env) === "MMU" ? "xen_mc_extend_mmu_update" : "HYPERVISOR_mmu_update",
+            xenGetLazyMode(d, env) === "MMU" ? "xen_extend_mmu_update" : "HYPERVISOR_mmu_update",
           args: { addr: addrArg(env), value: valueArg(env) },
         }),
       ),
     ]),
-    proc("xen_mc_extend_mmu_update", [
+    proc("xen_extend_mmu_update", [
       step(
         "xen_batched_set_pte",
         "xen_mc_batch(); xen_extend_mmu_update(&u); xen_mc_issue(XEN_LAZY_MMU)",
