@@ -44,8 +44,13 @@
 //    queues beside them are not kept, since the model keeps no stale x86 TLB entries; what
 //    is kept is their effect of issuing the buffer (xen_mc_issue) when not in MMU mode.
 //  - paravirt_flush_lazy_mmu()/xen_flush_lazy_mmu() call arch_leave/enter_lazy_mmu_mode(),
-//    which are the same pv ops; the model calls the Xen functions directly so that the
-//    checker does not count a flush as the caller closing and opening a region.
+//    which are the same pv ops; the model does their work inside the flush step so that
+//    the checker does not count a flush as the caller closing and opening a region.
+//  - xen_leave_lazy_mmu() and the flush run with preemption disabled; each is one step.
+//    Only interrupts could come between their lines, and an interrupt reads
+//    XEN_LAZY_NONE, never queues, and can only issue this CPU's buffer early, which the
+//    step's own xen_mc_flush() does anyway. enter_lazy() is preemptible and keeps its
+//    separate read and write steps.
 //  - BUG_ON(preemptible()) in the context-switch hooks is left out: it always holds there.
 //  - Outside MMU mode __xen_set_pte() is HYPERVISOR_mmu_update() in the versions checked
 //    (older kernels used native_set_pte() and let Xen trap and emulate it): immediate
@@ -59,7 +64,7 @@
 import type { Draft } from "immer";
 import { cpuOf, inInterrupt, taskById } from "../kernel/context";
 import { issueQueued, queueUpdate, storePte } from "../kernel/hardware";
-import { addrArg, nop, preempt_disable, preempt_enable, valueArg } from "../kernel/primitives";
+import { addrArg, nop, valueArg } from "../kernel/primitives";
 import { call, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import type { Kernel, Val } from "../kernel/state";
 import type { ArchModel, SwitchEnv, SwitchStep } from "./types";
@@ -275,34 +280,31 @@ function xenProcs(era: XenEra): Proc[] {
     proc(LEAVE, [call(n.leave, {})]),
     proc(FLUSH, [call(n.flush, {})]),
     proc(n.enter, enterLazyMmuSteps(era, n.enter)),
+    // Both run with preemption off: only interrupts can come between their lines, and an
+    // interrupt reads XEN_LAZY_NONE and never queues, so each is one step.
     proc(n.leave, [
-      preempt_disable(n.leave, `${MMU_PV_C} (xen_leave_lazy_mmu)`),
-      step(n.leave, "xen_mc_flush()", `${MMU_PV_C} (xen_leave_lazy_mmu)`, (d, env) => {
-        issueQueued(d, env.cpu);
-      }),
-      step(n.leave, leaveLazyLabel, leaveLazyAt, (d, env) => {
-        leaveLazy(d, env.cpu, "MMU", era, stepBug(env));
-      }),
-      preempt_enable(n.leave, `${MMU_PV_C} (xen_leave_lazy_mmu)`),
-    ]),
-    proc(n.flush, [
-      preempt_disable(n.flush, `${n.flushAt} (${n.flush})`),
       step(
-        n.flush,
-        "if (xen_get_lazy_mode() == XEN_LAZY_MMU) arch_leave_lazy_mmu_mode()",
-        `${n.flushAt} (${n.flush})`,
+        n.leave,
+        `preempt_disable(); xen_mc_flush(); ${leaveLazyLabel}; preempt_enable()`,
+        `${MMU_PV_C} (xen_leave_lazy_mmu), ${leaveLazyAt}`,
         (d, env) => {
-          env.locals.was = xenGetLazyMode(d, env) === "MMU";
-          return env.locals.was ? { call: n.leave, args: {} } : undefined;
+          issueQueued(d, env.cpu);
+          leaveLazy(d, env.cpu, "MMU", era, stepBug(env));
         },
       ),
+    ]),
+    proc(n.flush, [
       step(
         n.flush,
-        "if (...) arch_enter_lazy_mmu_mode()",
+        "preempt_disable(); if (xen_get_lazy_mode() == XEN_LAZY_MMU) { arch_leave_lazy_mmu_mode(); arch_enter_lazy_mmu_mode(); } preempt_enable()",
         `${n.flushAt} (${n.flush})`,
-        (_d, env) => (env.locals.was === true ? { call: n.enter, args: {} } : undefined),
+        (d, env) => {
+          if (xenGetLazyMode(d, env) !== "MMU") return;
+          issueQueued(d, env.cpu);
+          leaveLazy(d, env.cpu, "MMU", era, stepBug(env));
+          if (d.halted === null) enterLazy(d, env.cpu, "MMU", era, stepBug(env));
+        },
       ),
-      preempt_enable(n.flush, `${n.flushAt} (${n.flush})`),
     ]),
     // set_pte_at() and pte_clear() are set_pte(), the pv op xen_set_pte().
     proc("set_pte_at", [call("__xen_set_pte")]),
@@ -443,7 +445,8 @@ const xenSources = [
 
 const xenDepartures = [
   "Only PTE updates are kept in the multicall buffer; queued mmuext ops (TLB flushes) are not, as x86 TLB staleness is not modelled. Their effect of issuing the whole buffer when the CPU is not in MMU mode (xen_mc_issue) is.",
-  "The flush pv op calls xen_leave_lazy_mmu()/enter directly instead of through arch_leave/enter_lazy_mmu_mode(), so the checker does not count a flush as a region boundary.",
+  "The flush pv op does the leave and enter work in its own step instead of calling arch_leave/enter_lazy_mmu_mode(), so the checker does not count a flush as a region boundary.",
+  "xen_leave_lazy_mmu() and the flush run with preemption off and are one step each: an interrupt between their lines reads XEN_LAZY_NONE, never queues, and could only issue the buffer early.",
   "BUG_ON(preemptible()) in the context-switch hooks is left out: it always holds there.",
   "Xen PV is 64-bit only (since v5.9), where kmap_local does not go through highmem.h; the x86 kmap hooks are kept so kmap scenarios exercise arch_flush_lazy_mmu_mode().",
   "The checker splits a context switch into switch-out (start(prev), end(idle)) and switch-in (start(idle), end(next)); the net lazy-mode effect is the kernel's.",
