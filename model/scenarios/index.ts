@@ -22,6 +22,7 @@ import {
 import { powerpcArm64Scenarios } from "./powerpc-arm64";
 import type { Scenario } from "./types";
 import { vmapPteRangeScenario, vunmapPteRangeScenario } from "./vmalloc";
+import { xenScenarios } from "./xen";
 
 export const scenarios: readonly Scenario[] = [
   applyToPteRangeInitMm,
@@ -41,6 +42,7 @@ export const scenarios: readonly Scenario[] = [
   kfenceIrqInRegion,
   kfenceIrqApplyToPageRange,
   ...powerpcArm64Scenarios,
+  ...xenScenarios,
 ];
 
 /** Scenarios that exist but are not part of the default matrix. */
