@@ -15,6 +15,7 @@ import {
   zapPteRangeScenario,
 } from "./memory";
 import {
+  pagemapScanKmapHighInWideRegion,
   pagemapScanKmapInWideRegion,
   pagemapScanPmdEntryNarrow,
   pagemapScanPmdEntryWide,
@@ -37,6 +38,7 @@ export const scenarios: readonly Scenario[] = [
   pagemapScanPmdEntryWide,
   pagemapScanPmdEntryNarrow,
   pagemapScanKmapInWideRegion,
+  pagemapScanKmapHighInWideRegion,
   vmapPteRangeScenario,
   vunmapPteRangeScenario,
   kfenceIrqInRegion,
