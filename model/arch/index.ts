@@ -6,9 +6,11 @@ import { generic } from "./generic";
 import { powerpcHashModels } from "./powerpc-hash";
 import { sparc64Models } from "./sparc64";
 import type { ArchModel } from "./types";
+import { x86Models } from "./x86";
 
 export const architectures: readonly ArchModel[] = [
   generic,
+  ...x86Models,
   ...sparc64Models,
   ...powerpcHashModels,
   ...arm64Models,

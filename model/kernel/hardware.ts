@@ -52,3 +52,24 @@ export function isEffective(s: Kernel, addr: Addr): boolean {
   const suffix = `|${addr}`;
   return !s.hw.unsynced.some((k) => k.endsWith(suffix));
 }
+
+/**
+ * A PTE update queued on `cpu` for the hypervisor (Xen PV multicall buffer): memory keeps
+ * its old value until the buffer is issued.
+ */
+export function queueUpdate(d: Draft<Kernel>, cpu: number, addr: Addr, value: PteVal): void {
+  const c = d.cpus[cpu];
+  if (!c) throw new Error(`model error: no CPU ${cpu}`);
+  c.queued.push({ addr, value });
+}
+
+/** The hypervisor runs `cpu`'s queued updates, in order: each is now a store in memory. */
+export function issueQueued(d: Draft<Kernel>, cpu: number): number {
+  const c = d.cpus[cpu];
+  if (!c) throw new Error(`model error: no CPU ${cpu}`);
+  const n = c.queued.length;
+  if (n === 0) return 0;
+  for (const u of c.queued) (d.pte as Record<Addr, PteVal>)[u.addr] = u.value;
+  c.queued = [];
+  return n;
+}

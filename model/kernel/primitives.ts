@@ -119,11 +119,15 @@ export function spin_unlock(fn: string, lock: string, at = "include/linux/spinlo
   });
 }
 
-/** A page allocation that may sleep (GFP_KERNEL): a voluntary schedule point. */
-export function alloc_page_may_sleep(fn: string, at = "mm/page_alloc.c"): Step {
+/**
+ * might_sleep(): a voluntary schedule point, with CONFIG_DEBUG_ATOMIC_SLEEP's check
+ * (kernel/sched/core.c __might_sleep): no sleeping with preemption or interrupts off, nor
+ * in interrupt context.
+ */
+export function might_sleep(fn: string, label: string, at: string): Step {
   return step(
     fn,
-    "page = alloc_page(GFP_KERNEL)  /* might_sleep() */",
+    label,
     at,
     (d, env) => {
       if (inInterrupt(env) || !mayScheduleHere(d, env)) {
@@ -136,6 +140,11 @@ export function alloc_page_may_sleep(fn: string, at = "mm/page_alloc.c"): Step {
     },
     { mightSleep: true },
   );
+}
+
+/** A page allocation that may sleep (GFP_KERNEL). */
+export function alloc_page_may_sleep(fn: string, at = "mm/page_alloc.c"): Step {
+  return might_sleep(fn, "page = alloc_page(GFP_KERNEL)  /* might_sleep() */", at);
 }
 
 /** A step that does nothing observable: an empty hook body, a loop bookkeeping line. */

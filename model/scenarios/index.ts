@@ -15,6 +15,7 @@ import {
   zapPteRangeScenario,
 } from "./memory";
 import {
+  pagemapScanKmapHighInWideRegion,
   pagemapScanKmapInWideRegion,
   pagemapScanPmdEntryNarrow,
   pagemapScanPmdEntryWide,
@@ -23,6 +24,7 @@ import { powerpcArm64Scenarios } from "./powerpc-arm64";
 import type { Scenario } from "./types";
 import { v7ExtraScenarios, v7Scenarios } from "./v7";
 import { vmapPteRangeScenario, vunmapPteRangeScenario } from "./vmalloc";
+import { xenScenarios } from "./xen";
 
 export const scenarios: readonly Scenario[] = [
   applyToPteRangeInitMm,
@@ -37,11 +39,13 @@ export const scenarios: readonly Scenario[] = [
   pagemapScanPmdEntryWide,
   pagemapScanPmdEntryNarrow,
   pagemapScanKmapInWideRegion,
+  pagemapScanKmapHighInWideRegion,
   vmapPteRangeScenario,
   vunmapPteRangeScenario,
   kfenceIrqInRegion,
   kfenceIrqApplyToPageRange,
   ...powerpcArm64Scenarios,
+  ...xenScenarios,
   ...v7Scenarios,
 ];
 

@@ -23,7 +23,13 @@
 import type { Draft } from "immer";
 import { taskById } from "../kernel/context";
 import { isEffective } from "../kernel/hardware";
-import { preempt_disable, preempt_enable } from "../kernel/primitives";
+import {
+  might_sleep,
+  preempt_disable,
+  preempt_enable,
+  spin_lock,
+  spin_unlock,
+} from "../kernel/primitives";
 import { call, type Op, type Proc, proc, type Step, type StepEnv, step } from "../kernel/program";
 import type { Addr, Kernel, PteVal } from "../kernel/state";
 
@@ -90,3 +96,23 @@ export function accessThroughKmap(fn: string, slot: Addr, what: string, at: stri
     env.emit({ kind: "read", addr: slot, value: seen });
   });
 }
+
+/** The pkmap slot kmap() uses (a PTE of init_mm's pkmap_page_table). */
+export const PKMAP_SLOT = "kernel:9";
+
+/**
+ * kmap(page) for a highmem page (mm/highmem.c: kmap() -> kmap_high() -> map_new_virtual()):
+ * it may sleep, takes kmap_lock and sets the pkmap PTE with set_pte_at(&init_mm, ...).
+ * Unlike kmap_local_page() it calls no arch hook: on x86 nothing flushes lazy MMU mode here.
+ */
+export const kmap: Proc = proc("kmap", [
+  might_sleep("kmap", "might_sleep()", `${HIGHMEM_C} (kmap)`),
+  spin_lock("kmap_high", "kmap_lock", `${HIGHMEM_C} (kmap_high: lock_kmap)`),
+  call("set_pte_at"),
+  spin_unlock("kmap_high", "kmap_lock", `${HIGHMEM_C} (kmap_high: unlock_kmap)`),
+]);
+
+/** kunmap(page): the pkmap entry is only released (cleared lazily by flush_all_zero_pkmaps). */
+export const kunmap: Proc = proc("kunmap", [
+  step("kunmap_high", "pkmap_count[nr]--", `${HIGHMEM_C} (kunmap_high)`, () => undefined),
+]);

@@ -26,7 +26,16 @@ import { ptlOf, spin_lock, spin_unlock } from "../kernel/primitives";
 import { call, type Op, type Proc, proc } from "../kernel/program";
 import type { Addr } from "../kernel/state";
 import { ENTER, flushTlbRange, LEAVE, ptepGet, setPte, wpPageCopy } from "./callers";
-import { accessThroughKmap, KMAP_SLOT, kmapLocalCall, kmapProcs, kunmapLocalCall } from "./kmap";
+import {
+  accessThroughKmap,
+  KMAP_SLOT,
+  kmap,
+  kmapLocalCall,
+  kmapProcs,
+  kunmap,
+  kunmapLocalCall,
+  PKMAP_SLOT,
+} from "./kmap";
 import type { Scenario } from "./types";
 
 const FN = "pagemap_scan_pmd_entry";
@@ -148,4 +157,35 @@ export const pagemapScanKmapInWideRegion = pagemapScenario(
   "fs/proc/task_mmu.c: pagemap_scan_pmd_entry() (v6.7..v6.14); include/linux/pgtable.h: __pte_map(); mm/highmem.c; seed: 'accidentally call something like kmap() which would expect an immediate mode pte modification but it would end up deferred'",
   pagemapScanWideHighpte(FN, ["user:0"]),
   kmapProcs,
+);
+
+/**
+ * The seed's "accidentally call something like kmap()": a kmap() of a highmem page in the
+ * unlocked part of the wide region (kmap() may sleep, so not under the PTL), used at once.
+ */
+export function pagemapScanWideKmap(name: string, addrs: readonly Addr[]): Proc {
+  return proc(name, [
+    call(ENTER, {}),
+    call("kmap", { addr: PKMAP_SLOT, value: 7 }),
+    accessThroughKmap(
+      FN,
+      PKMAP_SLOT,
+      "memcpy(buf, vaddr, ...)  /* use the kmap() address */",
+      `${TASK_MMU} (hypothetical kmap() in the wide region)`,
+    ),
+    call("kunmap", {}),
+    ...thpEntryNotHuge(),
+    ptlLock(),
+    ...scanPtes(addrs),
+    call(LEAVE, {}),
+    ptlUnlock(),
+  ]);
+}
+
+export const pagemapScanKmapHighInWideRegion = pagemapScenario(
+  "pagemap-scan-kmap-high-in-wide-region",
+  "As pagemap-scan-pmd-entry-wide, with a kmap() of a highmem page (kmap_high: set_pte_at on a pkmap PTE, no arch hook) in the unlocked part of the wide region, used at once",
+  "seed: 'the original scope made it easier to ... accidentally call something like kmap() which would expect an immediate mode pte modification but it would end up deferred'; mm/highmem.c: kmap(), kmap_high(), map_new_virtual()",
+  pagemapScanWideKmap(FN, ["user:0"]),
+  [kmap, kunmap],
 );

@@ -12,7 +12,7 @@
 // Departures: loops are unrolled over one or two PTEs; a DEBUG_PAGEALLOC or KASAN call chain
 // is reduced to the lazy MMU calls and PTE accesses it makes.
 
-import { bug, mayScheduleHere, VM_WARN_ON } from "../kernel/context";
+import { VM_WARN_ON } from "../kernel/context";
 import {
   is_lazy_mmu_mode_active,
   LAZY_MMU_MODE_DISABLE,
@@ -21,7 +21,7 @@ import {
   LAZY_MMU_MODE_RESUME,
   lazyMmuModeProcs,
 } from "../kernel/lazy-mmu-mode";
-import { ptlOf, spin_lock, spin_unlock } from "../kernel/primitives";
+import { might_sleep, ptlOf, spin_lock, spin_unlock } from "../kernel/primitives";
 import { call, type Op, type Proc, proc, type Step, step } from "../kernel/program";
 import type { Addr, PteVal } from "../kernel/state";
 import { pteClear, setPte, underPtl, wpPageCopy } from "./callers";
@@ -41,17 +41,7 @@ export function lazyMmuRegion(body: readonly Op[]): Op[] {
 
 /** cond_resched(): a voluntary schedule point; might_sleep() complains in atomic context. */
 function cond_resched(fn: string, at: string): Step {
-  return step(
-    fn,
-    "cond_resched()",
-    at,
-    (d, env) => {
-      if (env.self.kind === "irq" || !mayScheduleHere(d, env)) {
-        bug(env, "sleep-in-atomic", `BUG: sleeping function called from invalid context at ${at}`);
-      }
-    },
-    { mightSleep: true },
-  );
+  return might_sleep(fn, "cond_resched()", at);
 }
 
 /** __kernel_map_pages() under DEBUG_PAGEALLOC: apply_to_page_range(&init_mm) maps a page. */

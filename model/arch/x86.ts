@@ -1,0 +1,498 @@
+// x86: the lazy MMU hooks are paravirt calls (PVOP_VCALL0(mmu.lazy_mode.*)). Native and
+// KVM guests leave them as paravirt_nop: every PTE store is immediate. A Xen PV guest
+// cannot write its page tables: each PTE change is a hypercall, and in lazy MMU mode it
+// is queued in a per-CPU multicall buffer and issued later (leave, flush, context switch,
+// or any multicall issued while the CPU is not in MMU mode, e.g. from an interrupt).
+//
+// Sources (checked against torvalds/linux with the search tool; line numbers differ by
+// era, so steps cite `file (function)`):
+//  - arch/x86/include/asm/paravirt.h: arch_enter/leave/flush_lazy_mmu_mode() are pv ops;
+//    pte_clear() is set_pte(ptep, 0); set_pte_at() is set_pte().
+//  - arch/x86/kernel/paravirt.c (up to v6.5): enter_lazy(), leave_lazy(),
+//    paravirt_enter_lazy_mmu(), paravirt_flush_lazy_mmu(), paravirt_start/end_context_switch(),
+//    paravirt_get_lazy_mode() (NONE in interrupt context).
+//  - a4a7644c1509 (v6.6, "x86/xen: move paravirt lazy code") moved that code unchanged in
+//    behaviour to arch/x86/include/asm/xen/hypervisor.h (enter_lazy, leave_lazy),
+//    arch/x86/xen/enlighten_pv.c (xen_get_lazy_mode, xen_start/end_context_switch) and
+//    arch/x86/xen/mmu_pv.c (xen_enter/leave/flush_lazy_mmu).
+//  - arch/x86/xen/mmu_pv.c: xen_set_pte() -> __xen_set_pte() -> xen_batched_set_pte()
+//    (queue when the mode reads MMU, interrupts off from xen_mc_batch() to xen_mc_issue())
+//    or HYPERVISOR_mmu_update() now; xen_flush_tlb_one_user() and friends queue an mmuext
+//    op and xen_mc_issue(XEN_LAZY_MMU).
+//  - arch/x86/xen/multicalls.h/.c: xen_mc_issue(mode) flushes the whole per-CPU buffer
+//    when (xen_get_lazy_mode() & mode) == 0; xen_mc_flush() issues every queued entry.
+//  - include/linux/pgtable.h: set_ptes() of bcc6cc832573 (v6.6) wraps its loop in
+//    arch_enter/leave_lazy_mmu_mode(); 691ee97e1a9d (v6.15) removed that.
+//  - arch/x86/include/asm/highmem.h (157e118b5511, v5.11): arch_kmap_local_post_map() is
+//    arch_flush_lazy_mmu_mode(); post_unmap is flush_tlb_one_kernel() then the same.
+//
+// Eras:
+//  - x86-native: paravirt_nop hooks; generic set_ptes() of v6.15 (no lazy calls).
+//  - x86-xen-pv@v6.5: paravirt.c code; no default set_ptes() yet (remap and friends call
+//    set_pte_at()), so set_ptes() here is the plain loop.
+//  - x86-xen-pv@49147beb0ccb (v6.6..v6.14): a4a7644c1509 + 49147beb0ccb: per-CPU
+//    xen_lazy_nesting; enter_lazy() of the same mode increments it, leave_lazy() decrements
+//    it or sets NONE at zero. set_ptes() nests (bcc6cc832573). The context switch leaves
+//    one level only, so a task preempted inside the inner level BUGs in enter_lazy(CPU).
+//  - x86-xen-pv@v6.15: c36549ff8d84 reverts the counter (v6.5 behaviour, code in its v6.6
+//    place); set_ptes() no longer nests (691ee97e1a9d).
+//  Not modelled: v6.6-rc1..rc2 (bcc6cc832573 without 49147beb0ccb: any nested set_ptes()
+//  BUGs) and the v7.0 eras.
+//
+// Departures (also in each model's `departures`):
+//  - Only PTE updates live in the multicall buffer; the mmuext ops (TLB flushes) that Xen
+//    queues beside them are not kept, since the model keeps no stale x86 TLB entries; what
+//    is kept is their effect of issuing the buffer (xen_mc_issue) when not in MMU mode.
+//  - paravirt_flush_lazy_mmu()/xen_flush_lazy_mmu() call arch_leave/enter_lazy_mmu_mode(),
+//    which are the same pv ops; the model does their work inside the flush step so that
+//    the checker does not count a flush as the caller closing and opening a region.
+//  - xen_leave_lazy_mmu() and the flush run with preemption disabled; each is one step.
+//    Only interrupts could come between their lines, and an interrupt reads
+//    XEN_LAZY_NONE, never queues, and can only issue this CPU's buffer early, which the
+//    step's own xen_mc_flush() does anyway. enter_lazy() is preemptible and keeps its
+//    separate read and write steps.
+//  - BUG_ON(preemptible()) in the context-switch hooks is left out: it always holds there.
+//  - Outside MMU mode __xen_set_pte() is HYPERVISOR_mmu_update() in the versions checked
+//    (older kernels used native_set_pte() and let Xen trap and emulate it): immediate
+//    either way, and it does not touch the multicall buffer.
+//  - Xen PV guests are 64-bit only since v5.9, where kmap_local does not map through
+//    highmem.h; the kmap hooks are kept in the Xen eras so that kmap scenarios exercise
+//    arch_flush_lazy_mmu_mode() as on 32-bit x86.
+//  - The context switch is split in the checker into switch-out (prev -> idle) and
+//    switch-in (idle -> next): each runs start() and end() with idle on the other side.
+
+import type { Draft } from "immer";
+import { cpuOf, inInterrupt, taskById } from "../kernel/context";
+import { issueQueued, queueUpdate, storePte } from "../kernel/hardware";
+import { addrArg, nop, valueArg } from "../kernel/primitives";
+import { call, type Proc, proc, type StepEnv, step } from "../kernel/program";
+import type { Kernel, Val } from "../kernel/state";
+import type { ArchModel, SwitchEnv, SwitchStep } from "./types";
+
+const PARAVIRT_H = "arch/x86/include/asm/paravirt.h";
+const PARAVIRT_C = "arch/x86/kernel/paravirt.c";
+const HYPERVISOR_H = "arch/x86/include/asm/xen/hypervisor.h";
+const ENLIGHTEN_PV_C = "arch/x86/xen/enlighten_pv.c";
+const MMU_PV_C = "arch/x86/xen/mmu_pv.c";
+const MULTICALLS = "arch/x86/xen/multicalls.h";
+const HIGHMEM_H = "arch/x86/include/asm/highmem.h";
+
+const ENTER = "arch_enter_lazy_mmu_mode";
+const LEAVE = "arch_leave_lazy_mmu_mode";
+const FLUSH = "arch_flush_lazy_mmu_mode";
+
+/** Per-CPU `xen_lazy_mode` (`paravirt_lazy_mode` up to v6.5). */
+const MODE = "xen_lazy_mode";
+/** Per-CPU `xen_lazy_nesting` (49147beb0ccb to c36549ff8d84). */
+const NESTING = "xen_lazy_nesting";
+/** Thread flag: the task was in lazy MMU mode when switched out. */
+const TIF = "TIF_LAZY_MMU_UPDATES";
+
+type LazyMode = "NONE" | "MMU" | "CPU";
+type XenEra = "v6.5" | "49147beb0ccb" | "v6.15";
+
+// ---------------------------------------------------------------------------------------
+// x86 shared: the kmap_local hooks of highmem.h.
+
+const kmapHooks: Proc[] = [
+  proc("arch_kmap_local_post_map", [call(FLUSH, {})]),
+  proc("arch_kmap_local_post_unmap", [
+    nop("arch_kmap_local_post_unmap", "flush_tlb_one_kernel(vaddr)", HIGHMEM_H),
+    call(FLUSH, {}),
+  ]),
+];
+
+// ---------------------------------------------------------------------------------------
+// Native (and KVM): the pv ops are paravirt_nop.
+
+export const x86Native: ArchModel = {
+  id: "x86-native",
+  arch: "x86",
+  era: "v5.11..v6.19",
+  commits: ["6606c3e0da53", "157e118b5511", "691ee97e1a9d"],
+  summary: "Native/KVM x86: paravirt_nop lazy MMU hooks, immediate PTE stores; kmap flushes",
+  sources: [PARAVIRT_H, "arch/x86/kernel/paravirt.c (pv_ops.mmu.lazy_mode)", HIGHMEM_H],
+  departures: [
+    "set_ptes() is the generic loop of v6.15 (691ee97e1a9d); in v6.6..v6.14 it also called the (empty) enter/leave hooks, which the checker would count as nesting.",
+    "TLB flushes are not modelled: native PTE stores are immediate and flushing the TLB is the caller's job, outside lazy MMU mode.",
+  ],
+  procs: [
+    proc(ENTER, [nop(ENTER, "PVOP_VCALL0(mmu.lazy_mode.enter)  /* paravirt_nop */", PARAVIRT_H)]),
+    proc(LEAVE, [nop(LEAVE, "PVOP_VCALL0(mmu.lazy_mode.leave)  /* paravirt_nop */", PARAVIRT_H)]),
+    proc(FLUSH, [nop(FLUSH, "PVOP_VCALL0(mmu.lazy_mode.flush)  /* paravirt_nop */", PARAVIRT_H)]),
+    ...kmapHooks,
+  ],
+  perCpu: {},
+  perTask: {},
+  contextSwitch: [],
+};
+
+// ---------------------------------------------------------------------------------------
+// Xen PV.
+
+function modeOf(d: Draft<Kernel> | Kernel, cpu: number): LazyMode {
+  return (d.cpus[cpu]?.arch[MODE] ?? "NONE") as LazyMode;
+}
+
+function setArch(d: Draft<Kernel>, cpu: number, key: string, v: Val): void {
+  const c = d.cpus[cpu];
+  if (!c) throw new Error(`model error: no CPU ${cpu}`);
+  (c.arch as Record<string, Val>)[key] = v;
+}
+
+/** xen_get_lazy_mode(): NONE in interrupt context, else this CPU's mode. */
+function xenGetLazyMode(d: Draft<Kernel>, env: StepEnv): LazyMode {
+  return inInterrupt(env) ? "NONE" : modeOf(d, env.cpu);
+}
+
+type Emit = (what: string) => void;
+
+/**
+ * leave_lazy(mode) on `cpu`: BUG_ON(mode differs); with the counter (49147beb0ccb),
+ * decrement it or set NONE at zero; else set NONE.
+ */
+function leaveLazy(d: Draft<Kernel>, cpu: number, mode: LazyMode, era: XenEra, bug: Emit) {
+  if (modeOf(d, cpu) !== mode) {
+    bug(`leave_lazy(XEN_LAZY_${mode}): xen_lazy_mode is XEN_LAZY_${modeOf(d, cpu)}`);
+    return;
+  }
+  const nesting = Number(d.cpus[cpu]?.arch[NESTING] ?? 0);
+  if (era === "49147beb0ccb" && nesting > 0) setArch(d, cpu, NESTING, nesting - 1);
+  else setArch(d, cpu, MODE, "NONE");
+}
+
+/** enter_lazy(mode) on `cpu` in one go (callers that run with preemption off). */
+function enterLazy(d: Draft<Kernel>, cpu: number, mode: LazyMode, era: XenEra, bug: Emit) {
+  const old = modeOf(d, cpu);
+  if (era === "49147beb0ccb" && old === mode) {
+    setArch(d, cpu, NESTING, Number(d.cpus[cpu]?.arch[NESTING] ?? 0) + 1);
+    return;
+  }
+  if (old !== "NONE") {
+    bug(
+      `enter_lazy(XEN_LAZY_${mode}): BUG_ON(xen_lazy_mode != XEN_LAZY_NONE), it is XEN_LAZY_${old}`,
+    );
+    return;
+  }
+  setArch(d, cpu, MODE, mode);
+}
+
+function stepBug(env: StepEnv): Emit {
+  return (what) =>
+    env.emit({ kind: "bug", check: "BUG_ON", message: `kernel BUG: ${what}`, fatal: true });
+}
+
+function switchBug(sw: SwitchEnv): Emit {
+  return (what) =>
+    sw.emit({ kind: "bug", check: "BUG_ON", message: `kernel BUG: ${what}`, fatal: true });
+}
+
+interface Names {
+  readonly enter: string;
+  readonly leave: string;
+  readonly flush: string;
+  readonly start: string;
+  readonly end: string;
+  readonly enterAt: string;
+  readonly flushAt: string;
+  readonly switchAt: string;
+}
+
+function namesOf(era: XenEra): Names {
+  if (era === "v6.5") {
+    return {
+      enter: "paravirt_enter_lazy_mmu",
+      leave: "xen_leave_lazy_mmu",
+      flush: "paravirt_flush_lazy_mmu",
+      start: "paravirt_start_context_switch",
+      end: "xen_end_context_switch",
+      enterAt: PARAVIRT_C,
+      flushAt: PARAVIRT_C,
+      switchAt: PARAVIRT_C,
+    };
+  }
+  return {
+    enter: "xen_enter_lazy_mmu",
+    leave: "xen_leave_lazy_mmu",
+    flush: "xen_flush_lazy_mmu",
+    start: "xen_start_context_switch",
+    end: "xen_end_context_switch",
+    enterAt: MMU_PV_C,
+    flushAt: MMU_PV_C,
+    switchAt: ENLIGHTEN_PV_C,
+  };
+}
+
+/** enter_lazy(XEN_LAZY_MMU) with preemption enabled: the read and the write are two steps. */
+function enterLazyMmuSteps(era: XenEra, fn: string) {
+  const at = era === "v6.5" ? `${PARAVIRT_C} (enter_lazy)` : `${HYPERVISOR_H} (enter_lazy)`;
+  if (era !== "49147beb0ccb") {
+    return [
+      step(fn, "BUG_ON(this_cpu_read(xen_lazy_mode) != XEN_LAZY_NONE)", at, (d, env) => {
+        const old = modeOf(d, env.cpu);
+        if (old !== "NONE")
+          stepBug(env)(
+            `enter_lazy(XEN_LAZY_MMU): BUG_ON(xen_lazy_mode != XEN_LAZY_NONE), it is XEN_LAZY_${old}`,
+          );
+      }),
+      step(fn, "this_cpu_write(xen_lazy_mode, XEN_LAZY_MMU)", at, (d, env) => {
+        setArch(d, env.cpu, MODE, "MMU");
+      }),
+    ];
+  }
+  return [
+    step(fn, "old_mode = this_cpu_read(xen_lazy_mode)", at, (d, env) => {
+      env.locals.old_mode = modeOf(d, env.cpu);
+    }),
+    step(
+      fn,
+      "if (mode == old_mode) { this_cpu_inc(xen_lazy_nesting); return; } BUG_ON(old_mode != XEN_LAZY_NONE)",
+      at,
+      (d, env) => {
+        const old = String(env.locals.old_mode);
+        if (old === "MMU") {
+          setArch(d, env.cpu, NESTING, Number(cpuOf(d, env).arch[NESTING] ?? 0) + 1);
+          return "return";
+        }
+        if (old !== "NONE")
+          stepBug(env)(
+            `enter_lazy(XEN_LAZY_MMU): BUG_ON(old_mode != XEN_LAZY_NONE), it is XEN_LAZY_${old}`,
+          );
+        return undefined;
+      },
+    ),
+    step(fn, "this_cpu_write(xen_lazy_mode, XEN_LAZY_MMU)", at, (d, env) => {
+      setArch(d, env.cpu, MODE, "MMU");
+    }),
+  ];
+}
+
+function xenProcs(era: XenEra): Proc[] {
+  const n = namesOf(era);
+  const leaveLazyLabel =
+    era === "49147beb0ccb"
+      ? "leave_lazy(XEN_LAZY_MMU): BUG_ON(mode != MMU); if (!xen_lazy_nesting) mode = NONE; else this_cpu_dec(xen_lazy_nesting)"
+      : "leave_lazy(XEN_LAZY_MMU): BUG_ON(mode != MMU); this_cpu_write(mode, XEN_LAZY_NONE)";
+  const leaveLazyAt =
+    era === "v6.5" ? `${PARAVIRT_C} (paravirt_leave_lazy_mmu)` : `${HYPERVISOR_H} (leave_lazy)`;
+  const procs: Proc[] = [
+    proc(ENTER, [call(n.enter, {})]),
+    proc(LEAVE, [call(n.leave, {})]),
+    proc(FLUSH, [call(n.flush, {})]),
+    proc(n.enter, enterLazyMmuSteps(era, n.enter)),
+    // Both run with preemption off: only interrupts can come between their lines, and an
+    // interrupt reads XEN_LAZY_NONE and never queues, so each is one step.
+    proc(n.leave, [
+      step(
+        n.leave,
+        `preempt_disable(); xen_mc_flush(); ${leaveLazyLabel}; preempt_enable()`,
+        `${MMU_PV_C} (xen_leave_lazy_mmu), ${leaveLazyAt}`,
+        (d, env) => {
+          issueQueued(d, env.cpu);
+          leaveLazy(d, env.cpu, "MMU", era, stepBug(env));
+        },
+      ),
+    ]),
+    proc(n.flush, [
+      step(
+        n.flush,
+        "preempt_disable(); if (xen_get_lazy_mode() == XEN_LAZY_MMU) { arch_leave_lazy_mmu_mode(); arch_enter_lazy_mmu_mode(); } preempt_enable()",
+        `${n.flushAt} (${n.flush})`,
+        (d, env) => {
+          if (xenGetLazyMode(d, env) !== "MMU") return;
+          issueQueued(d, env.cpu);
+          leaveLazy(d, env.cpu, "MMU", era, stepBug(env));
+          if (d.halted === null) enterLazy(d, env.cpu, "MMU", era, stepBug(env));
+        },
+      ),
+    ]),
+    // set_pte_at() and pte_clear() are set_pte(), the pv op xen_set_pte().
+    proc("set_pte_at", [call("__xen_set_pte")]),
+    proc("pte_clear", [call("__xen_set_pte")]),
+    proc("__xen_set_pte", [
+      step(
+        "xen_batched_set_pte",
+        "if (xen_get_lazy_mode() != XEN_LAZY_MMU) return false",
+        `${MMU_PV_C} (xen_batched_set_pte)`,
+        (d, env) => ({
+          call:
+            xenGetLazyMode(d, env) === "MMU" ? "xen_extend_mmu_update" : "HYPERVISOR_mmu_update",
+          args: { addr: addrArg(env), value: valueArg(env) },
+        }),
+      ),
+    ]),
+    proc("xen_extend_mmu_update", [
+      step(
+        "xen_batched_set_pte",
+        "xen_mc_batch(); xen_extend_mmu_update(&u); xen_mc_issue(XEN_LAZY_MMU)",
+        `${MMU_PV_C} (xen_batched_set_pte), ${MULTICALLS} (xen_mc_issue)`,
+        (d, env) => {
+          queueUpdate(d, env.cpu, addrArg(env), valueArg(env));
+          if (xenGetLazyMode(d, env) !== "MMU") issueQueued(d, env.cpu);
+        },
+      ),
+    ]),
+    proc("HYPERVISOR_mmu_update", [
+      step(
+        "__xen_set_pte",
+        "HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF)",
+        `${MMU_PV_C} (__xen_set_pte)`,
+        (d, env) => {
+          storePte(d, env, addrArg(env), valueArg(env));
+        },
+      ),
+    ]),
+    // flush_tlb_range()/flush_tlb_one_kernel() end in xen_flush_tlb_one_user() or
+    // xen_flush_tlb_multi(): a multicall entry, then xen_mc_issue(XEN_LAZY_MMU).
+    proc("flush_tlb_range", [
+      step(
+        "xen_flush_tlb_one_user",
+        "preempt_disable(); mcs = xen_mc_entry(); MULTI_mmuext_op(INVLPG); xen_mc_issue(XEN_LAZY_MMU); preempt_enable()",
+        `${MMU_PV_C} (xen_flush_tlb_one_user), ${MULTICALLS} (xen_mc_issue)`,
+        (d, env) => {
+          if (xenGetLazyMode(d, env) !== "MMU") issueQueued(d, env.cpu);
+        },
+      ),
+    ]),
+    ...kmapHooks,
+  ];
+  if (era === "49147beb0ccb") {
+    // The default set_ptes() of bcc6cc832573: the loop (one page here) inside enter/leave.
+    procs.push(proc("set_ptes", [call(ENTER, {}), call("set_pte_at"), call(LEAVE, {})]));
+  }
+  return procs;
+}
+
+/**
+ * The context-switch hooks: start(prev) then end(next) in the kernel; here switch-out
+ * runs start(prev) and end(idle), switch-in runs start(idle) and end(next).
+ */
+function xenContextSwitch(era: XenEra): SwitchStep[] {
+  const n = namesOf(era);
+  const at = (fn: string) => `${n.switchAt} (${fn})`;
+  const endAt = `${ENLIGHTEN_PV_C} (xen_end_context_switch)`;
+  return [
+    {
+      fn: n.start,
+      label:
+        "if (this_cpu_read(xen_lazy_mode) == XEN_LAZY_MMU) { arch_leave_lazy_mmu_mode(); set_ti_thread_flag(prev, TIF_LAZY_MMU_UPDATES); } enter_lazy(XEN_LAZY_CPU)",
+      at: at(n.start),
+      run: (d, sw) => {
+        if (sw.prev === null || d.halted !== null) return false;
+        const wasMmu = modeOf(d, sw.cpu) === "MMU";
+        if (wasMmu) {
+          // arch_leave_lazy_mmu_mode() is xen_leave_lazy_mmu(): flush, leave_lazy(MMU).
+          issueQueued(d, sw.cpu);
+          leaveLazy(d, sw.cpu, "MMU", era, switchBug(sw));
+          (taskById(d, sw.prev).flags as Record<string, Val>)[TIF] = true;
+        }
+        const before = d.halted;
+        enterLazy(d, sw.cpu, "CPU", era, switchBug(sw));
+        return wasMmu || d.halted !== before;
+      },
+    },
+    {
+      fn: "xen_end_context_switch",
+      label: "(idle) xen_mc_flush(); leave_lazy(XEN_LAZY_CPU)",
+      at: endAt,
+      run: (d, sw) => {
+        if (sw.prev === null || d.halted !== null) return false;
+        const issued = issueQueued(d, sw.cpu);
+        leaveLazy(d, sw.cpu, "CPU", era, switchBug(sw));
+        return issued > 0 || d.halted !== null;
+      },
+    },
+    {
+      fn: n.start,
+      label: "(idle) enter_lazy(XEN_LAZY_CPU)",
+      at: at(n.start),
+      run: (d, sw) => {
+        if (sw.next === null || d.halted !== null) return false;
+        enterLazy(d, sw.cpu, "CPU", era, switchBug(sw));
+        return d.halted !== null;
+      },
+    },
+    {
+      fn: "xen_end_context_switch",
+      label:
+        "xen_mc_flush(); leave_lazy(XEN_LAZY_CPU); if (test_and_clear_ti_thread_flag(next, TIF_LAZY_MMU_UPDATES)) arch_enter_lazy_mmu_mode()",
+      at: endAt,
+      run: (d, sw) => {
+        if (sw.next === null || d.halted !== null) return false;
+        const issued = issueQueued(d, sw.cpu);
+        leaveLazy(d, sw.cpu, "CPU", era, switchBug(sw));
+        const t = taskById(d, sw.next);
+        const resume = t.flags[TIF] === true;
+        if (resume) {
+          (t.flags as Record<string, Val>)[TIF] = false;
+          enterLazy(d, sw.cpu, "MMU", era, switchBug(sw));
+        }
+        return resume || issued > 0 || d.halted !== null;
+      },
+    },
+  ];
+}
+
+const xenSources = [
+  PARAVIRT_H,
+  HYPERVISOR_H,
+  ENLIGHTEN_PV_C,
+  MMU_PV_C,
+  "arch/x86/xen/multicalls.c",
+  MULTICALLS,
+  HIGHMEM_H,
+];
+
+const xenDepartures = [
+  "Only PTE updates are kept in the multicall buffer; queued mmuext ops (TLB flushes) are not, as x86 TLB staleness is not modelled. Their effect of issuing the whole buffer when the CPU is not in MMU mode (xen_mc_issue) is.",
+  "The flush pv op does the leave and enter work in its own step instead of calling arch_leave/enter_lazy_mmu_mode(), so the checker does not count a flush as a region boundary.",
+  "xen_leave_lazy_mmu() and the flush run with preemption off and are one step each: an interrupt between their lines reads XEN_LAZY_NONE, never queues, and could only issue the buffer early.",
+  "BUG_ON(preemptible()) in the context-switch hooks is left out: it always holds there.",
+  "Xen PV is 64-bit only (since v5.9), where kmap_local does not go through highmem.h; the x86 kmap hooks are kept so kmap scenarios exercise arch_flush_lazy_mmu_mode().",
+  "The checker splits a context switch into switch-out (start(prev), end(idle)) and switch-in (start(idle), end(next)); the net lazy-mode effect is the kernel's.",
+];
+
+function xenModel(era: XenEra, rest: Pick<ArchModel, "id" | "era" | "commits" | "summary">) {
+  const model: ArchModel = {
+    ...rest,
+    arch: "x86",
+    sources: era === "v6.5" ? [...xenSources, PARAVIRT_C] : xenSources,
+    departures: xenDepartures,
+    procs: xenProcs(era),
+    perCpu: era === "49147beb0ccb" ? { [MODE]: "NONE", [NESTING]: 0 } : { [MODE]: "NONE" },
+    perTask: { [TIF]: false },
+    contextSwitch: xenContextSwitch(era),
+  };
+  return model;
+}
+
+export const x86XenPvV65: ArchModel = xenModel("v6.5", {
+  id: "x86-xen-pv@v6.5",
+  era: "..v6.5",
+  commits: ["6606c3e0da53"],
+  summary:
+    "Xen PV up to v6.5: per-CPU lazy mode NONE/MMU/CPU, PTE updates queued in the multicall buffer; a preempted region is left and re-entered via TIF_LAZY_MMU_UPDATES",
+});
+
+export const x86XenPv49147beb0ccb: ArchModel = xenModel("49147beb0ccb", {
+  id: "x86-xen-pv@49147beb0ccb",
+  era: "v6.6..v6.14",
+  commits: ["a4a7644c1509", "bcc6cc832573", "49147beb0ccb"],
+  summary:
+    "Xen PV v6.6..v6.14: xen_lazy_nesting counts same-mode nesting (set_ptes nests); the context switch leaves one level only",
+});
+
+export const x86XenPvV615: ArchModel = xenModel("v6.15", {
+  id: "x86-xen-pv@v6.15",
+  era: "v6.15..v6.19",
+  commits: ["a4a7644c1509", "691ee97e1a9d", "c36549ff8d84"],
+  summary:
+    "Xen PV v6.15: the nesting counter reverted (c36549ff8d84); set_ptes no longer nests (691ee97e1a9d)",
+});
+
+export const x86Models: readonly ArchModel[] = [
+  x86Native,
+  x86XenPvV65,
+  x86XenPv49147beb0ccb,
+  x86XenPvV615,
+];
