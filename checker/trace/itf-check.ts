@@ -22,7 +22,7 @@ export function checkItfValue(x: unknown, path: string): void {
     return;
   }
   if (Array.isArray(x)) {
-    x.forEach((y, i) => checkItfValue(y, `${path}/${i}`));
+    for (const [i, y] of x.entries()) checkItfValue(y, `${path}/${i}`);
     return;
   }
   if (x === null || typeof x !== "object")
@@ -69,6 +69,6 @@ function checkTagged(o: Record<string, unknown>, keys: readonly string[], path: 
       return;
     default:
       if (!Array.isArray(v)) throw new ItfShapeError(at, "a list");
-      v.forEach((y, i) => checkItfValue(y, `${at}/${i}`));
+      for (const [i, y] of v.entries()) checkItfValue(y, `${at}/${i}`);
   }
 }
