@@ -7,6 +7,7 @@ import { listCommand } from "./commands/list";
 import { matrixCommand } from "./commands/matrix";
 import { replayCommand } from "./commands/replay";
 import { EXIT, Exit } from "./commands/shared";
+import { showCommand } from "./commands/show";
 import { verifyCommand } from "./commands/verify";
 
 export function program(): Command {
@@ -14,7 +15,8 @@ export function program(): Command {
     .description("Explicit-state model checker for the Linux kernel's lazy MMU mode contract")
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
-  for (const register of [listCommand, verifyCommand, matrixCommand, replayCommand]) register(root);
+  for (const register of [listCommand, verifyCommand, matrixCommand, showCommand, replayCommand])
+    register(root);
   // Subcommands inherit the parent's error handling only when set before they are added.
   for (const c of root.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
   return root;
