@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from "commander";
 import { formatError } from "../errors";
+import { htmlCommand } from "./commands/html";
 import { listCommand } from "./commands/list";
 import { matrixCommand } from "./commands/matrix";
 import { replayCommand } from "./commands/replay";
@@ -15,7 +16,14 @@ export function program(): Command {
     .description("Explicit-state model checker for the Linux kernel's lazy MMU mode contract")
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
-  for (const register of [listCommand, verifyCommand, matrixCommand, showCommand, replayCommand])
+  for (const register of [
+    listCommand,
+    verifyCommand,
+    matrixCommand,
+    showCommand,
+    replayCommand,
+    htmlCommand,
+  ])
     register(root);
   // Subcommands inherit the parent's error handling only when set before they are added.
   for (const c of root.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
