@@ -114,9 +114,13 @@ const obj = (x: unknown, path: string): Record<string, unknown> => {
 };
 const field = <T>(x: unknown, path: string, name: string, d: Dec<T>): T =>
   d(obj(x, path)[name], `${path}/${name}`);
+// ADR-015 lets a writer put an integer in [-(2^53)+1, 2^53-1] as a plain JSON number: read
+// those too, though lazymmu always writes {"#bigint"}.
 const dInt: Dec<number> = (x, path) => {
-  const o = obj(x, path);
-  const s = o["#bigint"];
+  if (typeof x === "number" && Number.isSafeInteger(x)) return x;
+  if (x === null || typeof x !== "object" || Array.isArray(x))
+    throw new ItfShapeError(path, 'an integer {"#bigint": "..."}');
+  const s = (x as Record<string, unknown>)["#bigint"];
   if (typeof s !== "string" || !/^-?\d+$/.test(s))
     throw new ItfShapeError(path, 'an integer {"#bigint": "..."}');
   const n = Number(s);
