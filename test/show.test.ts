@@ -56,7 +56,8 @@ describe("show", () => {
     expect(plain.stdout).not.toContain("\x1b[");
     const coloured = cli(["show", join(dir, MIGRATION_TRACE), "--color"]);
     expect(coloured.stdout).toContain("\x1b[");
-    expect(coloured.stdout.replace(/\x1b\[[0-9;]*m/g, "")).toBe(plain.stdout);
+    const ESC = String.fromCharCode(27);
+    expect(coloured.stdout.replace(new RegExp(`${ESC}\\[[0-9;]*m`, "g"), "")).toBe(plain.stdout);
     const off = cli(["show", join(dir, MIGRATION_TRACE), "--no-color"]);
     expect(off.stdout).toBe(plain.stdout);
   });
