@@ -131,6 +131,7 @@ describe("the trace viewer in chromium", () => {
   it("saves a screenshot", async () => {
     await page.keyboard.press("Home");
     for (let i = 0; i < 8; i++) await page.keyboard.press("ArrowRight");
+    await page.evaluate("document.activeElement && document.activeElement.blur()");
     const targets = [join(work, "trace-viewer.png")];
     const wanted = process.env.LAZYMMU_SCREENSHOT;
     if (wanted !== undefined && wanted !== "") targets.push(resolve(wanted));

@@ -23,7 +23,7 @@ header .rule { margin-top: 6px; font-size: 14px; }
 header .message { margin-top: 4px; font: 13px var(--mono); color: #ffd8a8; }
 main { display: grid; grid-template-columns: minmax(0, 1fr) 430px; gap: 14px; padding: 14px 18px; align-items: start; }
 .timeline { position: relative; background: var(--card); border: 1px solid var(--line); border-radius: 8px; overflow: auto; max-height: calc(100vh - 150px); }
-.lanes, .row { display: grid; grid-template-columns: 44px repeat(var(--lanes), minmax(160px, 1fr)); }
+.lanes, .row { display: grid; grid-template-columns: 44px repeat(calc(var(--lanes) - 1), minmax(170px, 4fr)) minmax(150px, 3fr); }
 .sticky { position: sticky; top: 0; z-index: 2; background: #eaeef2; border-bottom: 1px solid var(--line); }
 .lane-head, .lanes .num { padding: 6px 8px; font-weight: 600; font-size: 12px; }
 .lane-head { border-left: 1px solid var(--line); }
@@ -31,11 +31,13 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 430px; gap: 14px; pa
 .row:hover { background: #f6f8fa; }
 .row .num { padding: 6px 8px; font: 600 12px var(--mono); color: var(--dim); text-align: right; }
 .cell { padding: 5px 8px; border-left: 1px solid var(--line); min-height: 26px; font-size: 12px; }
-.cell.acting { border-left: 3px solid var(--c0); background: #fbfcfd; }
-.cell.ctx-1 { border-left-color: var(--c1); } .cell.ctx-2 { border-left-color: var(--c2); }
-.cell.ctx-3 { border-left-color: var(--c3); } .cell.ctx-irq { border-left-color: var(--irq); }
+.cell.run { border-left: 3px solid var(--c0); }
+.cell.run.ctx-1 { border-left-color: var(--c1); } .cell.run.ctx-2 { border-left-color: var(--c2); }
+.cell.run.ctx-3 { border-left-color: var(--c3); } .cell.run.ctx-irq { border-left-color: var(--irq); }
+.cell.idle { border-left: 3px dotted #c4ccd4; }
+.cell.acting { background: #f3f7fb; }
 .row.current { background: var(--cur); box-shadow: inset 4px 0 0 var(--cur-line); }
-.row.current .cell.acting { background: #fffbe6; }
+.row.current .cell.acting { background: #fff9dc; }
 .row.current .num { color: var(--fg); }
 .row.violation .num { color: var(--bad); }
 .ctx { display: inline-block; font: 600 11px var(--mono); color: #fff; background: var(--c0); border-radius: 3px; padding: 0 5px; margin-right: 5px; }

@@ -73,11 +73,29 @@ function row(view: TraceView, s: StepView, ctx: Map<string, string>): string {
     } else {
       body = `${acting ? actionCard(s, ctx, last, view.meta.rule) : ""}${changeList(s.changes[lane] ?? [])}`;
     }
-    const cls = acting && s.index > 0 ? `cell acting ${ctx.get(s.context ?? "") ?? ""}` : "cell";
+    const cls = [
+      "cell",
+      ...laneClasses(s.running[lane], ctx),
+      acting && s.index > 0 ? "acting" : "",
+    ]
+      .filter((c) => c !== "")
+      .join(" ");
     return `<div class="${cls}" data-lane="${lane}">${body}</div>`;
   });
   const cls = `row${last ? " violation" : ""}${s.halted ? " halted" : ""}`;
   return `<div class="${cls}" data-step="${s.index}" id="step-${s.index}"><div class="num">${s.index}</div>${cells.join("")}</div>`;
+}
+
+/**
+ * A CPU lane is drawn in the colour of what runs there after the step (the task, or the
+ * interrupt over it), dotted when idle: the swimlane a context follows across steps.
+ */
+function laneClasses(running: string | undefined, ctx: Map<string, string>): string[] {
+  if (running === undefined) return [];
+  if (running === "idle") return ["idle"];
+  const irq = / over /.test(running);
+  const who = running.split(" ")[0] ?? running;
+  return ["run", irq ? "ctx-irq" : (ctx.get(who) ?? "ctx-0")];
 }
 
 /** The initial row: per-CPU architecture state and the PTEs, not every zero counter. */
