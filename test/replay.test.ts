@@ -138,6 +138,15 @@ const MALFORMED: readonly { name: string; make: () => unknown }[] = [
     },
   },
   {
+    name: "a spec that cannot be found",
+    make: () => {
+      const t = load();
+      at(t, "#meta").spec = "no-such-spec";
+      at(t, "#meta").specPath = "specs/no-such-spec.json";
+      return t;
+    },
+  },
+  {
     name: "fewer states than choices",
     make: () => {
       const t = load();
@@ -239,6 +248,15 @@ describe("malformed input: exit 2 with a pinned message", () => {
     const golden = join(ROOT, "test", "golden", "trace-errors.txt");
     if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, text);
     expect(text).toBe(readFileSync(golden, "utf8"));
+  });
+  it("finds the bundled spec by id when its path moved, and takes --spec", () => {
+    const t = load();
+    at(t, "#meta").specPath = "specs/moved-away.json";
+    const file = write("moved.itf.json", t);
+    expect(cli(["replay", file]).code).toBe(0);
+    const r = cli(["replay", file, "--spec", "lazy-mmu-v6.15"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^reproduced: /);
   });
   it("show and html refuse the same input with exit 2", () => {
     const file = write("bad.itf.json", []);
