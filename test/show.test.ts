@@ -31,9 +31,9 @@ describe("show", () => {
     });
   }
 
-  it("fits every trace into 80, 120 and 200 columns", () => {
+  it("fits every trace into 50, 80, 120 and 200 columns", () => {
     for (const f of files) {
-      for (const width of [80, 120, 200]) {
+      for (const width of [50, 80, 120, 200]) {
         const r = cli(["show", f, "--width", String(width)]);
         expect(r.code).toBe(0);
         for (const line of r.stdout.split("\n"))

@@ -61,10 +61,15 @@ function lines(text: string, width: number, style: Style): Line[] {
 
 interface Layout {
   readonly laneWidth: number;
+  /** 1 with several CPUs: too narrow for side by side, each lane's lines come in turn. */
   /** How many lanes are columns: the CPUs, plus memory when it fits. */
   readonly columns: number;
   readonly memoryColumn: boolean;
 }
+
+/** Below this, side-by-side CPU lanes wrap every other word: lanes are stacked instead. */
+const MIN_SIDE_BY_SIDE = 24;
+const TAG = 6;
 
 function layout(view: TraceView, width: number): Layout {
   const all = view.lanes.length;
@@ -72,11 +77,9 @@ function layout(view: TraceView, width: number): Layout {
   if (widthFor(all) >= MIN_LANE)
     return { laneWidth: Math.min(widthFor(all), MAX_LANE), columns: all, memoryColumn: true };
   const cpus = all - 1;
-  return {
-    laneWidth: Math.max(12, Math.min(widthFor(cpus), MAX_LANE)),
-    columns: cpus,
-    memoryColumn: false,
-  };
+  if (widthFor(cpus) < MIN_SIDE_BY_SIDE)
+    return { laneWidth: width - GUTTER - SEP.length - TAG, columns: 1, memoryColumn: false };
+  return { laneWidth: Math.min(widthFor(cpus), MAX_LANE), columns: cpus, memoryColumn: false };
 }
 
 function contextStyles(view: TraceView): Map<string, Style> {
@@ -138,6 +141,27 @@ function verdictLines(view: TraceView, s: StepView, w: number): Line[] {
   return lines(`=> violates ${view.meta.rule}`, w, "bug");
 }
 
+/** What one lane says in one step: the action if it acted there, then what changed. */
+function cellLines(
+  view: TraceView,
+  s: StepView,
+  lane: number,
+  w: number,
+  o: ShowOptions,
+  ctx: Map<string, Style>,
+): Line[] {
+  const cell: Line[] = s.lane === lane ? actionLines(s, w, ctx) : [];
+  const who = s.index === 0 ? s.running[lane] : undefined;
+  if (who !== undefined) cell.push({ text: `runs ${who}`, style: "bold" });
+  const changed = s.changes[lane] ?? [];
+  const full = s.full[lane] ?? [];
+  if (o.full) cell.push(...fullLines(full, changed, w));
+  else if (s.index === 0) cell.push(...fullLines(full.filter(initialWorthSaying), undefined, w));
+  else cell.push(...changeLines(changed, w));
+  if (lane === (s.lane ?? 0)) cell.push(...verdictLines(view, s, w));
+  return cell;
+}
+
 function stepRows(
   view: TraceView,
   s: StepView,
@@ -146,22 +170,11 @@ function stepRows(
   ctx: Map<string, Style>,
 ): string[] {
   const w = l.laneWidth;
-  const memory = s.changes.length - 1;
+  const memory = view.lanes.length - 1;
+  const sideBySide = l.columns > 1 || memory === 1;
+  if (!sideBySide) return stackedRows(view, s, l, o, ctx);
   const cells: Line[][] = [];
-  for (let lane = 0; lane < l.columns; lane++) {
-    const cell: Line[] = s.lane === lane ? actionLines(s, w, ctx) : [];
-    const changed = s.changes[lane] ?? [];
-    const full = s.full[lane] ?? [];
-    if (o.full) cell.push(...fullLines(full, changed, w));
-    else if (s.index === 0) cell.push(...fullLines(full.filter(initialWorthSaying), undefined, w));
-    else cell.push(...changeLines(changed, w));
-    if (lane === (s.lane ?? 0)) cell.push(...verdictLines(view, s, w));
-    cells.push(cell);
-  }
-  if (s.index === 0 && s.lane === null) {
-    for (const [i, who] of s.running.entries())
-      cells[i]?.unshift({ text: `runs ${who}`, style: "bold" });
-  }
+  for (let lane = 0; lane < l.columns; lane++) cells.push(cellLines(view, s, lane, w, o, ctx));
   const height = Math.max(1, ...cells.map((c) => c.length));
   const rows: string[] = [];
   for (let r = 0; r < height; r++) {
@@ -173,18 +186,33 @@ function stepRows(
   }
   if (!l.memoryColumn) {
     const mw = o.width - GUTTER - SEP.length - 7;
-    const full = s.full[memory] ?? [];
-    const mem = o.full
-      ? fullLines(full, s.changes[memory] ?? [], mw)
-      : s.index === 0
-        ? fullLines(full.filter(initialWorthSaying), undefined, mw)
-        : changeLines(s.changes[memory] ?? [], mw);
-    mem.forEach((m, i) => {
+    cellLines(view, s, memory, mw, o, ctx).forEach((m, i) => {
       rows.push(
         `${" ".repeat(GUTTER)}${SEP}${i === 0 ? "memory " : "       "}${paint(m, o.color)}`,
       );
     });
   }
+  return rows;
+}
+
+/** Too narrow for lanes side by side: each lane's lines in turn, tagged with the lane. */
+function stackedRows(
+  view: TraceView,
+  s: StepView,
+  l: Layout,
+  o: ShowOptions,
+  ctx: Map<string, Style>,
+): string[] {
+  const rows: string[] = [];
+  view.lanes.forEach((name, lane) => {
+    const tag = lane === view.lanes.length - 1 ? "mem" : name;
+    cellLines(view, s, lane, l.laneWidth, o, ctx).forEach((line, i) => {
+      const gutter = rows.length === 0 ? String(s.index).padStart(GUTTER) : " ".repeat(GUTTER);
+      const t = i === 0 ? tag.padEnd(TAG) : " ".repeat(TAG);
+      rows.push(`${gutter}${SEP}${t}${paint(line, o.color)}`.trimEnd());
+    });
+  });
+  if (rows.length === 0) rows.push(String(s.index).padStart(GUTTER) + SEP.trimEnd());
   return rows;
 }
 
@@ -204,11 +232,12 @@ function header(view: TraceView, o: ShowOptions): string[] {
 }
 
 function laneHeader(view: TraceView, l: Layout, o: ShowOptions): string[] {
-  const names = view.lanes.slice(0, l.columns);
+  const stacked = l.columns === 1 && view.lanes.length > 2;
+  const names = stacked ? ["lane  what happened"] : view.lanes.slice(0, l.columns);
   const head = names.map((n, i) =>
     paint({ text: n, style: "head" }, o.color, i === names.length - 1 ? 0 : l.laneWidth),
   );
-  const rule = names.map(() => "─".repeat(l.laneWidth)).join("─┼─");
+  const rule = names.map(() => "─".repeat(l.laneWidth + (stacked ? TAG : 0))).join("─┼─");
   return [`${"step".padStart(GUTTER)}${SEP}${head.join(SEP)}`, `${"─".repeat(GUTTER)}─┼─${rule}`];
 }
 
