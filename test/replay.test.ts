@@ -2,6 +2,7 @@
 // trace does not, and says at which step and what differs (exit 1); malformed input exits
 // 2 with the message pinned in test/golden/trace-errors.txt (file paths normalised).
 
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -266,5 +267,19 @@ describe("malformed input: exit 2 with a pinned message", () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain("[bad-trace]");
     }
+  });
+});
+
+describe("the lazymmu binary", () => {
+  it("exits 0, 1 and 2 as replay says", () => {
+    const run = (file: string) =>
+      spawnSync(process.execPath, [join(ROOT, "bin", "lazymmu"), "replay", file], {
+        encoding: "utf8",
+      }).status;
+    const t = load();
+    expect(run(join(dir, MIGRATION_TRACE))).toBe(0);
+    at(t, "states", 5, "tasks", 1).preemptCount = { "#bigint": "3" };
+    expect(run(write("bin-tampered.itf.json", t))).toBe(1);
+    expect(run(write("bin-bad.itf.json", "[]"))).toBe(2);
   });
 });
