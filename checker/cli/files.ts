@@ -1,7 +1,14 @@
 // The file system edge: reading spec files, listing the bundled ones, and writing
 // counterexamples atomically (a temporary file, then rename).
 
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fail, type Result } from "../errors";
 import { parseSpec } from "../spec/parse";
@@ -53,4 +60,40 @@ export function writeAtomic(path: string, content: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, content);
   renameSync(tmp, path);
+}
+
+/**
+ * The spec a trace was checked against: `--spec` when given, else the file the trace names
+ * (relative to the working directory, then to the package), else the bundled spec of that id.
+ */
+export function resolveTraceSpec(
+  meta: { readonly spec: string; readonly specPath: string },
+  override: string | undefined,
+  traceFile: string,
+): Result<Spec> {
+  if (override !== undefined) return resolveSpec(override);
+  const candidates = [
+    resolve(meta.specPath),
+    resolve(PACKAGE_ROOT, meta.specPath),
+    join(SPECS_DIR, `${meta.spec}.json`),
+  ];
+  const found = candidates.find((c) => existsSync(c));
+  if (found === undefined) {
+    return fail({
+      code: "file-not-found",
+      file: traceFile,
+      where: "/#meta/specPath",
+      message: `the spec this trace was checked against (${meta.specPath}, id ${meta.spec}) cannot be found; name it with --spec`,
+    });
+  }
+  const spec = loadSpecFile(found);
+  if (spec.ok && spec.value.id !== meta.spec) {
+    return fail({
+      code: "bad-trace",
+      file: traceFile,
+      where: "/#meta/spec",
+      message: `the trace names spec "${meta.spec}" but ${displayPath(found)} holds spec "${spec.value.id}"; name the right one with --spec`,
+    });
+  }
+  return spec;
 }

@@ -4,9 +4,12 @@
 import { Command, CommanderError } from "commander";
 import { formatError } from "../errors";
 import { compareCommand } from "./commands/compare";
+import { htmlCommand } from "./commands/html";
 import { listCommand } from "./commands/list";
 import { matrixCommand } from "./commands/matrix";
+import { replayCommand } from "./commands/replay";
 import { EXIT, Exit } from "./commands/shared";
+import { showCommand } from "./commands/show";
 import { verifyCommand } from "./commands/verify";
 
 export function program(): Command {
@@ -14,7 +17,15 @@ export function program(): Command {
     .description("Explicit-state model checker for the Linux kernel's lazy MMU mode contract")
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
-  for (const register of [listCommand, verifyCommand, matrixCommand, compareCommand])
+  for (const register of [
+    listCommand,
+    verifyCommand,
+    matrixCommand,
+    showCommand,
+    replayCommand,
+    htmlCommand,
+    compareCommand,
+  ])
     register(root);
   // Subcommands inherit the parent's error handling only when set before they are added.
   for (const c of root.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });

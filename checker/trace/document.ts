@@ -5,20 +5,57 @@
 import type { Observation } from "../../model/machine/observe";
 import type { Action } from "../../model/machine/transitions";
 import type { CellResult, Counterexample } from "../run";
+import type { TraceStep } from "./build";
 import { type Itf, STATE_VARS, stateToItf } from "./itf";
 
 export const TRACE_FORMAT = "lazymmu-trace/1";
 
+/** A kernel debug check that fired in a step (BUG_ON, WARN_ON, DEBUG_PREEMPT, ...). */
+export interface BugMeta {
+  readonly check: string;
+  readonly message: string;
+  readonly fatal: boolean;
+  readonly context: string;
+  readonly cpu: number;
+}
+
+/** Each state's #meta: the step that led to it, in kernel terms. */
 export interface StepMeta {
   readonly index: number;
+  /** init, step, irq, switch-out, switch-in, migrate or wake. */
   readonly action: string;
+  /** The CPU it happened on (for a migration, the CPU the task moves to). */
   readonly cpu?: number;
+  /** The context that acted: a task id, or `<irq source>@cpu<n>`. */
   readonly context?: string;
+  /** The kernel function the step models. */
   readonly fn?: string;
   readonly label: string;
+  /** Kernel source position of the step. */
   readonly at?: string;
   readonly hooks?: readonly string[];
   readonly events: readonly string[];
+  readonly bugs?: readonly BugMeta[];
+}
+
+/** The trace's top-level #meta: what it violates, and what `replay` re-executes. */
+export interface TraceMeta {
+  readonly format: "ITF";
+  readonly "format-description": string;
+  readonly source: "lazymmu";
+  readonly trace: typeof TRACE_FORMAT;
+  readonly spec: string;
+  readonly specPath: string;
+  readonly arch: string;
+  readonly commits: readonly string[];
+  readonly scenario: string;
+  readonly preemption: string;
+  readonly rule: string;
+  readonly obligation: string;
+  readonly text: string;
+  readonly violation: string;
+  readonly notes: readonly string[];
+  readonly choices: readonly number[];
 }
 
 export function describeAction(a: Action | undefined): Omit<StepMeta, "index" | "events"> {
@@ -56,6 +93,7 @@ export function describeAction(a: Action | undefined): Omit<StepMeta, "index" | 
     case "migrate":
       return {
         action: "migrate",
+        cpu: a.to,
         context: a.task,
         fn: "migrate_task_rq",
         label: `${a.task} migrated from CPU${a.from} to CPU${a.to}`,
@@ -84,15 +122,32 @@ export function describeEvent(e: Observation): string {
   }
 }
 
-export function traceDocument(cell: CellResult, cx: Counterexample): Record<string, unknown> {
-  const states = cx.steps.map((s, index) => {
-    const meta: StepMeta = {
-      index,
-      ...describeAction(s.action),
-      events: s.events.map(describeEvent),
-    };
-    return { "#meta": meta, ...stateToItf(s.state) } as Record<string, Itf | StepMeta>;
-  });
+/** A step's #meta: the action, its events in words, and the debug checks that fired. */
+export function stepMeta(index: number, step: TraceStep): StepMeta {
+  const bugs = step.events.flatMap((e): BugMeta[] =>
+    e.kind === "bug"
+      ? [{ check: e.check, message: e.message, fatal: e.fatal, context: e.ctx.id, cpu: e.ctx.cpu }]
+      : [],
+  );
+  return {
+    index,
+    ...describeAction(step.action),
+    events: step.events.map(describeEvent),
+    ...(bugs.length > 0 ? { bugs } : {}),
+  };
+}
+
+export interface TraceDocument {
+  readonly "#meta": TraceMeta;
+  readonly vars: readonly string[];
+  readonly states: readonly Record<string, Itf | StepMeta>[];
+}
+
+export function traceDocument(cell: CellResult, cx: Counterexample): TraceDocument {
+  const states = cx.steps.map(
+    (s, index) =>
+      ({ "#meta": stepMeta(index, s), ...stateToItf(s.state) }) as Record<string, Itf | StepMeta>,
+  );
   return {
     "#meta": {
       format: "ITF",

@@ -1,6 +1,10 @@
-// The Informal Trace Format (Apalache ADR-015, also Quint's): integers as {"#bigint"},
-// maps as {"#map"}, sets as {"#set"}, absent values as the variant None. Encoding follows
-// the shape of a kernel state field by field, so decoding gives back the same state.
+// The Informal Trace Format (Apalache ADR-015, https://apalache-mc.org/docs/adr/015adr-trace.html,
+// with the variants Quint's quint/src/itf.ts writes): integers as {"#bigint"}, maps as
+// {"#map": [[k, v], ...]}, sets as {"#set"}, records as objects, lists as arrays, absent
+// values as the variant {"tag": "None", "value": {"#tup": []}}. Encoding follows the shape
+// of a kernel state field by field, so decoding gives back the same state (the round trip
+// is a property test). The model keeps `hw.stale` and `hw.unsynced` sorted, so a set
+// decodes to its sorted list; `cpu.batch` and `cpu.queued` are ordered (lists).
 
 import type { Cpu, Frame, Ghost, IrqContext, Kernel, Task, Val } from "../../model/kernel/state";
 
@@ -110,12 +114,18 @@ const obj = (x: unknown, path: string): Record<string, unknown> => {
 };
 const field = <T>(x: unknown, path: string, name: string, d: Dec<T>): T =>
   d(obj(x, path)[name], `${path}/${name}`);
+// ADR-015 lets a writer put an integer in [-(2^53)+1, 2^53-1] as a plain JSON number: read
+// those too, though lazymmu always writes {"#bigint"}.
 const dInt: Dec<number> = (x, path) => {
-  const o = obj(x, path);
-  const s = o["#bigint"];
+  if (typeof x === "number" && Number.isSafeInteger(x)) return x;
+  if (x === null || typeof x !== "object" || Array.isArray(x))
+    throw new ItfShapeError(path, 'an integer {"#bigint": "..."}');
+  const s = (x as Record<string, unknown>)["#bigint"];
   if (typeof s !== "string" || !/^-?\d+$/.test(s))
     throw new ItfShapeError(path, 'an integer {"#bigint": "..."}');
-  return Number(s);
+  const n = Number(s);
+  if (!Number.isSafeInteger(n)) throw new ItfShapeError(path, "an integer the model can hold");
+  return n;
 };
 const dStr: Dec<string> = (x, path) => {
   if (typeof x !== "string") throw new ItfShapeError(path, "a string");
@@ -138,18 +148,28 @@ const dMap =
   (x, path) => {
     const entries = obj(x, path)["#map"];
     if (!Array.isArray(entries)) throw new ItfShapeError(path, 'a map {"#map": [[k, v], ...]}');
-    const out: Record<string, T> = {};
-    entries.forEach((e, i) => {
+    const seen = new Set<string>();
+    const out = entries.map((e: unknown, i): [string, T] => {
       if (!Array.isArray(e) || e.length !== 2)
         throw new ItfShapeError(`${path}/#map/${i}`, "a [key, value] pair");
-      out[dStr(e[0], `${path}/#map/${i}/0`)] = d(e[1], `${path}/#map/${i}/1`);
+      const k = dStr(e[0], `${path}/#map/${i}/0`);
+      if (seen.has(k))
+        throw new ItfShapeError(`${path}/#map/${i}/0`, `a key not already in the map ("${k}" is)`);
+      seen.add(k);
+      return [k, d(e[1], `${path}/#map/${i}/1`)];
     });
-    return out;
+    // fromEntries, not assignment: a key such as "__proto__" stays an own property.
+    return Object.fromEntries(out);
   };
 const dSet: Dec<string[]> = (x, path) => {
   const xs = obj(x, path)["#set"];
   if (!Array.isArray(xs)) throw new ItfShapeError(path, 'a set {"#set": [...]}');
-  return xs.map((y, i) => dStr(y, `${path}/#set/${i}`));
+  const out = xs.map((y, i) => dStr(y, `${path}/#set/${i}`));
+  out.forEach((y, i) => {
+    if (out.indexOf(y) !== i)
+      throw new ItfShapeError(`${path}/#set/${i}`, `an element not already in the set ("${y}" is)`);
+  });
+  return out.sort();
 };
 const dOpt =
   <T>(d: Dec<T>): Dec<T | null> =>

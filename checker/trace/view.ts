@@ -24,42 +24,58 @@ function position(
   return `${stack.map((f) => f.proc).join(" > ")}${next}`;
 }
 
-export function facts(s: Kernel, procs?: ProcTable): Facts {
-  const f = new Map<string, string>();
+/** Whose fact it is: a CPU's, a task's (shown with the CPU it is on), or memory and MMU. */
+export type Owner =
+  | { readonly kind: "cpu"; readonly cpu: number }
+  | { readonly kind: "task"; readonly task: string }
+  | { readonly kind: "memory" };
+
+export interface Fact {
+  readonly name: string;
+  readonly value: string;
+  readonly owner: Owner;
+}
+
+export function factList(s: Kernel, procs?: ProcTable): Fact[] {
+  const out: Fact[] = [];
   for (const c of s.cpus) {
     const n = `CPU${c.id}`;
-    f.set(`${n} current`, fmt(c.current));
-    f.set(`${n} irqs`, c.irqsEnabled ? "on" : "off");
-    f.set(
-      `${n} in interrupt`,
-      c.irq === null ? "-" : `${c.irq.source}: ${position(procs, c.irq.stack)}`,
-    );
-    for (const [k, v] of Object.entries(c.arch)) f.set(`${n} ${k}`, fmt(v));
-    f.set(`${n} batch`, c.batch.length === 0 ? "[]" : `[${c.batch.join(", ")}]`);
-    f.set(
-      `${n} queued`,
+    const owner: Owner = { kind: "cpu", cpu: c.id };
+    const add = (k: string, value: string) => out.push({ name: `${n} ${k}`, value, owner });
+    add("current", fmt(c.current));
+    add("irqs", c.irqsEnabled ? "on" : "off");
+    add("in interrupt", c.irq === null ? "-" : `${c.irq.source}: ${position(procs, c.irq.stack)}`);
+    for (const [k, v] of Object.entries(c.arch)) add(k, fmt(v));
+    add("batch", c.batch.length === 0 ? "[]" : `[${c.batch.join(", ")}]`);
+    add(
+      "queued",
       c.queued.length === 0 ? "[]" : `[${c.queued.map((u) => `${u.addr}=${u.value}`).join(", ")}]`,
     );
   }
   for (const t of s.tasks) {
-    f.set(`${t.id} status`, `${t.status} on CPU${t.cpu}`);
-    f.set(`${t.id} at`, position(procs, t.stack));
-    f.set(`${t.id} preempt_count`, String(t.preemptCount));
-    f.set(`${t.id} migration_disabled`, String(t.migrationDisabled));
-    for (const [k, v] of Object.entries(t.flags)) f.set(`${t.id} ${k}`, fmt(v));
-    f.set(`${t.id} lazy regions`, String(t.ghost.lazyDepth));
+    const owner: Owner = { kind: "task", task: t.id };
+    const add = (k: string, value: string) => out.push({ name: `${t.id} ${k}`, value, owner });
+    add("status", `${t.status} on CPU${t.cpu}`);
+    add("at", position(procs, t.stack));
+    add("preempt_count", String(t.preemptCount));
+    add("migration_disabled", String(t.migrationDisabled));
+    for (const [k, v] of Object.entries(t.flags)) add(k, fmt(v));
+    add("lazy regions", String(t.ghost.lazyDepth));
   }
-  for (const [a, v] of Object.entries(s.pte)) f.set(`pte[${a}]`, String(v));
-  for (const [a, v] of Object.entries(s.intended)) f.set(`pte[${a}] set to`, String(v));
-  f.set("stale translations", s.hw.stale.length === 0 ? "[]" : `[${s.hw.stale.join(", ")}]`);
-  f.set(
-    "walker barriers owed",
-    s.hw.unsynced.length === 0 ? "[]" : `[${s.hw.unsynced.join(", ")}]`,
-  );
-  for (const [l, o] of Object.entries(s.locks)) f.set(`${l} held by`, fmt(o));
-  for (const [i, n] of Object.entries(s.irqFired)) f.set(`irq ${i} fired`, String(n));
-  f.set("halted", fmt(s.halted));
-  return f;
+  const memory: Owner = { kind: "memory" };
+  const add = (name: string, value: string) => out.push({ name, value, owner: memory });
+  for (const [a, v] of Object.entries(s.pte)) add(`pte[${a}]`, String(v));
+  for (const [a, v] of Object.entries(s.intended)) add(`pte[${a}] set to`, String(v));
+  add("stale translations", s.hw.stale.length === 0 ? "[]" : `[${s.hw.stale.join(", ")}]`);
+  add("walker barriers owed", s.hw.unsynced.length === 0 ? "[]" : `[${s.hw.unsynced.join(", ")}]`);
+  for (const [l, o] of Object.entries(s.locks)) add(`${l} held by`, fmt(o));
+  for (const [i, n] of Object.entries(s.irqFired)) add(`irq ${i} fired`, String(n));
+  add("halted", fmt(s.halted));
+  return out;
+}
+
+export function facts(s: Kernel, procs?: ProcTable): Facts {
+  return new Map(factList(s, procs).map((f) => [f.name, f.value]));
 }
 
 /** Facts that differ between two states: [name, before, after]. */

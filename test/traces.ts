@@ -1,0 +1,94 @@
+// Traces for the tests: the counterexamples the verdict matrix writes, generated once per
+// test file into a temporary directory by running `lazymmu matrix --out DIR` as a user
+// would; and walks through the model, for what no counterexample shows yet.
+
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { CellResult } from "../checker/run";
+import { rebuild } from "../checker/trace/build";
+import { traceDocument } from "../checker/trace/document";
+import { type LoadedTrace, readTrace } from "../checker/trace/read";
+import { findArch } from "../model/arch/index";
+import type { PreemptionModel } from "../model/kernel/state";
+import { buildMachine, initialState } from "../model/machine/machine";
+import { type Action, successors } from "../model/machine/transitions";
+import { findScenario } from "../model/scenarios/index";
+import { cli, tempDir } from "./cli";
+import { bundledSpec } from "./helpers";
+
+function walk(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+}
+
+export function matrixTraces(): { dir: string; files: string[] } {
+  const dir = tempDir("matrix");
+  const r = cli(["matrix", "--out", dir]);
+  if (r.code !== 0) throw new Error(`lazymmu matrix exited ${r.code}: ${r.stderr}`);
+  return { dir, files: walk(dir).filter((f) => f.endsWith(".itf.json")) };
+}
+
+/** The trace most tests look at: sparc64 v6.14, B's set_pte_at batched on A's CPU. */
+export const MIGRATION_TRACE =
+  "lazy-mmu-v6.15/sparc64@v6.14/apply-to-pte-range-init-mm/full-immediate-outside.itf.json";
+
+/**
+ * A trace that is a walk, not a counterexample: from the initial state, take the first
+ * transition `prefer` accepts, else the first enabled one, for `steps` steps. Lets the
+ * rendering tests cover what the matrix traces do not (an interrupt handler running).
+ */
+export function walkTrace(
+  archId: string,
+  scenarioId: string,
+  preemption: PreemptionModel,
+  steps: number,
+  prefer: (a: Action) => boolean,
+): LoadedTrace {
+  const arch = findArch(archId);
+  const scenario = findScenario(scenarioId);
+  if (!arch || !scenario) throw new Error("unknown model");
+  const machine = buildMachine(arch, scenario, preemption);
+  let s = initialState(machine);
+  const choices: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const succ = successors(machine, s);
+    const k = Math.max(
+      0,
+      succ.findIndex((t) => prefer(t.action)),
+    );
+    const t = succ[k];
+    if (!t) break;
+    choices.push(k);
+    s = t.next;
+  }
+  const rebuilt = rebuild(machine, choices);
+  if (!rebuilt.ok) throw new Error(rebuilt.reason);
+  const spec = bundledSpec("lazy-mmu-v6.15");
+  const cell: CellResult = {
+    spec,
+    machine,
+    arch,
+    scenario,
+    preemption,
+    verdict: "fail",
+    violations: [],
+    stats: { states: 0, transitions: 0, depth: 0, seconds: 0 },
+    stoppedBy: null,
+  };
+  const doc = traceDocument(cell, {
+    rule: "walk",
+    obligation: "model",
+    text: "a walk through the model",
+    message: "end of the walk",
+    notes: [],
+    choices,
+    steps: rebuilt.steps,
+  });
+  const r = readTrace(JSON.stringify(doc), "walk");
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
