@@ -38,7 +38,7 @@ function sortedJson(x: unknown): string {
   );
 }
 
-const SAMPLE = 400;
+const SAMPLE = 200;
 
 for (const arch of architectures) {
   describe(`model contract: ${arch.id}`, () => {

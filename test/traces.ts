@@ -1,9 +1,10 @@
 // Traces for the tests: the counterexamples the verdict matrix writes, generated once per
-// test file into a temporary directory by running `lazymmu matrix --out DIR` as a user
+// test run into a temporary directory by running `lazymmu matrix --out DIR` as a user
 // would; and walks through the model, for what no counterexample shows yet.
 
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { inject } from "vitest";
 import type { CellResult } from "../checker/run";
 import { rebuild } from "../checker/trace/build";
 import { traceDocument } from "../checker/trace/document";
@@ -13,7 +14,6 @@ import type { PreemptionModel } from "../model/kernel/state";
 import { buildMachine, initialState } from "../model/machine/machine";
 import { type Action, successors } from "../model/machine/transitions";
 import { findScenario } from "../model/scenarios/index";
-import { cli, tempDir } from "./cli";
 import { bundledSpec } from "./helpers";
 
 function walk(dir: string): string[] {
@@ -25,10 +25,9 @@ function walk(dir: string): string[] {
     });
 }
 
+/** The traces `lazymmu matrix --out DIR` wrote, once for the whole run (global-setup.ts). */
 export function matrixTraces(): { dir: string; files: string[] } {
-  const dir = tempDir("matrix");
-  const r = cli(["matrix", "--out", dir]);
-  if (r.code !== 0) throw new Error(`lazymmu matrix exited ${r.code}: ${r.stderr}`);
+  const dir = inject("matrixDir");
   return { dir, files: walk(dir).filter((f) => f.endsWith(".itf.json")) };
 }
 
