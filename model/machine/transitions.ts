@@ -300,6 +300,37 @@ function runSwitchHooks(
   return ran;
 }
 
+/**
+ * One half of a context switch, with interrupts off: the task leaves the CPU (`out`) or
+ * arrives on it (`in`), and the architecture's hooks run with prev or next set.
+ */
+function contextSwitch(
+  m: Machine,
+  s: Kernel,
+  cpu: number,
+  task: Task,
+  direction: "out" | "in",
+  status: Task["status"],
+  listen: Listen,
+): { next: Kernel; events: Observation[]; hooks: string[] } {
+  const events: Observation[] = [];
+  const rec: Recorder = { out: events, listen };
+  let hooks: string[] = [];
+  const ref: ContextRef = { kind: "task", id: task.id };
+  const next = produce(s, (d) => {
+    const t = d.tasks.find((x) => x.id === task.id);
+    const c = d.cpus[cpu];
+    if (!t || !c) throw new Error("model error: bad switch");
+    t.status = status;
+    t.atSleepPoint = false;
+    c.current = direction === "in" ? task.id : null;
+    const sw =
+      direction === "in" ? { cpu, prev: null, next: task.id } : { cpu, prev: task.id, next: null };
+    hooks = runSwitchHooks(m, d, sw, ref, rec);
+  });
+  return { next, events, hooks };
+}
+
 function switchOut(
   m: Machine,
   s: Kernel,
@@ -308,35 +339,13 @@ function switchOut(
   reason: "preempt" | "sleep",
   listen: Listen,
 ): Transition {
-  const events: Observation[] = [];
-  const rec: Recorder = { out: events, listen };
-  let hooks: string[] = [];
-  const ref: ContextRef = { kind: "task", id: task.id };
-  const next = produce(s, (d) => {
-    const t = d.tasks.find((x) => x.id === task.id);
-    const c = d.cpus[cpu];
-    if (!t || !c) throw new Error("model error: bad switch");
-    t.status = reason === "sleep" ? "sleeping" : "runnable";
-    t.atSleepPoint = false;
-    c.current = null;
-    hooks = runSwitchHooks(m, d, { cpu, prev: task.id, next: null }, ref, rec);
-  });
+  const status = reason === "sleep" ? "sleeping" : "runnable";
+  const { next, events, hooks } = contextSwitch(m, s, cpu, task, "out", status, listen);
   return { action: { kind: "switch-out", cpu, task: task.id, reason, hooks }, next, events };
 }
 
 function switchIn(m: Machine, s: Kernel, cpu: number, task: Task, listen: Listen): Transition {
-  const events: Observation[] = [];
-  const rec: Recorder = { out: events, listen };
-  let hooks: string[] = [];
-  const ref: ContextRef = { kind: "task", id: task.id };
-  const next = produce(s, (d) => {
-    const t = d.tasks.find((x) => x.id === task.id);
-    const c = d.cpus[cpu];
-    if (!t || !c) throw new Error("model error: bad switch");
-    t.status = "running";
-    c.current = task.id;
-    hooks = runSwitchHooks(m, d, { cpu, prev: null, next: task.id }, ref, rec);
-  });
+  const { next, events, hooks } = contextSwitch(m, s, cpu, task, "in", "running", listen);
   return { action: { kind: "switch-in", cpu, task: task.id, hooks }, next, events };
 }
 
