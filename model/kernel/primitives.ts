@@ -87,7 +87,9 @@ export function ptlOf(mm: string): string {
 
 /**
  * spin_lock(ptl). Non-RT: preempt_disable() then spin until free. PREEMPT_RT: an rtmutex
- * that sleeps while contended, with migrate_disable() and no preemption disable.
+ * (kernel/locking/spinlock_rt.c rt_spin_lock()) that may sleep, so rtlock_might_resched()
+ * complains when it is taken with preemption or interrupts off; then migrate_disable(),
+ * and no preemption disable.
  */
 export function spin_lock(fn: string, lock: string, at = "include/linux/spinlock.h"): Step {
   return step(
@@ -97,11 +99,22 @@ export function spin_lock(fn: string, lock: string, at = "include/linux/spinlock
     (d, env) => {
       if (env.self.kind !== "task") throw new Error("model error: spin_lock from an interrupt");
       const t = taskById(d, env.self.id);
-      if (env.preemption === "rt") t.migrationDisabled += 1;
-      else t.preemptCount += 1;
+      if (env.preemption === "rt") {
+        if (!mayScheduleHere(d, env)) {
+          bug(
+            env,
+            "sleep-in-atomic",
+            `BUG: sleeping function called from invalid context at kernel/locking/spinlock_rt.c (rt_spin_lock(${lock}) in ${fn})`,
+          );
+        }
+        t.migrationDisabled += 1;
+      } else t.preemptCount += 1;
       (d.locks as Record<string, string | null>)[lock] = t.id;
     },
-    { guard: (s) => (s.locks[lock] ?? null) === null },
+    {
+      guard: (s) => (s.locks[lock] ?? null) === null,
+      mightSleep: (preemption) => preemption === "rt",
+    },
   );
 }
 

@@ -58,8 +58,11 @@ export interface Step {
   readonly at: string;
   /** The step waits (spins or blocks) until this holds. */
   readonly guard?: (s: Kernel, env: StepEnv) => boolean;
-  /** After this step the task may sleep: a voluntary schedule point. */
-  readonly mightSleep?: boolean;
+  /**
+   * The task may sleep at this step: a voluntary schedule point. A function when it depends
+   * on the preemption model (spin_lock() sleeps on PREEMPT_RT only).
+   */
+  readonly mightSleep?: boolean | ((preemption: PreemptionModel) => boolean);
   // biome-ignore lint/suspicious/noConfusingVoidType: a recipe that returns nothing moves on
   readonly run: (d: Draft<Kernel>, env: StepEnv) => Next | void;
 }
@@ -96,4 +99,9 @@ export function step(
   extra: Pick<Step, "guard" | "mightSleep"> = {},
 ): Step {
   return { op: "step", fn, label, at, run, ...extra };
+}
+
+/** Whether `s` is a point where the task may sleep, under `preemption`. */
+export function sleepsAt(s: Step, preemption: PreemptionModel): boolean {
+  return typeof s.mightSleep === "function" ? s.mightSleep(preemption) : s.mightSleep === true;
 }

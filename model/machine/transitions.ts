@@ -11,7 +11,13 @@
 
 import type { Draft } from "immer";
 import type { SwitchEnv } from "../arch/types";
-import type { ContextRef, KernelEvent, Step, StepEnv } from "../kernel/program";
+import {
+  type ContextRef,
+  type KernelEvent,
+  type Step,
+  type StepEnv,
+  sleepsAt,
+} from "../kernel/program";
 import type { Frame, Kernel, Task, Val } from "../kernel/state";
 import { produce } from "./immer";
 import type { Machine } from "./machine";
@@ -203,7 +209,8 @@ function runStep(
     }
     const frame = stack[stack.length - 1];
     if (!frame) throw new Error("model error: empty stack");
-    if (step.mightSleep === true && listen("might-sleep", step.fn))
+    const sleeps = sleepsAt(step, m.preemption);
+    if (sleeps && listen("might-sleep", step.fn))
       observeMightSleep(d, ref, cpu, step.fn, step.label, events);
     const kernelEvents: KernelEvent[] = [];
     const env = makeEnv(m, ref, cpu, frame.args, frame.locals, (e) => kernelEvents.push(e));
@@ -226,8 +233,7 @@ function runStep(
     }
     if (ref.kind === "task") {
       const t = d.tasks.find((x) => x.id === ref.id);
-      if (t && t.atSleepPoint !== (step.mightSleep === true))
-        t.atSleepPoint = step.mightSleep === true;
+      if (t && t.atSleepPoint !== sleeps) t.atSleepPoint = sleeps;
     }
     if (stack.length === 0) finish(m, d, ref, cpu, rec);
   });
