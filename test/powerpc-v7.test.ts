@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { canonical } from "../checker/explore/encode";
+import { runCell } from "../checker/run";
 import { findArch } from "../model/arch/index";
 import { ENABLE_COUNT, lazyMmuModeProcs } from "../model/kernel/lazy-mmu-mode";
 import { proc } from "../model/kernel/program";
@@ -15,6 +16,7 @@ import { flushTlbRange, pteClear } from "../model/scenarios/callers";
 import { findScenario } from "../model/scenarios/index";
 import type { Scenario } from "../model/scenarios/types";
 import { lazyMmuRegion } from "../model/scenarios/v7";
+import { bundledSpec } from "./helpers";
 
 const V70 = "powerpc-hash@v7.0";
 const V618 = "powerpc-hash@47b8def9358c";
@@ -158,4 +160,28 @@ describe("313a05a15a1b: an interrupt's change is never batched", () => {
     const { states } = reach(machine(V618, irqProtect, "full"));
     expect(states.some((s) => batched(s, "kernel:4"))).toBe(true);
   });
+});
+
+describe("313a05a15a1b against the v7.0 contract (the interrupt write-protects a hashed kernel page)", () => {
+  const verdict = (archId: string, p: PreemptionModel) => {
+    const arch = findArch(archId);
+    if (!arch) throw new Error(archId);
+    const r = runCell(
+      { spec: bundledSpec("lazy-mmu-v7.0"), arch, scenario: irqProtect, preemption: p },
+      { maxStates: 1_000_000, timeoutMs: 60_000, now: () => performance.now() },
+    );
+    return { verdict: r.verdict, rules: r.violations.map((v) => v.rule) };
+  };
+
+  for (const p of ["none", "full", "rt"] as const) {
+    it(`v7.0 ${p}: pass`, () => {
+      expect(verdict(V70, p)).toEqual({ verdict: "pass", rules: [] });
+    });
+    it(`v6.18 hooks ${p}: fail (the handler's change is deferred to the task's leave)`, () => {
+      const r = verdict(V618, p);
+      expect(r.verdict).toBe("fail");
+      expect(r.rules).toContain("inactive-in-interrupt");
+      expect(r.rules).toContain("immediate-outside");
+    });
+  }
 });
