@@ -30,6 +30,17 @@
 //    is itself a "scheduling while atomic" bug: modelled, not removed, so the checker says so).
 //  - powerpc-hash@9fee28baa601: v6.6 set_ptes() nests.
 //  - powerpc-hash@47b8def9358c: v6.6..v6.18 set_ptes() without lazy calls.
+//  - powerpc-hash@v7.0: reached only through the v7.0 generic layer
+//    (model/kernel/lazy-mmu-mode.ts). 58852f24f956 removes the __switch_to hand-over (no
+//    contextSwitch steps, no _TLF_LAZY_MMU); c3f0778ffeca moves leave's flush into
+//    arch_flush_lazy_mmu_mode() (this_cpu_ptr(); if (batch->index) __flush_tlb_pending()),
+//    which leave calls; 313a05a15a1b removes `active`: enter = preempt_disable(), leave =
+//    arch_flush_lazy_mmu_mode(); preempt_enable(), and hpte_need_flush() batches only when
+//    is_lazy_mmu_mode_active() (false in interrupt context). Not checked against the v7.0
+//    tree (the stored torvalds/linux tlbflush-hash.h is 05909cd9a0c8, before b9ef323ea168):
+//    checked against the series' mails as stored (v6 11/14 "replace batch->active with
+//    is_lazy_mmu_mode_active()": the diff of both files; v6 03/14 "implement
+//    arch_flush_lazy_mmu_mode()": its description) and the reference, section 5.
 //
 // Departures:
 //  - One user mm and init_mm; base pages and one segment size, so the "another mm" flush of
@@ -51,6 +62,7 @@
 import type { Draft } from "immer";
 import { cpuOf } from "../kernel/context";
 import { invalidate, markStale, storePte } from "../kernel/hardware";
+import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import {
   addrArg,
   nop,
@@ -59,7 +71,7 @@ import {
   this_cpu_ptr,
   valueArg,
 } from "../kernel/primitives";
-import { call, type Proc, proc, step } from "../kernel/program";
+import { call, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import { type Kernel, mmOf, type Task } from "../kernel/state";
 import type { ArchModel, SwitchStep } from "./types";
 
@@ -91,45 +103,61 @@ function flushBatch(d: Draft<Kernel>, cpu: number): void {
   b.batch = [];
 }
 
+/** Does hpte_need_flush() batch? Up to v6.18 `batch->active`; v7.0 the generic layer. */
+type Batching = (d: Draft<Kernel>, env: StepEnv) => boolean;
+const batchActive: Batching = (d, env) => cpuOf(d, env).arch.active === 1;
+
 /** hash__pte_update(): the atomic store, then hpte_need_flush() if the old PTE was hashed. */
-const pteUpdate: Proc = proc("hash__pte_update", [
-  step(
-    "hash__pte_update",
-    "old = pte_xchg(ptep, new)  /* ldarx/stdcx. loop */",
-    `${HASH_H} (hash__pte_update)`,
-    (d, env) => {
-      const addr = addrArg(env);
-      const old = d.pte[addr] ?? 0;
-      env.locals.old = old;
-      storePte(d, env, addr, valueArg(env));
-      if (old !== 0 && old !== valueArg(env)) markStale(d, addr);
-    },
-  ),
-  step(
-    "hpte_need_flush",
-    "if (old & H_PAGE_HASHPTE) hpte_need_flush(): batch = &get_cpu_var(ppc64_tlb_batch); if (!batch->active) flush_hash_page() else { if (i != 0 && mm != batch->mm) __flush_tlb_pending(batch); append }",
-    `${HASH_TLB_C} (hpte_need_flush)`,
-    (d, env) => {
+function pteUpdateWith(batching: Batching, label: string, at: string): Proc {
+  return proc("hash__pte_update", [
+    step(
+      "hash__pte_update",
+      "old = pte_xchg(ptep, new)  /* ldarx/stdcx. loop */",
+      `${HASH_H} (hash__pte_update)`,
+      (d, env) => {
+        const addr = addrArg(env);
+        const old = d.pte[addr] ?? 0;
+        env.locals.old = old;
+        storePte(d, env, addr, valueArg(env));
+        if (old !== 0 && old !== valueArg(env)) markStale(d, addr);
+      },
+    ),
+    step("hpte_need_flush", label, at, (d, env) => {
       const addr = addrArg(env);
       const old = Number(env.locals.old ?? 0);
       if (old === 0 || old === valueArg(env)) return;
       const b = cpuOf(d, env);
-      if (b.arch.active !== 1) {
+      if (!batching(d, env)) {
         invalidate(d, addr);
         return;
       }
       const first = b.batch[0];
       if (first !== undefined && mmOf(first) !== mmOf(addr)) flushBatch(d, env.cpu);
       if (!b.batch.includes(addr)) b.batch.push(addr);
-    },
-  ),
-]);
+    }),
+  ]);
+}
 
-const pteProcs: Proc[] = [
-  pteUpdate,
+const pteUpdate = pteUpdateWith(
+  batchActive,
+  "if (old & H_PAGE_HASHPTE) hpte_need_flush(): batch = &get_cpu_var(ppc64_tlb_batch); if (!batch->active) flush_hash_page() else { if (i != 0 && mm != batch->mm) __flush_tlb_pending(batch); append }",
+  `${HASH_TLB_C} (hpte_need_flush)`,
+);
+
+/** v7.0 (313a05a15a1b): the batch is used when the generic layer says the mode is active. */
+const pteUpdateV70 = pteUpdateWith(
+  is_lazy_mmu_mode_active,
+  "if (old & H_PAGE_HASHPTE) hpte_need_flush(): batch = &get_cpu_var(ppc64_tlb_batch); if (!is_lazy_mmu_mode_active()) flush_hash_page() else { if (i != 0 && mm != batch->mm) __flush_tlb_pending(batch); append }",
+  `${HASH_TLB_C} (hpte_need_flush, 313a05a15a1b)`,
+);
+
+const pteProcsWith = (update: Proc): Proc[] => [
+  update,
   proc("set_pte_at", [call("hash__pte_update")]),
   proc("pte_clear", [call("hash__pte_update")]),
 ];
+const pteProcs = pteProcsWith(pteUpdate);
+const pteProcsV70 = pteProcsWith(pteUpdateV70);
 
 /** The hooks; `preemptSafe` adds b9ef323ea168's preempt_disable()/preempt_enable(). */
 function hooks(preemptSafe: boolean): Proc[] {
@@ -155,6 +183,26 @@ function hooks(preemptSafe: boolean): Proc[] {
     proc(FLUSH, [nop(FLUSH, "do {} while (0)", at(52, 58))]),
   ];
 }
+
+/** v7.0 arch_flush_lazy_mmu_mode() (c3f0778ffeca): flush this CPU's batch if non-empty. */
+const flushIfPending = (fn: string, at: string) => [
+  this_cpu_ptr(fn, "batch", "ppc64_tlb_batch", at),
+  step(fn, "if (batch->index) __flush_tlb_pending(batch)", at, (d, env) => {
+    flushBatch(d, Number(env.locals.batch));
+  }),
+];
+
+/** v7.0 hooks: no `active` (313a05a15a1b); leave = flush + preempt_enable. */
+const hooksV70: Proc[] = [
+  proc(ENTER, [
+    preempt_disable(ENTER, `${TLBFLUSH_HASH_H} (arch_enter_lazy_mmu_mode, 313a05a15a1b)`),
+  ]),
+  proc(LEAVE, [
+    call(FLUSH, {}),
+    preempt_enable(LEAVE, `${TLBFLUSH_HASH_H} (arch_leave_lazy_mmu_mode, 313a05a15a1b)`),
+  ]),
+  proc(FLUSH, flushIfPending(FLUSH, `${TLBFLUSH_HASH_H} (arch_flush_lazy_mmu_mode, c3f0778ffeca)`)),
+];
 
 function taskOf(d: Draft<Kernel>, id: string): Draft<Task> {
   const t = d.tasks.find((x) => x.id === id);
@@ -276,9 +324,28 @@ export const powerpcHash47b8: ArchModel = {
   procs: [...hooks(true), ...pteProcs, setPtesPlain],
 };
 
+export const powerpcHashV70: ArchModel = {
+  ...common,
+  id: "powerpc-hash@v7.0",
+  era: "v7.0..",
+  commits: ["b9ef323ea168", "47b8def9358c", "58852f24f956", "c3f0778ffeca", "313a05a15a1b"],
+  summary:
+    "book3s64 hash on the v7.0 generic layer: no `active`, no __switch_to hand-over; hpte_need_flush() asks is_lazy_mmu_mode_active(); flush is real",
+  api: "lazy-mmu-mode",
+  departures: [
+    ...departures.filter((x) => !x.includes(IDLE_TLF)),
+    "Not checked against the v7.0 tree: the stored tlbflush-hash.h predates b9ef323ea168; the hooks follow the series' mails (313a05a15a1b diff, c3f0778ffeca description) and the reference.",
+  ],
+  perCpu: {},
+  perTask: {},
+  contextSwitch: [],
+  procs: [...hooksV70, ...pteProcsV70, setPtesPlain],
+};
+
 export const powerpcHashModels: readonly ArchModel[] = [
   powerpcHashV60,
   powerpcHashB9ef,
   powerpcHash9fee,
   powerpcHash47b8,
+  powerpcHashV70,
 ];
