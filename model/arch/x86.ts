@@ -36,8 +36,26 @@
 //    one level only, so a task preempted inside the inner level BUGs in enter_lazy(CPU).
 //  - x86-xen-pv@v6.15: c36549ff8d84 reverts the counter (v6.5 behaviour, code in its v6.6
 //    place); set_ptes() no longer nests (691ee97e1a9d).
+//  - x86-xen-pv@v7.0 (api lazy-mmu-mode): the hooks are reached through lazy_mmu_mode_*()
+//    (model/kernel/lazy-mmu-mode.ts). 66bdd779d344: xen_flush_lazy_mmu() is "if the mode is
+//    MMU, xen_mc_flush()" (no leave/enter). 291b3abed657: TIF_LAZY_MMU_UPDATES is gone;
+//    xen_start_context_switch() leaves MMU mode if the CPU is in it, xen_end_context_switch()
+//    calls arch_enter_lazy_mmu_mode() if __task_lazy_mmu_mode_active(next). enter is still
+//    a bare enter_lazy(MMU) (BUG_ON(mode != NONE)), leave a bare leave_lazy(MMU): the
+//    generic layer writes the count before it calls the hook, so a task preempted in
+//    between is entered twice (or left twice): the checker finds the BUG_ON.
+//  - x86-xen-pv@4594437880ce (Juergen Gross, May 2026, "Fixes: 291b3abed657"): with
+//    preemption off, enter calls enter_lazy(MMU) only if xen_get_lazy_mode() != MMU, and
+//    leave, after xen_mc_flush(), calls leave_lazy(MMU) only if the mode is not NONE.
+//    xen_batched_set_pte() still reads xen_get_lazy_mode() in both v7.0 eras (a later patch
+//    makes it ask is_lazy_mmu_mode_active(); not modelled).
+//  The v7.0 eras were checked against the patches as posted to the lists (the diffs of
+//  66bdd779d344, 291b3abed657 and 4594437880ce and of a later patch that removes these
+//  functions, found with the search tool), not against a torvalds/linux tree of v7.0: the
+//  stored mmu_pv.c / enlighten_pv.c predate the series. Bodies follow those diffs and
+//  /work/shared/reference/lazy-mmu-kernel.md sections 3 and 7.
 //  Not modelled: v6.6-rc1..rc2 (bcc6cc832573 without 49147beb0ccb: any nested set_ptes()
-//  BUGs) and the v7.0 eras.
+//  BUGs).
 //
 // Departures (also in each model's `departures`):
 //  - Only PTE updates live in the multicall buffer; the mmuext ops (TLB flushes) that Xen
