@@ -36,8 +36,26 @@
 //    one level only, so a task preempted inside the inner level BUGs in enter_lazy(CPU).
 //  - x86-xen-pv@v6.15: c36549ff8d84 reverts the counter (v6.5 behaviour, code in its v6.6
 //    place); set_ptes() no longer nests (691ee97e1a9d).
+//  - x86-xen-pv@v7.0 (api lazy-mmu-mode): the hooks are reached through lazy_mmu_mode_*()
+//    (model/kernel/lazy-mmu-mode.ts). 66bdd779d344: xen_flush_lazy_mmu() is "if the mode is
+//    MMU, xen_mc_flush()" (no leave/enter). 291b3abed657: TIF_LAZY_MMU_UPDATES is gone;
+//    xen_start_context_switch() leaves MMU mode if the CPU is in it, xen_end_context_switch()
+//    calls arch_enter_lazy_mmu_mode() if __task_lazy_mmu_mode_active(next). enter is still
+//    a bare enter_lazy(MMU) (BUG_ON(mode != NONE)), leave a bare leave_lazy(MMU): the
+//    generic layer writes the count before it calls the hook, so a task preempted in
+//    between is entered twice (or left twice): the checker finds the BUG_ON.
+//  - x86-xen-pv@4594437880ce (Juergen Gross, May 2026, "Fixes: 291b3abed657"): with
+//    preemption off, enter calls enter_lazy(MMU) only if xen_get_lazy_mode() != MMU, and
+//    leave, after xen_mc_flush(), calls leave_lazy(MMU) only if the mode is not NONE.
+//    xen_batched_set_pte() still reads xen_get_lazy_mode() in both v7.0 eras (a later patch
+//    makes it ask is_lazy_mmu_mode_active(); not modelled).
+//  The v7.0 eras were checked against the patches as posted to the lists (the diffs of
+//  66bdd779d344, 291b3abed657 and 4594437880ce and of a later patch that removes these
+//  functions, found with the search tool), not against a torvalds/linux tree of v7.0: the
+//  stored mmu_pv.c / enlighten_pv.c predate the series. Bodies follow those diffs and
+//  /work/shared/reference/lazy-mmu-kernel.md sections 3 and 7.
 //  Not modelled: v6.6-rc1..rc2 (bcc6cc832573 without 49147beb0ccb: any nested set_ptes()
-//  BUGs) and the v7.0 eras.
+//  BUGs).
 //
 // Departures (also in each model's `departures`):
 //  - Only PTE updates live in the multicall buffer; the mmuext ops (TLB flushes) that Xen
@@ -64,6 +82,7 @@
 import type { Draft } from "immer";
 import { cpuOf, inInterrupt, taskById } from "../kernel/context";
 import { issueQueued, queueUpdate, storePte } from "../kernel/hardware";
+import { __task_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import { addrArg, nop, valueArg } from "../kernel/primitives";
 import { call, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import type { Kernel, Val } from "../kernel/state";
@@ -89,7 +108,12 @@ const NESTING = "xen_lazy_nesting";
 const TIF = "TIF_LAZY_MMU_UPDATES";
 
 type LazyMode = "NONE" | "MMU" | "CPU";
-type XenEra = "v6.5" | "49147beb0ccb" | "v6.15";
+type XenEra = "v6.5" | "49147beb0ccb" | "v6.15" | "v7.0" | "4594437880ce";
+
+/** The v7.0 eras: hooks reached through lazy_mmu_mode_*(), state read from the task. */
+function isV7(era: XenEra): boolean {
+  return era === "v7.0" || era === "4594437880ce";
+}
 
 // ---------------------------------------------------------------------------------------
 // x86 shared: the kmap_local hooks of highmem.h.
@@ -226,6 +250,19 @@ function namesOf(era: XenEra): Names {
 /** enter_lazy(XEN_LAZY_MMU) with preemption enabled: the read and the write are two steps. */
 function enterLazyMmuSteps(era: XenEra, fn: string) {
   const at = era === "v6.5" ? `${PARAVIRT_C} (enter_lazy)` : `${HYPERVISOR_H} (enter_lazy)`;
+  if (era === "4594437880ce") {
+    // Preemption off around the test and enter_lazy(): one step (interrupts read NONE).
+    return [
+      step(
+        fn,
+        "preempt_disable(); if (xen_get_lazy_mode() != XEN_LAZY_MMU) enter_lazy(XEN_LAZY_MMU); preempt_enable()",
+        `${MMU_PV_C} (xen_enter_lazy_mmu, 4594437880ce), ${at}`,
+        (d, env) => {
+          if (xenGetLazyMode(d, env) !== "MMU") enterLazy(d, env.cpu, "MMU", era, stepBug(env));
+        },
+      ),
+    ];
+  }
   if (era !== "49147beb0ccb") {
     return [
       step(fn, "BUG_ON(this_cpu_read(xen_lazy_mode) != XEN_LAZY_NONE)", at, (d, env) => {
@@ -275,26 +312,31 @@ function xenProcs(era: XenEra): Proc[] {
       : "leave_lazy(XEN_LAZY_MMU): BUG_ON(mode != MMU); this_cpu_write(mode, XEN_LAZY_NONE)";
   const leaveLazyAt =
     era === "v6.5" ? `${PARAVIRT_C} (paravirt_leave_lazy_mmu)` : `${HYPERVISOR_H} (leave_lazy)`;
-  const procs: Proc[] = [
-    proc(ENTER, [call(n.enter, {})]),
-    proc(LEAVE, [call(n.leave, {})]),
-    proc(FLUSH, [call(n.flush, {})]),
-    proc(n.enter, enterLazyMmuSteps(era, n.enter)),
-    // Both run with preemption off: only interrupts can come between their lines, and an
-    // interrupt reads XEN_LAZY_NONE and never queues, so each is one step.
-    proc(n.leave, [
-      step(
-        n.leave,
-        `preempt_disable(); xen_mc_flush(); ${leaveLazyLabel}; preempt_enable()`,
-        `${MMU_PV_C} (xen_leave_lazy_mmu), ${leaveLazyAt}`,
+  const leaveFixed = era === "4594437880ce";
+  const leaveStep = step(
+    n.leave,
+    leaveFixed
+      ? `preempt_disable(); xen_mc_flush(); if (xen_get_lazy_mode() != XEN_LAZY_NONE) ${leaveLazyLabel}; preempt_enable()`
+      : `preempt_disable(); xen_mc_flush(); ${leaveLazyLabel}; preempt_enable()`,
+    leaveFixed
+      ? `${MMU_PV_C} (xen_leave_lazy_mmu, 4594437880ce), ${leaveLazyAt}`
+      : `${MMU_PV_C} (xen_leave_lazy_mmu), ${leaveLazyAt}`,
+    (d, env) => {
+      issueQueued(d, env.cpu);
+      if (leaveFixed && xenGetLazyMode(d, env) === "NONE") return;
+      leaveLazy(d, env.cpu, "MMU", era, stepBug(env));
+    },
+  );
+  const flushStep = isV7(era)
+    ? step(
+        n.flush,
+        "preempt_disable(); if (xen_get_lazy_mode() == XEN_LAZY_MMU) xen_mc_flush(); preempt_enable()",
+        `${n.flushAt} (${n.flush}, 66bdd779d344)`,
         (d, env) => {
-          issueQueued(d, env.cpu);
-          leaveLazy(d, env.cpu, "MMU", era, stepBug(env));
+          if (xenGetLazyMode(d, env) === "MMU") issueQueued(d, env.cpu);
         },
-      ),
-    ]),
-    proc(n.flush, [
-      step(
+      )
+    : step(
         n.flush,
         "preempt_disable(); if (xen_get_lazy_mode() == XEN_LAZY_MMU) { arch_leave_lazy_mmu_mode(); arch_enter_lazy_mmu_mode(); } preempt_enable()",
         `${n.flushAt} (${n.flush})`,
@@ -304,8 +346,16 @@ function xenProcs(era: XenEra): Proc[] {
           leaveLazy(d, env.cpu, "MMU", era, stepBug(env));
           if (d.halted === null) enterLazy(d, env.cpu, "MMU", era, stepBug(env));
         },
-      ),
-    ]),
+      );
+  const procs: Proc[] = [
+    proc(ENTER, [call(n.enter, {})]),
+    proc(LEAVE, [call(n.leave, {})]),
+    proc(FLUSH, [call(n.flush, {})]),
+    proc(n.enter, enterLazyMmuSteps(era, n.enter)),
+    // Both run with preemption off: only interrupts can come between their lines, and an
+    // interrupt reads XEN_LAZY_NONE and never queues, so each is one step.
+    proc(n.leave, [leaveStep]),
+    proc(n.flush, [flushStep]),
     // set_pte_at() and pte_clear() are set_pte(), the pv op xen_set_pte().
     proc("set_pte_at", [call("__xen_set_pte")]),
     proc("pte_clear", [call("__xen_set_pte")]),
@@ -368,6 +418,7 @@ function xenProcs(era: XenEra): Proc[] {
  * runs start(prev) and end(idle), switch-in runs start(idle) and end(next).
  */
 function xenContextSwitch(era: XenEra): SwitchStep[] {
+  if (isV7(era)) return xenContextSwitchV7(era);
   const n = namesOf(era);
   const at = (fn: string) => `${n.switchAt} (${fn})`;
   const endAt = `${ENLIGHTEN_PV_C} (xen_end_context_switch)`;
@@ -433,6 +484,73 @@ function xenContextSwitch(era: XenEra): SwitchStep[] {
   ];
 }
 
+/**
+ * The v7.0 context-switch hooks (291b3abed657): no TIF_LAZY_MMU_UPDATES. start(prev) leaves
+ * MMU mode if this CPU is in it; end(next) re-enters it if __task_lazy_mmu_mode_active(next).
+ * arch_enter_lazy_mmu_mode() there runs with the CPU in XEN_LAZY_NONE (leave_lazy(CPU) just
+ * ran), so the 4594437880ce test "mode != MMU" passes and both eras call enter_lazy(MMU).
+ */
+function xenContextSwitchV7(era: XenEra): SwitchStep[] {
+  const at = (fn: string) => `${ENLIGHTEN_PV_C} (${fn}, 291b3abed657)`;
+  const start = "xen_start_context_switch";
+  const end = "xen_end_context_switch";
+  return [
+    {
+      fn: start,
+      label:
+        "if (this_cpu_read(xen_lazy_mode) == XEN_LAZY_MMU) arch_leave_lazy_mmu_mode(); enter_lazy(XEN_LAZY_CPU)",
+      at: at(start),
+      run: (d, sw) => {
+        if (sw.prev === null || d.halted !== null) return false;
+        const wasMmu = modeOf(d, sw.cpu) === "MMU";
+        if (wasMmu) {
+          // xen_leave_lazy_mmu(): xen_mc_flush(), leave_lazy(MMU) (mode is MMU: no BUG).
+          issueQueued(d, sw.cpu);
+          leaveLazy(d, sw.cpu, "MMU", era, switchBug(sw));
+        }
+        const before = d.halted;
+        enterLazy(d, sw.cpu, "CPU", era, switchBug(sw));
+        return wasMmu || d.halted !== before;
+      },
+    },
+    {
+      fn: end,
+      label: "(idle) xen_mc_flush(); leave_lazy(XEN_LAZY_CPU)",
+      at: at(end),
+      run: (d, sw) => {
+        if (sw.prev === null || d.halted !== null) return false;
+        const issued = issueQueued(d, sw.cpu);
+        leaveLazy(d, sw.cpu, "CPU", era, switchBug(sw));
+        return issued > 0 || d.halted !== null;
+      },
+    },
+    {
+      fn: start,
+      label: "(idle) enter_lazy(XEN_LAZY_CPU)",
+      at: at(start),
+      run: (d, sw) => {
+        if (sw.next === null || d.halted !== null) return false;
+        enterLazy(d, sw.cpu, "CPU", era, switchBug(sw));
+        return d.halted !== null;
+      },
+    },
+    {
+      fn: end,
+      label:
+        "xen_mc_flush(); leave_lazy(XEN_LAZY_CPU); if (__task_lazy_mmu_mode_active(next)) arch_enter_lazy_mmu_mode()",
+      at: at(end),
+      run: (d, sw) => {
+        if (sw.next === null || d.halted !== null) return false;
+        const issued = issueQueued(d, sw.cpu);
+        leaveLazy(d, sw.cpu, "CPU", era, switchBug(sw));
+        const active = d.halted === null && __task_lazy_mmu_mode_active(taskById(d, sw.next));
+        if (active) enterLazy(d, sw.cpu, "MMU", era, switchBug(sw));
+        return active || issued > 0 || d.halted !== null;
+      },
+    },
+  ];
+}
+
 const xenSources = [
   PARAVIRT_H,
   HYPERVISOR_H,
@@ -460,7 +578,8 @@ function xenModel(era: XenEra, rest: Pick<ArchModel, "id" | "era" | "commits" | 
     departures: xenDepartures,
     procs: xenProcs(era),
     perCpu: era === "49147beb0ccb" ? { [MODE]: "NONE", [NESTING]: 0 } : { [MODE]: "NONE" },
-    perTask: { [TIF]: false },
+    perTask: isV7(era) ? {} : { [TIF]: false },
+    ...(isV7(era) ? { api: "lazy-mmu-mode" as const } : {}),
     contextSwitch: xenContextSwitch(era),
   };
   return model;
@@ -490,9 +609,27 @@ export const x86XenPvV615: ArchModel = xenModel("v6.15", {
     "Xen PV v6.15: the nesting counter reverted (c36549ff8d84); set_ptes no longer nests (691ee97e1a9d)",
 });
 
+export const x86XenPvV70: ArchModel = xenModel("v7.0", {
+  id: "x86-xen-pv@v7.0",
+  era: "v7.0 (before 4594437880ce)",
+  commits: ["c36549ff8d84", "66bdd779d344", "291b3abed657"],
+  summary:
+    "Xen PV on the v7.0 generic layer: flush issues the buffer only; end-of-switch re-enters MMU mode for an active task (no TIF flag); enter_lazy() still BUGs on a lazy CPU",
+});
+
+export const x86XenPv4594437880ce: ArchModel = xenModel("4594437880ce", {
+  id: "x86-xen-pv@4594437880ce",
+  era: "v7.0 + 4594437880ce (May 2026)..",
+  commits: ["66bdd779d344", "291b3abed657", "4594437880ce"],
+  summary:
+    "Xen PV after 4594437880ce: enter skips a CPU already in MMU mode, leave skips leave_lazy() when the mode is NONE, both with preemption off",
+});
+
 export const x86Models: readonly ArchModel[] = [
   x86Native,
   x86XenPvV65,
   x86XenPv49147beb0ccb,
   x86XenPvV615,
+  x86XenPvV70,
+  x86XenPv4594437880ce,
 ];
