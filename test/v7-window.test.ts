@@ -4,8 +4,9 @@
 // insists the CPU is not lazy yet, then enters twice. That is the shape of Xen PV in v7.0
 // (291b3abed657: xen_end_context_switch() enters lazy mode if the next task is active;
 // enter_lazy(): BUG_ON(mode != NONE)) before 4594437880ce made enter skip an already-lazy
-// CPU. This is a TOY model written for this test (not model/arch/x86.ts, whose v7.0 era is
-// not written yet): inferred from the reference facts, not checked against the source.
+// CPU. This is a TOY model that isolates the generic layer's window; the real eras are
+// x86-xen-pv@v7.0 and x86-xen-pv@4594437880ce in model/arch/x86.ts (test/x86-v7.test.ts
+// shows the same BUG_ON there).
 
 import { describe, expect, it } from "vitest";
 import { runCell } from "../checker/run";
