@@ -170,5 +170,6 @@ describe("mutants of arm64@v7.0 fail the rule their mistake breaks", () => {
     expect(owedWhilePaused).toBe(true);
     const r = check(ignoresPause, v7KasanPauseResume, "full");
     expect(r.verdict).toBe("fail");
+    expect(rules(r)).toContain("immediate-outside");
   });
 });

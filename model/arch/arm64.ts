@@ -8,8 +8,10 @@
 // is_lazy_mmu_mode_active()"): TIF_LAZY_MMU is gone; queue_pte_barriers() asks the generic
 // layer's is_lazy_mmu_mode_active() (false in interrupt context, so its explicit in_interrupt()
 // test went too); arch_enter_lazy_mmu_mode() is empty; leave = flush (emit the barriers if
-// TIF_LAZY_MMU_PENDING was set). The hooks' `if (in_interrupt()) return;` is gone since the
-// generic layer (9273dfaeaca8) never calls them in interrupt context. The stored torvalds/linux
+// TIF_LAZY_MMU_PENDING was set). The hooks' `if (in_interrupt()) return;` of b81c688426a9 is
+// already gone in the context of that diff (inferred: an earlier patch of the series,
+// presumably 9273dfaeaca8, dropped it since the generic layer never calls them in interrupt
+// context); under the v7.0 layer it would be unobservable anyway. The stored torvalds/linux
 // tree predates the series: checked against the patch as posted (v6 10/14, 15 Dec 2025, Acked
 // by David Hildenbrand, Reviewed by Anshuman Khandual), which is the diff quoted above;
 // reference section 8. Under the v7.0 layer, lazy_mmu_mode_pause() calls arch_leave (flush:
