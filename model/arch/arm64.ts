@@ -4,6 +4,20 @@
 // by flush/leave. __switch_to() issues dsb(ish) on the CPU being left, so a store made before
 // a preemption is visible to the walker before the task runs anywhere else.
 //
+// v7.0 era (arm64@v7.0, 4dd9b4d7a8d5 "arm64: mm: replace TIF_LAZY_MMU with
+// is_lazy_mmu_mode_active()"): TIF_LAZY_MMU is gone; queue_pte_barriers() asks the generic
+// layer's is_lazy_mmu_mode_active() (false in interrupt context, so its explicit in_interrupt()
+// test went too); arch_enter_lazy_mmu_mode() is empty; leave = flush (emit the barriers if
+// TIF_LAZY_MMU_PENDING was set). The hooks' `if (in_interrupt()) return;` of b81c688426a9 is
+// already gone in the context of that diff (inferred: an earlier patch of the series,
+// presumably 9273dfaeaca8, dropped it since the generic layer never calls them in interrupt
+// context); under the v7.0 layer it would be unobservable anyway. The stored torvalds/linux
+// tree predates the series: checked against the patch as posted (v6 10/14, 15 Dec 2025, Acked
+// by David Hildenbrand, Reviewed by Anshuman Khandual), which is the diff quoted above;
+// reference section 8. Under the v7.0 layer, lazy_mmu_mode_pause() calls arch_leave (flush:
+// barriers owed so far are emitted) and resume() calls arch_enter (nothing); while paused,
+// is_lazy_mmu_mode_active() is false and barriers are emitted at once.
+//
 // Sources (checked with the search tool; the stored torvalds/linux tree predates these
 // commits, so the patches as posted and merged were read instead):
 //  - arch/arm64/include/asm/pgtable.h: emit_pte_barriers(), queue_pte_barriers(),
@@ -45,7 +59,8 @@
 import type { Draft } from "immer";
 import { cpuOf, currentTask, inInterrupt, VM_WARN_ON } from "../kernel/context";
 import { dsb, markUnsynced, storePte } from "../kernel/hardware";
-import { addrArg, valueArg } from "../kernel/primitives";
+import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
+import { addrArg, nop, valueArg } from "../kernel/primitives";
 import { call, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import { type Kernel, mmOf, type Val } from "../kernel/state";
 import type { ArchModel, SwitchStep } from "./types";
@@ -272,4 +287,54 @@ export const arm64V1ef3: ArchModel = {
   procs: [...hooks({ irqReturns: true, warnNested: false }), ...pteProcs],
 };
 
-export const arm64Models: readonly ArchModel[] = [arm64V5fdd, arm64Vb81c, arm64V1ef3];
+/**
+ * v7.0 (4dd9b4d7a8d5): queue_pte_barriers() asks is_lazy_mmu_mode_active(); enter is empty;
+ * leave = flush. Only TIF_LAZY_MMU_PENDING remains per task.
+ */
+function hooksV70(): Proc[] {
+  const queueAt = `${PGTABLE_H} (queue_pte_barriers, 4dd9b4d7a8d5)`;
+  const flushAt = `${PGTABLE_H} (arch_flush_lazy_mmu_mode)`;
+  return [
+    proc(ENTER, [nop(ENTER, "{}", `${PGTABLE_H} (arch_enter_lazy_mmu_mode, 4dd9b4d7a8d5)`)]),
+    proc(FLUSH, [
+      step(
+        FLUSH,
+        "if (test_and_clear_thread_flag(TIF_LAZY_MMU_PENDING)) emit_pte_barriers()",
+        flushAt,
+        (d, env) => {
+          if (!test_thread_flag(d, env, PENDING)) return undefined;
+          set_thread_flag(d, env, PENDING, 0);
+          return { call: "emit_pte_barriers" };
+        },
+      ),
+    ]),
+    proc(LEAVE, [call(FLUSH, {})]),
+    proc("queue_pte_barriers", [
+      step(
+        "queue_pte_barriers",
+        "if (is_lazy_mmu_mode_active()) { if (!test_thread_flag(TIF_LAZY_MMU_PENDING)) set_thread_flag(TIF_LAZY_MMU_PENDING); } else emit_pte_barriers()",
+        queueAt,
+        (d, env) => {
+          if (!is_lazy_mmu_mode_active(d, env)) return { call: "emit_pte_barriers" };
+          set_thread_flag(d, env, PENDING, 1);
+          return "return";
+        },
+      ),
+    ]),
+  ];
+}
+
+export const arm64V70: ArchModel = {
+  ...common,
+  id: "arm64@v7.0",
+  era: "v7.0..",
+  commits: ["5fdd05efa1cd", "b81c688426a9", "1ef3095b1405", "4dd9b4d7a8d5"],
+  summary:
+    "arm64 on the v7.0 generic layer: no TIF_LAZY_MMU, queue_pte_barriers() asks is_lazy_mmu_mode_active(); enter is empty, leave = flush",
+  api: "lazy-mmu-mode",
+  departures,
+  perTask: { [PENDING]: 0 },
+  procs: [...hooksV70(), ...pteProcs],
+};
+
+export const arm64Models: readonly ArchModel[] = [arm64V5fdd, arm64Vb81c, arm64V1ef3, arm64V70];
