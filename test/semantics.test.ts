@@ -50,15 +50,18 @@ describe.each(["none", "full", "rt"] as const)("under preemption=%s", (p) => {
         const a = t.action;
         const task = state.tasks.find((x) => x.id === a.task);
         const cpu = state.cpus[a.cpu];
-        expect(task?.status).toBe("running");
+        expect(task?.status).toBe(a.reason === "exit" ? "done" : "running");
         expect(cpu?.irq).toBeNull();
         if (a.reason === "preempt") {
           preemptions++;
           expect(p).not.toBe("none");
           expect(task?.preemptCount).toBe(0);
           expect(cpu?.irqsEnabled).toBe(true);
-        } else {
+        } else if (a.reason === "sleep") {
           expect(task?.atSleepPoint).toBe(true);
+        } else {
+          expect(task?.status).toBe("done");
+          expect(task?.stack).toEqual([]);
         }
       }
     }

@@ -116,7 +116,18 @@ describe("x86 Xen PV context switch", () => {
       const moved = take(m, out, (a) => a.kind === "migrate" && a.task === "A" && a.to === 1).next;
       // CPU1 runs B: A must wait for B to leave CPU1 (B finishes its wp_page_copy()).
       const bDone = runUntil(m, moved, "B", (s) => task(s, "B").status === "done");
-      const back = take(m, bDone, (a) => a.kind === "switch-in" && a.task === "A" && a.cpu === 1);
+      // B exits: do_task_dead() switches it out of CPU1 in a transition of its own.
+      const bGone = take(
+        m,
+        bDone,
+        (a) => a.kind === "switch-out" && a.task === "B" && a.reason === "exit",
+      );
+      expect(cpu(bGone.next, 1).current).toBeNull();
+      const back = take(
+        m,
+        bGone.next,
+        (a) => a.kind === "switch-in" && a.task === "A" && a.cpu === 1,
+      );
       expect(back.next.halted).toBeNull();
       expect(cpu(back.next, 1).arch.xen_lazy_mode).toBe("MMU");
       expect(task(back.next, "A").flags.TIF_LAZY_MMU_UPDATES).toBe(false);

@@ -87,11 +87,15 @@ export function successors(m: Machine, s: Kernel, listen: Listen = listenAll): T
     if (cpu.current !== null) {
       const task = s.tasks.find((x) => x.id === cpu.current);
       if (!task) throw new Error(`model error: CPU ${cpu.id} runs unknown task`);
-      const t = runStep(m, s, { kind: "task", id: task.id }, cpu.id, listen);
-      if (t) out.push(t);
-      if (task.atSleepPoint) out.push(switchOut(m, s, cpu.id, task, "sleep", listen));
-      const involuntary = m.preemption !== "none" && task.preemptCount === 0 && cpu.irqsEnabled;
-      if (involuntary) out.push(switchOut(m, s, cpu.id, task, "preempt", listen));
+      if (task.status === "done") {
+        out.push(switchOut(m, s, cpu.id, task, "exit", listen));
+      } else {
+        const t = runStep(m, s, { kind: "task", id: task.id }, cpu.id, listen);
+        if (t) out.push(t);
+        if (task.atSleepPoint) out.push(switchOut(m, s, cpu.id, task, "sleep", listen));
+        const involuntary = m.preemption !== "none" && task.preemptCount === 0 && cpu.irqsEnabled;
+        if (involuntary) out.push(switchOut(m, s, cpu.id, task, "preempt", listen));
+      }
     } else {
       for (const task of s.tasks) {
         if (task.status === "runnable" && task.cpu === cpu.id)
@@ -235,7 +239,7 @@ function runStep(
       const t = d.tasks.find((x) => x.id === ref.id);
       if (t && t.atSleepPoint !== sleeps) t.atSleepPoint = sleeps;
     }
-    if (stack.length === 0) finish(m, d, ref, cpu, rec);
+    if (stack.length === 0) finish(d, ref, cpu, rec);
   });
   return {
     action: { kind: "step", cpu, ctx: contextId(ref), fn: step.fn, label: step.label, at: step.at },
@@ -273,7 +277,13 @@ function record(
 }
 
 /** A context ran off the end of its program: a task exits, an interrupt handler returns. */
-function finish(m: Machine, d: Draft<Kernel>, ref: ContextRef, cpu: number, rec: Recorder): void {
+/**
+ * A context ran off the end of its program: an interrupt handler returns (interrupts back
+ * on), a task is done. A done task leaves its CPU in a transition of its own (do_task_dead()
+ * -> __schedule()), so that the events of its last step are judged before the
+ * context-switch hooks run.
+ */
+function finish(d: Draft<Kernel>, ref: ContextRef, cpu: number, rec: Recorder): void {
   if (rec.listen("finish")) rec.out.push({ kind: "finish", ctx: viewOf(d, ref, cpu) });
   const c = d.cpus[cpu];
   if (!c) throw new Error(`model error: no CPU ${cpu}`);
@@ -286,8 +296,6 @@ function finish(m: Machine, d: Draft<Kernel>, ref: ContextRef, cpu: number, rec:
   if (!t) throw new Error(`model error: no task ${ref.id}`);
   t.status = "done";
   t.atSleepPoint = false;
-  c.current = null;
-  runSwitchHooks(m, d, { cpu, prev: t.id, next: null }, ref, rec);
 }
 
 function runSwitchHooks(
@@ -342,10 +350,10 @@ function switchOut(
   s: Kernel,
   cpu: number,
   task: Task,
-  reason: "preempt" | "sleep",
+  reason: "preempt" | "sleep" | "exit",
   listen: Listen,
 ): Transition {
-  const status = reason === "sleep" ? "sleeping" : "runnable";
+  const status = reason === "sleep" ? "sleeping" : reason === "exit" ? "done" : "runnable";
   const { next, events, hooks } = contextSwitch(m, s, cpu, task, "out", status, listen);
   return { action: { kind: "switch-out", cpu, task: task.id, reason, hooks }, next, events };
 }
