@@ -2,9 +2,12 @@
 // over the transition relation itself, independent of the checker's explorer.
 
 import { canonical } from "../checker/explore/encode";
-import type { Kernel } from "../model/kernel/state";
-import { initialState, type Machine } from "../model/machine/machine";
+import { findArch } from "../model/arch/index";
+import type { Kernel, PreemptionModel } from "../model/kernel/state";
+import { buildMachine, initialState, type Machine } from "../model/machine/machine";
 import { successors, type Transition } from "../model/machine/transitions";
+import { findScenario } from "../model/scenarios/index";
+import type { Scenario } from "../model/scenarios/types";
 
 export function reachable(m: Machine, limit = 20_000): { state: Kernel; out: Transition[] }[] {
   const init = initialState(m);
@@ -27,4 +30,34 @@ export function reachable(m: Machine, limit = 20_000): { state: Kernel; out: Tra
     frontier = next;
   }
   return all;
+}
+
+/** A machine by architecture id and scenario (id or value). */
+export function machine(
+  archId: string,
+  scenario: string | Scenario,
+  preemption: PreemptionModel,
+): Machine {
+  const arch = findArch(archId);
+  const sc = typeof scenario === "string" ? findScenario(scenario) : scenario;
+  if (!arch || !sc) throw new Error(`unknown ${archId} or scenario`);
+  return buildMachine(arch, sc, preemption);
+}
+
+/** Every reachable state and every transition taken, by breadth-first search. */
+export function reach(m: Machine): { states: Kernel[]; transitions: Transition[] } {
+  const all = reachable(m, Number.POSITIVE_INFINITY);
+  return { states: all.map((x) => x.state), transitions: all.flatMap((x) => x.out) };
+}
+
+/** Runs task `id`'s own steps only (no preemption, no interrupt), recording each state. */
+export function runAlone(m: Machine, id: string): Kernel[] {
+  let s = initialState(m);
+  const trail = [s];
+  for (;;) {
+    const t = successors(m, s).find((x) => x.action.kind === "step" && x.action.ctx === id);
+    if (!t) return trail;
+    s = t.next;
+    trail.push(s);
+  }
 }

@@ -3,55 +3,12 @@
 // verdicts against the rules are in test/verdicts/{powerpc,arm64}.json.
 
 import { describe, expect, it } from "vitest";
-import { canonical } from "../checker/explore/encode";
-import { findArch } from "../model/arch/index";
 import { proc } from "../model/kernel/program";
-import type { Kernel, PreemptionModel, Task } from "../model/kernel/state";
-import { buildMachine, initialState, type Machine } from "../model/machine/machine";
-import { successors, type Transition } from "../model/machine/transitions";
+import type { Kernel, Task } from "../model/kernel/state";
+import type { Transition } from "../model/machine/transitions";
 import { lazyRegion, pteClear } from "../model/scenarios/callers";
-import { findScenario } from "../model/scenarios/index";
 import type { Scenario } from "../model/scenarios/types";
-
-function machine(archId: string, scenario: string | Scenario, preemption: PreemptionModel) {
-  const arch = findArch(archId);
-  const sc = typeof scenario === "string" ? findScenario(scenario) : scenario;
-  if (!arch || !sc) throw new Error(`unknown ${archId} or scenario`);
-  return buildMachine(arch, sc, preemption);
-}
-
-/** Every reachable state and every transition taken, by breadth-first search. */
-function reach(m: Machine): { states: Kernel[]; transitions: Transition[] } {
-  const init = initialState(m);
-  const seen = new Set([canonical(init)]);
-  const states = [init];
-  const transitions: Transition[] = [];
-  for (let i = 0; i < states.length; i++) {
-    const s = states[i];
-    if (!s) break;
-    for (const t of successors(m, s)) {
-      transitions.push(t);
-      const k = canonical(t.next);
-      if (!seen.has(k)) {
-        seen.add(k);
-        states.push(t.next);
-      }
-    }
-  }
-  return { states, transitions };
-}
-
-/** Runs task `id`'s own steps only (no preemption, no interrupt), recording each state. */
-function runAlone(m: Machine, id: string): Kernel[] {
-  let s = initialState(m);
-  const trail = [s];
-  for (;;) {
-    const t = successors(m, s).find((x) => x.action.kind === "step" && x.action.ctx === id);
-    if (!t) return trail;
-    s = t.next;
-    trail.push(s);
-  }
-}
+import { machine, reach, runAlone } from "./explore-helpers";
 
 function task(s: Kernel, id: string): Task {
   const t = s.tasks.find((x) => x.id === id);

@@ -4,61 +4,19 @@
 // v7.0 rules are in test/verdicts/v7-powerpc.json.
 
 import { describe, expect, it } from "vitest";
-import { canonical } from "../checker/explore/encode";
 import { runCell } from "../checker/run";
 import { findArch } from "../model/arch/index";
 import { ENABLE_COUNT, lazyMmuModeProcs } from "../model/kernel/lazy-mmu-mode";
 import { proc } from "../model/kernel/program";
 import type { Kernel, PreemptionModel } from "../model/kernel/state";
-import { buildMachine, initialState, type Machine } from "../model/machine/machine";
-import { successors, type Transition } from "../model/machine/transitions";
 import { flushTlbRange, pteClear } from "../model/scenarios/callers";
-import { findScenario } from "../model/scenarios/index";
 import type { Scenario } from "../model/scenarios/types";
 import { lazyMmuRegion } from "../model/scenarios/v7";
+import { machine, reach, runAlone } from "./explore-helpers";
 import { bundledSpec } from "./helpers";
 
 const V70 = "powerpc-hash@v7.0";
 const V618 = "powerpc-hash@47b8def9358c";
-
-function machine(archId: string, scenario: string | Scenario, preemption: PreemptionModel) {
-  const arch = findArch(archId);
-  const sc = typeof scenario === "string" ? findScenario(scenario) : scenario;
-  if (!arch || !sc) throw new Error(`unknown ${archId} or scenario`);
-  return buildMachine(arch, sc, preemption);
-}
-
-function reach(m: Machine): { states: Kernel[]; transitions: Transition[] } {
-  const init = initialState(m);
-  const seen = new Set([canonical(init)]);
-  const states = [init];
-  const transitions: Transition[] = [];
-  for (let i = 0; i < states.length; i++) {
-    const s = states[i];
-    if (!s) break;
-    for (const t of successors(m, s)) {
-      transitions.push(t);
-      const k = canonical(t.next);
-      if (!seen.has(k)) {
-        seen.add(k);
-        states.push(t.next);
-      }
-    }
-  }
-  return { states, transitions };
-}
-
-/** Task `id`'s own steps only (no preemption, no interrupt), each state recorded. */
-function runAlone(m: Machine, id: string): Kernel[] {
-  let s = initialState(m);
-  const trail = [s];
-  for (;;) {
-    const t = successors(m, s).find((x) => x.action.kind === "step" && x.action.ctx === id);
-    if (!t) return trail;
-    s = t.next;
-    trail.push(s);
-  }
-}
 
 const batched = (s: Kernel, addr: string) => s.cpus.some((c) => c.batch.includes(addr));
 

@@ -5,13 +5,12 @@
 // are written under --out, each under its spec's id.
 
 import type { Command } from "commander";
-import { Option } from "commander";
 import { compareResults } from "../../compare";
 import { compareJson, compareMarkdown } from "../../report/compare";
 import { runCell } from "../../run";
 import { resolveSpec } from "../files";
 import { type RawRunFlags, resolveRun } from "../options";
-import { checkFormat, die, EXIT, Exit, writeCounterexamples } from "./shared";
+import { checkFormat, die, EXIT, Exit, selectionOptions, writeCounterexamples } from "./shared";
 
 interface CompareFlags extends RawRunFlags {
   readonly format: string;
@@ -19,23 +18,14 @@ interface CompareFlags extends RawRunFlags {
 }
 
 export function compareCommand(root: Command): void {
-  root
-    .command("compare")
-    .description("run the same models under two contracts and show what changes between them")
-    .argument("<specA>", "the first contract: a bundled spec id or a spec file")
-    .argument("<specB>", "the second contract: a bundled spec id or a spec file")
-    .option("--arch <id...>", "architecture model(s) (default: all)")
-    .option("--scenario <id...>", "scenario(s) (default: all)")
-    .addOption(
-      new Option(
-        "--preemption <model>",
-        "preemption model: none, full or rt (default: each scenario's)",
-      ),
-    )
-    .option("--max-states <n>", "stop a run after this many distinct states (verdict incomplete)")
-    .option("--timeout <seconds>", "stop a run after this many seconds (verdict incomplete)")
+  selectionOptions(
+    root
+      .command("compare")
+      .description("run the same models under two contracts and show what changes between them")
+      .argument("<specA>", "the first contract: a bundled spec id or a spec file")
+      .argument("<specB>", "the second contract: a bundled spec id or a spec file"),
+  )
     .option("--format <format>", "markdown or json", "markdown")
-    .option("--out <dir>", "where counterexamples are written", "counterexamples")
     .action((specA: string, specB: string, flags: CompareFlags) => {
       checkFormat(flags.format, ["markdown", "json"]);
       const a = resolveSpec(specA);

@@ -83,8 +83,17 @@ export function writeCounterexamples(results: readonly CellResult[], out: string
 }
 
 export function runOptions(cmd: Command): Command {
+  return selectionOptions(
+    cmd.option(
+      "--spec <file>",
+      "contract: a bundled spec id or a spec file (default: lazy-mmu-v6.15)",
+    ),
+  );
+}
+
+/** The flags that pick and bound the runs: --arch, --scenario, --preemption, limits, --out. */
+export function selectionOptions(cmd: Command): Command {
   return cmd
-    .option("--spec <file>", "contract: a bundled spec id or a spec file (default: lazy-mmu-v6.15)")
     .option("--arch <id...>", "architecture model(s) (default: all)")
     .option("--scenario <id...>", "scenario(s) (default: all)")
     .addOption(
