@@ -65,9 +65,24 @@ export function monitor(spec: Spec): Monitor {
     }
   }
 
-  const listens: Listen = (kind, fn) =>
-    byEvent.get(kind)?.some((c) => c.fns === undefined || (fn !== undefined && c.fns.has(fn))) ??
-    false;
+  // The checks an event of this kind (and function) concerns, computed once per pair: the
+  // explorer asks for every call and return it records.
+  const concerned = new Map<string, readonly CompiledCheck[]>();
+  const relevantTo = (
+    kind: Observation["kind"],
+    fn: string | undefined,
+  ): readonly CompiledCheck[] => {
+    const key = fn === undefined ? kind : `${kind}:${fn}`;
+    let hit = concerned.get(key);
+    if (hit === undefined) {
+      hit = (byEvent.get(kind) ?? []).filter(
+        (c) => c.fns === undefined || (fn !== undefined && c.fns.has(fn)),
+      );
+      concerned.set(key, hit);
+    }
+    return hit;
+  };
+  const listens: Listen = (kind, fn) => relevantTo(kind, fn).length > 0;
 
   return {
     spec,
@@ -75,13 +90,9 @@ export function monitor(spec: Spec): Monitor {
     transition(events, post) {
       const out: Violation[] = [];
       for (const e of events) {
-        const checks = byEvent.get(e.kind);
-        if (checks === undefined) continue;
         const fn =
           e.kind === "call" || e.kind === "return" || e.kind === "might-sleep" ? e.fn : undefined;
-        const relevant = checks.filter(
-          (c) => c.fns === undefined || (fn !== undefined && c.fns.has(fn)),
-        );
+        const relevant = relevantTo(e.kind, fn);
         if (relevant.length === 0) continue;
         const { ctx, ...event } = e;
         run(
