@@ -7,6 +7,7 @@ import { formatError, type UserError } from "../../errors";
 import type { Progress } from "../../explore/bfs";
 import { tracePath } from "../../report/paths";
 import { type CellResult, runCell } from "../../run";
+import { modelFunctions, unknownFunctions } from "../../spec/functions";
 import { traceDocument } from "../../trace/document";
 import { traceText } from "../../trace/text";
 import { resolveSpec, writeAtomic } from "../files";
@@ -45,6 +46,10 @@ export function checkFormat(format: string, allowed: readonly string[]): void {
 export function runAll(flags: RunFlags): CellResult[] {
   const spec = resolveSpec(flags.spec);
   if (!spec.ok) die(spec.error);
+  for (const u of unknownFunctions(spec.value, modelFunctions()))
+    process.stderr.write(
+      `lazymmu: warning: ${spec.value.path}: at ${u.where}: rule ${u.rule} filters on "${u.fn}", which no model or scenario defines; that check never fires\n`,
+    );
   const opts = resolveRun(spec.value, flags);
   if (!opts.ok) die(opts.error);
   const now = () => performance.now();
