@@ -196,11 +196,34 @@ export function checkOutDir(dir: string, flag: string): UserError | undefined {
   }
 }
 
+/** `path` can be written as a file: not a directory, in a directory that can be written. */
+export function checkOutFile(path: string, flag: string): UserError | undefined {
+  if (path === "")
+    return { code: "bad-usage", message: `${flag} needs a file; an empty path names none` };
+  try {
+    if (statSync(path).isDirectory())
+      return {
+        code: "bad-usage",
+        file: path,
+        message: `${flag} is a directory; name a file to write`,
+      };
+  } catch {
+    // Absent (or a dangling link, which the rename replaces): its directory decides.
+  }
+  return checkOutDir(dirname(resolve(path)), flag);
+}
+
+/** Writes a temporary file, then renames it: a reader never sees half a file, and a failed write leaves none. */
 export function writeAtomic(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /**

@@ -10,10 +10,12 @@ import { type CellResult, runCell } from "../../run";
 import { modelFunctions, unknownFunctions } from "../../spec/functions";
 import { traceDocument } from "../../trace/document";
 import { traceText } from "../../trace/text";
-import { resolveSpec, writeAtomic } from "../files";
+import { checkOutDir, resolveSpec, writeAtomic } from "../files";
 import { type RawRunFlags, resolveRun } from "../options";
 
-export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3 } as const;
+import { EXIT } from "../../outcome";
+
+export { EXIT };
 
 /** Thrown to end a command with an exit code; main() turns it into process.exitCode. */
 export class Exit extends Error {
@@ -52,6 +54,8 @@ export function runAll(flags: RunFlags): CellResult[] {
     );
   const opts = resolveRun(spec.value, flags);
   if (!opts.ok) die(opts.error);
+  const badOut = checkOutDir(flags.out, "--out");
+  if (badOut !== undefined) die(badOut);
   const now = () => performance.now();
   const tty = process.stderr.isTTY === true;
   const results = opts.value.cells.map((cell) => {
