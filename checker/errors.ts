@@ -2,9 +2,11 @@
 // prints them and exits 2; nothing else throws for bad input.
 
 export const ERROR_CODES = {
-  "file-not-found": "A file named on the command line does not exist or cannot be read.",
+  "file-not-found":
+    "A file named on the command line does not exist, cannot be read, or is not a regular file of bounded size.",
   "bad-json": "A file is not well-formed JSON.",
-  "bad-spec": "A spec file breaks specs/spec.schema.json or repeats a rule id.",
+  "bad-spec":
+    "A spec file breaks specs/spec.schema.json, repeats a rule id, or has a rule that cannot be evaluated (a path the event kind lacks, an unbound name, an operand of the wrong type, a bad extends or drop).",
   "unknown-arch": "No architecture model has this id (see `lazymmu list`).",
   "unknown-scenario": "No scenario has this id (see `lazymmu list`).",
   "unknown-preemption": "The preemption model is not one of none, full, rt.",

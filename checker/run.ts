@@ -1,16 +1,19 @@
 // One verification run: a spec, an architecture model, a scenario and a preemption model.
 // Returns a verdict with its counterexamples as data; reporters and the CLI do the rest.
+// A model that throws gives this run the verdict `error`, with the message and the path
+// that reached it, instead of ending the whole command.
 
 import type { ArchModel } from "../model/arch/types";
 import type { PreemptionModel } from "../model/kernel/state";
 import { buildMachine, type Machine } from "../model/machine/machine";
 import type { Scenario } from "../model/scenarios/types";
-import { explore, type Limits, type Stats } from "./explore/bfs";
+import { type Exploration, explore, type Limits, type Stats } from "./explore/bfs";
+import { errorMessage, type Verdict } from "./outcome";
 import { monitor } from "./rules/monitor";
 import type { Spec } from "./spec/types";
 import { rebuild, type TraceStep } from "./trace/build";
 
-export type Verdict = "pass" | "fail" | "incomplete";
+export type { Verdict } from "./outcome";
 
 export interface Counterexample {
   readonly rule: string;
@@ -33,6 +36,16 @@ export interface CellResult {
   readonly violations: readonly Counterexample[];
   readonly stats: Stats;
   readonly stoppedBy: "max-states" | "timeout" | null;
+  /** Set when the verdict is `error`: what threw, and the steps that reached it. */
+  readonly error?: CellError;
+}
+
+export interface CellError {
+  readonly message: string;
+  /** Successor indices from the initial state to the state being expanded. */
+  readonly choices: readonly number[];
+  /** Those steps, when they replay (empty when the model throws before its first state). */
+  readonly steps: readonly TraceStep[];
 }
 
 export interface Cell {
@@ -46,34 +59,32 @@ const DEADLOCK_TEXT =
   "No context can move but not every task has finished (a deadlock of the model: a lock never released, a task never woken).";
 
 export function runCell(cell: Cell, limits: Limits): CellResult {
-  const machine = buildMachine(cell.arch, cell.scenario, cell.preemption);
-  const result = explore(machine, monitor(cell.spec), limits);
-  const violations = result.findings.map((f): Counterexample => {
+  const noStats: Stats = { states: 0, transitions: 0, depth: 0, seconds: 0 };
+  let machine: Machine;
+  try {
+    machine = buildMachine(cell.arch, cell.scenario, cell.preemption);
+  } catch (err) {
+    return errorResult(cell, undefined, noStats, { message: errorMessage(err), choices: [] });
+  }
+  let result: Exploration;
+  try {
+    result = explore(machine, monitor(cell.spec), limits);
+  } catch (err) {
+    return errorResult(cell, machine, noStats, { message: errorMessage(err), choices: [] });
+  }
+  if (result.error !== undefined) {
+    const { message, path } = result.error;
+    return errorResult(cell, machine, result.stats, { message, choices: path });
+  }
+  const violations: Counterexample[] = [];
+  for (const f of result.findings) {
     const rebuilt = rebuild(machine, f.path);
-    if (!rebuilt.ok)
-      throw new Error(`checker error: a counterexample does not replay (${rebuilt.reason})`);
-    if (f.kind === "deadlock" || f.violation === undefined) {
-      return {
-        rule: "deadlock",
-        obligation: "model",
-        text: DEADLOCK_TEXT,
-        message: "no transition is enabled and some task has not finished",
-        notes: [],
-        choices: f.path,
-        steps: rebuilt.steps,
-      };
+    if (!rebuilt.ok) {
+      const message = `checker error: a counterexample does not replay (${rebuilt.reason})`;
+      return errorResult(cell, machine, result.stats, { message, choices: f.path });
     }
-    const v = f.violation;
-    return {
-      rule: v.rule.id,
-      obligation: v.rule.obligation,
-      text: v.rule.text,
-      message: v.message,
-      notes: v.notes,
-      choices: f.path,
-      steps: rebuilt.steps,
-    };
-  });
+    violations.push(counterexample(f, rebuilt.steps));
+  }
   violations.sort((a, b) => a.rule.localeCompare(b.rule));
   const verdict: Verdict =
     violations.length > 0 ? "fail" : result.stoppedBy !== null ? "incomplete" : "pass";
@@ -84,5 +95,57 @@ export function runCell(cell: Cell, limits: Limits): CellResult {
     violations,
     stats: result.stats,
     stoppedBy: result.stoppedBy,
+  };
+}
+
+function counterexample(f: Exploration["findings"][number], steps: readonly TraceStep[]) {
+  if (f.kind === "deadlock" || f.violation === undefined) {
+    return {
+      rule: "deadlock",
+      obligation: "model",
+      text: DEADLOCK_TEXT,
+      message: "no transition is enabled and some task has not finished",
+      notes: [],
+      choices: f.path,
+      steps,
+    } satisfies Counterexample;
+  }
+  const v = f.violation;
+  return {
+    rule: v.rule.id,
+    obligation: v.rule.obligation,
+    text: v.rule.text,
+    message: v.message,
+    notes: v.notes,
+    choices: f.path,
+    steps,
+  } satisfies Counterexample;
+}
+
+/** A run that threw: verdict `error`, with the path that reached it replayed when it can be. */
+function errorResult(
+  cell: Cell,
+  machine: Machine | undefined,
+  stats: Stats,
+  e: { readonly message: string; readonly choices: readonly number[] },
+): CellResult {
+  let steps: readonly TraceStep[] = [];
+  if (machine !== undefined) {
+    try {
+      const rebuilt = rebuild(machine, e.choices);
+      if (rebuilt.ok) steps = rebuilt.steps;
+    } catch {
+      // The path itself throws on replay (it reaches the failing state): keep the choices.
+    }
+  }
+  return {
+    ...cell,
+    // A model whose procedures do not link has no machine: one with no procedures stands in.
+    machine: machine ?? { ...cell, procs: {}, pinned: new Set() },
+    verdict: "error",
+    violations: [],
+    stats,
+    stoppedBy: null,
+    error: { message: e.message, choices: e.choices, steps },
   };
 }

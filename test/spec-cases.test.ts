@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { specFromText } from "../checker/cli/files";
 import { formatError } from "../checker/errors";
 import { parseSpec } from "../checker/spec/parse";
 import { ROOT } from "./helpers";
@@ -26,7 +27,8 @@ describe("spec validation cases", () => {
     const c = JSON.parse(readFileSync(join(dir, file), "utf8")) as Case;
     it(`${file}: ${c.description}`, () => {
       const text = c.text ?? JSON.stringify(c.spec, null, 2);
-      const r = parseSpec(text, `cases/${file}`);
+      // A case's `extends` is looked up as the CLI does: bundled ids, or paths beside it.
+      const r = specFromText(text, `cases/${file}`, join(dir, file));
       if (c.valid) {
         expect(r.ok, r.ok ? "" : formatError(r.error)).toBe(true);
         return;

@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from "commander";
 import { formatError } from "../errors";
+import { errorMessage } from "../outcome";
 import { compareCommand } from "./commands/compare";
 import { htmlCommand } from "./commands/html";
 import { listCommand } from "./commands/list";
@@ -32,9 +33,17 @@ export function program(): Command {
   return root;
 }
 
+/**
+ * Runs one command and returns its exit code. Anything thrown that is not a user error is a
+ * bug of lazymmu's: one line and exit 4, the stack trace only with `--debug`.
+ */
 export function main(argv: readonly string[]): number {
+  const debug = argv.includes("--debug");
   try {
-    program().parse([...argv], { from: "user" });
+    program().parse(
+      argv.filter((a) => a !== "--debug"),
+      { from: "user" },
+    );
     return EXIT.ok;
   } catch (err) {
     if (err instanceof Exit) return err.code;
@@ -45,7 +54,10 @@ export function main(argv: readonly string[]): number {
       process.stderr.write(`${formatError({ code: "bad-usage", message })}\n`);
       return EXIT.usage;
     }
-    throw err;
+    process.stderr.write(
+      `lazymmu: internal error: ${errorMessage(err)}\n${debug && err instanceof Error ? `${err.stack ?? ""}\n` : "(run again with --debug for the stack trace; please report it)\n"}`,
+    );
+    return EXIT.internal;
   }
 }
 

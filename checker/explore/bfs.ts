@@ -46,6 +46,8 @@ export type Exploration = {
   readonly stats: Stats;
   /** Why exploration stopped early, if it did. */
   readonly stoppedBy: "max-states" | "timeout" | null;
+  /** The model threw while expanding the state these choices reach: exploration stopped. */
+  readonly error?: { readonly message: string; readonly path: readonly number[] };
 };
 
 export function explore(m: Machine, mon: Monitor, limits: Limits): Exploration {
@@ -73,11 +75,18 @@ export function explore(m: Machine, mon: Monitor, limits: Limits): Exploration {
   let expanded = 0;
   let depth = 0;
   let stoppedBy: Exploration["stoppedBy"] = null;
+  let error: Exploration["error"];
 
   search: while (frontier.length > 0) {
     const next: { s: Kernel; i: number }[] = [];
     for (const { s, i } of frontier) {
-      const succ = successors(m, s, mon.listens);
+      let succ: ReturnType<typeof successors>;
+      try {
+        succ = successors(m, s, mon.listens);
+      } catch (err) {
+        error = { message: err instanceof Error ? err.message : String(err), path: pathTo(i) };
+        break search;
+      }
       if (succ.length === 0 && s.halted === null && !allDone(s) && !findings.has("deadlock")) {
         findings.set("deadlock", { kind: "deadlock", path: pathTo(i) });
       }
@@ -88,16 +97,17 @@ export function explore(m: Machine, mon: Monitor, limits: Limits): Exploration {
         if (t.events.length > 0) report(mon.transition(t.events, t.next), i, k);
         const key = canonical(t.next);
         if (index.has(key)) continue;
+        // A new state beyond the limit is not counted: the stats say exactly how many were.
+        if (parent.length >= limits.maxStates) {
+          stoppedBy = "max-states";
+          break search;
+        }
         const j = parent.length;
         index.set(key, j);
         parent.push(i);
         choice.push(k);
         report(mon.state(t.next), j);
         next.push({ s: t.next, i: j });
-        if (parent.length >= limits.maxStates) {
-          stoppedBy = "max-states";
-          break search;
-        }
       }
       if (++expanded % 256 === 0) {
         const elapsed = limits.now() - start;
@@ -122,5 +132,6 @@ export function explore(m: Machine, mon: Monitor, limits: Limits): Exploration {
     findings: [...findings.values()],
     stats: { states: parent.length, transitions, depth, seconds: (limits.now() - start) / 1000 },
     stoppedBy,
+    ...(error === undefined ? {} : { error }),
   };
 }

@@ -4,6 +4,7 @@ import type { CellResult, Verdict } from "../run";
 import { tracePath } from "./paths";
 
 export function overallVerdict(results: readonly CellResult[]): Verdict {
+  if (results.some((r) => r.verdict === "error")) return "error";
   if (results.some((r) => r.verdict === "fail")) return "fail";
   if (results.some((r) => r.verdict === "incomplete")) return "incomplete";
   return "pass";
@@ -18,6 +19,9 @@ export function resultJson(r: CellResult, outDir: string, withTimes = true) {
     preemption: r.preemption,
     verdict: r.verdict,
     ...(r.stoppedBy === null ? {} : { stoppedBy: r.stoppedBy }),
+    ...(r.error === undefined
+      ? {}
+      : { error: { message: r.error.message, choices: r.error.choices } }),
     violations: r.violations.map((v) => ({
       rule: v.rule,
       obligation: v.obligation,

@@ -7,7 +7,10 @@ import { overallVerdict, resultJson } from "./json";
 function cellText(r: CellResult): string {
   if (r.verdict === "pass") return "pass";
   if (r.verdict === "incomplete" && r.violations.length === 0) return "incomplete";
-  return `**${r.verdict}**: ${r.violations.map((v) => v.rule).join(", ")}`;
+  if (r.verdict === "error") return `**error**: ${(r.error?.message ?? "").replaceAll("|", "\\|")}`;
+  // Violations found by a run cut short: real, but other rules may fail where it did not go.
+  const cut = r.stoppedBy !== null ? " (incomplete)" : "";
+  return `**${r.verdict}${cut}**: ${r.violations.map((v) => v.rule).join(", ")}`;
 }
 
 function columns(results: readonly CellResult[]): string[] {
@@ -51,9 +54,10 @@ export function matrixMarkdown(results: readonly CellResult[]): string {
   const states = results.reduce((n, r) => n + r.stats.states, 0);
   const seconds = results.reduce((n, r) => n + r.stats.seconds, 0);
   const failed = results.filter((r) => r.verdict === "fail").length;
-  const incomplete = results.filter((r) => r.verdict === "incomplete").length;
+  const incomplete = results.filter((r) => r.stoppedBy !== null).length;
+  const errors = results.filter((r) => r.verdict === "error").length;
   lines.push(
-    `spec: ${results[0]?.spec.id ?? "-"}; ${results.length} runs (${failed} with violations, ${incomplete} incomplete), ${states} states in all, ${seconds.toFixed(1)}s of exploration`,
+    `spec: ${results[0]?.spec.id ?? "-"}; ${results.length} runs (${failed} with violations, ${incomplete} incomplete${errors > 0 ? `, ${errors} error` : ""}), ${states} states in all, ${seconds.toFixed(1)}s of exploration`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -5,7 +5,13 @@ import type { CellResult } from "../run";
 import { overallVerdict } from "./json";
 import { tracePath } from "./paths";
 
-const MARK = { pass: "pass", fail: "FAIL", incomplete: "INCOMPLETE" } as const;
+const MARK = {
+  pass: "pass",
+  fail: "FAIL",
+  incomplete: "INCOMPLETE",
+  "n/a": "n/a",
+  error: "ERROR",
+} as const;
 
 export function reportText(results: readonly CellResult[], outDir: string): string {
   const out: string[] = [];
@@ -19,6 +25,12 @@ export function reportText(results: readonly CellResult[], outDir: string): stri
         `           stopped by ${r.stoppedBy === "max-states" ? "--max-states" : "--timeout"}: not every interleaving was explored`,
       );
     }
+    if (r.error !== undefined) {
+      out.push(`  the model threw: ${r.error.message}`);
+      out.push(
+        `    after ${r.error.choices.length} steps (choices ${r.error.choices.join(",") || "none"}); the other runs went on`,
+      );
+    }
     for (const v of r.violations) {
       out.push(`  violated ${v.rule} (${v.obligation}): ${v.text}`);
       out.push(`    ${v.message}`);
@@ -30,8 +42,9 @@ export function reportText(results: readonly CellResult[], outDir: string): stri
   }
   const failed = results.filter((r) => r.verdict === "fail").length;
   const incomplete = results.filter((r) => r.verdict === "incomplete").length;
+  const errors = results.filter((r) => r.verdict === "error").length;
   out.push(
-    `verdict: ${overallVerdict(results)} (${results.length} runs: ${failed} violated a rule, ${incomplete} incomplete)`,
+    `verdict: ${overallVerdict(results)} (${results.length} runs: ${failed} violated a rule, ${incomplete} incomplete${errors > 0 ? `, ${errors} error` : ""})`,
   );
   return `${out.join("\n")}\n`;
 }

@@ -125,7 +125,9 @@ export function compile(e: Expr): Compiled {
     const body = compile(q.holds);
     return (env) => {
       const xs = over(env);
-      if (!Array.isArray(xs)) return all;
+      // The loader refuses a non-list where it can tell; a value that turns out not to be a
+      // list at run time satisfies neither quantifier, so the check fails rather than passing.
+      if (!Array.isArray(xs)) return false;
       for (const x of xs) {
         const r = truthy(body({ ...env, vars: { ...env.vars, [q.var]: x } }));
         if (all && !r) return false;
@@ -171,10 +173,20 @@ function num(v: Value): number {
   return typeof v === "number" ? v : Number.NaN;
 }
 
+/** Equality by content: lists element by element, records key by key in any order. */
 function deepEqual(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    const bs = b as readonly Value[];
+    return (a as readonly Value[]).every((x, i) => deepEqual(x, bs[i] ?? null));
+  }
+  const ra = a as { readonly [k: string]: Value };
+  const rb = b as { readonly [k: string]: Value };
+  const keys = Object.keys(ra);
+  if (keys.length !== Object.keys(rb).length) return false;
+  return keys.every((k) => Object.hasOwn(rb, k) && deepEqual(ra[k] ?? null, rb[k] ?? null));
 }
 
 /** Says, in kernel terms, why the latest change at `addr` is not in effect. */

@@ -2,64 +2,97 @@
 // it (a JSON pointer, or line:column for malformed JSON) and what was expected.
 
 import Ajv, { type ErrorObject } from "ajv";
+import { TRIGGERS } from "../../model/machine/vocabulary";
 import schema from "../../specs/spec.schema.json";
 import { fail, ok, type Result } from "../errors";
-import type { Spec } from "./types";
+import { parseJsonText } from "../json";
+import { OPERATOR_NAMES } from "../rules/operators";
+import { checkRules } from "./check";
+import type { Rule, Spec } from "./types";
+
+// The schema file is what editors read; the vocabulary is what the checker evaluates. They
+// must list the same triggers and operators, or a spec could validate and not evaluate.
+const schemaTriggers = schema.definitions.trigger.properties.event.enum;
+const schemaOperators = Object.keys(schema.definitions.form.properties);
+if (
+  schemaTriggers.join() !== TRIGGERS.join() ||
+  schemaOperators.sort().join() !== [...OPERATOR_NAMES].sort().join()
+) {
+  throw new Error(
+    "checker error: specs/spec.schema.json lists other triggers or operators than model/machine/vocabulary.ts and checker/rules/operators.ts",
+  );
+}
+
+/** A spec as written in one file, before the spec it `extends` is merged in. */
+interface SpecFile extends Omit<Spec, "path"> {
+  readonly extends?: string;
+  readonly drop?: readonly string[];
+}
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-const validate = ajv.compile(schema);
+const validate = ajv.compile<SpecFile>(schema);
 
-export function parseSpec(text: string, path: string): Result<Spec> {
-  const json = parseJson(text, path);
+/** Loads the spec named by an `extends` (a bundled id or a path), relative to `from`. */
+export type ResolveParent = (ref: string, from: string) => Result<Spec>;
+
+export function parseSpec(text: string, path: string, resolveParent?: ResolveParent): Result<Spec> {
+  const json = parseJsonText(text, path);
   if (!json.ok) return json;
+  const bad = (where: string, message: string): Result<Spec> =>
+    fail({ code: "bad-spec", file: path, where, message });
   if (!validate(json.value)) {
     const e = pickError(validate.errors ?? []);
-    return fail({
-      code: "bad-spec",
-      file: path,
-      where: e.instancePath || "/",
-      message: describe(e),
-    });
+    return bad(e.instancePath || "/", describe(e));
   }
-  const spec = json.value as Omit<Spec, "path">;
+  const spec = json.value;
+  if (spec.extends === undefined && spec.rules.length === 0)
+    return bad(
+      "/rules",
+      "expected at least 1 item(s), got 0 (only a spec that extends another may add none)",
+    );
   const seen = new Map<string, number>();
   for (const [i, r] of spec.rules.entries()) {
     const first = seen.get(r.id);
     if (first !== undefined) {
-      return fail({
-        code: "bad-spec",
-        file: path,
-        where: `/rules/${i}/id`,
-        message: `rule id "${r.id}" is already used by /rules/${first}; rule ids must be unique`,
-      });
+      return bad(
+        `/rules/${i}/id`,
+        `rule id "${r.id}" is already used by /rules/${first}; rule ids must be unique`,
+      );
     }
     seen.set(r.id, i);
   }
-  return ok({ ...spec, path });
+  const problem = checkRules(spec.rules, "/rules");
+  if (problem !== undefined) return bad(problem.where, problem.message);
+  const { drop, extends: parentRef, ...own } = spec;
+  if (parentRef === undefined) {
+    if (drop !== undefined) return bad("/drop", "only a spec that extends another can drop rules");
+    return ok({ ...own, path });
+  }
+  if (resolveParent === undefined)
+    return bad("/extends", `spec "${parentRef}" cannot be looked up from here`);
+  const parent = resolveParent(parentRef, path);
+  if (!parent.ok) return parent;
+  const rules: Rule[] = [];
+  const dropped = new Set(drop ?? []);
+  for (const [k, id] of (drop ?? []).entries()) {
+    if (!parent.value.rules.some((r) => r.id === id))
+      return bad(`/drop/${k}`, `spec "${parent.value.id}" has no rule "${id}" to drop`);
+    if (seen.has(id))
+      return bad(
+        `/drop/${k}`,
+        `rule "${id}" is both dropped and defined in /rules/${seen.get(id)}`,
+      );
+  }
+  for (const r of parent.value.rules) {
+    if (dropped.has(r.id)) continue;
+    rules.push(spec.rules.find((x) => x.id === r.id) ?? r);
+  }
+  for (const r of spec.rules) if (!parent.value.rules.some((x) => x.id === r.id)) rules.push(r);
+  return ok({ ...own, rules, extends: parent.value.id, path });
 }
 
-export function parseJson(text: string, path: string): Result<unknown> {
-  try {
-    return ok(JSON.parse(text) as unknown);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(msg);
-    let where: string | undefined;
-    if (pos?.[1] !== undefined) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split("\n").length;
-      const column = Number(pos[1]) - before.lastIndexOf("\n");
-      where = `line ${line}, column ${column}`;
-    }
-    const reason = msg.replace(/^JSON\.parse: /, "").replace(/ in JSON at position \d+.*$/, "");
-    return fail({
-      code: "bad-json",
-      file: path,
-      ...(where === undefined ? {} : { where }),
-      message: `not valid JSON: ${reason}`,
-    });
-  }
-}
+/** The JSON reader specs and traces share (kept here for the modules that import it). */
+export const parseJson = parseJsonText;
 
 /**
  * Of ajv's errors, the one a person should read: the deepest place, and there the most
@@ -97,7 +130,7 @@ function describe(e: ErrorObject): string {
       return "expected a non-empty string";
     case "minProperties":
     case "maxProperties":
-      return "an expression object has exactly one operator key (var, not, and, or, implies, eq, ne, lt, le, gt, ge, in, get, count, forall, exists, effective)";
+      return `an expression object has exactly one operator key (${OPERATOR_NAMES.join(", ")})`;
     case "anyOf":
     case "oneOf":
       return "not a valid expression: expected a literal or an object with one operator key";
@@ -108,7 +141,7 @@ function describe(e: ErrorObject): string {
 
 function hint(e: ErrorObject): string {
   return e.parentSchema === schema.definitions.form
-    ? " (expression operators: var, not, and, or, implies, eq, ne, lt, le, gt, ge, in, get, count, forall, exists, effective)"
+    ? ` (expression operators: ${OPERATOR_NAMES.join(", ")})`
     : "";
 }
 

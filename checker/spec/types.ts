@@ -1,9 +1,11 @@
 // A contract as loaded from specs/*.json: its rules, each a list of checks.
 
+import type { Trigger } from "../../model/machine/vocabulary";
 import type { Expr } from "../rules/expr";
 
 export type Obligation = "caller" | "implementation";
-export type EventKind = "call" | "return" | "read" | "bug" | "finish" | "might-sleep" | "state";
+/** What a check is triggered by: an event kind, or `state` (declared in vocabulary.ts). */
+export type EventKind = Trigger;
 
 export interface Check {
   readonly on: { readonly event: EventKind; readonly fn?: readonly string[] };
@@ -26,6 +28,8 @@ export interface Spec {
   readonly commits: readonly string[];
   readonly source?: string;
   readonly rules: readonly Rule[];
+  /** The id of the spec this one extends (its rules merged in: added, replaced, dropped). */
+  readonly extends?: string;
   /** The file it was read from. */
   readonly path: string;
 }

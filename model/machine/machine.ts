@@ -31,7 +31,8 @@ export function buildMachine(
   scenario: Scenario,
   preemption: PreemptionModel,
 ): Machine {
-  const table: Record<string, Proc> = {};
+  // No prototype: a procedure name read from a trace (`toString`) must find nothing here.
+  const table: Record<string, Proc> = Object.create(null) as Record<string, Proc>;
   for (const layer of [genericPteProcs, scenario.genericProcs ?? [], arch.procs, scenario.procs]) {
     for (const p of layer) table[p.name] = p;
   }

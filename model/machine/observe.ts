@@ -1,74 +1,29 @@
 // What the checker observes as the machine runs: calls and returns of kernel functions,
 // PTE reads, debug checks firing, contexts finishing; each with a view of the context
 // that did it. It also keeps each context's ghost: its open lazy MMU regions and the PTE
-// changes made in them. Nothing here depends on an architecture.
+// changes made in them. Nothing here depends on an architecture. The event kinds and
+// their fields are declared in vocabulary.ts.
 
 import type { Draft } from "immer";
 import { ENABLE_COUNT, PAUSE_COUNT } from "../kernel/lazy-mmu-mode";
 import { PTE_WRITERS } from "../kernel/primitives";
 import type { BugCheck, ContextRef } from "../kernel/program";
 import { type Addr, type Ghost, type Kernel, mmOf, type PteVal, type Val } from "../kernel/state";
+import type { CONTEXT_FIELDS, EVENT_FIELDS, EventKind, FieldsOf } from "./vocabulary";
 
 export const ENTER = "arch_enter_lazy_mmu_mode";
 export const LEAVE = "arch_leave_lazy_mmu_mode";
 export const FLUSH = "arch_flush_lazy_mmu_mode";
 
-/** A context as rules see it at the moment of an event. */
-export interface ContextView {
-  readonly id: string;
-  readonly kind: "task" | "irq";
-  readonly cpu: number;
-  readonly inInterrupt: boolean;
-  readonly preemptCount: number;
-  readonly lazyDepth: number;
-  /** Addresses written in the innermost open region (the one a leave closes). */
-  readonly regionWrites: readonly Addr[];
-  /** Addresses written since the outermost enter. */
-  readonly outerRegionWrites: readonly Addr[];
-  /** The value this context last wrote to each address inside a region. */
-  readonly wrote: Readonly<Record<Addr, PteVal>>;
-  /** Locks this context holds (a task's; an interrupt handler holds none here). */
-  readonly locksHeld: readonly string[];
-  /** The mms (`user`, `kernel`) whose page-table lock (`ptl:<mm>...`) this context holds. */
-  readonly ptlHeld: readonly string[];
-  /** The mms of the addresses written in the innermost open region. */
-  readonly regionMms: readonly string[];
-  /** `current->lazy_mmu_state.enable_count` (v7.0; 0 before): the task this context runs as. */
-  readonly enableCount: number;
-  /** `current->lazy_mmu_state.pause_count` (v7.0; 0 before). */
-  readonly pauseCount: number;
-  /** What `is_lazy_mmu_mode_active()` returns here: not in interrupt, enabled, not paused. */
-  readonly lazyActive: boolean;
-}
+/** A context as rules see it at the moment of an event (declared in vocabulary.ts). */
+export type ContextView = FieldsOf<typeof CONTEXT_FIELDS>;
 
-export type Observation =
-  | {
-      readonly kind: "call" | "return";
-      readonly fn: string;
-      readonly args: Readonly<Record<string, Val>>;
-      readonly ctx: ContextView;
-    }
-  | {
-      readonly kind: "read";
-      readonly addr: Addr;
-      readonly value: PteVal;
-      readonly ctx: ContextView;
-    }
-  | {
-      readonly kind: "bug";
-      readonly check: BugCheck;
-      readonly message: string;
-      readonly fatal: boolean;
-      readonly ctx: ContextView;
-    }
-  | { readonly kind: "finish"; readonly ctx: ContextView }
-  | {
-      /** A step at which the context may sleep (might_sleep()), seen before it runs. */
-      readonly kind: "might-sleep";
-      readonly fn: string;
-      readonly label: string;
-      readonly ctx: ContextView;
-    };
+type EventOf<K extends EventKind> = { readonly kind: K; readonly ctx: ContextView } & FieldsOf<
+  (typeof EVENT_FIELDS)[K]
+>;
+
+/** An event the checker observes; its kinds and fields are declared in vocabulary.ts. */
+export type Observation = { [K in EventKind]: EventOf<K> }[EventKind];
 
 /** Which events a consumer wants recorded (the ghost is kept up to date regardless). */
 export type Listen = (kind: Observation["kind"], fn?: string) => boolean;

@@ -7,10 +7,11 @@
 import type { Command } from "commander";
 import { compareResults } from "../../compare";
 import { compareJson, compareMarkdown } from "../../report/compare";
+import { exitCode } from "../../outcome";
 import { runCell } from "../../run";
-import { resolveSpec } from "../files";
+import { checkOutDir, resolveSpec } from "../files";
 import { type RawRunFlags, resolveRun } from "../options";
-import { checkFormat, die, EXIT, Exit, selectionOptions, writeCounterexamples } from "./shared";
+import { checkFormat, die, Exit, selectionOptions, writeCounterexamples } from "./shared";
 
 interface CompareFlags extends RawRunFlags {
   readonly format: string;
@@ -36,6 +37,8 @@ export function compareCommand(root: Command): void {
       if (!optsA.ok) die(optsA.error);
       const optsB = resolveRun(b.value, flags);
       if (!optsB.ok) die(optsB.error);
+      const badOut = checkOutDir(flags.out, "--out");
+      if (badOut !== undefined) die(badOut);
       const limits = {
         maxStates: optsA.value.maxStates,
         timeoutMs: optsA.value.timeoutSeconds * 1000,
@@ -46,7 +49,6 @@ export function compareCommand(root: Command): void {
       writeCounterexamples([...ra, ...rb], flags.out);
       const cmp = compareResults(a.value, b.value, ra, rb);
       process.stdout.write(flags.format === "json" ? compareJson(cmp) : compareMarkdown(cmp));
-      const cut = [...ra, ...rb].some((r) => r.verdict === "incomplete");
-      throw new Exit(cut ? EXIT.incomplete : EXIT.ok);
+      throw new Exit(exitCode([...ra, ...rb], "content"));
     });
 }

@@ -5,7 +5,8 @@ import type { Command } from "commander";
 import { renderHtml } from "../../trace/html";
 import { traceView } from "../../trace/lanes";
 import { story } from "../../trace/story";
-import { writeAtomic } from "../files";
+import { checkOutFile, writeAtomic } from "../files";
+import { die } from "./shared";
 import { loadTrace, traceModel } from "./trace-input";
 
 export function htmlCommand(root: Command): void {
@@ -15,6 +16,8 @@ export function htmlCommand(root: Command): void {
     .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)")
     .option("-o, --output <file>", "where to write the page (default: standard output)")
     .action((file: string, flags: { output?: string }) => {
+      const bad = flags.output === undefined ? undefined : checkOutFile(flags.output, "-o");
+      if (bad !== undefined) die(bad);
       const trace = loadTrace(file);
       const model = traceModel(trace, file);
       const procs = model.ok ? model.value.machine.procs : undefined;

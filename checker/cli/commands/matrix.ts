@@ -1,10 +1,11 @@
 // `lazymmu matrix`: every architecture model on every scenario and preemption model, as a
 // table. Exit 0 when every run completed (violations are the table's content), 3 when a
-// limit cut a run short, 2 on bad input.
+// limit cut a run short (violations found or not), 4 when a model threw, 2 on bad input.
 
 import type { Command } from "commander";
 import { matrixJson, matrixMarkdown } from "../../report/matrix";
-import { checkFormat, EXIT, Exit, type RunFlags, runAll, runOptions } from "./shared";
+import { exitCode } from "../../outcome";
+import { checkFormat, Exit, type RunFlags, runAll, runOptions } from "./shared";
 
 export function matrixCommand(root: Command): void {
   runOptions(
@@ -19,6 +20,6 @@ export function matrixCommand(root: Command): void {
       process.stdout.write(
         flags.format === "json" ? matrixJson(results, flags.out) : matrixMarkdown(results),
       );
-      throw new Exit(results.some((r) => r.verdict === "incomplete") ? EXIT.incomplete : EXIT.ok);
+      throw new Exit(exitCode(results, "content"));
     });
 }

@@ -24,7 +24,12 @@ export function replayCommand(root: Command): void {
       const spec = resolveTraceSpec(trace.meta, flags.spec, file);
       if (!spec.ok) die(spec.error);
       const outcome = replay(trace, model.value.machine, spec.value);
-      process.stdout.write(replayText(file, trace.meta, outcome));
+      // Name the spec this replay checked, which --spec may have changed.
+      const checked =
+        spec.value.id === trace.meta.spec
+          ? spec.value.id
+          : `${spec.value.id} (the trace names ${trace.meta.spec})`;
+      process.stdout.write(replayText(file, { ...trace.meta, spec: checked }, outcome));
       throw new Exit(outcome.kind === "reproduced" ? EXIT.ok : EXIT.violation);
     });
 }

@@ -7,12 +7,15 @@ import { formatError, type UserError } from "../../errors";
 import type { Progress } from "../../explore/bfs";
 import { tracePath } from "../../report/paths";
 import { type CellResult, runCell } from "../../run";
+import { modelFunctions, unknownFunctions } from "../../spec/functions";
 import { traceDocument } from "../../trace/document";
 import { traceText } from "../../trace/text";
-import { resolveSpec, writeAtomic } from "../files";
+import { checkOutDir, resolveSpec, writeAtomic } from "../files";
 import { type RawRunFlags, resolveRun } from "../options";
 
-export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3 } as const;
+import { EXIT } from "../../outcome";
+
+export { EXIT };
 
 /** Thrown to end a command with an exit code; main() turns it into process.exitCode. */
 export class Exit extends Error {
@@ -45,8 +48,14 @@ export function checkFormat(format: string, allowed: readonly string[]): void {
 export function runAll(flags: RunFlags): CellResult[] {
   const spec = resolveSpec(flags.spec);
   if (!spec.ok) die(spec.error);
+  for (const u of unknownFunctions(spec.value, modelFunctions()))
+    process.stderr.write(
+      `lazymmu: warning: ${spec.value.path}: at ${u.where}: rule ${u.rule} filters on "${u.fn}", which no model or scenario defines; that check never fires\n`,
+    );
   const opts = resolveRun(spec.value, flags);
   if (!opts.ok) die(opts.error);
+  const badOut = checkOutDir(flags.out, "--out");
+  if (badOut !== undefined) die(badOut);
   const now = () => performance.now();
   const tty = process.stderr.isTTY === true;
   const results = opts.value.cells.map((cell) => {

@@ -1,0 +1,130 @@
+// The observable world, declared once: the fields of the context view, of each event kind
+// and of the state view that rules read, with their types. The TypeScript types of
+// observe.ts, the spec schema's list of triggers (checked against this at load) and the
+// rule language's vocabulary (every `{"var": ...}` path is checked against it when a spec
+// is loaded) all come from here. Nothing here depends on an architecture.
+
+/** The type of an observable value, as the rule checker reasons about it. */
+export type FieldType =
+  | "number"
+  | "string"
+  | "boolean"
+  /** A value of any shape (an argument, an architecture's per-CPU field). */
+  | "value"
+  | { readonly list: FieldType }
+  /** A record whose keys are data (addresses, flag names), all with values of one type. */
+  | { readonly map: FieldType }
+  /** A record with these fields and no others. */
+  | { readonly fields: Readonly<Record<string, FieldType>> };
+
+/** A context as rules see it at the moment of an event. */
+export const CONTEXT_FIELDS = {
+  id: "string",
+  /** `task` or `irq`. */
+  kind: "string",
+  cpu: "number",
+  inInterrupt: "boolean",
+  preemptCount: "number",
+  lazyDepth: "number",
+  /** Addresses written in the innermost open region (the one a leave closes). */
+  regionWrites: { list: "string" },
+  /** Addresses written since the outermost enter. */
+  outerRegionWrites: { list: "string" },
+  /** The value this context last wrote to each address inside a region. */
+  wrote: { map: "number" },
+  /** Locks this context holds (a task's; an interrupt handler holds none here). */
+  locksHeld: { list: "string" },
+  /** The mms (`user`, `kernel`) whose page-table lock (`ptl:<mm>...`) this context holds. */
+  ptlHeld: { list: "string" },
+  /** The mms of the addresses written in the innermost open region. */
+  regionMms: { list: "string" },
+  /** `current->lazy_mmu_state.enable_count` (v7.0; 0 before): the task this context runs as. */
+  enableCount: "number",
+  /** `current->lazy_mmu_state.pause_count` (v7.0; 0 before). */
+  pauseCount: "number",
+  /** What `is_lazy_mmu_mode_active()` returns here: not in interrupt, enabled, not paused. */
+  lazyActive: "boolean",
+} as const satisfies Record<string, FieldType>;
+
+/** Each event kind's own fields (besides `kind` and the context `ctx`). */
+export const EVENT_FIELDS = {
+  /** A procedure is entered (rules see the ghost before the call updates it). */
+  call: { fn: "string", args: { map: "value" } },
+  /** A procedure returns (rules see the region it closes). */
+  return: { fn: "string", args: { map: "value" } },
+  /** A PTE read by the CPU's walker or by code. */
+  read: { addr: "string", value: "number" },
+  /** A kernel debug check fired (BUG_ON, WARN_ON, ...). */
+  bug: { check: "string", message: "string", fatal: "boolean" },
+  /** A context finished its program. */
+  finish: {},
+  /** A step at which the context may sleep (might_sleep()), seen before it runs. */
+  "might-sleep": { fn: "string", label: "string" },
+} as const satisfies Record<string, Record<string, FieldType>>;
+
+export type EventKind = keyof typeof EVENT_FIELDS;
+
+/** What rules may read of the whole state, after the event (or of any state, for `state`). */
+export const STATE_VIEW_FIELDS = {
+  tasks: {
+    list: {
+      fields: {
+        id: "string",
+        status: "string",
+        cpu: "number",
+        preemptCount: "number",
+        lazyDepth: "number",
+        flags: { map: "value" },
+      },
+    },
+  },
+  cpus: {
+    list: {
+      fields: {
+        id: "number",
+        current: "value",
+        irqsEnabled: "boolean",
+        arch: { map: "value" },
+      },
+    },
+  },
+} as const satisfies Record<string, FieldType>;
+
+/** What a check may be triggered by: an event kind, or every reachable state. */
+export const TRIGGERS = [...(Object.keys(EVENT_FIELDS) as EventKind[]), "state"] as const;
+export type Trigger = EventKind | "state";
+
+/** The event kinds that name a function, so that a check may filter them with `fn`. */
+export const KINDS_WITH_FN: ReadonlySet<Trigger> = new Set(
+  (Object.keys(EVENT_FIELDS) as EventKind[]).filter((k) => "fn" in EVENT_FIELDS[k]),
+);
+
+/** The names a check's expressions may start a path with, and what each holds. */
+export function scopeOf(trigger: Trigger): Readonly<Record<string, FieldType>> {
+  const state: FieldType = { fields: STATE_VIEW_FIELDS };
+  if (trigger === "state") return { state };
+  return {
+    event: { fields: { kind: "string", ...EVENT_FIELDS[trigger] } },
+    ctx: { fields: CONTEXT_FIELDS },
+    state,
+  };
+}
+
+/** The TypeScript type a declared field type stands for. */
+export type TypeOf<T> = T extends "number"
+  ? number
+  : T extends "string"
+    ? string
+    : T extends "boolean"
+      ? boolean
+      : T extends "value"
+        ? number | string | boolean
+        : T extends { readonly list: infer E }
+          ? readonly TypeOf<E>[]
+          : T extends { readonly map: infer E }
+            ? Readonly<Record<string, TypeOf<E>>>
+            : T extends { readonly fields: infer F }
+              ? { readonly [K in keyof F]: TypeOf<F[K]> }
+              : never;
+
+export type FieldsOf<F> = { readonly [K in keyof F]: TypeOf<F[K]> };
