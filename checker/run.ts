@@ -6,6 +6,7 @@ import type { PreemptionModel } from "../model/kernel/state";
 import { buildMachine, type Machine } from "../model/machine/machine";
 import type { Scenario } from "../model/scenarios/types";
 import { explore, type Limits, type Stats } from "./explore/bfs";
+import { kernelSystem } from "./explore/kernel-system";
 import { monitor } from "./rules/monitor";
 import type { Spec } from "./spec/types";
 import { rebuild, type TraceStep } from "./trace/build";
@@ -47,7 +48,7 @@ const DEADLOCK_TEXT =
 
 export function runCell(cell: Cell, limits: Limits): CellResult {
   const machine = buildMachine(cell.arch, cell.scenario, cell.preemption);
-  const result = explore(machine, monitor(cell.spec), limits);
+  const result = explore(kernelSystem(machine, monitor(cell.spec)), limits);
   const violations = result.findings.map((f): Counterexample => {
     const rebuilt = rebuild(machine, f.path);
     if (!rebuilt.ok)
