@@ -10,7 +10,7 @@ import { initialState, type Machine } from "../../model/machine/machine";
 import { allDone, successors } from "../../model/machine/transitions";
 import type { Monitor, Violation } from "../rules/monitor";
 import type { System } from "./bfs";
-import { KernelCodec, mutableCopy } from "./kernel-codec";
+import { CollapsedKernelCodec, mutableCopy } from "./kernel-codec";
 
 const onCopy: Produce = (base, recipe) => {
   const d = mutableCopy(base);
@@ -19,7 +19,7 @@ const onCopy: Produce = (base, recipe) => {
 };
 
 export function kernelSystem(m: Machine, mon: Monitor): System<Kernel, Violation> {
-  const codec = new KernelCodec();
+  const codec = new CollapsedKernelCodec();
   return {
     initial: initialState(m),
     successors: (s) =>

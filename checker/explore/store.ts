@@ -4,7 +4,10 @@
 // different states are never taken for one. State numbers are dense (0, 1, 2, ...) and, as
 // breadth-first search appends states level by level, a frontier is a range of them.
 
-const CHUNK = 1 << 22; // bytes per arena chunk (4 MiB); a state never spans two chunks
+// Arena chunks start small (a matrix runs many small cells) and double up to 4 MiB; a
+// state's place is its chunk's number times 2^22 plus its offset, and never spans chunks.
+const FIRST_CHUNK = 1 << 14;
+const CHUNK = 1 << 22;
 
 function hashBytes(b: Uint8Array, from: number, to: number): number {
   // FNV-1a over the bytes, then a final avalanche so that the low bits (the table index) mix.
@@ -17,7 +20,8 @@ function hashBytes(b: Uint8Array, from: number, to: number): number {
 }
 
 export class StateStore {
-  private readonly chunks: Uint8Array[] = [new Uint8Array(CHUNK)];
+  private readonly chunks: Uint8Array[] = [new Uint8Array(FIRST_CHUNK)];
+  private allocated = FIRST_CHUNK;
   private used = 0; // bytes used in the last chunk
   /** Per state: chunk index * CHUNK + offset of its length prefix. */
   private starts = new Uint32Array(1024);
@@ -32,7 +36,7 @@ export class StateStore {
 
   /** Bytes the store holds (arenas, index and table), for the bytes-per-state figure. */
   get bytes(): number {
-    return this.chunks.length * CHUNK + this.starts.byteLength + this.table.byteLength;
+    return this.allocated + this.starts.byteLength + this.table.byteLength;
   }
 
   /** The number of the state with these bytes, or -1. */
@@ -92,8 +96,11 @@ export class StateStore {
   private append(key: Uint8Array): number {
     if (key.length > 0xffff) throw new Error(`checker error: a state of ${key.length} bytes`);
     const need = key.length + 2;
-    if (this.used + need > CHUNK) {
-      this.chunks.push(new Uint8Array(CHUNK));
+    const last = this.chunks[this.chunks.length - 1];
+    if (last && this.used + need > last.length) {
+      const size = Math.min(CHUNK, last.length * 2);
+      this.chunks.push(new Uint8Array(size));
+      this.allocated += size;
       this.used = 0;
     }
     const chunkIndex = this.chunks.length - 1;
