@@ -6,7 +6,7 @@ import type { PreemptionModel } from "../model/kernel/state";
 import { buildMachine, type Machine } from "../model/machine/machine";
 import type { Scenario } from "../model/scenarios/types";
 import { explore, type Limits, type Stats } from "./explore/bfs";
-import { kernelSystem } from "./explore/kernel-system";
+import { type KernelSystemOptions, kernelSystem } from "./explore/kernel-system";
 import { monitor } from "./rules/monitor";
 import type { Spec } from "./spec/types";
 import { rebuild, type TraceStep } from "./trace/build";
@@ -46,9 +46,9 @@ export interface Cell {
 const DEADLOCK_TEXT =
   "No context can move but not every task has finished (a deadlock of the model: a lock never released, a task never woken).";
 
-export function runCell(cell: Cell, limits: Limits): CellResult {
+export function runCell(cell: Cell, limits: Limits, opts: KernelSystemOptions = {}): CellResult {
   const machine = buildMachine(cell.arch, cell.scenario, cell.preemption);
-  const result = explore(kernelSystem(machine, monitor(cell.spec)), limits);
+  const result = explore(kernelSystem(machine, monitor(cell.spec), opts), limits);
   const violations = result.findings.map((f): Counterexample => {
     const rebuilt = rebuild(machine, f.path);
     if (!rebuilt.ok)

@@ -5,7 +5,7 @@
 //     mirrored for SPIN by ../shared/bench/spin/bench_reference.pml;
 //   --config 3x3: the same with an idle third CPU and its own interrupt source (the mirror's
 //     -DNCPU=3 variant: 3,694,572 states under SPIN).
-// --repeat N takes the best of N runs. One configuration per process, so that the memory
+// --symmetry stores one state per renumbering of the CPUs. --repeat N takes the best of N runs. One configuration per process, so that the memory
 // figures are its own: bytes per state is the growth of the peak RSS over the RSS before
 // exploring, divided by the states stored.
 
@@ -40,6 +40,7 @@ function flag(name: string): string | undefined {
 function main(): number {
   const repeat = Number(flag("--repeat") ?? "1");
   const config = flag("--config") ?? "2x3";
+  const symmetry = process.argv.includes("--symmetry");
   const arch = findArch(ARCH);
   const reference = findScenario(SCENARIO);
   const spec = parseSpec(readFileSync(join(__dirname, "..", SPEC), "utf8"), SPEC);
@@ -56,6 +57,7 @@ function main(): number {
     last = runCell(
       { spec: spec.value, arch, scenario, preemption: "full" },
       { maxStates: 50_000_000, timeoutMs: 3_600_000, now: () => performance.now() },
+      { symmetry },
     );
     const cpu = process.cpuUsage(c0);
     best = Math.min(best, (performance.now() - t0) / 1000);
@@ -65,7 +67,7 @@ function main(): number {
   const s = last.stats;
   const peak = process.resourceUsage().maxRSS * 1024;
   const lines = [
-    `lazymmu bench: ${ARCH} on ${scenario.id} (${scenario.cpus} CPUs, ${scenario.tasks.length} tasks, an interrupt source per CPU), preemption full, ${SPEC}`,
+    `lazymmu bench: ${ARCH} on ${scenario.id} (${scenario.cpus} CPUs, ${scenario.tasks.length} tasks, an interrupt source per CPU), preemption full, ${SPEC}${symmetry ? ", CPU symmetry reduction" : ""}`,
     `verdict:          ${last.verdict}${last.violations.length > 0 ? ` (${last.violations.map((v) => v.rule).join(", ")})` : ""}`,
     `distinct states:  ${s.states}`,
     `transitions:      ${s.transitions}`,

@@ -23,6 +23,13 @@ export interface System<S, V> {
   done(s: S): boolean;
   /** The rule a violation breaks: the first violation of each rule is kept. */
   ruleOf(v: V): string;
+  /**
+   * Keys are of orbit representatives (symmetry reduction): a stored state stands for
+   * every state its key stands for, and a transition choice made from a representative is
+   * not one of the concrete state the path reached. Paths are then rebuilt by re-executing
+   * from the initial state, at each step taking the first successor with the next key.
+   */
+  readonly reduced?: boolean;
 }
 
 export interface Successor<S, V> {
@@ -100,11 +107,21 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
     for (let j = i; j > 0; j = parent.at(j)) p.push(choice.at(j));
     return p.reverse();
   };
+  const chainTo = (i: number): number[] => {
+    const c: number[] = [];
+    for (let j = i; j > 0; j = parent.at(j)) c.push(j);
+    return c.reverse();
+  };
   const report = (vs: readonly V[], at: number, last?: number) => {
     for (const v of vs) {
       const rule = sys.ruleOf(v);
-      if (!findings.has(rule))
-        findings.set(rule, { kind: "rule", violation: v, path: pathTo(at, last) });
+      if (findings.has(rule)) continue;
+      findings.set(
+        rule,
+        sys.reduced === true
+          ? concrete(sys, store, chainTo(at), { rule, last })
+          : { kind: "rule", violation: v, path: pathTo(at, last) },
+      );
     }
   };
 
@@ -125,7 +142,12 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
       const s = i === 0 ? sys.initial : sys.decode(store.get(i));
       const succ = sys.successors(s);
       if (succ.length === 0 && !sys.done(s) && !findings.has("deadlock")) {
-        findings.set("deadlock", { kind: "deadlock", path: pathTo(i) });
+        findings.set(
+          "deadlock",
+          sys.reduced === true
+            ? concrete(sys, store, chainTo(i), undefined)
+            : { kind: "deadlock", path: pathTo(i) },
+        );
       }
       for (let k = 0; k < succ.length; k++) {
         const t = succ[k];
@@ -175,4 +197,54 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
     stoppedBy,
     storeBytes: store.bytes,
   };
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * A finding of a reduced exploration as a path of the unreduced system: re-executes from
+ * the initial state, at each step taking the first successor whose key is the next
+ * stored state's (one exists: the successors of a state and of its representative are
+ * the same up to renumbering). The violation is judged again on the concrete path, so its
+ * message names the CPUs the trace shows. `rule` is absent for a deadlock.
+ */
+function concrete<S, V>(
+  sys: System<S, V>,
+  store: StateStore,
+  chain: readonly number[],
+  found: { readonly rule: string; readonly last: number | undefined } | undefined,
+): Finding<V> {
+  let s = sys.initial;
+  const path: number[] = [];
+  for (const j of chain) {
+    const want = store.get(j).slice();
+    const succ = sys.successors(s);
+    const k = succ.findIndex((t) => sameBytes(sys.key(t.next), want));
+    const t = succ[k];
+    if (!t) throw new Error(`checker error: no concrete successor reaches stored state ${j}`);
+    path.push(k);
+    s = t.next;
+  }
+  if (found === undefined) return { kind: "deadlock", path };
+  const { rule, last } = found;
+  if (last === undefined) {
+    const v = sys.stateViolations(s).find((x) => sys.ruleOf(x) === rule);
+    if (v === undefined) throw new Error(`checker error: ${rule} does not hold again on replay`);
+    return { kind: "rule", violation: v, path };
+  }
+  // The representative's transition `last` broke `rule`; some transition of the concrete
+  // state leads to the same orbit and breaks it too.
+  const rep = sys.decode(store.get(chain[chain.length - 1] ?? 0).slice());
+  const repNext = sys.successors(chain.length === 0 ? sys.initial : rep)[last];
+  if (!repNext) throw new Error("checker error: a reduced finding's transition is gone");
+  const want = sys.key(repNext.next).slice();
+  const succ = sys.successors(s);
+  for (let k = 0; k < succ.length; k++) {
+    const t = succ[k];
+    if (!t || !sameBytes(sys.key(t.next), want)) continue;
+    const v = t.violations.find((x) => sys.ruleOf(x) === rule);
+    if (v !== undefined) return { kind: "rule", violation: v, path: [...path, k] };
+  }
+  throw new Error(`checker error: ${rule} does not break again on the concrete path`);
 }

@@ -53,27 +53,73 @@ export class CollapsedCodec {
     return this.lists.reduce((n, l) => n + l.store.bytes, this.restStore.bytes);
   }
 
-  /** The key of `v`: a view of a buffer the next call overwrites. */
+  /** The key of `state`: a view of a buffer the next call overwrites. */
   key(state: object): Uint8Array {
+    this.ids(state, this.scratch);
+    return this.write(this.scratch);
+  }
+
+  private readonly scratch: number[] = [];
+
+  /**
+   * The component numbers of `state`, into `out`: for each list field its length and its
+   * elements' numbers, then the number of the rest.
+   */
+  ids(state: object, out: number[]): void {
     // The schema says the state is a struct: an object read by field name.
     const v = state as Readonly<Record<string, unknown>>;
-    const out = this.out;
-    const part = this.part;
-    out.reset();
-    for (const l of this.lists) {
+    out.length = 0;
+    for (let li = 0; li < this.lists.length; li++) {
+      const l = this.lists[li];
+      if (!l) continue;
       const xs = v[l.name];
       if (!Array.isArray(xs)) throw new Error(`checker error: state field ${l.name} is not a list`);
-      out.uint(xs.length);
-      for (const x of xs) {
-        part.reset();
-        l.encode(x, part, this.interner);
-        out.uint(l.store.add(part.bytes()).index);
-      }
+      out.push(xs.length);
+      for (const x of xs) out.push(this.addElement(li, x));
     }
-    part.reset();
-    this.restEncode(v, part, this.interner);
-    out.uint(this.restStore.add(part.bytes()).index);
+    out.push(this.addRest(v));
+  }
+
+  /** The key made of these component numbers. */
+  write(ids: readonly number[]): Uint8Array {
+    const out = this.out;
+    out.reset();
+    for (const id of ids) out.uint(id);
     return out.bytes();
+  }
+
+  /** Stores an element of list field number `li`: its component number. */
+  addElement(li: number, x: unknown): number {
+    const l = this.lists[li];
+    if (!l) throw new Error(`checker error: no list field ${li}`);
+    this.part.reset();
+    l.encode(x, this.part, this.interner);
+    return l.store.add(this.part.bytes()).index;
+  }
+
+  element(li: number, id: number): unknown {
+    const l = this.lists[li];
+    if (!l) throw new Error(`checker error: no list field ${li}`);
+    return l.decode(new Reader(l.store.get(id)), this.interner);
+  }
+
+  /** Stores the fields that are not lists (an object with at least those): its number. */
+  addRest(v: object): number {
+    this.part.reset();
+    this.restEncode(v, this.part, this.interner);
+    return this.restStore.add(this.part.bytes()).index;
+  }
+
+  rest(id: number): Record<string, unknown> {
+    const rest = this.restDecode(new Reader(this.restStore.get(id)), this.interner);
+    if (typeof rest !== "object" || rest === null) throw new Error("checker error: bad state");
+    // The rest decodes to the struct of the non-list fields.
+    return rest as Record<string, unknown>;
+  }
+
+  /** The index of list field `name` (for callers that permute elements). */
+  listIndex(name: string): number {
+    return this.lists.findIndex((l) => l.name === name);
   }
 
   decode(key: Uint8Array): Record<string, unknown> {

@@ -11,6 +11,7 @@ import { allDone, successors } from "../../model/machine/transitions";
 import type { Monitor, Violation } from "../rules/monitor";
 import type { System } from "./bfs";
 import { CollapsedKernelCodec, mutableCopy } from "./kernel-codec";
+import { cpuSymmetry, SymmetricKernelCodec } from "./symmetry";
 
 const onCopy: Produce = (base, recipe) => {
   const d = mutableCopy(base);
@@ -18,9 +19,20 @@ const onCopy: Produce = (base, recipe) => {
   return d;
 };
 
-export function kernelSystem(m: Machine, mon: Monitor): System<Kernel, Violation> {
-  const codec = new CollapsedKernelCodec();
+export interface KernelSystemOptions {
+  /** Reduce by CPU symmetry where the machine and spec allow it (symmetry.ts). */
+  readonly symmetry?: boolean;
+}
+
+export function kernelSystem(
+  m: Machine,
+  mon: Monitor,
+  opts: KernelSystemOptions = {},
+): System<Kernel, Violation> {
+  const sym = opts.symmetry === true ? cpuSymmetry(m, mon.spec) : undefined;
+  const codec = sym?.ok === true ? new SymmetricKernelCodec(sym.group) : new CollapsedKernelCodec();
   return {
+    reduced: sym?.ok === true,
     initial: initialState(m),
     successors: (s) =>
       successors(m, s, mon.listens, onCopy).map((t) => ({

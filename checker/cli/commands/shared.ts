@@ -51,19 +51,23 @@ export function runAll(flags: RunFlags): CellResult[] {
   const tty = process.stderr.isTTY === true;
   const results = opts.value.cells.map((cell) => {
     const name = `${cell.arch.id} ${cell.scenario.id} ${cell.preemption}`;
-    const r = runCell(cell, {
-      maxStates: opts.value.maxStates,
-      timeoutMs: opts.value.timeoutSeconds * 1000,
-      now,
-      ...(tty
-        ? {
-            onProgress: (p: Progress) =>
-              process.stderr.write(
-                `\r\x1b[K${name}: ${p.states} states, ${p.transitions} transitions, depth ${p.depth}, ${p.seconds.toFixed(0)}s`,
-              ),
-          }
-        : {}),
-    });
+    const r = runCell(
+      cell,
+      {
+        maxStates: opts.value.maxStates,
+        timeoutMs: opts.value.timeoutSeconds * 1000,
+        now,
+        ...(tty
+          ? {
+              onProgress: (p: Progress) =>
+                process.stderr.write(
+                  `\r\x1b[K${name}: ${p.states} states, ${p.transitions} transitions, depth ${p.depth}, ${p.seconds.toFixed(0)}s`,
+                ),
+            }
+          : {}),
+      },
+      { symmetry: opts.value.symmetry },
+    );
     if (tty) process.stderr.write("\r\x1b[K");
     return r;
   });
@@ -104,5 +108,6 @@ export function selectionOptions(cmd: Command): Command {
     )
     .option("--max-states <n>", "stop a run after this many distinct states (verdict incomplete)")
     .option("--timeout <seconds>", "stop a run after this many seconds (verdict incomplete)")
+    .option("--symmetry", "store one state per renumbering of the CPUs (traces stay concrete)")
     .option("--out <dir>", "where counterexamples are written", "counterexamples");
 }
