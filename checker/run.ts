@@ -8,8 +8,9 @@ import type { PreemptionModel } from "../model/kernel/state";
 import { buildMachine, type Machine } from "../model/machine/machine";
 import type { Scenario } from "../model/scenarios/types";
 import { type Exploration, explore, type Limits, type Stats } from "./explore/bfs";
+import { type KernelSystemOptions, kernelSystem } from "./explore/kernel-system";
 import { errorMessage, type Verdict } from "./outcome";
-import { monitor } from "./rules/monitor";
+import { monitor, type Violation } from "./rules/monitor";
 import type { Spec } from "./spec/types";
 import { rebuild, type TraceStep } from "./trace/build";
 
@@ -58,7 +59,7 @@ export interface Cell {
 const DEADLOCK_TEXT =
   "No context can move but not every task has finished (a deadlock of the model: a lock never released, a task never woken).";
 
-export function runCell(cell: Cell, limits: Limits): CellResult {
+export function runCell(cell: Cell, limits: Limits, opts: KernelSystemOptions = {}): CellResult {
   const noStats: Stats = { states: 0, transitions: 0, depth: 0, seconds: 0 };
   let machine: Machine;
   try {
@@ -66,9 +67,9 @@ export function runCell(cell: Cell, limits: Limits): CellResult {
   } catch (err) {
     return errorResult(cell, undefined, noStats, { message: errorMessage(err), choices: [] });
   }
-  let result: Exploration;
+  let result: Exploration<Violation>;
   try {
-    result = explore(machine, monitor(cell.spec), limits);
+    result = explore(kernelSystem(machine, monitor(cell.spec), opts), limits);
   } catch (err) {
     return errorResult(cell, machine, noStats, { message: errorMessage(err), choices: [] });
   }
@@ -98,7 +99,10 @@ export function runCell(cell: Cell, limits: Limits): CellResult {
   };
 }
 
-function counterexample(f: Exploration["findings"][number], steps: readonly TraceStep[]) {
+function counterexample(
+  f: Exploration<Violation>["findings"][number],
+  steps: readonly TraceStep[],
+) {
   if (f.kind === "deadlock" || f.violation === undefined) {
     return {
       rule: "deadlock",

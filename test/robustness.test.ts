@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkOutDir, checkOutFile, readText } from "../checker/cli/files";
 import { explore } from "../checker/explore/bfs";
+import { kernelSystem } from "../checker/explore/kernel-system";
 import { EXIT, exitCode } from "../checker/outcome";
 import { monitor } from "../checker/rules/monitor";
 import { runCell } from "../checker/run";
@@ -87,15 +88,15 @@ describe("limits", () => {
   it("--max-states N explores and reports exactly N states", () => {
     const m = buildMachine(generic, scenario, "none");
     for (const n of [1, 2, 10]) {
-      const r = explore(m, monitor(spec), { ...limits, maxStates: n });
+      const r = explore(kernelSystem(m, monitor(spec)), { ...limits, maxStates: n });
       expect(r.stats.states).toBe(n);
       expect(r.stoppedBy).toBe("max-states");
     }
   });
   it("a run with exactly as many states as the limit is complete", () => {
     const m = buildMachine(generic, scenario, "none");
-    const all = explore(m, monitor(spec), limits).stats.states;
-    const r = explore(m, monitor(spec), { ...limits, maxStates: all });
+    const all = explore(kernelSystem(m, monitor(spec)), limits).stats.states;
+    const r = explore(kernelSystem(m, monitor(spec)), { ...limits, maxStates: all });
     expect(r.stoppedBy).toBe(null);
     expect(r.stats.states).toBe(all);
   });

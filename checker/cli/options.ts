@@ -19,12 +19,15 @@ export interface RawRunFlags {
   readonly preemption?: string;
   readonly maxStates?: string;
   readonly timeout?: string;
+  readonly symmetry?: boolean;
 }
 
 export interface RunOptions {
   readonly cells: readonly Cell[];
   readonly maxStates: number;
   readonly timeoutSeconds: number;
+  /** Reduce by CPU symmetry where a cell allows it (checker/explore/symmetry.ts). */
+  readonly symmetry: boolean;
 }
 
 export const DEFAULT_MAX_STATES = 5_000_000;
@@ -93,5 +96,10 @@ export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
       for (const p of models) cells.push({ spec, arch, scenario, preemption: p });
     }
   }
-  return ok({ cells, maxStates: maxStates.value, timeoutSeconds: timeout.value });
+  return ok({
+    cells,
+    maxStates: maxStates.value,
+    timeoutSeconds: timeout.value,
+    symmetry: flags.symmetry === true,
+  });
 }

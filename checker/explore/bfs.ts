@@ -1,17 +1,44 @@
-// Breadth-first exploration of every interleaving. Each state is keyed by its canonical
-// encoding (exact: no hash collisions to report); its BFS parent and the index of the
-// transition that first reached it are recorded once, so every counterexample is a
-// shortest path and is rebuilt by re-executing those choices from the initial state.
+// Breadth-first exploration of every state a system can reach. Each state is stored as its
+// canonical packed key in an exact store (checker/explore/store.ts: no hash collisions to
+// report); its BFS parent and the index of the transition that first reached it are
+// recorded once, so every counterexample is a shortest path and is rebuilt by re-executing
+// those choices from the initial state. States are numbered in discovery order, so each
+// BFS level is a range of state numbers: the frontier is that range, decoded on expansion.
 // Pure: no I/O, no clock of its own (the caller passes `now`), no logging.
 
-import type { Kernel } from "../../model/kernel/state";
-import { initialState, type Machine } from "../../model/machine/machine";
-import { allDone, successors } from "../../model/machine/transitions";
-import type { Monitor, Violation } from "../rules/monitor";
-import { canonical } from "./encode";
+import { StateStore } from "./store";
+
+/** What the explorer needs of a system: the kernel model is one (kernel-system.ts). */
+export interface System<S, V> {
+  readonly initial: S;
+  /** Every transition enabled in `s`, in a fixed order, with the violations each causes. */
+  successors(s: S): readonly Successor<S, V>[];
+  /** Violations of state invariants in `s`; asked of each new state, the initial one too. */
+  stateViolations(s: S): readonly V[];
+  /** The canonical key of `s`: equal exactly when the states are (may reuse one buffer). */
+  key(s: S): Uint8Array;
+  /** The state a key stands for, as a value the caller owns. */
+  decode(key: Uint8Array): S;
+  /** A final state: having no successor here is not a deadlock. */
+  done(s: S): boolean;
+  /** The rule a violation breaks: the first violation of each rule is kept. */
+  ruleOf(v: V): string;
+  /**
+   * Keys are of orbit representatives (symmetry reduction): a stored state stands for
+   * every state its key stands for, and a transition choice made from a representative is
+   * not one of the concrete state the path reached. Paths are then rebuilt by re-executing
+   * from the initial state, at each step taking the first successor with the next key.
+   */
+  readonly reduced?: boolean;
+}
+
+export interface Successor<S, V> {
+  readonly next: S;
+  readonly violations: readonly V[];
+}
 
 export interface Limits {
-  /** Stop after this many distinct states. */
+  /** Stop before storing more than this many distinct states. */
   readonly maxStates: number;
   /** Stop after this many milliseconds (as measured by `now`). */
   readonly timeoutMs: number;
@@ -28,9 +55,9 @@ export interface Progress {
 }
 
 /** A violation and the choices that reach it: successor indices from the initial state. */
-export interface Finding {
+export interface Finding<V> {
   readonly kind: "rule" | "deadlock";
-  readonly violation?: Violation;
+  readonly violation?: V;
   readonly path: readonly number[];
 }
 
@@ -41,97 +68,194 @@ export interface Stats {
   readonly seconds: number;
 }
 
-export type Exploration = {
-  readonly findings: readonly Finding[];
+export type Exploration<V> = {
+  readonly findings: readonly Finding<V>[];
   readonly stats: Stats;
   /** Why exploration stopped early, if it did. */
   readonly stoppedBy: "max-states" | "timeout" | null;
   /** The model threw while expanding the state these choices reach: exploration stopped. */
   readonly error?: { readonly message: string; readonly path: readonly number[] };
+  /** Bytes the state store holds (packed states, their index and the hash table). */
+  readonly storeBytes: number;
 };
 
-export function explore(m: Machine, mon: Monitor, limits: Limits): Exploration {
+const PROGRESS_EVERY = 16384;
+
+/** A growable array of 32-bit integers (parents and choices: 4 bytes a state each). */
+class IntList {
+  private a = new Int32Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.length++] = x;
+  }
+  at(i: number): number {
+    return this.a[i] ?? -1;
+  }
+}
+
+export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V> {
   const start = limits.now();
-  const init = initialState(m);
-  const index = new Map<string, number>([[canonical(init), 0]]);
-  const parent: number[] = [-1];
-  const choice: number[] = [-1];
-  const findings = new Map<string, Finding>();
+  const store = new StateStore();
+  const parent = new IntList();
+  const choice = new IntList();
+  const findings = new Map<string, Finding<V>>();
   const pathTo = (i: number, last?: number): number[] => {
     const p: number[] = last === undefined ? [] : [last];
-    for (let j = i; j > 0; j = parent[j] ?? 0) p.push(choice[j] ?? 0);
+    for (let j = i; j > 0; j = parent.at(j)) p.push(choice.at(j));
     return p.reverse();
   };
-  const report = (vs: readonly Violation[], at: number, last?: number) => {
+  const chainTo = (i: number): number[] => {
+    const c: number[] = [];
+    for (let j = i; j > 0; j = parent.at(j)) c.push(j);
+    return c.reverse();
+  };
+  const report = (vs: readonly V[], at: number, last?: number) => {
     for (const v of vs) {
-      if (!findings.has(v.rule.id))
-        findings.set(v.rule.id, { kind: "rule", violation: v, path: pathTo(at, last) });
+      const rule = sys.ruleOf(v);
+      if (findings.has(rule)) continue;
+      findings.set(
+        rule,
+        sys.reduced === true
+          ? concrete(sys, store, chainTo(at), { rule, last })
+          : { kind: "rule", violation: v, path: pathTo(at, last) },
+      );
     }
   };
-  report(mon.state(init), 0);
 
-  let frontier: { s: Kernel; i: number }[] = [{ s: init, i: 0 }];
+  store.add(sys.key(sys.initial));
+  parent.push(-1);
+  choice.push(-1);
+  report(sys.stateViolations(sys.initial), 0);
+
   let transitions = 0;
   let expanded = 0;
   let depth = 0;
-  let stoppedBy: Exploration["stoppedBy"] = null;
-  let error: Exploration["error"];
+  let stoppedBy: Exploration<V>["stoppedBy"] = null;
+  let error: Exploration<V>["error"];
+  let levelStart = 0;
+  let levelEnd = 1;
 
-  search: while (frontier.length > 0) {
-    const next: { s: Kernel; i: number }[] = [];
-    for (const { s, i } of frontier) {
-      let succ: ReturnType<typeof successors>;
+  search: while (levelStart < levelEnd) {
+    for (let i = levelStart; i < levelEnd; i++) {
+      const s = i === 0 ? sys.initial : sys.decode(store.get(i));
+      let succ: readonly Successor<S, V>[];
       try {
-        succ = successors(m, s, mon.listens);
+        succ = sys.successors(s);
       } catch (err) {
+        // A model exception is the run's outcome (an `error` verdict), not a crash.
         error = { message: err instanceof Error ? err.message : String(err), path: pathTo(i) };
         break search;
       }
-      if (succ.length === 0 && s.halted === null && !allDone(s) && !findings.has("deadlock")) {
-        findings.set("deadlock", { kind: "deadlock", path: pathTo(i) });
+      if (succ.length === 0 && !sys.done(s) && !findings.has("deadlock")) {
+        findings.set(
+          "deadlock",
+          sys.reduced === true
+            ? concrete(sys, store, chainTo(i), undefined)
+            : { kind: "deadlock", path: pathTo(i) },
+        );
       }
       for (let k = 0; k < succ.length; k++) {
         const t = succ[k];
         if (!t) continue;
         transitions++;
-        if (t.events.length > 0) report(mon.transition(t.events, t.next), i, k);
-        const key = canonical(t.next);
-        if (index.has(key)) continue;
-        // A new state beyond the limit is not counted: the stats say exactly how many were.
-        if (parent.length >= limits.maxStates) {
+        if (t.violations.length > 0) report(t.violations, i, k);
+        const key = sys.key(t.next);
+        // At the limit a new state stops the run before it is stored: counts stay exact.
+        if (store.size >= limits.maxStates) {
+          if (store.has(key)) continue;
           stoppedBy = "max-states";
           break search;
         }
-        const j = parent.length;
-        index.set(key, j);
+        const { index, added } = store.add(key);
+        if (!added) continue;
         parent.push(i);
         choice.push(k);
-        report(mon.state(t.next), j);
-        next.push({ s: t.next, i: j });
+        report(sys.stateViolations(t.next), index);
       }
-      if (++expanded % 256 === 0) {
-        const elapsed = limits.now() - start;
-        if (elapsed > limits.timeoutMs) {
-          stoppedBy = "timeout";
-          break search;
-        }
-        if (expanded % 16384 === 0) {
-          limits.onProgress?.({
-            states: parent.length,
-            transitions,
-            depth,
-            seconds: elapsed / 1000,
-          });
-        }
+      expanded++;
+      const elapsed = limits.now() - start;
+      if (elapsed > limits.timeoutMs) {
+        stoppedBy = "timeout";
+        break search;
+      }
+      if (expanded % PROGRESS_EVERY === 0) {
+        limits.onProgress?.({
+          states: store.size,
+          transitions,
+          depth,
+          seconds: elapsed / 1000,
+        });
       }
     }
-    if (next.length > 0) depth++;
-    frontier = next;
+    levelStart = levelEnd;
+    levelEnd = store.size;
+    if (levelEnd > levelStart) depth++;
   }
   return {
     findings: [...findings.values()],
-    stats: { states: parent.length, transitions, depth, seconds: (limits.now() - start) / 1000 },
+    stats: {
+      states: store.size,
+      transitions,
+      depth,
+      seconds: (limits.now() - start) / 1000,
+    },
     stoppedBy,
     ...(error === undefined ? {} : { error }),
+    storeBytes: store.bytes,
   };
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * A finding of a reduced exploration as a path of the unreduced system: re-executes from
+ * the initial state, at each step taking the first successor whose key is the next
+ * stored state's (one exists: the successors of a state and of its representative are
+ * the same up to renumbering). The violation is judged again on the concrete path, so its
+ * message names the CPUs the trace shows. `rule` is absent for a deadlock.
+ */
+function concrete<S, V>(
+  sys: System<S, V>,
+  store: StateStore,
+  chain: readonly number[],
+  found: { readonly rule: string; readonly last: number | undefined } | undefined,
+): Finding<V> {
+  let s = sys.initial;
+  const path: number[] = [];
+  for (const j of chain) {
+    const want = store.get(j).slice();
+    const succ = sys.successors(s);
+    const k = succ.findIndex((t) => sameBytes(sys.key(t.next), want));
+    const t = succ[k];
+    if (!t) throw new Error(`checker error: no concrete successor reaches stored state ${j}`);
+    path.push(k);
+    s = t.next;
+  }
+  if (found === undefined) return { kind: "deadlock", path };
+  const { rule, last } = found;
+  if (last === undefined) {
+    const v = sys.stateViolations(s).find((x) => sys.ruleOf(x) === rule);
+    if (v === undefined) throw new Error(`checker error: ${rule} does not hold again on replay`);
+    return { kind: "rule", violation: v, path };
+  }
+  // The representative's transition `last` broke `rule`; some transition of the concrete
+  // state leads to the same orbit and breaks it too.
+  const rep = sys.decode(store.get(chain[chain.length - 1] ?? 0).slice());
+  const repNext = sys.successors(chain.length === 0 ? sys.initial : rep)[last];
+  if (!repNext) throw new Error("checker error: a reduced finding's transition is gone");
+  const want = sys.key(repNext.next).slice();
+  const succ = sys.successors(s);
+  for (let k = 0; k < succ.length; k++) {
+    const t = succ[k];
+    if (!t || !sameBytes(sys.key(t.next), want)) continue;
+    const v = t.violations.find((x) => sys.ruleOf(x) === rule);
+    if (v !== undefined) return { kind: "rule", violation: v, path: [...path, k] };
+  }
+  throw new Error(`checker error: ${rule} does not break again on the concrete path`);
 }

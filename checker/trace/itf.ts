@@ -48,7 +48,7 @@ const frame = (f: Frame): Itf => ({
   args: map(f.args, val),
   locals: map(f.locals, val),
   // Written only when set, so that traces of models without return values keep their form.
-  ...(f.result === undefined ? {} : { result: f.result }),
+  ...(typeof f.result === "string" ? { result: f.result } : {}),
 });
 const ghost = (g: Ghost): Itf => ({
   lazyDepth: int(g.lazyDepth),

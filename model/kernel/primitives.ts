@@ -61,6 +61,12 @@ export function local_irq_restore(
 }
 
 /**
+ * The names of the locals that hold a CPU number (those this_cpu_ptr() writes), filled in
+ * as the models are defined: symmetry reduction over CPUs renumbers them with the CPUs.
+ */
+export const CPU_LOCALS = new Set<string>();
+
+/**
  * `var = this_cpu_ptr(&x)`: captures this CPU into a local, used by a later step. With
  * CONFIG_DEBUG_PREEMPT it goes through smp_processor_id(), which complains when the
  * caller could migrate (include/asm-generic/percpu.h, lib/smp_processor_id.c).
@@ -68,6 +74,7 @@ export function local_irq_restore(
  * and `rt` models only.
  */
 export function this_cpu_ptr(fn: string, local: string, what: string, at: string): Step {
+  CPU_LOCALS.add(local);
   return step(fn, `${local} = this_cpu_ptr(&${what})`, at, (d, env) => {
     if (env.preemption !== "none" && !pinnedToCpu(d, env)) {
       bug(

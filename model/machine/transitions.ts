@@ -23,7 +23,7 @@ import {
   sleepsAt,
 } from "../kernel/program";
 import type { Frame, Kernel, Task, Val } from "../kernel/state";
-import { produce } from "./immer";
+import { produce as immerProduce, type Produce } from "./immer";
 import type { Machine } from "./machine";
 import {
   contextId,
@@ -77,50 +77,62 @@ interface Recorder {
   readonly listen: Listen;
 }
 
+/** What every transition of one `successors` call shares: which events, how states are made. */
+interface How {
+  readonly listen: Listen;
+  readonly produce: Produce;
+}
+
 /**
  * Every transition enabled in `s`, in a fixed order (so runs are deterministic). `listen`
- * picks the events recorded (all by default; the explorer asks only for what rules read).
+ * picks the events recorded (all by default; the explorer asks only for what rules read);
+ * `produce` makes each successor from its recipe (immer by default; the explorer runs the
+ * recipes on private copies).
  */
-export function successors(m: Machine, s: Kernel, listen: Listen = listenAll): Transition[] {
+export function successors(
+  m: Machine,
+  s: Kernel,
+  listen: Listen = listenAll,
+  produce: Produce = immerProduce,
+): Transition[] {
+  const how: How = { listen, produce };
   const out: Transition[] = [];
   if (s.halted !== null) return out;
   for (const cpu of s.cpus) {
     if (cpu.irq !== null) {
-      out.push(
-        ...runStep(m, s, { kind: "irq", cpu: cpu.id, source: cpu.irq.source }, cpu.id, listen),
-      );
+      out.push(...runStep(m, s, { kind: "irq", cpu: cpu.id, source: cpu.irq.source }, cpu.id, how));
       continue;
     }
     if (cpu.current !== null) {
       const task = s.tasks.find((x) => x.id === cpu.current);
       if (!task) throw new Error(`model error: CPU ${cpu.id} runs unknown task`);
       if (task.status === "done") {
-        out.push(switchOut(m, s, cpu.id, task, "exit", listen));
+        out.push(switchOut(m, s, cpu.id, task, "exit", how));
       } else {
-        out.push(...runStep(m, s, { kind: "task", id: task.id }, cpu.id, listen));
-        if (task.atSleepPoint) out.push(switchOut(m, s, cpu.id, task, "sleep", listen));
+        out.push(...runStep(m, s, { kind: "task", id: task.id }, cpu.id, how));
+        if (task.atSleepPoint) out.push(switchOut(m, s, cpu.id, task, "sleep", how));
         const involuntary = m.preemption !== "none" && task.preemptCount === 0 && cpu.irqsEnabled;
-        if (involuntary) out.push(switchOut(m, s, cpu.id, task, "preempt", listen));
+        if (involuntary) out.push(switchOut(m, s, cpu.id, task, "preempt", how));
       }
     } else {
       for (const task of s.tasks) {
         if (task.status === "runnable" && task.cpu === cpu.id)
-          out.push(switchIn(m, s, cpu.id, task, listen));
+          out.push(switchIn(m, s, cpu.id, task, how));
       }
     }
     if (cpu.irqsEnabled) {
       for (const src of m.scenario.irqs) {
         if ((s.irqFired[src.id] ?? 0) >= src.bound) continue;
         if (src.cpus !== undefined && !src.cpus.includes(cpu.id)) continue;
-        out.push(fireIrq(s, cpu.id, src.id, src.handler, listen));
+        out.push(fireIrq(s, cpu.id, src.id, src.handler, how));
       }
     }
   }
   for (const task of s.tasks) {
-    if (task.status === "sleeping") out.push(wake(s, task));
+    if (task.status === "sleeping") out.push(wake(s, task, how));
     if (task.status !== "runnable" || task.migrationDisabled > 0 || m.pinned.has(task.id)) continue;
     for (const cpu of s.cpus) {
-      if (cpu.id !== task.cpu) out.push(migrate(s, task, cpu.id));
+      if (cpu.id !== task.cpu) out.push(migrate(s, task, cpu.id, how));
     }
   }
   return out;
@@ -242,13 +254,7 @@ function makeEnv(
 }
 
 /** The step of `ref` that runs next, one transition per value it may choose. */
-function runStep(
-  m: Machine,
-  s: Kernel,
-  ref: ContextRef,
-  cpu: number,
-  listen: Listen,
-): Transition[] {
+function runStep(m: Machine, s: Kernel, ref: ContextRef, cpu: number, how: How): Transition[] {
   const r = resolve(m, stackOf(s, ref));
   if (!r) return [];
   const { step } = r;
@@ -258,7 +264,7 @@ function runStep(
   const out: Transition[] = [];
   for (const choice of choices) {
     if (step.guard && !step.guard(s, peek(choice))) continue;
-    out.push(runChoice(m, s, ref, cpu, listen, r, choice));
+    out.push(runChoice(m, s, ref, cpu, how, r, choice));
   }
   return out;
 }
@@ -268,10 +274,11 @@ function runChoice(
   s: Kernel,
   ref: ContextRef,
   cpu: number,
-  listen: Listen,
+  how: How,
   r: Resolved,
   choice: Val | undefined,
 ): Transition {
+  const { listen, produce } = how;
   const { step } = r;
   const events: Observation[] = [];
   const rec: Recorder = { out: events, listen };
@@ -331,7 +338,7 @@ function pushFrame(
   rec: Recorder,
 ): void {
   const frame: Frame = { proc: p.proc, pc: p.pc, args: p.args, locals: {} };
-  stack.push(p.result === undefined ? frame : { ...frame, result: p.result });
+  stack.push(typeof p.result === "string" ? { ...frame, result: p.result } : frame);
   observeCall(d, ref, cpu, p.proc, p.args, rec.out, rec.listen);
 }
 /** Pops the top frame; a returned value goes into the caller's local the call named. */
@@ -346,7 +353,7 @@ function popFrame(
   const done = stack.pop();
   if (!done) return;
   const caller = stack[stack.length - 1];
-  if (value !== undefined && done.result !== undefined && caller)
+  if (value !== undefined && typeof done.result === "string" && caller)
     caller.locals[done.result] = value;
   observeReturn(d, ref, cpu, done.proc, done.args, rec.out, rec.listen);
 }
@@ -441,13 +448,13 @@ function contextSwitch(
   task: Task,
   direction: "out" | "in",
   status: Task["status"],
-  listen: Listen,
+  how: How,
 ): { next: Kernel; events: Observation[]; hooks: string[] } {
   const events: Observation[] = [];
-  const rec: Recorder = { out: events, listen };
+  const rec: Recorder = { out: events, listen: how.listen };
   let hooks: string[] = [];
   const ref: ContextRef = { kind: "task", id: task.id };
-  const next = produce(s, (d) => {
+  const next = how.produce(s, (d) => {
     const t = d.tasks.find((x) => x.id === task.id);
     const c = d.cpus[cpu];
     if (!t || !c) throw new Error("model error: bad switch");
@@ -467,27 +474,21 @@ function switchOut(
   cpu: number,
   task: Task,
   reason: "preempt" | "sleep" | "exit",
-  listen: Listen,
+  how: How,
 ): Transition {
   const status = reason === "sleep" ? "sleeping" : reason === "exit" ? "done" : "runnable";
-  const { next, events, hooks } = contextSwitch(m, s, cpu, task, "out", status, listen);
+  const { next, events, hooks } = contextSwitch(m, s, cpu, task, "out", status, how);
   return { action: { kind: "switch-out", cpu, task: task.id, reason, hooks }, next, events };
 }
 
-function switchIn(m: Machine, s: Kernel, cpu: number, task: Task, listen: Listen): Transition {
-  const { next, events, hooks } = contextSwitch(m, s, cpu, task, "in", "running", listen);
+function switchIn(m: Machine, s: Kernel, cpu: number, task: Task, how: How): Transition {
+  const { next, events, hooks } = contextSwitch(m, s, cpu, task, "in", "running", how);
   return { action: { kind: "switch-in", cpu, task: task.id, hooks }, next, events };
 }
 
-function fireIrq(
-  s: Kernel,
-  cpu: number,
-  source: string,
-  handler: string,
-  listen: Listen,
-): Transition {
+function fireIrq(s: Kernel, cpu: number, source: string, handler: string, how: How): Transition {
   const events: Observation[] = [];
-  const next = produce(s, (d) => {
+  const next = how.produce(s, (d) => {
     const c = d.cpus[cpu];
     if (!c) throw new Error("model error: bad CPU");
     (d.irqFired as Record<string, number>)[source] = (s.irqFired[source] ?? 0) + 1;
@@ -498,21 +499,21 @@ function fireIrq(
       preemptCount: 0,
       ghost: { lazyDepth: 0, regions: [], wrote: {} },
     };
-    observeCall(d, { kind: "irq", cpu, source }, cpu, handler, {}, events, listen);
+    observeCall(d, { kind: "irq", cpu, source }, cpu, handler, {}, events, how.listen);
   });
   return { action: { kind: "irq", cpu, source }, next, events };
 }
 
-function migrate(s: Kernel, task: Task, to: number): Transition {
-  const next = produce(s, (d) => {
+function migrate(s: Kernel, task: Task, to: number, how: How): Transition {
+  const next = how.produce(s, (d) => {
     const t = d.tasks.find((x) => x.id === task.id);
     if (t) t.cpu = to;
   });
   return { action: { kind: "migrate", task: task.id, from: task.cpu, to }, next, events: [] };
 }
 
-function wake(s: Kernel, task: Task): Transition {
-  const next = produce(s, (d) => {
+function wake(s: Kernel, task: Task, how: How): Transition {
+  const next = how.produce(s, (d) => {
     const t = d.tasks.find((x) => x.id === task.id);
     if (t) t.status = "runnable";
   });

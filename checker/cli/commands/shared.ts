@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { formatError, type UserError } from "../../errors";
 import type { Progress } from "../../explore/bfs";
+import { EXIT } from "../../outcome";
 import { tracePath } from "../../report/paths";
 import { type CellResult, runCell } from "../../run";
 import { modelFunctions, unknownFunctions } from "../../spec/functions";
@@ -12,8 +13,6 @@ import { traceDocument } from "../../trace/document";
 import { traceText } from "../../trace/text";
 import { checkOutDir, resolveSpec, writeAtomic } from "../files";
 import { type RawRunFlags, resolveRun } from "../options";
-
-import { EXIT } from "../../outcome";
 
 export { EXIT };
 
@@ -60,19 +59,23 @@ export function runAll(flags: RunFlags): CellResult[] {
   const tty = process.stderr.isTTY === true;
   const results = opts.value.cells.map((cell) => {
     const name = `${cell.arch.id} ${cell.scenario.id} ${cell.preemption}`;
-    const r = runCell(cell, {
-      maxStates: opts.value.maxStates,
-      timeoutMs: opts.value.timeoutSeconds * 1000,
-      now,
-      ...(tty
-        ? {
-            onProgress: (p: Progress) =>
-              process.stderr.write(
-                `\r\x1b[K${name}: ${p.states} states, ${p.transitions} transitions, depth ${p.depth}, ${p.seconds.toFixed(0)}s`,
-              ),
-          }
-        : {}),
-    });
+    const r = runCell(
+      cell,
+      {
+        maxStates: opts.value.maxStates,
+        timeoutMs: opts.value.timeoutSeconds * 1000,
+        now,
+        ...(tty
+          ? {
+              onProgress: (p: Progress) =>
+                process.stderr.write(
+                  `\r\x1b[K${name}: ${p.states} states, ${p.transitions} transitions, depth ${p.depth}, ${p.seconds.toFixed(0)}s`,
+                ),
+            }
+          : {}),
+      },
+      { symmetry: opts.value.symmetry },
+    );
     if (tty) process.stderr.write("\r\x1b[K");
     return r;
   });
@@ -113,5 +116,6 @@ export function selectionOptions(cmd: Command): Command {
     )
     .option("--max-states <n>", "stop a run after this many distinct states (verdict incomplete)")
     .option("--timeout <seconds>", "stop a run after this many seconds (verdict incomplete)")
+    .option("--symmetry", "store one state per renumbering of the CPUs (traces stay concrete)")
     .option("--out <dir>", "where counterexamples are written", "counterexamples");
 }

@@ -1,0 +1,48 @@
+// The kernel model as a system the explorer walks (bfs.ts): a machine's transitions, judged
+// by a spec's monitor, keyed by the packed encoding of the state. In the hot loop the
+// steps' recipes run on a private deep copy of the state instead of an immer draft: the
+// recipe mutates the copy, which then is the successor (same result, no proxies); the
+// state it came from is never written.
+
+import type { Kernel } from "../../model/kernel/state";
+import type { Produce } from "../../model/machine/immer";
+import { initialState, type Machine } from "../../model/machine/machine";
+import { allDone, successors } from "../../model/machine/transitions";
+import type { Monitor, Violation } from "../rules/monitor";
+import type { System } from "./bfs";
+import { CollapsedKernelCodec, mutableCopy } from "./kernel-codec";
+import { cpuSymmetry, SymmetricKernelCodec } from "./symmetry";
+
+const onCopy: Produce = (base, recipe) => {
+  const d = mutableCopy(base);
+  recipe(d);
+  return d;
+};
+
+export interface KernelSystemOptions {
+  /** Reduce by CPU symmetry where the machine and spec allow it (symmetry.ts). */
+  readonly symmetry?: boolean;
+}
+
+export function kernelSystem(
+  m: Machine,
+  mon: Monitor,
+  opts: KernelSystemOptions = {},
+): System<Kernel, Violation> {
+  const sym = opts.symmetry === true ? cpuSymmetry(m, mon.spec) : undefined;
+  const codec = sym?.ok === true ? new SymmetricKernelCodec(sym.group) : new CollapsedKernelCodec();
+  return {
+    reduced: sym?.ok === true,
+    initial: initialState(m),
+    successors: (s) =>
+      successors(m, s, mon.listens, onCopy).map((t) => ({
+        next: t.next,
+        violations: t.events.length > 0 ? mon.transition(t.events, t.next) : [],
+      })),
+    stateViolations: (s) => mon.state(s),
+    key: (s) => codec.key(s),
+    decode: (k) => codec.decode(k),
+    done: (s) => s.halted !== null || allDone(s),
+    ruleOf: (v) => v.rule.id,
+  };
+}

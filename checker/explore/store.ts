@@ -1,0 +1,133 @@
+// The visited set: every distinct state as its packed bytes, appended in discovery order to
+// large byte arenas, found again through an open-addressing hash table of state numbers.
+// A hash match is confirmed by comparing the bytes in full, so the store is exact: two
+// different states are never taken for one. State numbers are dense (0, 1, 2, ...) and, as
+// breadth-first search appends states level by level, a frontier is a range of them.
+
+// Arena chunks start small (a matrix runs many small cells) and double up to 4 MiB; a
+// state's place is its chunk's number times 2^22 plus its offset, and never spans chunks.
+const FIRST_CHUNK = 1 << 14;
+const CHUNK = 1 << 22;
+
+function hashBytes(b: Uint8Array, from: number, to: number): number {
+  // FNV-1a over the bytes, then a final avalanche so that the low bits (the table index) mix.
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ (b[i] ?? 0), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+export class StateStore {
+  private readonly chunks: Uint8Array[] = [new Uint8Array(FIRST_CHUNK)];
+  private allocated = FIRST_CHUNK;
+  private used = 0; // bytes used in the last chunk
+  /** Per state: chunk index * CHUNK + offset of its length prefix. */
+  private starts = new Uint32Array(1024);
+  private count = 0;
+  /** Open addressing: state number + 1, 0 for an empty slot. */
+  private table = new Int32Array(1 << 12);
+  private mask = (1 << 12) - 1;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes the store holds (arenas, index and table), for the bytes-per-state figure. */
+  get bytes(): number {
+    return this.allocated + this.starts.byteLength + this.table.byteLength;
+  }
+
+  /** The number of the state with these bytes, or -1. */
+  find(key: Uint8Array): number {
+    const h = hashBytes(key, 0, key.length);
+    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+      const e = this.table[slot] ?? 0;
+      if (e === 0) return -1;
+      if (this.equals(e - 1, key)) return e - 1;
+    }
+  }
+
+  /** Adds the state if it is new: returns its number and whether it was added. */
+  add(key: Uint8Array): { readonly index: number; readonly added: boolean } {
+    const h = hashBytes(key, 0, key.length);
+    let slot = h & this.mask;
+    for (; ; slot = (slot + 1) & this.mask) {
+      const e = this.table[slot] ?? 0;
+      if (e === 0) break;
+      if (this.equals(e - 1, key)) return { index: e - 1, added: false };
+    }
+    const index = this.append(key);
+    this.table[slot] = index + 1;
+    if (this.count * 4 > this.table.length * 3) this.grow();
+    return { index, added: true };
+  }
+
+  /** Whether adding a state would be new, without adding it. */
+  has(key: Uint8Array): boolean {
+    return this.find(key) >= 0;
+  }
+
+  /** The bytes of state `i` (a view into the arena: copy it to keep it past the next add). */
+  get(i: number): Uint8Array {
+    const start = this.starts[i];
+    if (start === undefined || i >= this.count) throw new Error(`checker error: no state ${i}`);
+    const chunk = this.chunks[Math.floor(start / CHUNK)];
+    if (!chunk) throw new Error(`checker error: no arena for state ${i}`);
+    let at = start % CHUNK;
+    const len = (chunk[at] ?? 0) | ((chunk[at + 1] ?? 0) << 8);
+    at += 2;
+    return chunk.subarray(at, at + len);
+  }
+
+  private equals(i: number, key: Uint8Array): boolean {
+    const start = this.starts[i] ?? 0;
+    const chunk = this.chunks[Math.floor(start / CHUNK)];
+    if (!chunk) return false;
+    let at = start % CHUNK;
+    const len = (chunk[at] ?? 0) | ((chunk[at + 1] ?? 0) << 8);
+    if (len !== key.length) return false;
+    at += 2;
+    for (let j = 0; j < len; j++) if (chunk[at + j] !== key[j]) return false;
+    return true;
+  }
+
+  private append(key: Uint8Array): number {
+    if (key.length > 0xffff) throw new Error(`checker error: a state of ${key.length} bytes`);
+    const need = key.length + 2;
+    const last = this.chunks[this.chunks.length - 1];
+    if (last && this.used + need > last.length) {
+      const size = Math.min(CHUNK, last.length * 2);
+      this.chunks.push(new Uint8Array(size));
+      this.allocated += size;
+      this.used = 0;
+    }
+    const chunkIndex = this.chunks.length - 1;
+    const chunk = this.chunks[chunkIndex];
+    if (!chunk) throw new Error("checker error: no arena chunk");
+    chunk[this.used] = key.length & 0xff;
+    chunk[this.used + 1] = key.length >>> 8;
+    chunk.set(key, this.used + 2);
+    if (this.count === this.starts.length) {
+      const bigger = new Uint32Array(this.starts.length * 2);
+      bigger.set(this.starts);
+      this.starts = bigger;
+    }
+    this.starts[this.count] = chunkIndex * CHUNK + this.used;
+    this.used += need;
+    return this.count++;
+  }
+
+  private grow(): void {
+    const size = this.table.length * 2;
+    this.table = new Int32Array(size);
+    this.mask = size - 1;
+    for (let i = 0; i < this.count; i++) {
+      const key = this.get(i);
+      let slot = hashBytes(key, 0, key.length) & this.mask;
+      while ((this.table[slot] ?? 0) !== 0) slot = (slot + 1) & this.mask;
+      this.table[slot] = i + 1;
+    }
+  }
+}

@@ -1,0 +1,239 @@
+// Symmetry reduction over CPUs: two states that differ only by a renumbering of the CPUs
+// (with the interrupt sources bound to them renumbered alike) have the same futures up to
+// that renumbering, so only one of them, the orbit's representative, is stored. The
+// representative is the renumbering whose key, as a list of component numbers
+// (collapse.ts), is smallest; renumbered components are memoized, so a state costs a few
+// table lookups per renumbering rather than a re-encoding.
+//
+// Where a CPU number lives in the kernel state: Cpu.id (and the CPU's place in the list),
+// Task.cpu, an interrupt source's name (IrqContext.source, the keys of irqFired) when the
+// source is bound to CPUs, the `cpu|addr` entries of hw.unsynced, and the locals that
+// this_cpu_ptr() writes (CPU_LOCALS). A reduction is offered only when the machine is
+// symmetric: every renumbering maps each bound interrupt source to one with the same
+// handler and bound, and no rule of the spec reads a CPU number or a context's name.
+
+import { CPU_LOCALS } from "../../model/kernel/primitives";
+import { kernelSchema } from "../../model/kernel/schema";
+import type { Cpu, Frame, Kernel, Task, Val } from "../../model/kernel/state";
+import type { Machine } from "../../model/machine/machine";
+import type { Spec } from "../spec/types";
+import { Interner } from "./codec";
+import { CollapsedCodec } from "./collapse";
+
+/** One renumbering: CPU c becomes cpu[c]; bound interrupt sources are renamed alike. */
+export interface Renumbering {
+  readonly cpu: readonly number[];
+  readonly source: ReadonlyMap<string, string>;
+}
+
+export type CpuSymmetry =
+  | { readonly ok: true; readonly group: readonly Renumbering[] }
+  | { readonly ok: false; readonly why: string };
+
+function permutations(n: number): number[][] {
+  if (n === 0) return [[]];
+  const out: number[][] = [];
+  for (const p of permutations(n - 1)) {
+    for (let i = 0; i <= p.length; i++) out.push([...p.slice(0, i), n - 1, ...p.slice(i)]);
+  }
+  return out;
+}
+
+/** Every `var` an expression tree names. */
+function varsOf(x: unknown, out: string[]): void {
+  if (Array.isArray(x)) {
+    for (const y of x) varsOf(y, out);
+  } else if (typeof x === "object" && x !== null) {
+    for (const [k, v] of Object.entries(x)) {
+      if (k === "var" && typeof v === "string") out.push(v);
+      else varsOf(v, out);
+    }
+  }
+}
+
+/** The renumberings of CPUs under which this machine, judged by this spec, is symmetric. */
+export function cpuSymmetry(m: Machine, spec: Spec): CpuSymmetry {
+  const n = m.scenario.cpus;
+  if (n < 2) return { ok: false, why: "one CPU" };
+  const vars: string[] = [];
+  for (const r of spec.rules) for (const c of r.checks) varsOf(c.require, vars);
+  const cpuBound = vars.find((v) => /cpu/i.test(v) || v === "ctx.id" || v.startsWith("state"));
+  if (cpuBound !== undefined) return { ok: false, why: `a rule reads ${cpuBound}` };
+  const group: Renumbering[] = [];
+  for (const p of permutations(n)) {
+    const source = new Map<string, string>();
+    let fits = true;
+    for (const src of m.scenario.irqs) {
+      if (src.cpus === undefined) continue;
+      const image = src.cpus.map((c) => p[c] ?? c).sort((a, b) => a - b);
+      const twin = m.scenario.irqs.find(
+        (o) =>
+          o.handler === src.handler &&
+          o.bound === src.bound &&
+          o.cpus !== undefined &&
+          [...o.cpus].sort((a, b) => a - b).join() === image.join(),
+      );
+      if (!twin) {
+        fits = false;
+        break;
+      }
+      if (twin.id !== src.id) source.set(src.id, twin.id);
+    }
+    if (fits) group.push({ cpu: p, source });
+  }
+  if (group.length < 2) return { ok: false, why: "the interrupt sources tell the CPUs apart" };
+  // The identity first: a state that is its own representative needs no other work.
+  group.sort((a, b) => Number(isIdentity(b)) - Number(isIdentity(a)));
+  return { ok: true, group };
+}
+
+function isIdentity(r: Renumbering): boolean {
+  return r.cpu.every((c, i) => c === i);
+}
+
+function renumberStack(stack: readonly Frame[], r: Renumbering): Frame[] {
+  return stack.map((f) => {
+    let locals: Record<string, Val> | undefined;
+    for (const name of CPU_LOCALS) {
+      const v = f.locals[name];
+      if (typeof v === "number") {
+        locals ??= { ...f.locals };
+        locals[name] = r.cpu[v] ?? v;
+      }
+    }
+    return locals === undefined ? f : { ...f, locals };
+  });
+}
+
+function renumberCpu(c: Cpu, r: Renumbering): Cpu {
+  const irq =
+    c.irq === null
+      ? null
+      : {
+          ...c.irq,
+          source: r.source.get(c.irq.source) ?? c.irq.source,
+          stack: renumberStack(c.irq.stack, r),
+        };
+  return { ...c, id: r.cpu[c.id] ?? c.id, irq };
+}
+
+function renumberTask(t: Task, r: Renumbering): Task {
+  return { ...t, cpu: r.cpu[t.cpu] ?? t.cpu, stack: renumberStack(t.stack, r) };
+}
+
+function renumberRest(k: Kernel, r: Renumbering): Kernel {
+  const irqFired: Record<string, number> = {};
+  for (const [src, n] of Object.entries(k.irqFired)) irqFired[r.source.get(src) ?? src] = n;
+  const unsynced = k.hw.unsynced
+    .map((e) => {
+      const bar = e.indexOf("|");
+      const c = Number(e.slice(0, bar));
+      return `${r.cpu[c] ?? c}${e.slice(bar)}`;
+    })
+    .sort();
+  return { ...k, irqFired, hw: { ...k.hw, unsynced } };
+}
+
+/** A growable table from a component number to its renumbered component's number. */
+class Memo {
+  private a = new Int32Array(256).fill(-1);
+  get(i: number): number {
+    return i < this.a.length ? (this.a[i] ?? -1) : -1;
+  }
+  set(i: number, v: number): void {
+    if (i >= this.a.length) {
+      const b = new Int32Array(Math.max(i + 1, this.a.length * 2)).fill(-1);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[i] = v;
+  }
+}
+
+/** Keys of orbit representatives: a state and its renumberings get the same key. */
+export class SymmetricKernelCodec {
+  private readonly c = new CollapsedCodec(kernelSchema, new Interner());
+  private readonly cpus = this.c.listIndex("cpus");
+  private readonly tasks = this.c.listIndex("tasks");
+  private readonly memo: { cpu: Memo; task: Memo; rest: Memo }[];
+  private readonly ids: number[] = [];
+  private readonly best: number[] = [];
+  private readonly other: number[] = [];
+
+  constructor(private readonly group: readonly Renumbering[]) {
+    // The key layout below is [#cpus, cpus..., #tasks, tasks..., rest].
+    if (this.cpus !== 0 || this.tasks !== 1)
+      throw new Error("checker error: symmetry expects the state's lists to be cpus, tasks");
+    this.memo = group.map(() => ({ cpu: new Memo(), task: new Memo(), rest: new Memo() }));
+  }
+
+  key(s: Kernel): Uint8Array {
+    const ids = this.ids;
+    this.c.ids(s, ids);
+    const best = this.best;
+    best.length = 0;
+    for (const x of ids) best.push(x);
+    const n = ids[0] ?? 0;
+    const taskAt = 1 + n;
+    const m = ids[taskAt] ?? 0;
+    const restAt = taskAt + 1 + m;
+    const other = this.other;
+    for (let g = 0; g < this.group.length; g++) {
+      const r = this.group[g];
+      const memo = this.memo[g];
+      if (!r || !memo || isIdentity(r)) continue;
+      other.length = ids.length;
+      other[0] = n;
+      for (let c = 0; c < n; c++) {
+        const id = ids[1 + c] ?? 0;
+        let to = memo.cpu.get(id);
+        if (to < 0) {
+          // The element decodes to the Cpu the schema declares.
+          to = this.c.addElement(this.cpus, renumberCpu(this.c.element(this.cpus, id) as Cpu, r));
+          memo.cpu.set(id, to);
+        }
+        other[1 + (r.cpu[c] ?? c)] = to;
+      }
+      other[taskAt] = m;
+      for (let t = 0; t < m; t++) {
+        const id = ids[taskAt + 1 + t] ?? 0;
+        let to = memo.task.get(id);
+        if (to < 0) {
+          // The element decodes to the Task the schema declares.
+          const task = this.c.element(this.tasks, id) as Task;
+          to = this.c.addElement(this.tasks, renumberTask(task, r));
+          memo.task.set(id, to);
+        }
+        other[taskAt + 1 + t] = to;
+      }
+      const restId = ids[restAt] ?? 0;
+      let to = memo.rest.get(restId);
+      if (to < 0) {
+        // The rest decodes to the Kernel's non-list fields; its lists are not read.
+        const rest = this.c.rest(restId) as unknown as Kernel;
+        to = this.c.addRest(renumberRest(rest, r));
+        memo.rest.set(restId, to);
+      }
+      other[restAt] = to;
+      if (less(other, best)) {
+        best.length = 0;
+        for (const x of other) best.push(x);
+      }
+    }
+    return this.c.write(best);
+  }
+
+  decode(key: Uint8Array): Kernel {
+    // The components decode to exactly the shapes the schema declares: a Kernel.
+    return this.c.decode(key) as unknown as Kernel;
+  }
+}
+
+function less(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x < y;
+  }
+  return false;
+}
