@@ -2,7 +2,7 @@
 // single procedure table, with its initial state.
 
 import type { ArchModel } from "../arch/types";
-import { genericPteProcs } from "../kernel/primitives";
+import { genericLazyProcs, genericPteProcs } from "../kernel/primitives";
 import type { Proc, ProcTable } from "../kernel/program";
 import {
   type Cpu,
@@ -32,7 +32,8 @@ export function buildMachine(
   preemption: PreemptionModel,
 ): Machine {
   const table: Record<string, Proc> = {};
-  for (const layer of [genericPteProcs, scenario.genericProcs ?? [], arch.procs, scenario.procs]) {
+  const layers = [genericLazyProcs, genericPteProcs, scenario.genericProcs ?? [], arch.procs];
+  for (const layer of [...layers, scenario.procs]) {
     for (const p of layer) table[p.name] = p;
   }
   for (const p of Object.values(table)) checkProc(p, table);
@@ -80,7 +81,7 @@ export function initialState(m: Machine): Kernel {
       current: running.get(id) ?? null,
       irqsEnabled: true,
       irq: null,
-      arch: { ...arch.perCpu },
+      arch: { ...arch.perCpu, ...scenario.perCpu },
       queued: [],
       batch: [],
     });
@@ -93,7 +94,7 @@ export function initialState(m: Machine): Kernel {
     preemptCount: 0,
     migrationDisabled: 0,
     atSleepPoint: false,
-    flags: { ...arch.perTask },
+    flags: { ...arch.perTask, ...t.flags },
     ghost: emptyGhost,
   }));
   const irqFired: Record<string, number> = {};
