@@ -8,6 +8,7 @@
 import type { ArchModel } from "./arch/types";
 import type { Scenario } from "./scenarios/types";
 
+export { architectures, findArch } from "./arch/index";
 export type { Api, ArchModel, SwitchEnv, SwitchStep } from "./arch/types";
 export * from "./kernel/context";
 export * from "./kernel/hardware";
@@ -32,27 +33,28 @@ export {
 export type { IrqSpec, Scenario, TaskSpec } from "./scenarios/types";
 export { disable, enable, lazyMmuRegion, pause, resume } from "./scenarios/v7";
 
-const archs = new WeakSet<object>();
-const scens = new WeakSet<object>();
+/** A value a model file made with defineArch() or defineScenario(). */
+export type Definition =
+  | { readonly kind: "arch"; readonly model: ArchModel }
+  | { readonly kind: "scenario"; readonly scenario: Scenario };
+
+const defined = new WeakMap<object, Definition>();
 
 /** An architecture model (or a design not merged): its hooks and state, with its source. */
 export function defineArch<T extends ArchModel>(model: T): T {
-  archs.add(model);
+  defined.set(model, { kind: "arch", model });
   return model;
 }
 
 /** A scenario: core-mm callers on a small machine, with its initial state. */
 export function defineScenario<T extends Scenario>(scenario: T): T {
-  scens.add(scenario);
+  defined.set(scenario, { kind: "scenario", scenario });
   return scenario;
 }
 
 /** What a loaded file's export is: made by defineArch, by defineScenario, or neither. */
-export function definedAs(x: unknown): "arch" | "scenario" | undefined {
-  if (typeof x !== "object" || x === null) return undefined;
-  if (archs.has(x)) return "arch";
-  if (scens.has(x)) return "scenario";
-  return undefined;
+export function definedAs(x: unknown): Definition | undefined {
+  return typeof x === "object" && x !== null ? defined.get(x) : undefined;
 }
 
 /** The hooks every model must define; arch_flush_lazy_mmu_mode() is optional (a no-op). */

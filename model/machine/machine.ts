@@ -95,7 +95,7 @@ export function initialState(m: Machine): Kernel {
     migrationDisabled: 0,
     atSleepPoint: false,
     flags: { ...arch.perTask, ...t.flags },
-    ghost: emptyGhost,
+    ghost: t.inRegion === true ? { lazyDepth: 1, regions: [[]], wrote: {} } : emptyGhost,
   }));
   const irqFired: Record<string, number> = {};
   for (const i of scenario.irqs) irqFired[i.id] = 0;

@@ -19,6 +19,11 @@ export interface TaskSpec {
    * (e.g. `{ TIF_LAZY_MMU: 1 }` for a task that was switched out inside a region).
    */
   readonly flags?: Readonly<Record<string, Val>>;
+  /**
+   * The task starts inside one lazy MMU region (it was switched out in it, and its program
+   * resumes there): the checker counts the region open, so the leave it will call pairs.
+   */
+  readonly inRegion?: boolean;
 }
 
 export interface IrqSpec {
