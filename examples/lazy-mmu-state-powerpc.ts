@@ -23,6 +23,11 @@
 // arch_leave_lazy_mmu_mode(state);`. That is a caller API of its own, `lazy-mmu-state`: the
 // model runs only under it, and a scenario calling leave() without a state is refused.
 //
+// Run: lazymmu verify --load examples/lazy-mmu-state-powerpc.ts \
+//        --arch powerpc-hash@lazy-mmu-state-v2 --scenario lazy-mmu-state-nested
+// (`fail` on no-nesting only: the v6.15 contract forbids nesting, which this design permits;
+// every implementation rule holds, the inner leave flushing and keeping the batch active).
+//
 // Departures: radix is not modelled (as in the built-in model); one page per set_ptes().
 
 import {

@@ -11,11 +11,20 @@
 // asks: is B's change, made after it is switched back in, batched again and in effect when
 // its leave returns (effective-at-leave), wherever B resumes?
 //
+// What the checker finds (powerpc-hash@v6.0, preemption full): the hand-over works (the
+// region pairs and B's change is in effect when leave returns), but the resumed leave runs
+// this_cpu_ptr() with preemption enabled, so CONFIG_DEBUG_PREEMPT complains: the
+// preemptible hooks that b9ef323ea168 ("powerpc/64s: Disable preemption in hash lazy mmu
+// mode") fixed by disabling preemption from enter to leave. From b9ef323ea168 on, a task
+// cannot be switched out inside a region (outside PREEMPT_RT), so this starting state does
+// not arise there.
+//
 // The initial state is the point: `flags: { _TLF_LAZY_MMU: 1 }` (over the model's perTask)
 // and `inRegion: true`, so that the checker counts B's region open and its leave pairs.
 //
 // Run: lazymmu verify --load examples/preempted-region-powerpc.ts \
 //        --arch powerpc-hash@v6.0 --scenario powerpc-preempted-region-resumes
+// (`fail`: no-kernel-bug, the DEBUG_PREEMPT splat in arch_leave_lazy_mmu_mode)
 
 import { call, defineScenario, LEAVE, proc, setPte, wpPageCopy } from "lazymmu/api";
 

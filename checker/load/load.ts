@@ -76,15 +76,20 @@ function idTaken(d: api.Definition): boolean {
   return scenarioRegistry.find(id) !== undefined || extraScenarioRegistry.find(id) !== undefined;
 }
 
-const loadedFiles: Origin[] = [];
+const loadedFiles: LoadedFile[] = [];
 
 /** The files loaded so far in this process, with their content hashes. */
 export function loadedOrigins(): readonly Origin[] {
-  return loadedFiles;
+  return loadedFiles.map((f) => f.origin);
 }
 
 /** Loads `file` (whose content is `source`) and registers its models and scenarios. */
 export function loadModelFile(file: string, source: string): Result<LoadedFile> {
+  // The same file with the same content is loaded once: naming it twice is not a clash.
+  const again = loadedFiles.find(
+    (f) => f.origin.file === file && f.origin.sha256 === sha256(source),
+  );
+  if (again !== undefined) return ok(again);
   const js = compileModelFile(source, file);
   if (!js.ok) return js;
   const exports = evaluate(js.value, file);
@@ -123,6 +128,7 @@ export function loadModelFile(file: string, source: string): Result<LoadedFile> 
       scenarios.push(d.scenario);
     }
   }
-  loadedFiles.push(origin);
-  return ok({ origin, archs, scenarios });
+  const loaded: LoadedFile = { origin, archs, scenarios };
+  loadedFiles.push(loaded);
+  return ok(loaded);
 }
