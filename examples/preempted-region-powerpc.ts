@@ -14,8 +14,8 @@
 // What the checker finds (powerpc-hash@v6.0, preemption full): the hand-over works (the
 // region pairs and B's change is in effect when leave returns), but the resumed leave runs
 // this_cpu_ptr() with preemption enabled, so CONFIG_DEBUG_PREEMPT complains: the
-// preemptible hooks that b9ef323ea168 ("powerpc/64s: Disable preemption in hash lazy mmu
-// mode") fixed by disabling preemption from enter to leave. From b9ef323ea168 on, a task
+// preemptible hooks that b9ef323ea168 (Nicholas Piggin, v6.1-rc3) fixed by adding
+// preempt_disable() to enter and preempt_enable() to leave. From b9ef323ea168 on, a task
 // cannot be switched out inside a region (outside PREEMPT_RT), so this starting state does
 // not arise there.
 //
