@@ -8,6 +8,8 @@
 import type { ArchModel } from "./arch/types";
 import type { Scenario } from "./scenarios/types";
 
+// arm64's thread-flag and barrier helpers (TIF_LAZY_MMU, TIF_LAZY_MMU_PENDING, dsb; isb).
+export { emit_pte_barriers, set_thread_flag, test_thread_flag } from "./arch/arm64";
 export { architectures, findArch } from "./arch/index";
 export type { Api, ArchModel, SwitchEnv, SwitchStep } from "./arch/types";
 export * from "./kernel/context";
