@@ -12,6 +12,10 @@ export const ERROR_CODES = {
   "unknown-preemption": "The preemption model is not one of none, full, rt.",
   "bad-usage": "An unknown command or flag, or a flag with a bad value.",
   "bad-trace": "A file is not a lazymmu ITF trace.",
+  "bad-model-file":
+    "A file given to --load does not compile, throws while loading, exports no model, or exports a model or scenario that is malformed, lacks a required hook or reuses an id.",
+  "model-file-changed":
+    "A trace was made with a model from a file (--load) that is not loaded now, or whose content has changed since.",
   "incompatible-api":
     "The architecture model and the scenario named are written for different lazy MMU APIs (v7.0 hooks need v7.0 callers).",
 } as const;

@@ -4,7 +4,9 @@
 
 import { describe, expect, it } from "vitest";
 import { canonical } from "../checker/explore/encode";
+import { archProblems, REQUIRED_HOOKS } from "../model/api";
 import { architectures } from "../model/arch/index";
+import { genericLazyProcs } from "../model/kernel/primitives";
 import type { Kernel } from "../model/kernel/state";
 import { buildMachine, initialState } from "../model/machine/machine";
 import { successors } from "../model/machine/transitions";
@@ -48,13 +50,18 @@ for (const arch of architectures) {
       expect(arch.era).not.toBe("");
       for (const c of arch.commits) expect(c).toMatch(/^[0-9a-f]{12}$/);
       expect(arch.sources.length).toBeGreaterThan(0);
-      for (const name of [
-        "arch_enter_lazy_mmu_mode",
-        "arch_leave_lazy_mmu_mode",
-        "arch_flush_lazy_mmu_mode",
-      ]) {
+      expect(archProblems(arch)).toEqual([]);
+      for (const name of REQUIRED_HOOKS) {
         expect(arch.procs.some((p) => p.name === name)).toBe(true);
       }
+    });
+
+    it("links an arch_flush_lazy_mmu_mode(): its own, or the generic empty one", () => {
+      const first = scenarios[0];
+      if (!first) throw new Error("no scenarios");
+      const m = buildMachine(arch, first, "full");
+      const own = arch.procs.find((p) => p.name === "arch_flush_lazy_mmu_mode");
+      expect(m.procs.arch_flush_lazy_mmu_mode).toBe(own ?? genericLazyProcs[0]);
     });
 
     for (const scenario of scenarios) {

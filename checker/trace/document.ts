@@ -2,9 +2,12 @@
 // action and kernel function in its #meta, and in the top #meta everything `replay` needs
 // (spec, architecture model, scenario, preemption model, and the choices made).
 
+import { archRegistry } from "../../model/arch/index";
 import type { Val } from "../../model/kernel/state";
 import type { Observation } from "../../model/machine/observe";
 import type { Action } from "../../model/machine/transitions";
+import type { Origin } from "../../model/registry";
+import { scenarioOrigin } from "../../model/scenarios/index";
 import type { CellResult, Counterexample } from "../run";
 import type { TraceStep } from "./build";
 import { type Itf, STATE_VARS, stateToItf } from "./itf";
@@ -59,6 +62,8 @@ export interface TraceMeta {
   readonly violation: string;
   readonly notes: readonly string[];
   readonly choices: readonly number[];
+  /** The model files (--load) the architecture model or scenario came from, with hashes. */
+  readonly loaded?: readonly Origin[];
 }
 
 export function describeAction(a: Action | undefined): Omit<StepMeta, "index" | "events"> {
@@ -164,6 +169,9 @@ export function traceDocument(cell: CellResult, cx: Counterexample): TraceDocume
     (s, index) =>
       ({ "#meta": stepMeta(index, s), ...stateToItf(s.state) }) as Record<string, Itf | StepMeta>,
   );
+  const loaded = [archRegistry.originOf(cell.arch.id), scenarioOrigin(cell.scenario.id)].filter(
+    (o, i, all): o is Origin => o !== undefined && all.findIndex((x) => x?.file === o.file) === i,
+  );
   return {
     "#meta": {
       format: "ITF",
@@ -182,6 +190,7 @@ export function traceDocument(cell: CellResult, cx: Counterexample): TraceDocume
       violation: cx.message,
       notes: cx.notes,
       choices: cx.choices,
+      ...(loaded.length > 0 ? { loaded } : {}),
     },
     vars: [...STATE_VARS],
     states,

@@ -4,6 +4,7 @@
 // file, the JSON pointer where it broke and what was expected there.
 
 import type { Kernel, Val } from "../../model/kernel/state";
+import type { Origin } from "../../model/registry";
 import { fail, ok, type Result } from "../errors";
 import { parseJson } from "../spec/parse";
 import { type BugMeta, type StepMeta, TRACE_FORMAT, type TraceMeta } from "./document";
@@ -110,7 +111,16 @@ function decodeTraceMeta(x: unknown): TraceMeta {
     violation: str(m, p, "violation"),
     notes: strings(m, p, "notes"),
     choices: choices.map((c, i) => nat(c, `${p}/choices/${i}`)),
+    ...(m.loaded === undefined ? {} : { loaded: origins(m.loaded, `${p}/loaded`) }),
   };
+}
+
+function origins(x: unknown, path: string): Origin[] {
+  if (!Array.isArray(x)) throw new ItfShapeError(path, "a list of {file, sha256}");
+  return x.map((o, i) => {
+    const r = record(o, `${path}/${i}`, "a model file {file, sha256}");
+    return { file: str(r, `${path}/${i}`, "file"), sha256: str(r, `${path}/${i}`, "sha256") };
+  });
 }
 
 function decodeState(x: unknown, path: string, index: number): LoadedStep {

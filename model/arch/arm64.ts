@@ -84,18 +84,18 @@ function flagSlot(d: Draft<Kernel>, env: StepEnv, flag: string): [Record<string,
   return [cpuOf(d, env).arch as Record<string, Val>, `idle.${flag}`];
 }
 
-function test_thread_flag(d: Draft<Kernel>, env: StepEnv, flag: string): boolean {
+export function test_thread_flag(d: Draft<Kernel>, env: StepEnv, flag: string): boolean {
   const [o, k] = flagSlot(d, env, flag);
   return o[k] === 1;
 }
 
-function set_thread_flag(d: Draft<Kernel>, env: StepEnv, flag: string, v: 0 | 1): void {
+export function set_thread_flag(d: Draft<Kernel>, env: StepEnv, flag: string, v: 0 | 1): void {
   const [o, k] = flagSlot(d, env, flag);
   if ((o[k] ?? 0) !== v) o[k] = v;
 }
 
 /** emit_pte_barriers(): dsb(ishst); isb() on the CPU this runs on. */
-const emit_pte_barriers: Proc = proc("emit_pte_barriers", [
+export const emit_pte_barriers: Proc = proc("emit_pte_barriers", [
   step("emit_pte_barriers", "dsb(ishst); isb()", `${PGTABLE_H} (emit_pte_barriers)`, (d, env) => {
     dsb(d, env.cpu);
   }),

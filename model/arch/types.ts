@@ -25,8 +25,11 @@ export interface SwitchStep {
   readonly run: (d: Draft<Kernel>, sw: SwitchEnv) => boolean;
 }
 
-/** The caller-facing lazy MMU API: the arch hooks themselves, or v7.0's lazy_mmu_mode_*(). */
-export type Api = "arch-hooks" | "lazy-mmu-mode";
+/**
+ * The caller-facing lazy MMU API: the arch hooks themselves, v7.0's lazy_mmu_mode_*(), or
+ * one a user's design names (e.g. `lazy-mmu-state`: enter returns a state, leave takes it).
+ */
+export type Api = "arch-hooks" | "lazy-mmu-mode" | (string & {});
 
 export interface ArchModel {
   /** Stable id used on the command line, e.g. `sparc64@v6.14`. */
@@ -52,6 +55,12 @@ export interface ArchModel {
    * lazy_mmu_mode_enable() & co., whose per-task counts the architecture reads).
    */
   readonly api?: Api;
+  /**
+   * The caller APIs that may drive this model, when not the default (an `arch-hooks` model
+   * takes both built-in APIs, a `lazy-mmu-mode` one only its own), and why: a scenario on
+   * another API is refused with this reason instead of failing a rule.
+   */
+  readonly runsUnder?: { readonly apis: readonly Api[]; readonly why: string };
   /** Hooks run as the CPU switches a task out (prev set, next null) or in (next set). */
   readonly contextSwitch: readonly SwitchStep[];
 }

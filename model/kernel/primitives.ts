@@ -189,6 +189,19 @@ export function valueArg(env: StepEnv): number {
   return Number(env.args.value ?? 0);
 }
 
+/**
+ * arch_flush_lazy_mmu_mode() for a model that does not define one: empty, as the generic
+ * header's (include/linux/pgtable.h, `#define arch_flush_lazy_mmu_mode() do {} while (0)`).
+ * In mainline that empty flush comes only with the empty enter and leave, under
+ * `#ifndef __HAVE_ARCH_ENTER_LAZY_MMU_MODE` (checked in torvalds/linux); a model that omits
+ * it is a design in which flush is optional or gone (posted series), not a mainline one.
+ */
+export const genericLazyProcs: readonly Proc[] = [
+  proc("arch_flush_lazy_mmu_mode", [
+    nop("arch_flush_lazy_mmu_mode", "do {} while (0)", "include/linux/pgtable.h"),
+  ]),
+];
+
 /** Generic PTE procedures, with no lazy MMU batching (include/linux/pgtable.h). */
 export const genericPteProcs: readonly Proc[] = [
   proc("set_pte_at", [

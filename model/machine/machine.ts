@@ -2,7 +2,7 @@
 // single procedure table, with its initial state.
 
 import type { ArchModel } from "../arch/types";
-import { genericPteProcs } from "../kernel/primitives";
+import { genericLazyProcs, genericPteProcs } from "../kernel/primitives";
 import type { Proc, ProcTable } from "../kernel/program";
 import {
   type Cpu,
@@ -33,7 +33,8 @@ export function buildMachine(
 ): Machine {
   // No prototype: a procedure name read from a trace (`toString`) must find nothing here.
   const table: Record<string, Proc> = Object.create(null) as Record<string, Proc>;
-  for (const layer of [genericPteProcs, scenario.genericProcs ?? [], arch.procs, scenario.procs]) {
+  const layers = [genericLazyProcs, genericPteProcs, scenario.genericProcs ?? [], arch.procs];
+  for (const layer of [...layers, scenario.procs]) {
     for (const p of layer) table[p.name] = p;
   }
   for (const p of Object.values(table)) checkProc(p, table);
@@ -81,7 +82,7 @@ export function initialState(m: Machine): Kernel {
       current: running.get(id) ?? null,
       irqsEnabled: true,
       irq: null,
-      arch: { ...arch.perCpu },
+      arch: { ...arch.perCpu, ...scenario.perCpu },
       queued: [],
       batch: [],
     });
@@ -94,8 +95,8 @@ export function initialState(m: Machine): Kernel {
     preemptCount: 0,
     migrationDisabled: 0,
     atSleepPoint: false,
-    flags: { ...arch.perTask },
-    ghost: emptyGhost,
+    flags: { ...arch.perTask, ...t.flags },
+    ghost: t.inRegion === true ? { lazyDepth: 1, regions: [[]], wrote: {} } : emptyGhost,
   }));
   const irqFired: Record<string, number> = {};
   for (const i of scenario.irqs) irqFired[i.id] = 0;

@@ -1,6 +1,9 @@
-// The registry of caller scenarios. Each runs on two CPUs unless it says otherwise. A
-// theme file exports its scenarios; adding one is an import and an entry below.
+// The registry of caller scenarios: the built-in ones below, then any a file loaded with
+// `--load` adds (checker/load), which join the default matrix. Each runs on two CPUs unless
+// it says otherwise. A theme file exports its scenarios; adding one is an import and an
+// entry below.
 
+import { type Origin, Registry } from "../registry";
 import { benchReference } from "./bench";
 import { kfenceIrqApplyToPageRange, kfenceIrqInRegion } from "./interrupts";
 import {
@@ -26,7 +29,7 @@ import { v7ExtraScenarios, v7Scenarios } from "./v7";
 import { vmapPteRangeScenario, vunmapPteRangeScenario } from "./vmalloc";
 import { xenScenarios } from "./xen";
 
-export const scenarios: readonly Scenario[] = [
+export const scenarioRegistry = new Registry<Scenario>([
   applyToPteRangeInitMm,
   applyToPteRangeUserMm,
   zapPteRangeScenario,
@@ -47,11 +50,20 @@ export const scenarios: readonly Scenario[] = [
   ...powerpcArm64Scenarios,
   ...xenScenarios,
   ...v7Scenarios,
-];
+]);
 
 /** Scenarios that exist but are not part of the default matrix. */
-export const extraScenarios: readonly Scenario[] = [benchReference, ...v7ExtraScenarios];
+export const extraScenarioRegistry = new Registry<Scenario>([benchReference, ...v7ExtraScenarios]);
+
+/** The default matrix's scenarios (a live view: loaded ones appear here). */
+export const scenarios: readonly Scenario[] = scenarioRegistry.all;
+export const extraScenarios: readonly Scenario[] = extraScenarioRegistry.all;
 
 export function findScenario(id: string): Scenario | undefined {
-  return [...scenarios, ...extraScenarios].find((s) => s.id === id);
+  return scenarioRegistry.find(id) ?? extraScenarioRegistry.find(id);
+}
+
+/** Where a scenario came from: undefined for a built-in one. */
+export function scenarioOrigin(id: string): Origin | undefined {
+  return scenarioRegistry.originOf(id) ?? extraScenarioRegistry.originOf(id);
 }

@@ -4,7 +4,7 @@
 
 import type { Api } from "../arch/types";
 import type { Proc } from "../kernel/program";
-import type { Addr, PreemptionModel, PteVal } from "../kernel/state";
+import type { Addr, PreemptionModel, PteVal, Val } from "../kernel/state";
 
 export interface TaskSpec {
   readonly id: string;
@@ -14,6 +14,16 @@ export interface TaskSpec {
   readonly entry: string;
   /** A per-CPU kthread (kthread_bind): never migrates. */
   readonly pinned?: boolean;
+  /**
+   * Thread flags and per-task architecture state it starts with, over the model's `perTask`
+   * (e.g. `{ TIF_LAZY_MMU: 1 }` for a task that was switched out inside a region).
+   */
+  readonly flags?: Readonly<Record<string, Val>>;
+  /**
+   * The task starts inside one lazy MMU region (it was switched out in it, and its program
+   * resumes there): the checker counts the region open, so the leave it will call pairs.
+   */
+  readonly inRegion?: boolean;
 }
 
 export interface IrqSpec {
@@ -33,6 +43,8 @@ export interface Scenario {
   readonly cpus: number;
   readonly tasks: readonly TaskSpec[];
   readonly irqs: readonly IrqSpec[];
+  /** Per-CPU architecture state every CPU starts with, over the model's `perCpu`. */
+  readonly perCpu?: Readonly<Record<string, Val>>;
   /** Initial PTE values (absent addresses are pte_none). */
   readonly ptes: Readonly<Record<Addr, PteVal>>;
   /** Callers and generic kernel code this scenario brings (the arch overrides by name). */

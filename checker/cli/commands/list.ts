@@ -5,12 +5,10 @@ import { architectures } from "../../../model/arch/index";
 import { apiOfArch, apiOfScenario } from "../../../model/scenarios/api";
 import { scenarios } from "../../../model/scenarios/index";
 import { bundledSpecs } from "../files";
-import { checkFormat, die } from "./shared";
+import { checkFormat, die, loadOption } from "./shared";
 
 export function listCommand(root: Command): void {
-  root
-    .command("list")
-    .description("list architecture models, scenarios and specs")
+  loadOption(root.command("list").description("list architecture models, scenarios and specs"))
     .option("--format <format>", "text or json", "text")
     .action((flags: { format: string }) => {
       checkFormat(flags.format, ["text", "json"]);

@@ -3,22 +3,28 @@
 // (saying where it diverged), 2 on bad input.
 
 import type { Command } from "commander";
+import { loadedOrigins } from "../../load/load";
+import { originMismatch } from "../../load/origins";
 import { replay } from "../../trace/replay";
 import { replayText } from "../../trace/replay-text";
 import { resolveTraceSpec } from "../files";
-import { die, EXIT, Exit } from "./shared";
+import { die, EXIT, Exit, loadOption } from "./shared";
 import { loadTrace, traceModel } from "./trace-input";
 
 export function replayCommand(root: Command): void {
-  root
-    .command("replay")
-    .description(
-      "re-execute a counterexample against the model; exit 0 reproduced, 1 not reproduced, 2 bad input",
-    )
+  loadOption(
+    root
+      .command("replay")
+      .description(
+        "re-execute a counterexample against the model; exit 0 reproduced, 1 not reproduced, 2 bad input",
+      ),
+  )
     .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)")
     .option("--spec <file>", "check against this spec instead of the one the trace names")
     .action((file: string, flags: { spec?: string }) => {
       const trace = loadTrace(file);
+      const stale = originMismatch(trace.meta.loaded ?? [], loadedOrigins(), file);
+      if (stale !== undefined) die(stale);
       const model = traceModel(trace, file);
       if (!model.ok) die(model.error);
       const spec = resolveTraceSpec(trace.meta, flags.spec, file);

@@ -1,17 +1,19 @@
 // What the commands share: exit codes, the Exit signal, printing a user error, and running
 // a set of cells with their counterexamples written to disk.
 
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { formatError, type UserError } from "../../errors";
 import type { Progress } from "../../explore/bfs";
+import { loadModelFile } from "../../load/load";
 import { EXIT } from "../../outcome";
 import { tracePath } from "../../report/paths";
 import { type CellResult, runCell } from "../../run";
 import { modelFunctions, unknownFunctions } from "../../spec/functions";
 import { traceDocument } from "../../trace/document";
 import { traceText } from "../../trace/text";
-import { checkOutDir, resolveSpec, writeAtomic } from "../files";
+import { checkOutDir, readText, resolveSpec, writeAtomic } from "../files";
 import { type RawRunFlags, resolveRun } from "../options";
 
 export { EXIT };
@@ -103,9 +105,36 @@ export function runOptions(cmd: Command): Command {
   );
 }
 
+/**
+ * `--load FILE...`: model files whose architecture models and scenarios join the built-in
+ * ones. They are loaded before the command's action runs, so every input is resolved (and
+ * bad input exits 2) before anything is run or written.
+ */
+export function loadOption(cmd: Command): Command {
+  return cmd
+    .option(
+      "--load <file>",
+      "a model or scenario file, TypeScript or JavaScript, written with lazymmu/api (repeatable)",
+      (file: string, earlier: readonly string[]) => [...earlier, file],
+      [] as readonly string[],
+    )
+    .hook("preAction", (_root, action) => {
+      const files: unknown = action.opts().load;
+      if (Array.isArray(files)) for (const f of files) loadFile(String(f));
+    });
+}
+
+function loadFile(file: string): void {
+  const path = resolve(file);
+  const text = readText(path);
+  if (!text.ok) die(text.error);
+  const loaded = loadModelFile(path, text.value);
+  if (!loaded.ok) die(loaded.error);
+}
+
 /** The flags that pick and bound the runs: --arch, --scenario, --preemption, limits, --out. */
 export function selectionOptions(cmd: Command): Command {
-  return cmd
+  return loadOption(cmd)
     .option("--arch <id...>", "architecture model(s) (default: all)")
     .option("--scenario <id...>", "scenario(s) (default: all)")
     .addOption(
