@@ -6,6 +6,7 @@
 import type { ArchModel } from "../model/arch/types";
 import type { PreemptionModel } from "../model/kernel/state";
 import { buildMachine, type Machine } from "../model/machine/machine";
+import type { Transition } from "../model/machine/transitions";
 import type { Scenario } from "../model/scenarios/types";
 import { type Exploration, explore, type Limits, type Stats } from "./explore/bfs";
 import { errorMessage, type Verdict } from "./outcome";
@@ -38,6 +39,27 @@ export interface CellResult {
   readonly stoppedBy: "max-states" | "timeout" | null;
   /** Set when the verdict is `error`: what threw, and the steps that reached it. */
   readonly error?: CellError;
+  /**
+   * Rules of the spec none of whose checks was ever evaluated in this run: they hold
+   * vacuously (a pass of such a rule checked nothing).
+   */
+  readonly vacuous: readonly string[];
+  /** With `coverage`: the model steps no explored path took. */
+  readonly unreached?: readonly StepRef[];
+}
+
+/** A model step by its kernel function, label and source position. */
+export interface StepRef {
+  readonly fn: string;
+  readonly label: string;
+  readonly at: string;
+}
+
+export interface RunOptions {
+  /** Up to this many shortest traces per rule, ending in distinct violations (default 1). */
+  readonly tracesPerRule?: number;
+  /** Collect the model steps no explored path reached. */
+  readonly coverage?: boolean;
 }
 
 export interface CellError {
@@ -58,7 +80,7 @@ export interface Cell {
 const DEADLOCK_TEXT =
   "No context can move but not every task has finished (a deadlock of the model: a lock never released, a task never woken).";
 
-export function runCell(cell: Cell, limits: Limits): CellResult {
+export function runCell(cell: Cell, limits: Limits, opts: RunOptions = {}): CellResult {
   const noStats: Stats = { states: 0, transitions: 0, depth: 0, seconds: 0 };
   let machine: Machine;
   try {
@@ -67,8 +89,20 @@ export function runCell(cell: Cell, limits: Limits): CellResult {
     return errorResult(cell, undefined, noStats, { message: errorMessage(err), choices: [] });
   }
   let result: Exploration;
+  const mon = monitor(cell.spec);
+  const reached = new Set<string>();
   try {
-    result = explore(machine, monitor(cell.spec), limits);
+    result = explore(machine, mon, {
+      ...limits,
+      ...(opts.tracesPerRule === undefined ? {} : { tracesPerRule: opts.tracesPerRule }),
+      ...(opts.coverage === true
+        ? {
+            onTransition: (t: Transition) => {
+              if (t.action.kind === "step") reached.add(stepKey(t.action));
+            },
+          }
+        : {}),
+    });
   } catch (err) {
     return errorResult(cell, machine, noStats, { message: errorMessage(err), choices: [] });
   }
@@ -88,6 +122,7 @@ export function runCell(cell: Cell, limits: Limits): CellResult {
   violations.sort((a, b) => a.rule.localeCompare(b.rule));
   const verdict: Verdict =
     violations.length > 0 ? "fail" : result.stoppedBy !== null ? "incomplete" : "pass";
+  const asked = mon.triggered();
   return {
     ...cell,
     machine,
@@ -95,7 +130,31 @@ export function runCell(cell: Cell, limits: Limits): CellResult {
     violations,
     stats: result.stats,
     stoppedBy: result.stoppedBy,
+    vacuous: cell.spec.rules.filter((r) => !asked.has(r.id)).map((r) => r.id),
+    ...(opts.coverage === true
+      ? { unreached: modelSteps(machine).filter((s) => !reached.has(stepKey(s))) }
+      : {}),
   };
+}
+
+const stepKey = (s: StepRef) => `${s.fn}\u0000${s.label}\u0000${s.at}`;
+
+/** Every step of the procedures linked into `m`, once each, in table order. */
+function modelSteps(m: Machine): StepRef[] {
+  const seen = new Set<string>();
+  const out: StepRef[] = [];
+  for (const p of Object.values(m.procs)) {
+    for (const op of p.ops) {
+      if (op.op !== "step") continue;
+      const ref = { fn: op.fn, label: op.label, at: op.at };
+      const k = stepKey(ref);
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(ref);
+      }
+    }
+  }
+  return out;
 }
 
 function counterexample(f: Exploration["findings"][number], steps: readonly TraceStep[]) {
@@ -146,6 +205,7 @@ function errorResult(
     violations: [],
     stats,
     stoppedBy: null,
+    vacuous: [],
     error: { message: e.message, choices: e.choices, steps },
   };
 }

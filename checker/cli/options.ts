@@ -19,12 +19,18 @@ export interface RawRunFlags {
   readonly preemption?: string;
   readonly maxStates?: string;
   readonly timeout?: string;
+  readonly tracesPerRule?: string;
+  readonly coverage?: boolean;
 }
 
 export interface RunOptions {
   readonly cells: readonly Cell[];
   readonly maxStates: number;
   readonly timeoutSeconds: number;
+  /** Shortest traces kept per rule, each ending in a distinct violation. */
+  readonly tracesPerRule: number;
+  /** List the model steps no explored path reached. */
+  readonly coverage: boolean;
 }
 
 export const DEFAULT_MAX_STATES = 5_000_000;
@@ -79,6 +85,8 @@ export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
   if (!maxStates.ok) return maxStates;
   const timeout = positive("--timeout", flags.timeout, DEFAULT_TIMEOUT_SECONDS);
   if (!timeout.ok) return timeout;
+  const tracesPerRule = positive("--traces-per-rule", flags.tracesPerRule, 1);
+  if (!tracesPerRule.ok) return tracesPerRule;
   const cells: Cell[] = [];
   for (const arch of archs.length > 0 ? archs : architectures) {
     for (const scenario of scens.length > 0 ? scens : scenarios) {
@@ -93,5 +101,11 @@ export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
       for (const p of models) cells.push({ spec, arch, scenario, preemption: p });
     }
   }
-  return ok({ cells, maxStates: maxStates.value, timeoutSeconds: timeout.value });
+  return ok({
+    cells,
+    maxStates: maxStates.value,
+    timeoutSeconds: timeout.value,
+    tracesPerRule: tracesPerRule.value,
+    coverage: flags.coverage === true,
+  });
 }

@@ -6,7 +6,7 @@
 
 import type { Kernel } from "../../model/kernel/state";
 import { initialState, type Machine } from "../../model/machine/machine";
-import { allDone, successors } from "../../model/machine/transitions";
+import { allDone, successors, type Transition } from "../../model/machine/transitions";
 import type { Monitor, Violation } from "../rules/monitor";
 import { canonical } from "./encode";
 
@@ -18,6 +18,10 @@ export interface Limits {
   readonly now: () => number;
   /** Called now and then with how far exploration got (the CLI shows it on a terminal). */
   readonly onProgress?: (p: Progress) => void;
+  /** Called with every transition taken (for coverage); absent, it costs nothing. */
+  readonly onTransition?: (t: Transition) => void;
+  /** Up to this many shortest traces per rule, each ending in a distinct violation (default 1). */
+  readonly tracesPerRule?: number;
 }
 
 export interface Progress {
@@ -57,6 +61,8 @@ export function explore(m: Machine, mon: Monitor, limits: Limits): Exploration {
   const parent: number[] = [-1];
   const choice: number[] = [-1];
   const findings = new Map<string, Finding>();
+  const perRule = new Map<string, number>();
+  const most = limits.tracesPerRule ?? 1;
   const pathTo = (i: number, last?: number): number[] => {
     const p: number[] = last === undefined ? [] : [last];
     for (let j = i; j > 0; j = parent[j] ?? 0) p.push(choice[j] ?? 0);
@@ -64,8 +70,12 @@ export function explore(m: Machine, mon: Monitor, limits: Limits): Exploration {
   };
   const report = (vs: readonly Violation[], at: number, last?: number) => {
     for (const v of vs) {
-      if (!findings.has(v.rule.id))
-        findings.set(v.rule.id, { kind: "rule", violation: v, path: pathTo(at, last) });
+      // Distinct violations of one rule: another check, or another message (event, context).
+      const key = `${v.rule.id}\u0000${v.check}\u0000${v.message}`;
+      const n = perRule.get(v.rule.id) ?? 0;
+      if (n >= most || findings.has(key)) continue;
+      perRule.set(v.rule.id, n + 1);
+      findings.set(key, { kind: "rule", violation: v, path: pathTo(at, last) });
     }
   };
   report(mon.state(init), 0);
@@ -94,6 +104,7 @@ export function explore(m: Machine, mon: Monitor, limits: Limits): Exploration {
         const t = succ[k];
         if (!t) continue;
         transitions++;
+        limits.onTransition?.(t);
         if (t.events.length > 0) report(mon.transition(t.events, t.next), i, k);
         const key = canonical(t.next);
         if (index.has(key)) continue;

@@ -60,19 +60,23 @@ export function runAll(flags: RunFlags): CellResult[] {
   const tty = process.stderr.isTTY === true;
   const results = opts.value.cells.map((cell) => {
     const name = `${cell.arch.id} ${cell.scenario.id} ${cell.preemption}`;
-    const r = runCell(cell, {
-      maxStates: opts.value.maxStates,
-      timeoutMs: opts.value.timeoutSeconds * 1000,
-      now,
-      ...(tty
-        ? {
-            onProgress: (p: Progress) =>
-              process.stderr.write(
-                `\r\x1b[K${name}: ${p.states} states, ${p.transitions} transitions, depth ${p.depth}, ${p.seconds.toFixed(0)}s`,
-              ),
-          }
-        : {}),
-    });
+    const r = runCell(
+      cell,
+      {
+        maxStates: opts.value.maxStates,
+        timeoutMs: opts.value.timeoutSeconds * 1000,
+        now,
+        ...(tty
+          ? {
+              onProgress: (p: Progress) =>
+                process.stderr.write(
+                  `\r\x1b[K${name}: ${p.states} states, ${p.transitions} transitions, depth ${p.depth}, ${p.seconds.toFixed(0)}s`,
+                ),
+            }
+          : {}),
+      },
+      { tracesPerRule: opts.value.tracesPerRule, coverage: opts.value.coverage },
+    );
     if (tty) process.stderr.write("\r\x1b[K");
     return r;
   });
@@ -113,5 +117,10 @@ export function selectionOptions(cmd: Command): Command {
     )
     .option("--max-states <n>", "stop a run after this many distinct states (verdict incomplete)")
     .option("--timeout <seconds>", "stop a run after this many seconds (verdict incomplete)")
+    .option(
+      "--traces-per-rule <n>",
+      "keep up to n shortest traces per rule, each ending in a distinct violation (default 1)",
+    )
+    .option("--coverage", "list the model steps (label and file:line) no explored path reached")
     .option("--out <dir>", "where counterexamples are written", "counterexamples");
 }
