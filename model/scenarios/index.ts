@@ -3,6 +3,7 @@
 
 import { benchReference } from "./bench";
 import { kfenceIrqApplyToPageRange, kfenceIrqInRegion } from "./interrupts";
+import { irqsOffScenarios } from "./irqs-off";
 import {
   applyToPteRangeInitMm,
   applyToPteRangeUserMm,
@@ -50,7 +51,11 @@ export const scenarios: readonly Scenario[] = [
 ];
 
 /** Scenarios that exist but are not part of the default matrix. */
-export const extraScenarios: readonly Scenario[] = [benchReference, ...v7ExtraScenarios];
+export const extraScenarios: readonly Scenario[] = [
+  benchReference,
+  ...v7ExtraScenarios,
+  ...irqsOffScenarios,
+];
 
 export function findScenario(id: string): Scenario | undefined {
   return [...scenarios, ...extraScenarios].find((s) => s.id === id);
