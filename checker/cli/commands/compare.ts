@@ -6,8 +6,8 @@
 
 import type { Command } from "commander";
 import { compareResults } from "../../compare";
-import { compareJson, compareMarkdown } from "../../report/compare";
 import { exitCode } from "../../outcome";
+import { compareJson, compareMarkdown } from "../../report/compare";
 import { runCell } from "../../run";
 import { checkOutDir, resolveSpec } from "../files";
 import { type RawRunFlags, resolveRun } from "../options";

@@ -3,8 +3,8 @@
 // limit cut a run short (violations found or not), 4 when a model threw, 2 on bad input.
 
 import type { Command } from "commander";
-import { matrixJson, matrixMarkdown } from "../../report/matrix";
 import { exitCode } from "../../outcome";
+import { matrixJson, matrixMarkdown } from "../../report/matrix";
 import { checkFormat, Exit, type RunFlags, runAll, runOptions } from "./shared";
 
 export function matrixCommand(root: Command): void {

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { formatError, type UserError } from "../../errors";
 import type { Progress } from "../../explore/bfs";
+import { EXIT } from "../../outcome";
 import { tracePath } from "../../report/paths";
 import { type CellResult, runCell } from "../../run";
 import { modelFunctions, unknownFunctions } from "../../spec/functions";
@@ -12,8 +13,6 @@ import { traceDocument } from "../../trace/document";
 import { traceText } from "../../trace/text";
 import { checkOutDir, resolveSpec, writeAtomic } from "../files";
 import { type RawRunFlags, resolveRun } from "../options";
-
-import { EXIT } from "../../outcome";
 
 export { EXIT };
 
