@@ -6,9 +6,10 @@
 import type { ArchModel } from "../model/arch/types";
 import type { PreemptionModel } from "../model/kernel/state";
 import { buildMachine, type Machine } from "../model/machine/machine";
+import type { Action } from "../model/machine/transitions";
 import type { Scenario } from "../model/scenarios/types";
 import { type Exploration, explore, type Limits, type Stats } from "./explore/bfs";
-import { type KernelSystemOptions, kernelSystem } from "./explore/kernel-system";
+import { kernelSystem } from "./explore/kernel-system";
 import { errorMessage, type Verdict } from "./outcome";
 import { monitor, type Violation } from "./rules/monitor";
 import type { Spec } from "./spec/types";
@@ -39,6 +40,29 @@ export interface CellResult {
   readonly stoppedBy: "max-states" | "timeout" | null;
   /** Set when the verdict is `error`: what threw, and the steps that reached it. */
   readonly error?: CellError;
+  /**
+   * Rules of the spec none of whose checks was ever evaluated in this run: they hold
+   * vacuously (a pass of such a rule checked nothing).
+   */
+  readonly vacuous: readonly string[];
+  /** With `coverage`: the model steps no explored path took. */
+  readonly unreached?: readonly StepRef[];
+}
+
+/** A model step by its kernel function, label and source position. */
+export interface StepRef {
+  readonly fn: string;
+  readonly label: string;
+  readonly at: string;
+}
+
+export interface RunOptions {
+  /** Reduce by CPU symmetry where the cell allows it (checker/explore/symmetry.ts). */
+  readonly symmetry?: boolean;
+  /** Up to this many shortest traces per rule, ending in distinct violations (default 1). */
+  readonly tracesPerRule?: number;
+  /** Collect the model steps no explored path reached. */
+  readonly coverage?: boolean;
 }
 
 export interface CellError {
@@ -59,7 +83,7 @@ export interface Cell {
 const DEADLOCK_TEXT =
   "No context can move but not every task has finished (a deadlock of the model: a lock never released, a task never woken).";
 
-export function runCell(cell: Cell, limits: Limits, opts: KernelSystemOptions = {}): CellResult {
+export function runCell(cell: Cell, limits: Limits, opts: RunOptions = {}): CellResult {
   const noStats: Stats = { states: 0, transitions: 0, depth: 0, seconds: 0 };
   let machine: Machine;
   try {
@@ -68,8 +92,25 @@ export function runCell(cell: Cell, limits: Limits, opts: KernelSystemOptions = 
     return errorResult(cell, undefined, noStats, { message: errorMessage(err), choices: [] });
   }
   let result: Exploration<Violation>;
+  const mon = monitor(cell.spec);
+  const reached = new Set<string>();
   try {
-    result = explore(kernelSystem(machine, monitor(cell.spec), opts), limits);
+    result = explore(
+      kernelSystem(machine, mon, {
+        ...(opts.symmetry === undefined ? {} : { symmetry: opts.symmetry }),
+        ...(opts.coverage === true
+          ? {
+              onAction: (a: Action) => {
+                if (a.kind === "step") reached.add(stepKey(a));
+              },
+            }
+          : {}),
+      }),
+      {
+        ...limits,
+        ...(opts.tracesPerRule === undefined ? {} : { tracesPerRule: opts.tracesPerRule }),
+      },
+    );
   } catch (err) {
     return errorResult(cell, machine, noStats, { message: errorMessage(err), choices: [] });
   }
@@ -89,6 +130,7 @@ export function runCell(cell: Cell, limits: Limits, opts: KernelSystemOptions = 
   violations.sort((a, b) => a.rule.localeCompare(b.rule));
   const verdict: Verdict =
     violations.length > 0 ? "fail" : result.stoppedBy !== null ? "incomplete" : "pass";
+  const asked = mon.triggered();
   return {
     ...cell,
     machine,
@@ -96,7 +138,31 @@ export function runCell(cell: Cell, limits: Limits, opts: KernelSystemOptions = 
     violations,
     stats: result.stats,
     stoppedBy: result.stoppedBy,
+    vacuous: cell.spec.rules.filter((r) => !asked.has(r.id)).map((r) => r.id),
+    ...(opts.coverage === true
+      ? { unreached: modelSteps(machine).filter((s) => !reached.has(stepKey(s))) }
+      : {}),
   };
+}
+
+const stepKey = (s: StepRef) => `${s.fn}\u0000${s.label}\u0000${s.at}`;
+
+/** Every step of the procedures linked into `m`, once each, in table order. */
+function modelSteps(m: Machine): StepRef[] {
+  const seen = new Set<string>();
+  const out: StepRef[] = [];
+  for (const p of Object.values(m.procs)) {
+    for (const op of p.ops) {
+      if (op.op !== "step") continue;
+      const ref = { fn: op.fn, label: op.label, at: op.at };
+      const k = stepKey(ref);
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(ref);
+      }
+    }
+  }
+  return out;
 }
 
 function counterexample(
@@ -150,6 +216,7 @@ function errorResult(
     violations: [],
     stats,
     stoppedBy: null,
+    vacuous: [],
     error: { message: e.message, choices: e.choices, steps },
   };
 }

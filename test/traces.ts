@@ -77,6 +77,7 @@ export function walkTrace(
     violations: [],
     stats: { states: 0, transitions: 0, depth: 0, seconds: 0 },
     stoppedBy: null,
+    vacuous: [],
   };
   const doc = traceDocument(cell, {
     rule: "walk",

@@ -20,6 +20,8 @@ export interface RawRunFlags {
   readonly maxStates?: string;
   readonly timeout?: string;
   readonly symmetry?: boolean;
+  readonly tracesPerRule?: string;
+  readonly coverage?: boolean;
 }
 
 export interface RunOptions {
@@ -28,6 +30,10 @@ export interface RunOptions {
   readonly timeoutSeconds: number;
   /** Reduce by CPU symmetry where a cell allows it (checker/explore/symmetry.ts). */
   readonly symmetry: boolean;
+  /** Shortest traces kept per rule, each ending in a distinct violation. */
+  readonly tracesPerRule: number;
+  /** List the model steps no explored path reached. */
+  readonly coverage: boolean;
 }
 
 export const DEFAULT_MAX_STATES = 5_000_000;
@@ -82,6 +88,8 @@ export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
   if (!maxStates.ok) return maxStates;
   const timeout = positive("--timeout", flags.timeout, DEFAULT_TIMEOUT_SECONDS);
   if (!timeout.ok) return timeout;
+  const tracesPerRule = positive("--traces-per-rule", flags.tracesPerRule, 1);
+  if (!tracesPerRule.ok) return tracesPerRule;
   const cells: Cell[] = [];
   for (const arch of archs.length > 0 ? archs : architectures) {
     for (const scenario of scens.length > 0 ? scens : scenarios) {
@@ -101,5 +109,7 @@ export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
     maxStates: maxStates.value,
     timeoutSeconds: timeout.value,
     symmetry: flags.symmetry === true,
+    tracesPerRule: tracesPerRule.value,
+    coverage: flags.coverage === true,
   });
 }

@@ -21,8 +21,13 @@ export interface System<S, V> {
   decode(key: Uint8Array): S;
   /** A final state: having no successor here is not a deadlock. */
   done(s: S): boolean;
-  /** The rule a violation breaks: the first violation of each rule is kept. */
+  /** The rule a violation breaks: the first violations of each rule are kept. */
   ruleOf(v: V): string;
+  /**
+   * What tells two violations of one rule apart (another check, event, message or
+   * context): with `tracesPerRule` above 1, one finding is kept per distinct signature.
+   */
+  signatureOf?(v: V): string;
   /**
    * Keys are of orbit representatives (symmetry reduction): a stored state stands for
    * every state its key stands for, and a transition choice made from a representative is
@@ -45,6 +50,8 @@ export interface Limits {
   readonly now: () => number;
   /** Called now and then with how far exploration got (the CLI shows it on a terminal). */
   readonly onProgress?: (p: Progress) => void;
+  /** Up to this many findings per rule, each with a distinct signature (default 1). */
+  readonly tracesPerRule?: number;
 }
 
 export interface Progress {
@@ -114,12 +121,17 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
     for (let j = i; j > 0; j = parent.at(j)) c.push(j);
     return c.reverse();
   };
+  const perRule = new Map<string, number>();
+  const most = limits.tracesPerRule ?? 1;
   const report = (vs: readonly V[], at: number, last?: number) => {
     for (const v of vs) {
       const rule = sys.ruleOf(v);
-      if (findings.has(rule)) continue;
+      const key = most > 1 && sys.signatureOf ? `${rule}\u0000${sys.signatureOf(v)}` : rule;
+      const n = perRule.get(rule) ?? 0;
+      if (n >= most || findings.has(key)) continue;
+      perRule.set(rule, n + 1);
       findings.set(
-        rule,
+        key,
         sys.reduced === true
           ? concrete(sys, store, chainTo(at), { rule, last })
           : { kind: "rule", violation: v, path: pathTo(at, last) },

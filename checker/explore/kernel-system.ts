@@ -7,6 +7,7 @@
 import type { Kernel } from "../../model/kernel/state";
 import type { Produce } from "../../model/machine/immer";
 import { initialState, type Machine } from "../../model/machine/machine";
+import type { Action } from "../../model/machine/transitions";
 import { allDone, successors } from "../../model/machine/transitions";
 import type { Monitor, Violation } from "../rules/monitor";
 import type { System } from "./bfs";
@@ -22,6 +23,8 @@ const onCopy: Produce = (base, recipe) => {
 export interface KernelSystemOptions {
   /** Reduce by CPU symmetry where the machine and spec allow it (symmetry.ts). */
   readonly symmetry?: boolean;
+  /** Told of every transition's action as it is explored (coverage of the model's steps). */
+  readonly onAction?: (a: Action) => void;
 }
 
 export function kernelSystem(
@@ -35,14 +38,19 @@ export function kernelSystem(
     reduced: sym?.ok === true,
     initial: initialState(m),
     successors: (s) =>
-      successors(m, s, mon.listens, onCopy).map((t) => ({
-        next: t.next,
-        violations: t.events.length > 0 ? mon.transition(t.events, t.next) : [],
-      })),
+      successors(m, s, mon.listens, onCopy).map((t) => {
+        opts.onAction?.(t.action);
+        return {
+          next: t.next,
+          violations: t.events.length > 0 ? mon.transition(t.events, t.next) : [],
+        };
+      }),
     stateViolations: (s) => mon.state(s),
     key: (s) => codec.key(s),
     decode: (k) => codec.decode(k),
     done: (s) => s.halted !== null || allDone(s),
     ruleOf: (v) => v.rule.id,
+    // Distinct violations of one rule: another check, or another message (event, context).
+    signatureOf: (v) => `${v.check}\u0000${v.message}`,
   };
 }

@@ -22,6 +22,8 @@ export function resultJson(r: CellResult, outDir: string, withTimes = true) {
     ...(r.error === undefined
       ? {}
       : { error: { message: r.error.message, choices: r.error.choices } }),
+    vacuous: r.vacuous,
+    ...(r.unreached === undefined ? {} : { unreached: r.unreached }),
     violations: r.violations.map((v) => ({
       rule: v.rule,
       obligation: v.obligation,

@@ -5,7 +5,8 @@ import type { CellResult } from "../run";
 import { overallVerdict, resultJson } from "./json";
 
 function cellText(r: CellResult): string {
-  if (r.verdict === "pass") return "pass";
+  if (r.verdict === "pass")
+    return r.vacuous.length > 0 ? `pass (vacuous: ${r.vacuous.join(", ")})` : "pass";
   if (r.verdict === "incomplete" && r.violations.length === 0) return "incomplete";
   if (r.verdict === "error") return `**error**: ${(r.error?.message ?? "").replaceAll("|", "\\|")}`;
   // Violations found by a run cut short: real, but other rules may fail where it did not go.

@@ -31,6 +31,12 @@ export function reportText(results: readonly CellResult[], outDir: string): stri
         `    after ${r.error.choices.length} steps (choices ${r.error.choices.join(",") || "none"}); the other runs went on`,
       );
     }
+    if (r.vacuous.length > 0)
+      out.push(`           vacuous (no check ever triggered): ${r.vacuous.join(", ")}`);
+    if (r.unreached !== undefined) {
+      out.push(`           coverage: ${r.unreached.length} model step(s) no explored path reached`);
+      for (const s of r.unreached) out.push(`             ${s.at}  ${s.fn}: ${s.label}`);
+    }
     for (const v of r.violations) {
       out.push(`  violated ${v.rule} (${v.obligation}): ${v.text}`);
       out.push(`    ${v.message}`);

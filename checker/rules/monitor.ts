@@ -32,6 +32,8 @@ export interface Monitor {
   transition(events: readonly Observation[], post: Kernel): Violation[];
   /** Violations of state invariants (checks on `state`), including the initial state. */
   state(s: Kernel): Violation[];
+  /** The ids of the rules some check of which has been evaluated so far (not vacuous). */
+  triggered(): ReadonlySet<string>;
 }
 
 export function monitor(spec: Spec): Monitor {
@@ -50,6 +52,12 @@ export function monitor(spec: Spec): Monitor {
     });
   }
   const stateChecks = byEvent.get("state") ?? [];
+  // Which rules were ever asked: a rule whose checks never ran passes without checking. A
+  // rule made only of prohibitions (`"require": false`: this event must not happen) holds
+  // by the event's absence, which is what it says; it counts as asked from the start.
+  const triggered = new Set<string>(
+    spec.rules.filter((r) => r.checks.every((c) => c.require === false)).map((r) => r.id),
+  );
 
   function run(
     checks: readonly CompiledCheck[],
@@ -58,6 +66,7 @@ export function monitor(spec: Spec): Monitor {
     out: Violation[],
   ) {
     for (const c of checks) {
+      triggered.add(c.rule.id);
       const env: Env = { vars, state: s, notes: [] };
       if (!truthy(c.require(env))) {
         out.push({ rule: c.rule, check: c.index, message: fill(c.explain, env), notes: env.notes });
@@ -113,6 +122,7 @@ export function monitor(spec: Spec): Monitor {
       if (stateChecks.length > 0) run(stateChecks, { state: stateView(s) }, s, out);
       return out;
     },
+    triggered: () => triggered,
   };
 }
 

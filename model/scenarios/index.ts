@@ -6,6 +6,7 @@
 import { type Origin, Registry } from "../registry";
 import { benchReference } from "./bench";
 import { kfenceIrqApplyToPageRange, kfenceIrqInRegion } from "./interrupts";
+import { irqsOffScenarios } from "./irqs-off";
 import {
   applyToPteRangeInitMm,
   applyToPteRangeUserMm,
@@ -53,7 +54,11 @@ export const scenarioRegistry = new Registry<Scenario>([
 ]);
 
 /** Scenarios that exist but are not part of the default matrix. */
-export const extraScenarioRegistry = new Registry<Scenario>([benchReference, ...v7ExtraScenarios]);
+export const extraScenarioRegistry = new Registry<Scenario>([
+  benchReference,
+  ...v7ExtraScenarios,
+  ...irqsOffScenarios,
+]);
 
 /** The default matrix's scenarios (a live view: loaded ones appear here). */
 export const scenarios: readonly Scenario[] = scenarioRegistry.all;

@@ -44,8 +44,12 @@ export function compareCommand(root: Command): void {
         timeoutMs: optsA.value.timeoutSeconds * 1000,
         now: () => performance.now(),
       };
-      const ra = optsA.value.cells.map((c) => runCell(c, limits));
-      const rb = optsB.value.cells.map((c) => runCell(c, limits));
+      const ra = optsA.value.cells.map((c) =>
+        runCell(c, limits, { tracesPerRule: optsA.value.tracesPerRule }),
+      );
+      const rb = optsB.value.cells.map((c) =>
+        runCell(c, limits, { tracesPerRule: optsB.value.tracesPerRule }),
+      );
       writeCounterexamples([...ra, ...rb], flags.out);
       const cmp = compareResults(a.value, b.value, ra, rb);
       process.stdout.write(flags.format === "json" ? compareJson(cmp) : compareMarkdown(cmp));

@@ -76,7 +76,11 @@ export function runAll(flags: RunFlags): CellResult[] {
             }
           : {}),
       },
-      { symmetry: opts.value.symmetry },
+      {
+        symmetry: opts.value.symmetry,
+        tracesPerRule: opts.value.tracesPerRule,
+        coverage: opts.value.coverage,
+      },
     );
     if (tty) process.stderr.write("\r\x1b[K");
     return r;
@@ -146,5 +150,10 @@ export function selectionOptions(cmd: Command): Command {
     .option("--max-states <n>", "stop a run after this many distinct states (verdict incomplete)")
     .option("--timeout <seconds>", "stop a run after this many seconds (verdict incomplete)")
     .option("--symmetry", "store one state per renumbering of the CPUs (traces stay concrete)")
+    .option(
+      "--traces-per-rule <n>",
+      "keep up to n shortest traces per rule, each ending in a distinct violation (default 1)",
+    )
+    .option("--coverage", "list the model steps (label and file:line) no explored path reached")
     .option("--out <dir>", "where counterexamples are written", "counterexamples");
 }
