@@ -140,6 +140,8 @@ export type Encode = (v: unknown, w: Writer, t: Interner) => void;
 export type Decode = (r: Reader, t: Interner) => unknown;
 /** A deep copy that shares nothing mutable with its original. */
 export type Copy = (v: unknown) => unknown;
+/** Whether two values of the declared shape are equal (as their encodings would be). */
+export type Equal = (a: unknown, b: unknown) => boolean;
 
 /** Generates statements, naming its temporaries uniquely. */
 class Gen {
@@ -206,8 +208,8 @@ function decodeCode(k: Kind, target: string, g: Gen): string {
       const a = g.fresh("a");
       const i = g.fresh("i");
       const e = g.fresh("e");
-      return `{ const ${n} = r.uint(); const ${a} = new Array(${n});
-        for (let ${i} = 0; ${i} < ${n}; ${i}++) { let ${e}; ${decodeCode(k.of, e, g)} ${a}[${i}] = ${e}; } ${target} = ${a}; }`;
+      return `{ const ${n} = r.uint(); const ${a} = [];
+        for (let ${i} = 0; ${i} < ${n}; ${i}++) { let ${e}; ${decodeCode(k.of, e, g)} ${a}.push(${e}); } ${target} = ${a}; }`;
     }
     case "record": {
       const n = g.fresh("n");
@@ -227,6 +229,13 @@ function decodeCode(k: Kind, target: string, g: Gen): string {
   }
 }
 
+/** A kind whose values are immutable scalars (an optional scalar included). */
+function isScalar(k: Kind): boolean {
+  return k.kind === "optional"
+    ? isScalar(k.of)
+    : k.kind !== "list" && k.kind !== "record" && k.kind !== "struct";
+}
+
 function copyCode(k: Kind, v: string, target: string, g: Gen): string {
   switch (k.kind) {
     case "int":
@@ -239,14 +248,17 @@ function copyCode(k: Kind, v: string, target: string, g: Gen): string {
       return `{ const ${o} = ${v}; if (${o} === null || ${o} === undefined) ${target} = null; else { ${copyCode(k.of, o, target, g)} } }`;
     }
     case "list": {
+      // Scalars are immutable: a list or record of them is copied in one go.
+      if (isScalar(k.of)) return `${target} = ${v}.slice();`;
       const l = g.fresh("l");
       const a = g.fresh("a");
       const i = g.fresh("i");
       const e = g.fresh("e");
-      return `{ const ${l} = ${v}; const ${a} = new Array(${l}.length);
-        for (let ${i} = 0; ${i} < ${l}.length; ${i}++) { let ${e}; ${copyCode(k.of, `${l}[${i}]`, e, g)} ${a}[${i}] = ${e}; } ${target} = ${a}; }`;
+      return `{ const ${l} = ${v}; const ${a} = [];
+        for (let ${i} = 0; ${i} < ${l}.length; ${i}++) { let ${e}; ${copyCode(k.of, `${l}[${i}]`, e, g)} ${a}.push(${e}); } ${target} = ${a}; }`;
     }
     case "record": {
+      if (isScalar(k.of)) return `${target} = { ...${v} };`;
       const r = g.fresh("r");
       const o = g.fresh("o");
       const key = g.fresh("k");
@@ -262,6 +274,45 @@ function copyCode(k: Kind, v: string, target: string, g: Gen): string {
       );
       const literal = fields.map(({ name, tmp }) => `${JSON.stringify(name)}: ${tmp}`).join(", ");
       return `{ const ${o} = ${v}; ${reads.join("\n")} ${target} = { ${literal} }; }`;
+    }
+  }
+}
+
+/** Statements that return false from the enclosing function unless `a` equals `b`. */
+function equalCode(k: Kind, a: string, b: string, g: Gen): string {
+  switch (k.kind) {
+    case "int":
+    case "val":
+    case "bool":
+    case "string":
+      return `if (${a} !== ${b}) return false;`;
+    case "optional": {
+      const x = g.fresh("x");
+      const y = g.fresh("y");
+      return `{ const ${x} = ${a} ?? null; const ${y} = ${b} ?? null;
+        if (${x} === null || ${y} === null) { if (${x} !== ${y}) return false; } else { ${equalCode(k.of, x, y, g)} } }`;
+    }
+    case "list": {
+      const x = g.fresh("x");
+      const y = g.fresh("y");
+      const i = g.fresh("i");
+      return `{ const ${x} = ${a}; const ${y} = ${b}; if (${x}.length !== ${y}.length) return false;
+        for (let ${i} = 0; ${i} < ${x}.length; ${i}++) { ${equalCode(k.of, `${x}[${i}]`, `${y}[${i}]`, g)} } }`;
+    }
+    case "record": {
+      const x = g.fresh("x");
+      const y = g.fresh("y");
+      const n = g.fresh("n");
+      const key = g.fresh("k");
+      return `{ const ${x} = ${a}; const ${y} = ${b}; let ${n} = 0;
+        for (const ${key} in ${x}) { if (!(${key} in ${y})) return false; ${n}++; ${equalCode(k.of, `${x}[${key}]`, `${y}[${key}]`, g)} }
+        for (const ${key} in ${y}) ${n}--; if (${n} !== 0) return false; }`;
+    }
+    case "struct": {
+      const x = g.fresh("x");
+      const y = g.fresh("y");
+      const parts = fieldKinds(k).map(([name, f]) => equalCode(f, prop(x, name), prop(y, name), g));
+      return `{ const ${x} = ${a}; const ${y} = ${b}; if (${x} !== ${y}) { ${parts.join("\n")} } }`;
     }
   }
 }
@@ -287,5 +338,11 @@ export function decoder(k: Kind): Decode {
 export function copier(k: Kind): Copy {
   const body = copyCode(k, "v", "out", new Gen());
   const make = new Function(`return function copy(v) { let out; ${body} return out; };`);
+  return make();
+}
+
+export function equality(k: Kind): Equal {
+  const body = equalCode(k, "a", "b", new Gen());
+  const make = new Function(`return function equal(a, b) { ${body} return true; };`);
   return make();
 }

@@ -7,7 +7,7 @@
 // components, which mean equal states.
 
 import type { Kind } from "../../model/kernel/schema";
-import { decoder, encoder, type Interner, Reader, Writer } from "./codec";
+import { decoder, encoder, equality, type Interner, Reader, Writer } from "./codec";
 import { StateStore } from "./store";
 
 type Struct = Extract<Kind, { kind: "struct" }>;
@@ -16,7 +16,16 @@ interface ListPart {
   readonly name: string;
   readonly encode: ReturnType<typeof encoder>;
   readonly decode: ReturnType<typeof decoder>;
+  readonly equal: ReturnType<typeof equality>;
   readonly store: StateStore;
+  /** Decoded components by number, shared by the states decoded (never written). */
+  readonly decoded: unknown[];
+}
+
+/** The state decoded last, with its component numbers: its successors share most of them. */
+interface Base {
+  readonly state: Readonly<Record<string, unknown>>;
+  readonly ids: readonly number[];
 }
 
 export class CollapsedCodec {
@@ -24,6 +33,9 @@ export class CollapsedCodec {
   private readonly names: readonly string[];
   private readonly restEncode: ReturnType<typeof encoder>;
   private readonly restDecode: ReturnType<typeof decoder>;
+  private readonly restEqual: ReturnType<typeof equality>;
+  private base: Base | undefined;
+  private readonly restDecoded: Record<string, unknown>[] = [];
   private readonly restStore = new StateStore();
   private readonly part = new Writer();
   private readonly out = new Writer();
@@ -36,7 +48,14 @@ export class CollapsedCodec {
     const rest: Record<string, Kind> = {};
     for (const [name, k] of Object.entries(schema.fields)) {
       if (k.kind === "list") {
-        lists.push({ name, encode: encoder(k.of), decode: decoder(k.of), store: new StateStore() });
+        lists.push({
+          name,
+          encode: encoder(k.of),
+          decode: decoder(k.of),
+          equal: equality(k.of),
+          store: new StateStore(),
+          decoded: [],
+        });
       } else {
         rest[name] = k;
       }
@@ -46,6 +65,7 @@ export class CollapsedCodec {
     const restKind: Kind = { kind: "struct", fields: rest };
     this.restEncode = encoder(restKind);
     this.restDecode = decoder(restKind);
+    this.restEqual = equality(restKind);
   }
 
   /** Bytes the component stores hold. */
@@ -69,15 +89,28 @@ export class CollapsedCodec {
     // The schema says the state is a struct: an object read by field name.
     const v = state as Readonly<Record<string, unknown>>;
     out.length = 0;
+    // A component equal to the one at its place in the state decoded last (the state whose
+    // successors these usually are) has that one's number: comparing is cheaper than
+    // encoding and looking up.
+    const base = this.base;
+    let at = 0;
     for (let li = 0; li < this.lists.length; li++) {
       const l = this.lists[li];
       if (!l) continue;
       const xs = v[l.name];
       if (!Array.isArray(xs)) throw new Error(`checker error: state field ${l.name} is not a list`);
+      const was = base?.state[l.name];
+      const same = base !== undefined && Array.isArray(was) && was.length === xs.length;
       out.push(xs.length);
-      for (const x of xs) out.push(this.addElement(li, x));
+      for (let j = 0; j < xs.length; j++) {
+        const x = xs[j];
+        const id = same && l.equal(x, was[j]) ? (base.ids[at + 1 + j] ?? -1) : -1;
+        out.push(id >= 0 ? id : this.addElement(li, x));
+      }
+      at += 1 + xs.length;
     }
-    out.push(this.addRest(v));
+    const restId = base !== undefined && this.restEqual(v, base.state) ? (base.ids[at] ?? -1) : -1;
+    out.push(restId >= 0 ? restId : this.addRest(v));
   }
 
   /** The key made of these component numbers. */
@@ -124,20 +157,37 @@ export class CollapsedCodec {
 
   decode(key: Uint8Array): Record<string, unknown> {
     const r = new Reader(key);
+    const ids: number[] = [];
     const lists: Record<string, unknown[]> = {};
     for (const l of this.lists) {
       const n = r.uint();
+      ids.push(n);
       const xs: unknown[] = new Array(n);
-      for (let i = 0; i < n; i++)
-        xs[i] = l.decode(new Reader(l.store.get(r.uint())), this.interner);
+      for (let i = 0; i < n; i++) {
+        const id = r.uint();
+        ids.push(id);
+        let x = l.decoded[id];
+        if (x === undefined) {
+          x = l.decode(new Reader(l.store.get(id)), this.interner);
+          l.decoded[id] = x;
+        }
+        xs[i] = x;
+      }
       lists[l.name] = xs;
     }
-    const rest = this.restDecode(new Reader(this.restStore.get(r.uint())), this.interner);
-    if (typeof rest !== "object" || rest === null) throw new Error("checker error: bad state");
-    const fields = rest as Record<string, unknown>;
+    const restId = r.uint();
+    ids.push(restId);
+    let fields = this.restDecoded[restId];
+    if (fields === undefined) {
+      fields = this.rest(restId);
+      this.restDecoded[restId] = fields;
+    }
     // In the declaration's field order, as the model builds states.
     const out: Record<string, unknown> = {};
     for (const name of this.names) out[name] = lists[name] ?? fields[name];
+    // Remembered as the base of the next keys. Neither it nor its components, which other
+    // decoded states share, are ever written: the explorer runs steps on copies.
+    this.base = { state: out, ids };
     return out;
   }
 }

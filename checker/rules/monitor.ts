@@ -76,18 +76,23 @@ export function monitor(spec: Spec): Monitor {
 
   // The checks an event of this kind (and function) concerns, computed once per pair: the
   // explorer asks for every call and return it records.
-  const concerned = new Map<string, readonly CompiledCheck[]>();
+  // Keyed by kind, then function ("" for none): no string is built per event.
+  const concerned = new Map<string, Map<string, readonly CompiledCheck[]>>();
   const relevantTo = (
     kind: Observation["kind"],
     fn: string | undefined,
   ): readonly CompiledCheck[] => {
-    const key = fn === undefined ? kind : `${kind}:${fn}`;
-    let hit = concerned.get(key);
+    let byFn = concerned.get(kind);
+    if (byFn === undefined) {
+      byFn = new Map();
+      concerned.set(kind, byFn);
+    }
+    let hit = byFn.get(fn ?? "");
     if (hit === undefined) {
       hit = (byEvent.get(kind) ?? []).filter(
         (c) => c.fns === undefined || (fn !== undefined && c.fns.has(fn)),
       );
-      concerned.set(key, hit);
+      byFn.set(fn ?? "", hit);
     }
     return hit;
   };

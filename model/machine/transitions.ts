@@ -129,10 +129,10 @@ export function successors(
     }
   }
   for (const task of s.tasks) {
-    if (task.status === "sleeping") out.push(wake(s, task, how));
+    if (task.status === "sleeping") out.push(wake(s, task));
     if (task.status !== "runnable" || task.migrationDisabled > 0 || m.pinned.has(task.id)) continue;
     for (const cpu of s.cpus) {
-      if (cpu.id !== task.cpu) out.push(migrate(s, task, cpu.id, how));
+      if (cpu.id !== task.cpu) out.push(migrate(s, task, cpu.id));
     }
   }
   return out;
@@ -504,18 +504,18 @@ function fireIrq(s: Kernel, cpu: number, source: string, handler: string, how: H
   return { action: { kind: "irq", cpu, source }, next, events };
 }
 
-function migrate(s: Kernel, task: Task, to: number, how: How): Transition {
-  const next = how.produce(s, (d) => {
-    const t = d.tasks.find((x) => x.id === task.id);
-    if (t) t.cpu = to;
-  });
+// A migration or a wake-up changes one field of one task: the successor is built by hand,
+// sharing every other part with `s` (cheaper than a draft or a copy, and as pure).
+function withTask(s: Kernel, id: string, change: Partial<Task>): Kernel {
+  return { ...s, tasks: s.tasks.map((t) => (t.id === id ? { ...t, ...change } : t)) };
+}
+
+function migrate(s: Kernel, task: Task, to: number): Transition {
+  const next = withTask(s, task.id, { cpu: to });
   return { action: { kind: "migrate", task: task.id, from: task.cpu, to }, next, events: [] };
 }
 
-function wake(s: Kernel, task: Task, how: How): Transition {
-  const next = how.produce(s, (d) => {
-    const t = d.tasks.find((x) => x.id === task.id);
-    if (t) t.status = "runnable";
-  });
+function wake(s: Kernel, task: Task): Transition {
+  const next = withTask(s, task.id, { status: "runnable" });
   return { action: { kind: "wake", task: task.id }, next, events: [] };
 }
