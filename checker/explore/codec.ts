@@ -202,7 +202,7 @@ function decodeCode(k: Kind, target: string, g: Gen): string {
     case "string":
       return `${target} = SA(t, r.uint());`;
     case "optional":
-      return `if (r.uint() === 0) ${target} = null; else { ${decodeCode(k.of, target, g)} }`;
+      return `if (r.uint() === 0) ${target} = ${none(k)}; else { ${decodeCode(k.of, target, g)} }`;
     case "list": {
       const n = g.fresh("n");
       const a = g.fresh("a");
@@ -229,6 +229,11 @@ function decodeCode(k: Kind, target: string, g: Gen): string {
   }
 }
 
+/** The value an optional field has when it has none: null, or undefined for `x?: T`. */
+function none(k: Extract<Kind, { kind: "optional" }>): string {
+  return k.absent === true ? "undefined" : "null";
+}
+
 /** A kind whose values are immutable scalars (an optional scalar included). */
 function isScalar(k: Kind): boolean {
   return k.kind === "optional"
@@ -245,7 +250,7 @@ function copyCode(k: Kind, v: string, target: string, g: Gen): string {
       return `${target} = ${v};`;
     case "optional": {
       const o = g.fresh("o");
-      return `{ const ${o} = ${v}; if (${o} === null || ${o} === undefined) ${target} = null; else { ${copyCode(k.of, o, target, g)} } }`;
+      return `{ const ${o} = ${v}; if (${o} === null || ${o} === undefined) ${target} = ${none(k)}; else { ${copyCode(k.of, o, target, g)} } }`;
     }
     case "list": {
       // Scalars are immutable: a list or record of them is copied in one go.

@@ -15,7 +15,8 @@ export type Kind =
   | { readonly kind: "string" }
   /** A `Val`: a number, a string or a boolean. */
   | { readonly kind: "val" }
-  | { readonly kind: "optional"; readonly of: Kind }
+  /** Null, or absent (`undefined`) when `absent` is set, or a value of kind `of`. */
+  | { readonly kind: "optional"; readonly of: Kind; readonly absent?: true }
   | { readonly kind: "list"; readonly of: Kind }
   /** String keys chosen at run time (PTE addresses, flags, locals): stored sorted. */
   | { readonly kind: "record"; readonly of: Kind }
@@ -25,22 +26,24 @@ export type Kind =
 /** The kind a value of type `T` must be declared with. */
 export type KindOf<T> = null extends T
   ? { readonly kind: "optional"; readonly of: KindOf<NonNullable<T>> }
-  : [T] extends [boolean]
-    ? { readonly kind: "bool" }
-    : [T] extends [number]
-      ? { readonly kind: "int" }
-      : [T] extends [string]
-        ? { readonly kind: "string" }
-        : [T] extends [number | string | boolean]
-          ? { readonly kind: "val" }
-          : [T] extends [readonly (infer E)[]]
-            ? { readonly kind: "list"; readonly of: KindOf<E> }
-            : string extends keyof T
-              ? { readonly kind: "record"; readonly of: KindOf<T[string & keyof T]> }
-              : {
-                  readonly kind: "struct";
-                  readonly fields: { readonly [K in keyof T]-?: KindOf<T[K]> };
-                };
+  : undefined extends T
+    ? { readonly kind: "optional"; readonly of: KindOf<NonNullable<T>>; readonly absent: true }
+    : [T] extends [boolean]
+      ? { readonly kind: "bool" }
+      : [T] extends [number]
+        ? { readonly kind: "int" }
+        : [T] extends [string]
+          ? { readonly kind: "string" }
+          : [T] extends [number | string | boolean]
+            ? { readonly kind: "val" }
+            : [T] extends [readonly (infer E)[]]
+              ? { readonly kind: "list"; readonly of: KindOf<E> }
+              : string extends keyof T
+                ? { readonly kind: "record"; readonly of: KindOf<T[string & keyof T]> }
+                : {
+                    readonly kind: "struct";
+                    readonly fields: { readonly [K in keyof T]-?: KindOf<T[K]> };
+                  };
 
 const int = { kind: "int" } as const;
 const bool = { kind: "bool" } as const;
@@ -49,10 +52,12 @@ const val = { kind: "val" } as const;
 const list = <K extends Kind>(of: K) => ({ kind: "list", of }) as const;
 const record = <K extends Kind>(of: K) => ({ kind: "record", of }) as const;
 const optional = <K extends Kind>(of: K) => ({ kind: "optional", of }) as const;
+/** An optional property (`x?: T`): absent rather than null when it has no value. */
+const absentOr = <K extends Kind>(of: K) => ({ kind: "optional", of, absent: true }) as const;
 
 const frame: KindOf<Frame> = {
   kind: "struct",
-  fields: { proc: str, pc: int, args: record(val), locals: record(val), result: optional(str) },
+  fields: { proc: str, pc: int, args: record(val), locals: record(val), result: absentOr(str) },
 };
 
 const ghost: KindOf<Ghost> = {
