@@ -4,6 +4,8 @@
 // exhaustively and recorded in the action.
 
 import { describe, expect, it } from "vitest";
+import { canonical } from "../checker/explore/encode";
+import { stateFromItf, stateToItf } from "../checker/trace/itf";
 import { generic } from "../model/arch/generic";
 import {
   breakLoop,
@@ -191,5 +193,28 @@ describe("engine control flow", () => {
     expect(() => buildMachine(generic, dup, "none")).toThrow(/two labels a/);
     const cycle = scenario([step("main", "x", "test", () => undefined), label("a"), goto("a")]);
     expect(() => finals(cycle)).toThrow(/loops through gotos with no step between/);
+  });
+
+  it("a frame waiting for a return value keeps that in its encoding and its ITF form", () => {
+    const sc = scenario(
+      [call("two_steps", undefined, { result: "err" }), step("main", "x", "test", () => undefined)],
+      [
+        proc("two_steps", [
+          step("two_steps", "might_sleep()", "test", () => undefined),
+          step("two_steps", "return 1", "test", () => ({ return: 1 })),
+        ]),
+      ],
+    );
+    const m = buildMachine(generic, sc, "none");
+    const waiting = reach(m).states.find((s) => s.tasks[0]?.stack[1]?.result === "err");
+    if (waiting === undefined) throw new Error("no state inside two_steps");
+    const back = stateFromItf(JSON.parse(JSON.stringify(stateToItf(waiting))), "");
+    expect(canonical(back)).toBe(canonical(waiting));
+    const frames = waiting.tasks[0]?.stack ?? [];
+    const forgotten = {
+      ...waiting,
+      tasks: waiting.tasks.map((t) => ({ ...t, stack: frames.map(({ result: _r, ...f }) => f) })),
+    };
+    expect(canonical(forgotten)).not.toBe(canonical(waiting));
   });
 });

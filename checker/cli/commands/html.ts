@@ -6,12 +6,11 @@ import { renderHtml } from "../../trace/html";
 import { traceView } from "../../trace/lanes";
 import { story } from "../../trace/story";
 import { checkOutFile, writeAtomic } from "../files";
-import { die } from "./shared";
+import { die, loadOption } from "./shared";
 import { loadTrace, traceModel } from "./trace-input";
 
 export function htmlCommand(root: Command): void {
-  root
-    .command("html")
+  loadOption(root.command("html"))
     .description("write a counterexample as a self-contained HTML page to step through")
     .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)")
     .option("-o, --output <file>", "where to write the page (default: standard output)")

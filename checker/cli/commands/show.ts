@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { traceView } from "../../trace/lanes";
 import { renderShow } from "../../trace/show";
 import { story } from "../../trace/story";
-import { die } from "./shared";
+import { die, loadOption } from "./shared";
 import { loadTrace, traceModel } from "./trace-input";
 
 export const DEFAULT_WIDTH = 100;
@@ -30,8 +30,7 @@ export function showWidth(raw: string | undefined): number {
 }
 
 export function showCommand(root: Command): void {
-  root
-    .command("show")
+  loadOption(root.command("show"))
     .description("print a counterexample as swimlanes, one column per CPU")
     .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)")
     .option("--width <n>", "lay out for this many columns (default: the terminal's)")
