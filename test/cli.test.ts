@@ -85,6 +85,7 @@ describe("lazymmu verify", () => {
       "scenario",
       "preemption",
       "verdict",
+      "vacuous",
       "violations",
       "stats",
     ]);
