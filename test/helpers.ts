@@ -2,6 +2,7 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type CellSummary, summarize } from "../checker/report/summary";
 import { type CellResult, runCell } from "../checker/run";
 import { parseSpec } from "../checker/spec/parse";
 import type { Spec } from "../checker/spec/types";
@@ -36,4 +37,9 @@ export function run(
     { spec: bundledSpec(specId), arch, scenario, preemption },
     { maxStates, timeoutMs: 300_000, now: () => performance.now() },
   );
+}
+
+/** A result as the reports see it (trace paths under counterexamples/). */
+export function summary(r: CellResult, cell = 0): CellSummary {
+  return summarize(cell, r, "counterexamples");
 }

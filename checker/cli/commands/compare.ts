@@ -4,49 +4,43 @@
 // content), 3 when a limit cut a run short, 2 on bad input. Counterexamples of both runs
 // are written under --out, each under its spec's id.
 
-import type { Command } from "commander";
 import { compareResults } from "../../compare";
 import { compareJson, compareMarkdown } from "../../report/compare";
-import { runCell } from "../../run";
+import { type Context, EXIT, type Outcome, output, userError } from "../command";
 import { resolveSpec } from "../files";
 import { type RawRunFlags, resolveRun } from "../options";
-import { checkFormat, die, EXIT, Exit, selectionOptions, writeCounterexamples } from "./shared";
+import { checkFormat, jobsOf, runJobs } from "./shared";
 
 interface CompareFlags extends RawRunFlags {
   readonly format: string;
   readonly out: string;
 }
 
-export function compareCommand(root: Command): void {
-  selectionOptions(
-    root
-      .command("compare")
-      .description("run the same models under two contracts and show what changes between them")
-      .argument("<specA>", "the first contract: a bundled spec id or a spec file")
-      .argument("<specB>", "the second contract: a bundled spec id or a spec file"),
-  )
-    .option("--format <format>", "markdown or json", "markdown")
-    .action((specA: string, specB: string, flags: CompareFlags) => {
-      checkFormat(flags.format, ["markdown", "json"]);
-      const a = resolveSpec(specA);
-      if (!a.ok) die(a.error);
-      const b = resolveSpec(specB);
-      if (!b.ok) die(b.error);
-      const optsA = resolveRun(a.value, flags);
-      if (!optsA.ok) die(optsA.error);
-      const optsB = resolveRun(b.value, flags);
-      if (!optsB.ok) die(optsB.error);
-      const limits = {
-        maxStates: optsA.value.maxStates,
-        timeoutMs: optsA.value.timeoutSeconds * 1000,
-        now: () => performance.now(),
-      };
-      const ra = optsA.value.cells.map((c) => runCell(c, limits));
-      const rb = optsB.value.cells.map((c) => runCell(c, limits));
-      writeCounterexamples([...ra, ...rb], flags.out);
-      const cmp = compareResults(a.value, b.value, ra, rb);
-      process.stdout.write(flags.format === "json" ? compareJson(cmp) : compareMarkdown(cmp));
-      const cut = [...ra, ...rb].some((r) => r.verdict === "incomplete");
-      throw new Exit(cut ? EXIT.incomplete : EXIT.ok);
-    });
+export async function run(
+  [specA, specB]: readonly string[],
+  flags: CompareFlags,
+  ctx: Context,
+): Promise<Outcome> {
+  const bad = checkFormat(flags.format, ["markdown", "json"]);
+  if (bad) return userError(bad);
+  const a = resolveSpec(specA);
+  if (!a.ok) return userError(a.error);
+  const b = resolveSpec(specB);
+  if (!b.ok) return userError(b.error);
+  const optsA = resolveRun(a.value, flags);
+  if (!optsA.ok) return userError(optsA.error);
+  const optsB = resolveRun(b.value, flags);
+  if (!optsB.ok) return userError(optsB.error);
+  const jobsA = jobsOf(optsA.value, flags.out);
+  // B's cells follow A's in one run (one pool, one progress line); their numbers too.
+  const jobsB = jobsOf(optsB.value, flags.out).map((j) => ({ ...j, cell: j.cell + jobsA.length }));
+  const all = await runJobs([...jobsA, ...jobsB], ctx);
+  const ra = all.slice(0, jobsA.length);
+  const rb = all.slice(jobsA.length);
+  const cmp = compareResults(a.value, b.value, ra, rb);
+  const cut = all.some((r) => r.verdict === "incomplete");
+  return output(
+    flags.format === "json" ? compareJson(cmp) : compareMarkdown(cmp),
+    cut ? EXIT.incomplete : EXIT.ok,
+  );
 }

@@ -1,30 +1,14 @@
-// What the commands share: exit codes, the Exit signal, printing a user error, and running
-// a set of cells with their counterexamples written to disk.
+// What the run commands share: resolving the selection into jobs, running them on the
+// context's runner with progress, writing each finished cell's counterexamples (replacing
+// the stale traces of the run it repeats), and marking what Ctrl-C cut off as incomplete.
 
-import type { Command } from "commander";
-import { Option } from "commander";
-import { formatError, type UserError } from "../../errors";
-import type { Progress } from "../../explore/bfs";
-import { tracePath } from "../../report/paths";
-import { type CellResult, runCell } from "../../run";
-import { traceDocument } from "../../trace/document";
-import { traceText } from "../../trace/text";
-import { resolveSpec, writeAtomic } from "../files";
-import { type RawRunFlags, resolveRun } from "../options";
-
-export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3 } as const;
-
-/** Thrown to end a command with an exit code; main() turns it into process.exitCode. */
-export class Exit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
-export function die(e: UserError): never {
-  process.stderr.write(`${formatError(e)}\n`);
-  throw new Exit(EXIT.usage);
-}
+import { ok, type Result, type UserError } from "../../errors";
+import { type CellSummary, interrupted } from "../../report/summary";
+import type { Spec } from "../../spec/types";
+import type { Context } from "../command";
+import { replaceCellTraces, resolveSpec } from "../files";
+import type { CellJob } from "../job";
+import { type RawRunFlags, type RunOptions, resolveRun } from "../options";
 
 export interface RunFlags extends RawRunFlags {
   readonly spec?: string;
@@ -32,77 +16,91 @@ export interface RunFlags extends RawRunFlags {
   readonly out: string;
 }
 
-export function checkFormat(format: string, allowed: readonly string[]): void {
-  if (!allowed.includes(format)) {
-    die({
-      code: "bad-usage",
-      message: `--format expects one of ${allowed.join(", ")}, got "${format}"`,
-    });
-  }
+export function checkFormat(format: string, allowed: readonly string[]): UserError | undefined {
+  if (allowed.includes(format)) return undefined;
+  return {
+    code: "bad-usage",
+    message: `--format expects one of ${allowed.join(", ")}, got "${format}"`,
+  };
 }
 
-/** Resolves every input first (bad input exits 2 with nothing written), then runs. */
-export function runAll(flags: RunFlags): CellResult[] {
+export function jobsOf(opts: RunOptions, out: string): CellJob[] {
+  return opts.cells.map((c, cell) => ({
+    cell,
+    spec: c.spec,
+    arch: c.arch.id,
+    commits: c.arch.commits,
+    scenario: c.scenario.id,
+    preemption: c.preemption,
+    maxStates: opts.maxStates,
+    timeoutMs: opts.timeoutSeconds * 1000,
+    out,
+  }));
+}
+
+/** The spec and the jobs of a selection: every input is checked before anything runs. */
+export function selection(
+  flags: RunFlags,
+): Result<{ spec: Spec; opts: RunOptions; jobs: CellJob[] }> {
   const spec = resolveSpec(flags.spec);
-  if (!spec.ok) die(spec.error);
+  if (!spec.ok) return spec;
   const opts = resolveRun(spec.value, flags);
-  if (!opts.ok) die(opts.error);
-  const now = () => performance.now();
-  const tty = process.stderr.isTTY === true;
-  const results = opts.value.cells.map((cell) => {
-    const name = `${cell.arch.id} ${cell.scenario.id} ${cell.preemption}`;
-    const r = runCell(cell, {
-      maxStates: opts.value.maxStates,
-      timeoutMs: opts.value.timeoutSeconds * 1000,
-      now,
-      ...(tty
-        ? {
-            onProgress: (p: Progress) =>
-              process.stderr.write(
-                `\r\x1b[K${name}: ${p.states} states, ${p.transitions} transitions, depth ${p.depth}, ${p.seconds.toFixed(0)}s`,
-              ),
-          }
-        : {}),
+  if (!opts.ok) return opts;
+  return ok({ spec: spec.value, opts: opts.value, jobs: jobsOf(opts.value, flags.out) });
+}
+
+/**
+ * Runs the jobs and returns a summary per job, in job order. Progress counts the states of
+ * finished cells and the latest count of running ones. A cell is written out as soon as it
+ * finishes; cells that Ctrl-C stopped are `incomplete` (stopped by `interrupted`).
+ */
+export async function runJobs(jobs: readonly CellJob[], ctx: Context): Promise<CellSummary[]> {
+  const start = ctx.now();
+  const running = new Map<number, number>();
+  let doneStates = 0;
+  let done = 0;
+  const report = () => {
+    let states = doneStates;
+    for (const n of running.values()) states += n;
+    ctx.progress?.({
+      done,
+      total: jobs.length,
+      states,
+      elapsedSeconds: (ctx.now() - start) / 1000,
     });
-    if (tty) process.stderr.write("\r\x1b[K");
-    return r;
+  };
+  const runs = await ctx.runner.run(jobs, {
+    ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+    onProgress: (i, p) => {
+      running.set(i, p.states);
+      report();
+    },
+    onDone: (i, run) => {
+      const job = jobs[i];
+      if (job !== undefined) {
+        replaceCellTraces(
+          job.out,
+          [job.spec.id, job.arch, job.scenario],
+          `${job.preemption}-`,
+          run.files,
+        );
+      }
+      running.delete(i);
+      doneStates += run.summary.stats.states;
+      done++;
+      report();
+    },
   });
-  writeCounterexamples(results, flags.out);
-  return results;
-}
-
-/** Each violation's shortest trace, as ITF and as text, under `out`. */
-export function writeCounterexamples(results: readonly CellResult[], out: string): void {
-  for (const r of results) {
-    for (const v of r.violations) {
-      const base = `${out}/${tracePath(r, v)}`;
-      writeAtomic(`${base}.itf.json`, `${JSON.stringify(traceDocument(r, v), null, 1)}\n`);
-      writeAtomic(`${base}.txt`, traceText(r, v));
-    }
-  }
-}
-
-export function runOptions(cmd: Command): Command {
-  return selectionOptions(
-    cmd.option(
-      "--spec <file>",
-      "contract: a bundled spec id or a spec file (default: lazy-mmu-v6.15)",
-    ),
-  );
-}
-
-/** The flags that pick and bound the runs: --arch, --scenario, --preemption, limits, --out. */
-export function selectionOptions(cmd: Command): Command {
-  return cmd
-    .option("--arch <id...>", "architecture model(s) (default: all)")
-    .option("--scenario <id...>", "scenario(s) (default: all)")
-    .addOption(
-      new Option(
-        "--preemption <model>",
-        "preemption model: none, full or rt (default: each scenario's)",
-      ),
-    )
-    .option("--max-states <n>", "stop a run after this many distinct states (verdict incomplete)")
-    .option("--timeout <seconds>", "stop a run after this many seconds (verdict incomplete)")
-    .option("--out <dir>", "where counterexamples are written", "counterexamples");
+  return jobs.map((job, i) => {
+    const run = runs[i];
+    if (run !== undefined) return run.summary;
+    return interrupted({
+      cell: job.cell,
+      spec: job.spec.id,
+      arch: job.arch,
+      commits: job.commits,
+      scenario: job.scenario,
+      preemption: job.preemption,
+    });
+  });
 }
