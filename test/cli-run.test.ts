@@ -16,7 +16,8 @@ import { type FinalResults, Parser } from "tap-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Edge, IN_PROCESS } from "../checker/cli/main";
 import { workerPool } from "../checker/cli/pool";
-import type { RunProgress } from "../checker/report/progress";
+import { progressWriter } from "../checker/cli/progress-writer";
+import { progressLine, type RunProgress } from "../checker/report/progress";
 import { cli, cliRun, tempDir } from "./cli";
 import { ROOT } from "./helpers";
 
@@ -384,5 +385,53 @@ describe("papercuts", () => {
       const starts = new Set(rows.map((l) => /^ {2}\S+ +/.exec(l)?.[0].length));
       expect(starts.size, s).toBe(1);
     }
+  });
+});
+
+describe("the progress line", () => {
+  const p = (done: number, elapsedSeconds: number): RunProgress => ({
+    done,
+    total: 40,
+    states: 1_234_567,
+    elapsedSeconds,
+  });
+
+  it("says runs done of total, states, states/s, elapsed and the time left", () => {
+    expect(progressLine(p(10, 75))).toBe(
+      "10/40 runs, 1,234,567 states, 16,461 states/s, 1:15 elapsed, ETA 3:45",
+    );
+    expect(progressLine(p(0, 3))).toMatch(/ETA -$/);
+  });
+
+  it("is redrawn in place on a terminal, and a plain line every 5 s otherwise", () => {
+    let t = 0;
+    const tty: string[] = [];
+    const onTty = progressWriter(
+      (s) => tty.push(s),
+      true,
+      () => t,
+    );
+    onTty.update(p(1, 1));
+    t = 500;
+    onTty.update(p(2, 1.5));
+    onTty.end();
+    expect(tty).toEqual([
+      `\r\x1b[K${progressLine(p(1, 1))}`,
+      `\r\x1b[K${progressLine(p(2, 1.5))}`,
+      "\r\x1b[K",
+    ]);
+    t = 0;
+    const piped: string[] = [];
+    const onPipe = progressWriter(
+      (s) => piped.push(s),
+      false,
+      () => t,
+    );
+    for (t = 0; t <= 12_000; t += 1000) onPipe.update(p(1, t / 1000));
+    onPipe.end();
+    expect(piped).toEqual([
+      `progress: ${progressLine(p(1, 5))}\n`,
+      `progress: ${progressLine(p(1, 10))}\n`,
+    ]);
   });
 });
