@@ -3,18 +3,12 @@
 // cells' traces kept, no half-written file.
 
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { tempDir } from "./cli";
+import { filesUnder, tempDir } from "./cli";
 import { ROOT } from "./helpers";
 
-function files(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath, d.name));
-}
+const files = filesUnder;
 
 it("SIGINT during a matrix: finished cells reported and kept, the rest incomplete, exit 3", async () => {
   const out = join(tempDir("sigint"), "cx");

@@ -18,7 +18,7 @@ import { type Edge, IN_PROCESS } from "../checker/cli/main";
 import { workerPool } from "../checker/cli/pool";
 import { progressWriter } from "../checker/cli/progress-writer";
 import { progressLine, type RunProgress } from "../checker/report/progress";
-import { cli, cliRun, tempDir } from "./cli";
+import { cli, cliRun, filesUnder, tempDir } from "./cli";
 import { ROOT } from "./helpers";
 
 const home = process.cwd();
@@ -44,13 +44,7 @@ const untimed = (s: string) =>
     .replace(/"seconds": [\d.e-]+/g, '"seconds": 0')
     .replace(/[\d.]+s of exploration/, "Ts of exploration");
 
-function files(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath, d.name).slice(dir.length))
-    .sort();
-}
+const files = (dir: string) => filesUnder(dir).map((f) => f.slice(dir.length));
 
 describe("the worker pool", () => {
   it("prints byte for byte what one thread prints, and writes the same traces", async () => {

@@ -2,14 +2,14 @@
 // exit codes, the JSON shape, the pinned error messages of bad input (with nothing
 // written), and byte-identical output across runs.
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundledIds } from "../checker/cli/files";
 import { architectures } from "../model/arch/index";
 import { scenarios } from "../model/scenarios/index";
-import { bundledIds } from "../checker/cli/files";
-import { cliRun } from "./cli";
+import { cliRun, filesUnder } from "./cli";
 import { ROOT } from "./helpers";
 
 let tmp = "";
@@ -19,13 +19,7 @@ function lazymmu(args: readonly string[]) {
   return cliRun(args);
 }
 
-function files(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath, d.name))
-    .sort();
-}
+const files = filesUnder;
 
 afterAll(() => process.chdir(home));
 

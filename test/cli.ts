@@ -4,7 +4,7 @@
 // `cliRun` awaits the ones that do (verify, matrix, compare), in this thread unless
 // --workers asks for the pool.
 
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as compare from "../checker/cli/commands/compare";
@@ -53,4 +53,13 @@ export async function cliRun(args: readonly string[], edge: Edge = IN_PROCESS): 
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `lazymmu-${prefix}-`));
+}
+
+/** Every file under `dir` (none when it does not exist), full paths, sorted. */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name))
+    .sort();
 }
