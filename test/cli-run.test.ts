@@ -330,6 +330,17 @@ describe("papercuts", () => {
     }
   });
 
+  it("show FILE.txt names the .itf.json beside it", async () => {
+    await cliRun(["verify", ...ONE, "--out", "txt"]);
+    const txt =
+      "txt/lazy-mmu-v6.15/sparc64@v6.14/apply-to-pte-range-init-mm/full-immediate-outside.txt";
+    const r = cli(["show", txt]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `lazymmu: error [bad-trace]: ${txt}: this is the text form of a trace; give the ITF file beside it: ${txt.replace(/\.txt$/, ".itf.json")}\n`,
+    );
+  });
+
   it("compare --arch X A B takes A and B as its specs", async () => {
     const r = await cliRun([
       "compare",
