@@ -434,6 +434,14 @@ describe("the progress line", () => {
     );
     for (t = 0; t <= 12_000; t += 1000) onPipe.update(p(1, t / 1000));
     onPipe.end();
+    const narrow: string[] = [];
+    progressWriter(
+      (s) => narrow.push(s),
+      true,
+      () => 0,
+      { columns: 21 },
+    ).update(p(1, 1));
+    expect(narrow).toEqual([`\r\x1b[K${progressLine(p(1, 1)).slice(0, 20)}`]);
     expect(piped).toEqual([
       `progress: ${progressLine(p(1, 5))}\n`,
       `progress: ${progressLine(p(1, 10))}\n`,

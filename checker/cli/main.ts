@@ -104,7 +104,14 @@ export async function cli(argv: readonly string[]): Promise<void> {
   };
   process.on("SIGINT", onSigint);
   const now = () => performance.now();
-  const drawer = progressWriter((s) => process.stderr.write(s), process.stderr.isTTY === true, now);
+  const drawer = progressWriter(
+    (s) => process.stderr.write(s),
+    process.stderr.isTTY === true,
+    now,
+    {
+      columns: process.stderr.columns,
+    },
+  );
   const out = await execute(argv, {
     runner: (w) => workerPool(w ?? defaultWorkers()),
     progress: drawer.update,

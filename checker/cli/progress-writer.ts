@@ -1,6 +1,8 @@
 // Draws run progress on stderr: on a terminal one line redrawn in place (at most ten times
-// a second); otherwise, as TLC does when piped, a plain line every few seconds, so that a CI
-// log shows the run is alive without filling up.
+// a second, cut to the terminal's width so that it never wraps and `\r` can redraw it);
+// otherwise, as TLC does when piped, a plain line every few seconds, so that a CI log shows
+// the run is alive without filling up. Two escapes (carriage return, erase to end of line)
+// are all it takes, so no terminal library is loaded for it.
 
 import { progressLine, type RunProgress } from "../report/progress";
 
@@ -14,7 +16,7 @@ export function progressWriter(
   write: (s: string) => void,
   tty: boolean,
   now: () => number,
-  plainEveryMs = 5000,
+  { plainEveryMs = 5000, columns }: { plainEveryMs?: number; columns?: number } = {},
 ): ProgressWriter {
   // Off a terminal, a run shorter than the interval prints no progress at all.
   let last = tty ? Number.NEGATIVE_INFINITY : now();
@@ -26,7 +28,9 @@ export function progressWriter(
       if (t - last < every) return;
       last = t;
       if (tty) {
-        write(`\r\x1b[K${progressLine(p)}`);
+        const line = progressLine(p);
+        const fit = columns !== undefined && columns > 1 ? line.slice(0, columns - 1) : line;
+        write(`\r\x1b[K${fit}`);
         drawn = true;
       } else write(`progress: ${progressLine(p)}\n`);
     },
