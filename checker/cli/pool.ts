@@ -55,12 +55,14 @@ export function workerPool(size: number): CellRunner {
           running++;
           w.removeAllListeners("message");
           w.on("message", (m: WorkerMessage) => {
+            // After an abort, a late result is dropped: the report already calls it incomplete.
+            if (settled) return;
             if (m.kind === "progress") hooks.onProgress?.(i, m.progress);
             else {
               running--;
               results[i] = m.run;
               hooks.onDone?.(i, m.run);
-              if (!settled) feed(w);
+              feed(w);
             }
           });
           w.postMessage(job);
