@@ -17,7 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Edge, IN_PROCESS } from "../checker/cli/main";
 import { workerPool } from "../checker/cli/pool";
 import { progressWriter } from "../checker/cli/progress-writer";
+import { matrixReport } from "../checker/report/json";
+import { matrixKtap } from "../checker/report/ktap";
 import { progressLine, type RunProgress } from "../checker/report/progress";
+import type { CellSummary } from "../checker/report/summary";
 import { cli, cliRun, filesUnder, tempDir } from "./cli";
 import { ROOT } from "./helpers";
 
@@ -446,5 +449,38 @@ describe("the progress line", () => {
       `progress: ${progressLine(p(1, 5))}\n`,
       `progress: ${progressLine(p(1, 10))}\n`,
     ]);
+  });
+});
+
+describe("KTAP of n/a and error cells", () => {
+  const base = {
+    spec: "lazy-mmu-v6.15",
+    commits: [],
+    preemption: "full",
+    violations: [],
+    stats: { states: 0, transitions: 0, depth: 0, seconds: 0 },
+  };
+  const cells: CellSummary[] = [
+    {
+      ...base,
+      cell: 0,
+      arch: "a@v1",
+      scenario: "s",
+      verdict: "n/a",
+      why: "no v1 kernel # ran this",
+    },
+    { ...base, cell: 1, arch: "a@v2", scenario: "s", verdict: "pass" },
+    { ...base, cell: 2, arch: "a@v1", scenario: "t", verdict: "n/a", why: "never built" },
+    { ...base, cell: 3, arch: "a@v2", scenario: "u", verdict: "error", why: "step threw" },
+  ];
+  it("skips n/a cells with the reason, and reports a model error as not ok # ERROR", () => {
+    const text = matrixKtap(matrixReport(cells, {}));
+    expect(text).toContain(
+      "  ok 1 a@v1 full # SKIP no v1 kernel no. ran this\n  ok 2 a@v2 full\nok 1 s\n",
+    );
+    expect(text).toContain("ok 2 t # SKIP every cell n/a\n");
+    expect(text).toContain("  not ok 1 a@v2 full # ERROR step threw\nnot ok 3 u\n");
+    const top = parse(text);
+    expect([top.count, top.fail]).toEqual([3, 1]);
   });
 });
