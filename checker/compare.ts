@@ -1,9 +1,9 @@
 // Comparing two contracts over the same runs: for each architecture model, scenario and
 // preemption model checked under both, whether the verdicts differ and which rules make the
 // difference; and, rule by rule, what the second contract adds, drops or changes. Pure:
-// takes the results of both runs, returns data.
+// takes the summaries of both runs, returns data.
 
-import type { CellResult, Verdict } from "./run";
+import type { CellSummary, CellVerdict } from "./report/summary";
 import type { Obligation, Rule, Spec } from "./spec/types";
 
 export interface RuleRef {
@@ -15,8 +15,8 @@ export interface CellDiff {
   readonly arch: string;
   readonly scenario: string;
   readonly preemption: string;
-  readonly verdictA: Verdict;
-  readonly verdictB: Verdict;
+  readonly verdictA: CellVerdict;
+  readonly verdictB: CellVerdict;
   /** Rules violated under A only (absent from B, or holding there). */
   readonly onlyA: readonly RuleRef[];
   /** Rules violated under B only. */
@@ -45,8 +45,8 @@ export interface Comparison {
   readonly differing: readonly CellDiff[];
 }
 
-function key(r: CellResult): string {
-  return `${r.arch.id}\u0000${r.scenario.id}\u0000${r.preemption}`;
+function key(r: CellSummary): string {
+  return `${r.arch}\u0000${r.scenario}\u0000${r.preemption}`;
 }
 
 export function diffRules(a: Spec, b: Spec): RuleChange[] {
@@ -69,7 +69,7 @@ export function diffRules(a: Spec, b: Spec): RuleChange[] {
   return out;
 }
 
-function refs(r: CellResult): Map<string, RuleRef> {
+function refs(r: CellSummary): Map<string, RuleRef> {
   return new Map(r.violations.map((v) => [v.rule, { id: v.rule, obligation: v.obligation }]));
 }
 
@@ -77,8 +77,8 @@ function refs(r: CellResult): Map<string, RuleRef> {
 export function compareResults(
   specA: Spec,
   specB: Spec,
-  a: readonly CellResult[],
-  b: readonly CellResult[],
+  a: readonly CellSummary[],
+  b: readonly CellSummary[],
 ): Comparison {
   const byKey = new Map(b.map((r) => [key(r), r]));
   const cells: CellDiff[] = [];
@@ -88,8 +88,8 @@ export function compareResults(
     const va = refs(ra);
     const vb = refs(rb);
     cells.push({
-      arch: ra.arch.id,
-      scenario: ra.scenario.id,
+      arch: ra.arch,
+      scenario: ra.scenario,
       preemption: ra.preemption,
       verdictA: ra.verdict,
       verdictB: rb.verdict,

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
     "A file given to --load does not compile, throws while loading, exports no model, or exports a model or scenario that is malformed, lacks a required hook or reuses an id.",
   "model-file-changed":
     "A trace was made with a model from a file (--load) that is not loaded now, or whose content has changed since.",
+  "bad-report":
+    "A file given to `lazymmu merge` is not a JSON report of `lazymmu matrix`, or the shards do not make up one whole run.",
   "incompatible-api":
     "The architecture model and the scenario named are written for different lazy MMU APIs (v7.0 hooks need v7.0 callers).",
 } as const;

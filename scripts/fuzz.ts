@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../checker/cli/main";
+import { execute } from "../checker/cli/main";
 import { OPERATORS, type OperatorName } from "../checker/rules/operators";
 import { CONTEXT_FIELDS, EVENT_FIELDS, TRIGGERS } from "../model/machine/vocabulary";
 
@@ -71,15 +71,15 @@ const WEIRD = [
   "/dev/zero",
 ];
 
-function child(seconds: number, seed: number, work: string): void {
+async function child(seconds: number, seed: number, work: string): Promise<void> {
   const rand = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const specs = ["lazy-mmu-v6.15", "lazy-mmu-v7.0", "lazy-mmu-original"].map(
     (id) => JSON.parse(readFileSync(join(ROOT, "specs", `${id}.json`), "utf8")) as Json,
   );
   const traceDir = join(work, "traces");
-  const gen = quiet(() =>
-    main([
+  const gen = await quiet(() =>
+    execute([
       "verify",
       "--arch",
       "sparc64@v6.14",
@@ -227,7 +227,7 @@ function child(seconds: number, seed: number, work: string): void {
     }
     writeFileSync(file, text);
     writeFileSync(join(work, "current.json"), JSON.stringify({ args, input: file }));
-    const r = quiet(() => main(args));
+    const r = await quiet(() => execute(args));
     runs++;
     counts[`exit ${r.code}`] = (counts[`exit ${r.code}`] ?? 0) + 1;
     const save = () => {
@@ -252,28 +252,15 @@ function child(seconds: number, seed: number, work: string): void {
   writeFileSync(join(work, "summary.json"), JSON.stringify({ runs, counts, findings }, null, 2));
 }
 
-/** Runs `f` with the console's writes captured; a throw escaping main() is a finding too. */
-function quiet(f: () => number): { code: number; stdout: string; stderr: string } {
-  const so = process.stdout.write.bind(process.stdout);
-  const se = process.stderr.write.bind(process.stderr);
-  const out: string[] = [];
-  const err: string[] = [];
-  process.stdout.write = ((c: string | Uint8Array) =>
-    out.push(String(c)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) =>
-    err.push(String(c)) > 0) as typeof process.stderr.write;
+/** Runs a command in process and returns what it would print; a throw escaping it is a finding too. */
+async function quiet(
+  f: () => Promise<{ exit: number; stdout: string; stderr: string }>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const code = f();
-    return { code, stdout: out.join(""), stderr: err.join("") };
+    const out = await f();
+    return { code: out.exit, stdout: out.stdout, stderr: out.stderr };
   } catch (e) {
-    return {
-      code: -1,
-      stdout: out.join(""),
-      stderr: `${err.join("")}\n${e instanceof Error ? e.stack : String(e)}`,
-    };
-  } finally {
-    process.stdout.write = so;
-    process.stderr.write = se;
+    return { code: -1, stdout: "", stderr: `\n${e instanceof Error ? e.stack : String(e)}` };
   }
 }
 
@@ -362,7 +349,7 @@ function parent(seconds: number, seed: number): void {
 
 const argv = process.argv.slice(2);
 if (argv[0] === "--child") {
-  child(Number(argv[1]), Number(argv[2]), String(argv[3]));
+  void child(Number(argv[1]), Number(argv[2]), String(argv[3]));
 } else {
   parent(flag(argv, "--seconds", 30), flag(argv, "--seed", 1 + (Date.now() % 100_000)));
 }

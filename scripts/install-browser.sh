@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs Debian's chromium for the trace viewer's browser test (test/browser.test.ts),
-# which drives /usr/bin/chromium with playwright-core. CI runs this as root with apt access;
-# it does nothing when chromium is already there.
+# which drives /usr/bin/chromium with playwright-core. .ci/run runs this as root with apt
+# access before the tests; it does nothing when chromium is already there. `npm test` does
+# not run it: without a Chromium the browser test is skipped with the reason (and fails
+# under CI=true).
 set -eu
 if [ -x /usr/bin/chromium ]; then
   echo "install-browser: /usr/bin/chromium is already installed"

@@ -4,8 +4,8 @@
 // and a click move the highlighted step, that the panel shows that step's action and what
 // changed, and that the violated rule and its text are on the page; then saves a
 // screenshot (to the temp dir, and to $LAZYMMU_SCREENSHOT when set: `npm run screenshot`
-// writes docs/trace-viewer.png). Chromium missing is a failure, not a skip: CI installs it
-// with scripts/install-browser.sh.
+// writes docs/trace-viewer.png). Where no Chromium is found the test is skipped and says
+// so; under CI=true that is a failure (CI installs it with scripts/install-browser.sh).
 
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -13,9 +13,15 @@ import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, tempDir } from "./cli";
+import { CHROMIUM_PATHS, findChromium } from "./helpers";
 import { MIGRATION_TRACE, matrixTraces } from "./traces";
 
-const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = findChromium();
+if (CHROMIUM === undefined) {
+  const why = `no Chromium found (looked for $LAZYMMU_CHROMIUM, ${CHROMIUM_PATHS.join(", ")}); run scripts/install-browser.sh as root, or set LAZYMMU_CHROMIUM`;
+  if (process.env.CI === "true") throw new Error(`browser test cannot run under CI: ${why}`);
+  console.warn(`test/browser.test.ts skipped: ${why}`);
+}
 
 let browser: Browser | undefined;
 let page: Page;
@@ -24,9 +30,7 @@ const requests: string[] = [];
 const errors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: run scripts/install-browser.sh (CI does)`);
-  }
+  if (CHROMIUM === undefined) return;
   const { dir } = matrixTraces();
   work = tempDir("browser");
   const html = join(work, "trace.html");
@@ -60,7 +64,7 @@ afterAll(async () => {
 const currentStep = () => page.getAttribute(".row.current", "data-step");
 const detail = () => page.textContent("#step-detail");
 
-describe("the trace viewer in chromium", () => {
+describe.skipIf(CHROMIUM === undefined)("the trace viewer in chromium", () => {
   it("loads with nothing from the network and no script error", () => {
     expect(requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"))).toEqual([]);
     expect(errors).toEqual([]);

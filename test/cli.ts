@@ -1,11 +1,22 @@
-// Runs the lazymmu command line in-process and captures what it prints, so that CLI tests
-// check exit codes, output and error messages without spawning a process per call.
+// Runs the lazymmu command line in process and returns what it would print, so that CLI
+// tests check exit codes, output and error messages without spawning a process per call.
+// `cli` is synchronous, for the commands that run no cells (show, replay, html, list...);
+// `cliRun` awaits the ones that do (verify, matrix, compare), in this thread unless
+// --workers asks for the pool.
 
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { vi } from "vitest";
-import { main } from "../checker/cli/main";
+import * as compare from "../checker/cli/commands/compare";
+import * as html from "../checker/cli/commands/html";
+import * as list from "../checker/cli/commands/list";
+import * as matrix from "../checker/cli/commands/matrix";
+import * as merge from "../checker/cli/commands/merge";
+import * as replay from "../checker/cli/commands/replay";
+import * as show from "../checker/cli/commands/show";
+import * as verify from "../checker/cli/commands/verify";
+import { type Edge, execute, finish, IN_PROCESS, prepare } from "../checker/cli/main";
+import type { CommandModule } from "../checker/cli/program";
 
 export interface CliResult {
   readonly code: number;
@@ -13,26 +24,42 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+const MODULES: Readonly<Record<string, CommandModule>> = {
+  compare,
+  html,
+  list,
+  matrix,
+  merge,
+  replay,
+  show,
+  verify,
+};
+
 export function cli(args: readonly string[]): CliResult {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const se = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = main(args);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
+  const p = prepare(args, IN_PROCESS);
+  if (p.kind === "done") return { code: p.output.exit, ...p.output };
+  const mod = MODULES[p.invocation.command];
+  if (mod === undefined) throw new Error(`test/cli.ts does not know ${p.invocation.command}`);
+  const outcome = mod.run(p.invocation.args, p.invocation.flags, p.ctx);
+  if (outcome instanceof Promise) throw new Error(`${p.invocation.command} runs cells: use cliRun`);
+  const out = finish(outcome, p.json);
+  return { code: out.exit, stdout: out.stdout, stderr: out.stderr };
+}
+
+export async function cliRun(args: readonly string[], edge: Edge = IN_PROCESS): Promise<CliResult> {
+  const out = await execute(args, edge);
+  return { code: out.exit, stdout: out.stdout, stderr: out.stderr };
 }
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `lazymmu-${prefix}-`));
+}
+
+/** Every file under `dir` (none when it does not exist), full paths, sorted. */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name))
+    .sort();
 }

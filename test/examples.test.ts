@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { originMismatch } from "../checker/load/origins";
-import { cli, tempDir } from "./cli";
+import { cli, cliRun, tempDir } from "./cli";
 import { ROOT } from "./helpers";
 
 interface Violation {
@@ -26,10 +26,10 @@ interface Report {
 
 const example = (name: string) => join(ROOT, "examples", name);
 
-function verify(file: string, arch: string, scenarios: readonly string[]): Report {
+async function verify(file: string, arch: string, scenarios: readonly string[]): Promise<Report> {
   const out = tempDir("examples");
   const args = ["verify", "--load", file, "--arch", arch, "--scenario", ...scenarios];
-  const r = cli([...args, "--format", "json", "--out", out]);
+  const r = await cliRun([...args, "--format", "json", "--out", out]);
   expect(r.stderr).toBe("");
   expect([0, 1]).toContain(r.code);
   return JSON.parse(r.stdout) as Report;
@@ -42,10 +42,13 @@ function rulesOf(report: Report, scenario: string): Set<string> {
 }
 
 describe("examples/ loaded with --load", () => {
-  it("vmap_pages_pte_range(): 44562c71e2cf leaves the region open on error, fea18c686320 does not", () => {
+  it("vmap_pages_pte_range(): 44562c71e2cf leaves the region open on error, fea18c686320 does not", async () => {
     const before = "vmap-pages-pte-range-44562c71e2cf";
     const after = "vmap-pages-pte-range-fea18c686320";
-    const report = verify(example("vmap-pages-error-path.ts"), "sparc64@v6.15", [before, after]);
+    const report = await verify(example("vmap-pages-error-path.ts"), "sparc64@v6.15", [
+      before,
+      after,
+    ]);
     expect(rulesOf(report, before)).toContain("pairing");
     const fixed = rulesOf(report, after);
     expect(fixed).not.toContain("pairing");
@@ -53,17 +56,19 @@ describe("examples/ loaded with --load", () => {
     expect(fixed).toContain("no-kernel-bug");
   });
 
-  it("the enter-returns-a-state design: nesting is the caller's breach, the hooks keep the contract", () => {
-    const report = verify(example("lazy-mmu-state-powerpc.ts"), "powerpc-hash@lazy-mmu-state-v2", [
-      "lazy-mmu-state-nested",
-    ]);
+  it("the enter-returns-a-state design: nesting is the caller's breach, the hooks keep the contract", async () => {
+    const report = await verify(
+      example("lazy-mmu-state-powerpc.ts"),
+      "powerpc-hash@lazy-mmu-state-v2",
+      ["lazy-mmu-state-nested"],
+    );
     const rules = rulesOf(report, "lazy-mmu-state-nested");
     expect([...rules]).toEqual(["no-nesting"]);
   });
 
-  it("the design is refused, with its reason, for callers that keep no state", () => {
+  it("the design is refused, with its reason, for callers that keep no state", async () => {
     const file = example("lazy-mmu-state-powerpc.ts");
-    const r = cli([
+    const r = await cliRun([
       "verify",
       "--load",
       file,
@@ -77,8 +82,8 @@ describe("examples/ loaded with --load", () => {
     expect(r.stderr).toContain("leave() needs the state its enter() returned");
   });
 
-  it("a task that starts with _TLF_LAZY_MMU set resumes its region; v6.0's leave is preemptible", () => {
-    const report = verify(example("preempted-region-powerpc.ts"), "powerpc-hash@v6.0", [
+  it("a task that starts with _TLF_LAZY_MMU set resumes its region; v6.0's leave is preemptible", async () => {
+    const report = await verify(example("preempted-region-powerpc.ts"), "powerpc-hash@v6.0", [
       "powerpc-preempted-region-resumes",
     ]);
     const rules = rulesOf(report, "powerpc-preempted-region-resumes");
@@ -87,9 +92,9 @@ describe("examples/ loaded with --load", () => {
     expect(rules).toContain("no-kernel-bug");
   });
 
-  it("a counterexample of a loaded model replays with the file, and is refused without it", () => {
+  it("a counterexample of a loaded model replays with the file, and is refused without it", async () => {
     const file = example("vmap-pages-error-path.ts");
-    const report = verify(file, "generic", ["vmap-pages-pte-range-44562c71e2cf"]);
+    const report = await verify(file, "generic", ["vmap-pages-pte-range-44562c71e2cf"]);
     const trace = report.results[0]?.violations[0]?.trace;
     if (trace === undefined) throw new Error("no counterexample");
     expect(cli(["replay", trace, "--load", file]).code).toBe(0);
@@ -101,7 +106,7 @@ describe("examples/ loaded with --load", () => {
     expect(refused.stderr).toContain(`load it with --load ${file}`);
   });
 
-  it("a recorded file whose content changed is refused; the same content elsewhere is not", () => {
+  it("a recorded file whose content changed is refused; the same content elsewhere is not", async () => {
     const recorded = [{ file: "/a/model.ts", sha256: "1111" }];
     const changed = originMismatch(recorded, [{ file: "/a/model.ts", sha256: "2222" }], "t.json");
     expect(changed?.code).toBe("model-file-changed");
@@ -120,14 +125,14 @@ describe("bad model files exit 2 naming the file and line", () => {
     return { code: r.code, stderr: r.stderr, file };
   }
 
-  it("a syntax error", () => {
+  it("a syntax error", async () => {
     const r = load("syntax.ts", 'import { defineArch } from "lazymmu/api";\nconst x = {;\n');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`[bad-model-file]: ${r.file}: at 2:`);
     expect(r.stderr).toContain("syntax error");
   });
 
-  it("a model missing a required hook", () => {
+  it("a model missing a required hook", async () => {
     const source = [
       'import { defineArch, nop, proc } from "lazymmu/api";',
       "",
@@ -145,7 +150,7 @@ describe("bad model files exit 2 naming the file and line", () => {
     expect(r.stderr).toContain("defines no arch_leave_lazy_mmu_mode() (a required hook)");
   });
 
-  it("an id that a built-in scenario has", () => {
+  it("an id that a built-in scenario has", async () => {
     const source = [
       'const { defineScenario } = require("lazymmu/api");',
       "exports.s = defineScenario({",
@@ -160,7 +165,7 @@ describe("bad model files exit 2 naming the file and line", () => {
     expect(r.stderr).toContain('scenario "zap-pte-range": the id is already taken');
   });
 
-  it("a file that defines nothing", () => {
+  it("a file that defines nothing", async () => {
     const r = load("empty.ts", "export const x = 1;\n");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("exports no model or scenario");

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, tempDir } from "./cli";
+import { cli, cliRun, tempDir } from "./cli";
 
 const CUT = [
   "--arch",
@@ -17,18 +17,18 @@ const CUT = [
 ];
 
 describe("matrix and verify exit codes", () => {
-  it("matrix exits 3 when a run that found violations was cut, and marks it", () => {
+  it("matrix exits 3 when a run that found violations was cut, and marks it", async () => {
     const out = tempDir("cut");
-    const r = cli(["matrix", ...CUT, "--max-states", "300", "--out", out]);
+    const r = await cliRun(["matrix", ...CUT, "--max-states", "300", "--out", out]);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain("**fail (incomplete)**: immediate-outside, no-kernel-bug");
   });
 
-  it("verify with a bad --out exits 2 before exploring, writing nothing", () => {
+  it("verify with a bad --out exits 2 before exploring, writing nothing", async () => {
     const dir = tempDir("badout");
     const file = join(dir, "f");
     writeFileSync(file, "");
-    const r = cli(["verify", ...CUT, "--out", join(file, "sub")]);
+    const r = await cliRun(["verify", ...CUT, "--out", join(file, "sub")]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(
@@ -37,9 +37,9 @@ describe("matrix and verify exit codes", () => {
     expect(readdirSync(dir)).toEqual(["f"]);
   });
 
-  it("replay --spec names the spec it checked; html -o to a directory exits 2", () => {
+  it("replay --spec names the spec it checked; html -o to a directory exits 2", async () => {
     const out = tempDir("replay-spec");
-    expect(cli(["verify", ...CUT, "--out", out]).code).toBe(1);
+    expect((await cliRun(["verify", ...CUT, "--out", out])).code).toBe(1);
     const trace = join(
       out,
       "lazy-mmu-v6.15/sparc64@v6.14/apply-to-pte-range-init-mm/full-no-kernel-bug.itf.json",

@@ -1,11 +1,17 @@
-// Runs `lazymmu matrix --out DIR` once for the whole test run, as a user would, and hands
-// DIR to the test files that read its traces (replay, ITF, show, html, browser).
+// Once for the whole test run: rebuilds dist/ when a source is newer than it (the tests of
+// bin/lazymmu and of the worker pool run the compiled JavaScript, and must run what the
+// sources say even under a bare `npx vitest`); then writes the counterexamples the trace
+// tests read (replay, ITF, show, html, browser): not the whole matrix, but a few failing
+// cells chosen to cover every architecture family, the three bundled contracts, the v7.0
+// API, interrupt handlers, preemption and migration. Runs `lazymmu verify --out DIR` in
+// process, as a user would run it, and hands DIR to the test files.
 
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { execute } from "../checker/cli/main";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,12 +19,56 @@ declare module "vitest" {
   }
 }
 
-export default function setup(project: TestProject): () => void {
-  const dir = mkdtempSync(join(tmpdir(), "lazymmu-matrix-"));
-  const r = spawnSync("node", [join(__dirname, "..", "bin", "lazymmu"), "matrix", "--out", dir], {
-    encoding: "utf8",
-  });
-  if (r.status !== 0) throw new Error(`lazymmu matrix exited ${r.status}: ${r.stderr}`);
+/** [spec, arch, scenario, preemption]: each fails, so each writes traces. */
+export const TRACE_CELLS: readonly (readonly [string, string, string, string])[] = [
+  // The trace most tests look at: B's set_pte_at() batched on A's CPU after a migration.
+  ["lazy-mmu-v6.15", "sparc64@v6.14", "apply-to-pte-range-init-mm", "full"],
+  ["lazy-mmu-v6.15", "sparc64@v6.14", "remap-pte-range-set-ptes", "full"],
+  ["lazy-mmu-v6.15", "x86-xen-pv@49147beb0ccb", "remap-pte-range-set-ptes", "full"],
+  ["lazy-mmu-v6.15", "x86-xen-pv@v6.15", "read-after-write-in-region", "none"],
+  ["lazy-mmu-v6.15", "powerpc-hash@v6.0", "apply-to-pte-range-init-mm", "full"],
+  ["lazy-mmu-v6.15", "arm64@5fdd05efa1cd", "kfence-irq-in-region", "full"],
+  ["lazy-mmu-v6.15", "generic", "kfence-irq-apply-to-page-range", "full"],
+  ["lazy-mmu-original", "generic", "apply-to-pte-range-init-mm", "full"],
+  ["lazy-mmu-v7.0", "sparc64@v6.15", "v7-zap-nested-debug-pagealloc", "full"],
+  ["lazy-mmu-v7.0", "x86-xen-pv@v7.0", "v7-kasan-pause-resume", "full"],
+  ["lazy-mmu-v7.0", "arm64@5fdd05efa1cd", "v7-irq-api", "full"],
+];
+
+const ROOT = join(__dirname, "..");
+const BUILD_INFO = join(ROOT, "dist", ".tsbuildinfo");
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile() && (e.name.endsWith(".ts") || e.name.endsWith(".json")))
+      newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuilt(): void {
+  const built = existsSync(BUILD_INFO) ? statSync(BUILD_INFO).mtimeMs : 0;
+  const sources = Math.max(
+    ...["model", "checker", "specs"].map((d) => newestSource(join(ROOT, d))),
+  );
+  if (sources <= built) return;
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  const r = spawnSync("node", [tsc, "-p", join(ROOT, "tsconfig.build.json")], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
+  // tsc leaves its build info alone when nothing changed; mark this build as seen.
+  const now = new Date();
+  utimesSync(BUILD_INFO, now, now);
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  ensureBuilt();
+  const dir = mkdtempSync(join(tmpdir(), "lazymmu-traces-"));
+  for (const [spec, arch, scenario, preemption] of TRACE_CELLS) {
+    const args = ["verify", "--spec", spec, "--arch", arch, "--scenario", scenario];
+    const r = await execute([...args, "--preemption", preemption, "--out", dir, "--quiet"]);
+    if (r.exit !== 1) throw new Error(`lazymmu ${args.join(" ")} exited ${r.exit}: ${r.stderr}`);
+  }
   project.provide("matrixDir", dir);
   return () => rmSync(dir, { recursive: true, force: true });
 }

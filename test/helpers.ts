@@ -1,7 +1,8 @@
 // Shared test helpers: loading bundled specs and running one cell with generous limits.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type CellSummary, summarize } from "../checker/report/summary";
 import { type CellResult, runCell } from "../checker/run";
 import { parseSpec } from "../checker/spec/parse";
 import type { Spec } from "../checker/spec/types";
@@ -36,4 +37,18 @@ export function run(
     { spec: bundledSpec(specId), arch, scenario, preemption },
     { maxStates, timeoutMs: 300_000, now: () => performance.now() },
   );
+}
+
+/** A result as the reports see it (trace paths under counterexamples/). */
+export function summary(r: CellResult, cell = 0): CellSummary {
+  return summarize(cell, r, "counterexamples");
+}
+
+/** Where a Chromium for the browser test may be: Debian's and Ubuntu's packages. */
+export const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"] as const;
+
+export function findChromium(): string | undefined {
+  const named = process.env.LAZYMMU_CHROMIUM;
+  if (named !== undefined && named !== "") return existsSync(named) ? named : undefined;
+  return CHROMIUM_PATHS.find((p) => existsSync(p));
 }

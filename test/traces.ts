@@ -1,6 +1,6 @@
-// Traces for the tests: the counterexamples the verdict matrix writes, generated once per
-// test run into a temporary directory by running `lazymmu matrix --out DIR` as a user
-// would; and walks through the model, for what no counterexample shows yet.
+// Traces for the tests: the counterexamples of the cells of global-setup.ts, written once
+// per test run into a temporary directory by `lazymmu verify --out DIR` as a user would run
+// it; and walks through the model, for what no counterexample shows yet.
 
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -25,7 +25,7 @@ function walk(dir: string): string[] {
     });
 }
 
-/** The traces `lazymmu matrix --out DIR` wrote, once for the whole run (global-setup.ts). */
+/** The traces global-setup.ts wrote, once for the whole run. */
 export function matrixTraces(): { dir: string; files: string[] } {
   const dir = inject("matrixDir");
   return { dir, files: walk(dir).filter((f) => f.endsWith(".itf.json")) };

@@ -14,7 +14,7 @@ import type { PreemptionModel } from "../model/kernel/state";
 import { lazyRegion, setPte } from "../model/scenarios/callers";
 import type { Scenario } from "../model/scenarios/types";
 import { disable, enable, lazyMmuRegion } from "../model/scenarios/v7";
-import { bundledSpec, run } from "./helpers";
+import { bundledSpec, run, summary } from "./helpers";
 
 function bad(id: string, ops: Parameters<typeof proc>[1]): Scenario {
   return {
@@ -131,7 +131,7 @@ describe("compare", () => {
   it("v6.15 -> v7.0 on sparc64@v6.15 hooks under nested v7.0 callers: nested-disable-flushes makes the difference", () => {
     const a = run("sparc64@v6.15", "v7-zap-nested-debug-pagealloc", "full", "lazy-mmu-v6.15");
     const b = run("sparc64@v6.15", "v7-zap-nested-debug-pagealloc", "full", "lazy-mmu-v7.0");
-    const cmp = compareResults(a.spec, b.spec, [a], [b]);
+    const cmp = compareResults(a.spec, b.spec, [summary(a)], [summary(b)]);
     expect(cmp.differing).toHaveLength(1);
     expect(cmp.differing[0]?.onlyB.map((r) => r.id)).toEqual(["nested-disable-flushes"]);
     expect(cmp.differing[0]?.onlyA).toEqual([]);
@@ -144,7 +144,7 @@ describe("compare", () => {
   it("original -> v6.15 on init_mm without a lock: under-ptl is the whole difference", () => {
     const a = run("generic", "apply-to-pte-range-init-mm", "full", "lazy-mmu-original");
     const b = run("generic", "apply-to-pte-range-init-mm", "full", "lazy-mmu-v6.15");
-    const cmp = compareResults(a.spec, b.spec, [a], [b]);
+    const cmp = compareResults(a.spec, b.spec, [summary(a)], [summary(b)]);
     expect(cmp.differing.map((c) => [c.verdictA, c.verdictB, c.onlyA.map((r) => r.id)])).toEqual([
       ["fail", "pass", ["under-ptl"]],
     ]);
@@ -152,7 +152,7 @@ describe("compare", () => {
 
   it("the same spec on both sides differs nowhere", () => {
     const a = run("sparc64@v7.0", "v7-irq-api", "full", "lazy-mmu-v7.0");
-    const cmp = compareResults(a.spec, a.spec, [a], [a]);
+    const cmp = compareResults(a.spec, a.spec, [summary(a)], [summary(a)]);
     expect(cmp.rules).toEqual([]);
     expect(cmp.differing).toEqual([]);
   });

@@ -17,12 +17,14 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fail, ok, type Result, type UserError } from "../errors";
 import { parseSpec } from "../spec/parse";
 import type { Spec } from "../spec/types";
+import type { TraceFile } from "./job";
+import { PACKAGE_ROOT } from "./package-root";
 
-export const PACKAGE_ROOT = resolve(__dirname, "..", "..");
+export { PACKAGE_ROOT };
 export const SPECS_DIR = join(PACKAGE_ROOT, "specs");
 export const DEFAULT_SPEC = "lazy-mmu-v6.15";
 
@@ -92,10 +94,7 @@ function isDanglingLink(path: string): boolean {
 
 /** The bundled specs, by id. */
 export function bundledSpecs(): Result<Spec>[] {
-  return readdirSync(SPECS_DIR)
-    .filter((f) => f.endsWith(".json") && f !== "spec.schema.json")
-    .sort()
-    .map((f) => loadSpecFile(join(SPECS_DIR, f)));
+  return bundledIds().map((id) => loadSpecFile(join(SPECS_DIR, `${id}.json`)));
 }
 
 function displayPath(p: string): string {
@@ -103,8 +102,18 @@ function displayPath(p: string): string {
   return rel.startsWith("..") ? p : rel;
 }
 
+/**
+ * A spec file, its errors naming the path as the user wrote it. The spec's `path` (which
+ * traces record) is relative to the package for a bundled spec and absolute otherwise, so
+ * that a trace made with `--spec ../my.json` replays from any directory.
+ */
 export function loadSpecFile(path: string): Result<Spec> {
-  return loadChain(path, []);
+  const spec = loadChain(path, []);
+  if (!spec.ok) return spec;
+  const abs = resolve(path);
+  const inPackage = relative(PACKAGE_ROOT, abs);
+  const recorded = inPackage.startsWith("..") || isAbsolute(inPackage) ? abs : inPackage;
+  return ok({ ...spec.value, path: recorded });
 }
 
 function loadChain(path: string, chain: readonly string[]): Result<Spec> {
@@ -147,8 +156,26 @@ function isSpecId(name: string): boolean {
 /** `--spec` takes a bundled spec id (lazy-mmu-v6.15) or a path to a spec file. */
 export function resolveSpec(arg: string | undefined): Result<Spec> {
   const name = arg ?? DEFAULT_SPEC;
-  if (isSpecId(name)) return loadSpecFile(join(SPECS_DIR, `${name}.json`));
+  if (isSpecId(name)) {
+    const bundled = join(SPECS_DIR, `${name}.json`);
+    if (!existsSync(bundled) && !existsSync(name)) {
+      const ids = bundledIds();
+      return fail({
+        code: "file-not-found",
+        message: `no bundled spec "${name}" and no file of that name; bundled specs: ${ids.join(", ")}`,
+      });
+    }
+    return loadSpecFile(existsSync(bundled) ? bundled : name);
+  }
   return loadSpecFile(name);
+}
+
+/** The ids of the bundled specs, from their file names. */
+export function bundledIds(): string[] {
+  return readdirSync(SPECS_DIR)
+    .filter((f) => f.endsWith(".json") && f !== "spec.schema.json")
+    .sort()
+    .map((f) => f.replace(/\.json$/, ""));
 }
 
 /**
@@ -224,6 +251,29 @@ export function writeAtomic(path: string, content: string): void {
     rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * Writes a finished cell's traces and removes the ones an earlier run of the same cell left
+ * (files in `<out>/<dirs>` whose names start with `prefix`, e.g. `full-`): a rule that no
+ * longer fails leaves no old trace beside the new ones.
+ */
+export function replaceCellTraces(
+  out: string,
+  dirs: readonly string[],
+  prefix: string,
+  files: readonly TraceFile[],
+): void {
+  const dir = join(out, ...dirs);
+  const keep = new Set(files.map((f) => resolve(f.path)));
+  if (existsSync(dir)) {
+    for (const f of readdirSync(dir)) {
+      const p = resolve(dir, f);
+      const trace = f.endsWith(".itf.json") || f.endsWith(".txt");
+      if (f.startsWith(prefix) && trace && !keep.has(p)) rmSync(p, { force: true });
+    }
+  }
+  for (const f of files) writeAtomic(f.path, f.content);
 }
 
 /**

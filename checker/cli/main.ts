@@ -1,64 +1,153 @@
-// The lazymmu command line. The only place that touches process, the file system and the
-// console: each command lives in commands/ and registers itself here.
+// The lazymmu command line. `execute` parses the arguments, runs the command and returns
+// what to print and the exit code; `cli` is the process edge, the only place that writes to
+// stdout and stderr, draws progress, handles Ctrl-C and sets the exit code. Anything thrown
+// that is not a user error is a bug of lazymmu's: one line and exit 4, the stack trace only
+// with `--debug`.
 
-import { Command, CommanderError } from "commander";
-import { formatError } from "../errors";
+import { formatError, type UserError, unreachable } from "../errors";
 import { errorMessage } from "../outcome";
-import { compareCommand } from "./commands/compare";
-import { htmlCommand } from "./commands/html";
-import { listCommand } from "./commands/list";
-import { matrixCommand } from "./commands/matrix";
-import { replayCommand } from "./commands/replay";
-import { EXIT, Exit } from "./commands/shared";
-import { showCommand } from "./commands/show";
-import { verifyCommand } from "./commands/verify";
+import type { RunProgress } from "../report/progress";
+import { type Context, EXIT, type Outcome, type Output } from "./command";
+import { defaultWorkers, parseWorkers } from "./flags";
+import { workerPool } from "./pool";
+import { type Invocation, parseArgv, usage } from "./program";
+import { progressWriter } from "./progress-writer";
+import { type CellRunner, inProcessRunner } from "./runner";
 
-export function program(): Command {
-  const root = new Command("lazymmu")
-    .description("Explicit-state model checker for the Linux kernel's lazy MMU mode contract")
-    .exitOverride()
-    .configureOutput({ writeErr: () => undefined });
-  for (const register of [
-    listCommand,
-    verifyCommand,
-    matrixCommand,
-    showCommand,
-    replayCommand,
-    htmlCommand,
-    compareCommand,
-  ])
-    register(root);
-  // Subcommands inherit the parent's error handling only when set before they are added.
-  for (const c of root.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
-  return root;
+/** What the process around a command provides; tests give less. */
+export interface Edge {
+  /** The runner for `--workers N` (undefined when the flag is absent). */
+  readonly runner: (workers: number | undefined) => CellRunner;
+  readonly progress?: (p: RunProgress) => void;
+  readonly signal?: AbortSignal;
+  readonly now: () => number;
 }
 
-/**
- * Runs one command and returns its exit code. Anything thrown that is not a user error is a
- * bug of lazymmu's: one line and exit 4, the stack trace only with `--debug`.
- */
-export function main(argv: readonly string[]): number {
-  const debug = argv.includes("--debug");
-  try {
-    program().parse(
-      argv.filter((a) => a !== "--debug"),
-      { from: "user" },
-    );
-    return EXIT.ok;
-  } catch (err) {
-    if (err instanceof Exit) return err.code;
-    if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.help") return EXIT.ok;
-      if (err.code === "commander.version") return EXIT.ok;
-      const message = err.message.replace(/^error: /, "");
-      process.stderr.write(`${formatError({ code: "bad-usage", message })}\n`);
-      return EXIT.usage;
+/** In process: cells run in this thread unless --workers asks for the pool. */
+export const IN_PROCESS: Edge = {
+  runner: (w) => (w === undefined ? inProcessRunner : workerPool(w)),
+  now: () => performance.now(),
+};
+
+function wantsJson(argv: readonly string[]): boolean {
+  return argv.some((a, i) => a === "--format=json" || (a === "--format" && argv[i + 1] === "json"));
+}
+
+/** A user error: as a line, or as a JSON object under --format json; exit 2. */
+export function errorOutput(e: UserError, json: boolean): Output {
+  const stderr = json
+    ? `${JSON.stringify({ error: { code: e.code, ...(e.file === undefined ? {} : { file: e.file }), ...(e.where === undefined ? {} : { where: e.where }), message: e.message } })}\n`
+    : `${formatError(e)}\n`;
+  return { stdout: "", stderr, exit: EXIT.usage };
+}
+
+function context(inv: Invocation, edge: Edge): Context | UserError {
+  const raw: unknown = inv.flags.workers;
+  const workers = parseWorkers(typeof raw === "string" ? raw : undefined);
+  if (!workers.ok) return workers.error;
+  const runner = edge.runner(typeof raw === "string" ? workers.value : undefined);
+  const quiet = inv.flags.quiet === true;
+  return {
+    runner,
+    now: edge.now,
+    ...(edge.signal === undefined ? {} : { signal: edge.signal }),
+    ...(quiet || edge.progress === undefined ? {} : { progress: edge.progress }),
+  };
+}
+
+/** What parsing decided: the output already (help, version, bad usage), or a command to run. */
+export type Prepared =
+  | { readonly kind: "done"; readonly output: Output }
+  | {
+      readonly kind: "run";
+      readonly invocation: Invocation;
+      readonly ctx: Context;
+      readonly json: boolean;
+    };
+
+export function prepare(argv: readonly string[], edge: Edge): Prepared {
+  const json = wantsJson(argv);
+  const parsed = parseArgv(argv);
+  switch (parsed.kind) {
+    case "info":
+      return { kind: "done", output: { stdout: parsed.stdout, stderr: "", exit: EXIT.ok } };
+    case "usage-error": {
+      const out = errorOutput({ code: "bad-usage", message: parsed.message }, json);
+      const output = argv.length === 0 ? { ...out, stderr: `${out.stderr}\n${usage()}` } : out;
+      return { kind: "done", output };
     }
-    process.stderr.write(
-      `lazymmu: internal error: ${errorMessage(err)}\n${debug && err instanceof Error ? `${err.stack ?? ""}\n` : "(run again with --debug for the stack trace; please report it)\n"}`,
-    );
-    return EXIT.internal;
+    case "run": {
+      const ctx = context(parsed.invocation, edge);
+      if ("code" in ctx) return { kind: "done", output: errorOutput(ctx, json) };
+      return { kind: "run", invocation: parsed.invocation, ctx, json };
+    }
+    default:
+      return unreachable(parsed);
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+export function finish(outcome: Outcome, json: boolean): Output {
+  return "error" in outcome ? errorOutput(outcome.error, json) : outcome;
+}
+
+/** An internal error (a bug of lazymmu's, not bad input): one line, exit 4. */
+export function internalError(err: unknown, debug: boolean): Output {
+  const stack = err instanceof Error && err.stack !== undefined ? `${err.stack}\n` : "";
+  return {
+    stdout: "",
+    stderr: `lazymmu: internal error: ${errorMessage(err)}\n${debug ? stack : "(run again with --debug for the stack trace; please report it)\n"}`,
+    exit: EXIT.internal,
+  };
+}
+
+/**
+ * Runs one command and returns what to print. `--debug` (anywhere) is taken out of the
+ * arguments: it only adds the stack trace to an internal error.
+ */
+export async function execute(argv: readonly string[], edge: Edge = IN_PROCESS): Promise<Output> {
+  const debug = argv.includes("--debug");
+  try {
+    const p = prepare(
+      argv.filter((a) => a !== "--debug"),
+      edge,
+    );
+    if (p.kind === "done") return p.output;
+    const mod = await p.invocation.load();
+    return finish(await mod.run(p.invocation.args, p.invocation.flags, p.ctx), p.json);
+  } catch (err) {
+    return internalError(err, debug);
+  }
+}
+
+/** The process edge: runs a command, prints what it returns, sets the exit code. */
+export async function cli(argv: readonly string[]): Promise<void> {
+  const abort = new AbortController();
+  const onSigint = () => {
+    // A second Ctrl-C ends the process the usual way.
+    process.off("SIGINT", onSigint);
+    abort.abort();
+  };
+  process.on("SIGINT", onSigint);
+  const now = () => performance.now();
+  const drawer = progressWriter(
+    (s) => process.stderr.write(s),
+    process.stderr.isTTY === true,
+    now,
+    {
+      columns: process.stderr.columns,
+    },
+  );
+  const out = await execute(argv, {
+    runner: (w) => workerPool(w ?? defaultWorkers()),
+    progress: drawer.update,
+    signal: abort.signal,
+    now,
+  });
+  drawer.end();
+  process.off("SIGINT", onSigint);
+  if (out.stdout !== "") process.stdout.write(out.stdout);
+  if (out.stderr !== "") process.stderr.write(out.stderr);
+  process.exitCode = out.exit;
+}
+
+if (require.main === module) void cli(process.argv.slice(2));

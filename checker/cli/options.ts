@@ -53,7 +53,8 @@ function positive(flag: string, raw: string | undefined, dflt: number): Result<n
 
 export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
   const archs: ArchModel[] = [];
-  for (const id of flags.arch ?? []) {
+  // A repeated id runs once.
+  for (const id of new Set(flags.arch ?? [])) {
     const a = findArch(id);
     if (!a) {
       return fail({
@@ -64,7 +65,7 @@ export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
     archs.push(a);
   }
   const scens: Scenario[] = [];
-  for (const id of flags.scenario ?? []) {
+  for (const id of new Set(flags.scenario ?? [])) {
     const s = findScenario(id);
     if (!s) {
       return fail({

@@ -1,46 +1,55 @@
-// The JSON report: one object, {"verdict", "results": [...]}, stable key order.
+// The JSON reports of `verify` and `matrix`: one object with a format name and version
+// (so that tools, and `lazymmu merge`, know what they read), the verdict, a summary, and a
+// result per run in a stable key order.
 
-import type { CellResult, Verdict } from "../run";
-import { tracePath } from "./paths";
+import { type CellSummary, type MatrixTally, overallVerdict, tally } from "./summary";
 
-export function overallVerdict(results: readonly CellResult[]): Verdict {
-  if (results.some((r) => r.verdict === "error")) return "error";
-  if (results.some((r) => r.verdict === "fail")) return "fail";
-  if (results.some((r) => r.verdict === "incomplete")) return "incomplete";
-  return "pass";
+export const REPORT_FORMAT = "lazymmu-report";
+/** Bump when a field changes meaning or goes away; adding one keeps the version. */
+export const REPORT_VERSION = 1;
+
+/** Which part of a sharded selection a report holds (`--shard index/count`). */
+export interface ShardInfo {
+  readonly index: number;
+  readonly count: number;
+  /** How many cells the whole selection has. */
+  readonly cells: number;
 }
 
-export function resultJson(r: CellResult, outDir: string, withTimes = true) {
+export interface MatrixReport {
+  readonly format: typeof REPORT_FORMAT;
+  readonly formatVersion: typeof REPORT_VERSION;
+  readonly verdict: string;
+  readonly summary: MatrixTally;
+  readonly shard?: ShardInfo;
+  /** Each scenario's one-line summary, for the Markdown a merge renders elsewhere. */
+  readonly scenarios: Readonly<Record<string, string>>;
+  /** The matrix's columns, `scenario (preemption)`, in run order. */
+  readonly columns: readonly string[];
+  readonly results: readonly CellSummary[];
+}
+
+function columns(results: readonly CellSummary[]): string[] {
+  return [...new Set(results.map((r) => `${r.scenario} (${r.preemption})`))];
+}
+
+export function matrixReport(
+  results: readonly CellSummary[],
+  scenarios: Readonly<Record<string, string>>,
+  shard?: ShardInfo,
+): MatrixReport {
   return {
-    spec: r.spec.id,
-    arch: r.arch.id,
-    commits: r.arch.commits,
-    scenario: r.scenario.id,
-    preemption: r.preemption,
-    verdict: r.verdict,
-    ...(r.stoppedBy === null ? {} : { stoppedBy: r.stoppedBy }),
-    ...(r.error === undefined
-      ? {}
-      : { error: { message: r.error.message, choices: r.error.choices } }),
-    vacuous: r.vacuous,
-    ...(r.unreached === undefined ? {} : { unreached: r.unreached }),
-    violations: r.violations.map((v) => ({
-      rule: v.rule,
-      obligation: v.obligation,
-      message: v.message,
-      notes: v.notes,
-      trace: `${outDir}/${tracePath(r, v)}.itf.json`,
-      steps: v.steps.length - 1,
-    })),
-    stats: {
-      states: r.stats.states,
-      transitions: r.stats.transitions,
-      depth: r.stats.depth,
-      ...(withTimes ? { seconds: r.stats.seconds } : {}),
-    },
+    format: REPORT_FORMAT,
+    formatVersion: REPORT_VERSION,
+    verdict: overallVerdict(results),
+    summary: tally(results),
+    ...(shard === undefined ? {} : { shard }),
+    scenarios,
+    columns: columns(results),
+    results,
   };
 }
 
-export function reportJson(results: readonly CellResult[], outDir: string): string {
-  return `${JSON.stringify({ verdict: overallVerdict(results), results: results.map((r) => resultJson(r, outDir)) }, null, 2)}\n`;
+export function reportJson(report: MatrixReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -1,68 +1,92 @@
-// The verdict matrix: a row per architecture model, a column per scenario and preemption
-// model, each cell the verdict and the ids of the rules violated.
+// The verdict matrix in Markdown: a summary first (cells, failures by rule, incomplete,
+// n/a), then one table per scenario (so that it reads on a screen), each with a row per
+// architecture model and a column per preemption model; or, with --failures, only the
+// failing cells with the rule and the trace of each.
 
-import type { CellResult } from "../run";
-import { overallVerdict, resultJson } from "./json";
+import type { MatrixReport } from "./json";
+import type { CellSummary } from "./summary";
 
-function cellText(r: CellResult): string {
-  if (r.verdict === "pass")
-    return r.vacuous.length > 0 ? `pass (vacuous: ${r.vacuous.join(", ")})` : "pass";
-  if (r.verdict === "incomplete" && r.violations.length === 0) return "incomplete";
-  if (r.verdict === "error") return `**error**: ${(r.error?.message ?? "").replaceAll("|", "\\|")}`;
+function cellText(r: CellSummary): string {
+  switch (r.verdict) {
+    case "pass":
+      return r.vacuous !== undefined && r.vacuous.length > 0
+        ? `pass (vacuous: ${r.vacuous.join(", ")})`
+        : "pass";
+    case "n/a":
+      return "n/a";
+    case "error":
+      return `**error**: ${(r.error?.message ?? r.why ?? "").replaceAll("|", "\\|")}`;
+    case "incomplete":
+      if (r.violations.length === 0) return "incomplete";
+      break;
+    case "fail":
+      break;
+  }
   // Violations found by a run cut short: real, but other rules may fail where it did not go.
-  const cut = r.stoppedBy !== null ? " (incomplete)" : "";
+  const cut = r.stoppedBy !== undefined ? " (incomplete)" : "";
   return `**${r.verdict}${cut}**: ${r.violations.map((v) => v.rule).join(", ")}`;
 }
 
-function columns(results: readonly CellResult[]): string[] {
-  const cols: string[] = [];
-  for (const r of results) {
-    const c = `${r.scenario.id} (${r.preemption})`;
-    if (!cols.includes(c)) cols.push(c);
-  }
-  return cols;
+function unique(xs: readonly string[]): string[] {
+  return [...new Set(xs)];
 }
 
-/**
- * The matrix as Markdown: one table per scenario (so that it reads on a screen), each with
- * a row per architecture model and a column per preemption model; together they are the
- * rows-by-(scenario, preemption) table of the JSON form.
- */
-export function matrixMarkdown(results: readonly CellResult[]): string {
+function summaryLines(m: MatrixReport): string[] {
+  const t = m.summary;
+  const spec = unique(m.results.map((r) => r.spec)).join(", ") || "-";
+  const lines = [
+    `spec: ${spec}; ${t.cells} cells: ${t.pass} pass, ${t.fail} fail, ${t.incomplete} incomplete, ${t["n/a"]} n/a${t.error > 0 ? `, ${t.error} error` : ""}`,
+  ];
+  const rules = Object.entries(t.failuresByRule);
+  if (rules.length > 0)
+    lines.push(`failures by rule: ${rules.map(([id, n]) => `${id} ${n}`).join(", ")}`);
+  return lines;
+}
+
+function footer(results: readonly CellSummary[]): string {
+  const states = results.reduce((n, r) => n + r.stats.states, 0);
+  const seconds = results.reduce((n, r) => n + r.stats.seconds, 0);
+  return `${states} states in all, ${seconds.toFixed(1)}s of exploration`;
+}
+
+function tables(m: MatrixReport): string[] {
   const lines: string[] = [];
-  const scenarioIds: string[] = [];
-  for (const r of results)
-    if (!scenarioIds.includes(r.scenario.id)) scenarioIds.push(r.scenario.id);
-  for (const id of scenarioIds) {
-    const rs = results.filter((r) => r.scenario.id === id);
-    const first = rs[0];
-    if (!first) continue;
-    const models: string[] = [];
-    for (const r of rs) if (!models.includes(r.preemption)) models.push(r.preemption);
-    const archs: string[] = [];
-    for (const r of rs) if (!archs.includes(r.arch.id)) archs.push(r.arch.id);
-    lines.push(`### ${id}`, "", first.scenario.summary, "");
+  for (const id of unique(m.results.map((r) => r.scenario))) {
+    const rs = m.results.filter((r) => r.scenario === id);
+    const models = unique(rs.map((r) => r.preemption));
+    const archs = unique(rs.map((r) => r.arch));
+    lines.push(`### ${id}`, "", m.scenarios[id] ?? "", "");
     lines.push(`| arch | ${models.join(" | ")} |`, `|---|${models.map(() => "---").join("|")}|`);
     for (const a of archs) {
       const cells = models.map((p) => {
-        const r = rs.find((x) => x.arch.id === a && x.preemption === p);
+        const r = rs.find((x) => x.arch === a && x.preemption === p);
         return r ? cellText(r) : "n/a";
       });
       lines.push(`| ${a} | ${cells.join(" | ")} |`);
     }
     lines.push("");
   }
-  const states = results.reduce((n, r) => n + r.stats.states, 0);
-  const seconds = results.reduce((n, r) => n + r.stats.seconds, 0);
-  const failed = results.filter((r) => r.verdict === "fail").length;
-  const incomplete = results.filter((r) => r.stoppedBy !== null).length;
-  const errors = results.filter((r) => r.verdict === "error").length;
-  lines.push(
-    `spec: ${results[0]?.spec.id ?? "-"}; ${results.length} runs (${failed} with violations, ${incomplete} incomplete${errors > 0 ? `, ${errors} error` : ""}), ${states} states in all, ${seconds.toFixed(1)}s of exploration`,
-  );
-  return `${lines.join("\n")}\n`;
+  return lines;
 }
 
-export function matrixJson(results: readonly CellResult[], outDir: string): string {
-  return `${JSON.stringify({ verdict: overallVerdict(results), columns: columns(results), results: results.map((r) => resultJson(r, outDir)) }, null, 2)}\n`;
+function failures(m: MatrixReport): string[] {
+  const failed = m.results.filter((r) => r.verdict === "fail" || r.verdict === "error");
+  if (failed.length === 0) return ["No cell failed.", ""];
+  const lines = ["| arch | scenario | preemption | rule | trace |", "|---|---|---|---|---|"];
+  for (const r of failed) {
+    if (r.violations.length === 0)
+      lines.push(
+        `| ${r.arch} | ${r.scenario} | ${r.preemption} | error: ${(r.why ?? "").replaceAll("|", "\\|")} | |`,
+      );
+    for (const v of r.violations)
+      lines.push(`| ${r.arch} | ${r.scenario} | ${r.preemption} | ${v.rule} | ${v.trace} |`);
+  }
+  return [...lines, ""];
+}
+
+export function matrixMarkdown(m: MatrixReport, opts: { failures?: boolean } = {}): string {
+  const lines = [...summaryLines(m), ""];
+  lines.push(...(opts.failures === true ? failures(m) : tables(m)));
+  lines.push(footer(m.results));
+  return `${lines.join("\n")}\n`;
 }

@@ -1,9 +1,8 @@
 // The text report of `verify`: a line per run, and for each violation the rule, its text,
 // what happened and where the trace was written.
 
-import type { CellResult } from "../run";
-import { overallVerdict } from "./json";
-import { tracePath } from "./paths";
+import { unreachable } from "../errors";
+import { type CellSummary, overallVerdict, type StoppedBy, textTracePath } from "./summary";
 
 const MARK = {
   pass: "pass",
@@ -13,37 +12,44 @@ const MARK = {
   error: "ERROR",
 } as const;
 
-export function reportText(results: readonly CellResult[], outDir: string): string {
+export function stoppedText(s: StoppedBy): string {
+  switch (s) {
+    case "max-states":
+      return "stopped by --max-states: not every interleaving was explored";
+    case "timeout":
+      return "stopped by --timeout: not every interleaving was explored";
+    case "interrupted":
+      return "interrupted (Ctrl-C) before it finished";
+    default:
+      return unreachable(s);
+  }
+}
+
+export function reportText(results: readonly CellSummary[]): string {
   const out: string[] = [];
   for (const r of results) {
     const s = r.stats;
     out.push(
-      `${MARK[r.verdict].padEnd(10)} ${r.arch.id}  ${r.scenario.id}  preemption=${r.preemption}  (${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.seconds.toFixed(2)}s)`,
+      `${MARK[r.verdict].padEnd(10)} ${r.arch}  ${r.scenario}  preemption=${r.preemption}  (${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.seconds.toFixed(2)}s)`,
     );
-    if (r.stoppedBy !== null) {
-      out.push(
-        `           stopped by ${r.stoppedBy === "max-states" ? "--max-states" : "--timeout"}: not every interleaving was explored`,
-      );
-    }
+    if (r.stoppedBy !== undefined) out.push(`           ${stoppedText(r.stoppedBy)}`);
     if (r.error !== undefined) {
       out.push(`  the model threw: ${r.error.message}`);
       out.push(
         `    after ${r.error.choices.length} steps (choices ${r.error.choices.join(",") || "none"}); the other runs went on`,
       );
-    }
-    if (r.vacuous.length > 0)
+    } else if (r.why !== undefined) out.push(`           ${r.why}`);
+    if (r.vacuous !== undefined && r.vacuous.length > 0)
       out.push(`           vacuous (no check ever triggered): ${r.vacuous.join(", ")}`);
     if (r.unreached !== undefined) {
       out.push(`           coverage: ${r.unreached.length} model step(s) no explored path reached`);
-      for (const s of r.unreached) out.push(`             ${s.at}  ${s.fn}: ${s.label}`);
+      for (const u of r.unreached) out.push(`             ${u.at}  ${u.fn}: ${u.label}`);
     }
     for (const v of r.violations) {
       out.push(`  violated ${v.rule} (${v.obligation}): ${v.text}`);
       out.push(`    ${v.message}`);
       for (const n of v.notes) out.push(`    ${n}`);
-      out.push(
-        `    shortest trace (${v.steps.length - 1} steps): ${outDir}/${tracePath(r, v)}.txt (ITF: .itf.json)`,
-      );
+      out.push(`    shortest trace (${v.steps} steps): ${textTracePath(v.trace)} (ITF: .itf.json)`);
     }
   }
   const failed = results.filter((r) => r.verdict === "fail").length;

@@ -1,30 +1,30 @@
 // `lazymmu html TRACE -o FILE`: a counterexample as one self-contained HTML page, to open in
 // any browser (no network): swimlanes per CPU, arrow keys and a slider to step through.
 
-import type { Command } from "commander";
 import { renderHtml } from "../../trace/html";
 import { traceView } from "../../trace/lanes";
 import { story } from "../../trace/story";
+import { type Context, EXIT, type Outcome, output, userError } from "../command";
 import { checkOutFile, writeAtomic } from "../files";
-import { die, loadOption } from "./shared";
+import { type LoadFlags, loadFiles } from "./shared";
 import { loadTrace, traceModel } from "./trace-input";
 
-export function htmlCommand(root: Command): void {
-  loadOption(root.command("html"))
-    .description("write a counterexample as a self-contained HTML page to step through")
-    .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)")
-    .option("-o, --output <file>", "where to write the page (default: standard output)")
-    .action((file: string, flags: { output?: string }) => {
-      const bad = flags.output === undefined ? undefined : checkOutFile(flags.output, "-o");
-      if (bad !== undefined) die(bad);
-      const trace = loadTrace(file);
-      const model = traceModel(trace, file);
-      const procs = model.ok ? model.value.machine.procs : undefined;
-      const page = renderHtml(traceView(trace, procs), story(trace));
-      if (flags.output === undefined) process.stdout.write(page);
-      else {
-        writeAtomic(flags.output, page);
-        process.stderr.write(`wrote ${flags.output}\n`);
-      }
-    });
+export function run(
+  [file = ""]: readonly string[],
+  flags: { output?: string } & LoadFlags,
+  _ctx: Context,
+): Outcome {
+  // -o is checked before the trace is read: nothing is done for a page that cannot be written.
+  const badOut = flags.output === undefined ? undefined : checkOutFile(flags.output, "-o");
+  if (badOut !== undefined) return userError(badOut);
+  const load = loadFiles(flags);
+  if (!load.ok) return userError(load.error);
+  const trace = loadTrace(file);
+  if (!trace.ok) return userError(trace.error);
+  const model = traceModel(trace.value, file);
+  const procs = model.ok ? model.value.machine.procs : undefined;
+  const page = renderHtml(traceView(trace.value, procs), story(trace.value));
+  if (flags.output === undefined) return output(page);
+  writeAtomic(flags.output, page);
+  return output("", EXIT.ok, `wrote ${flags.output}\n`);
 }

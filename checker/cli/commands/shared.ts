@@ -1,159 +1,160 @@
-// What the commands share: exit codes, the Exit signal, printing a user error, and running
-// a set of cells with their counterexamples written to disk.
+// What the run commands share: loading --load files, resolving the selection into jobs
+// (every input, and --out, checked before any work), running them on the context's runner
+// with progress, writing each finished cell's counterexamples (replacing the stale traces
+// of the run it repeats), and marking what Ctrl-C cut off as incomplete.
 
 import { resolve } from "node:path";
-import type { Command } from "commander";
-import { Option } from "commander";
-import { formatError, type UserError } from "../../errors";
-import type { Progress } from "../../explore/bfs";
+import { fail, ok, type Result, type UserError } from "../../errors";
 import { loadModelFile } from "../../load/load";
-import { EXIT } from "../../outcome";
-import { tracePath } from "../../report/paths";
-import { type CellResult, runCell } from "../../run";
+import { type CellSummary, interrupted } from "../../report/summary";
 import { modelFunctions, unknownFunctions } from "../../spec/functions";
-import { traceDocument } from "../../trace/document";
-import { traceText } from "../../trace/text";
-import { checkOutDir, readText, resolveSpec, writeAtomic } from "../files";
-import { type RawRunFlags, resolveRun } from "../options";
+import type { Spec } from "../../spec/types";
+import type { Context } from "../command";
+import { checkOutDir, readText, replaceCellTraces, resolveSpec } from "../files";
+import type { CellJob } from "../job";
+import { type RawRunFlags, type RunOptions, resolveRun } from "../options";
 
-export { EXIT };
-
-/** Thrown to end a command with an exit code; main() turns it into process.exitCode. */
-export class Exit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
+export interface LoadFlags {
+  /** `--load FILE`, repeatable: model files to load before any id is looked up. */
+  readonly load?: readonly string[];
 }
 
-export function die(e: UserError): never {
-  process.stderr.write(`${formatError(e)}\n`);
-  throw new Exit(EXIT.usage);
-}
-
-export interface RunFlags extends RawRunFlags {
+export interface RunFlags extends RawRunFlags, LoadFlags {
   readonly spec?: string;
   readonly format: string;
   readonly out: string;
 }
 
-export function checkFormat(format: string, allowed: readonly string[]): void {
-  if (!allowed.includes(format)) {
-    die({
-      code: "bad-usage",
-      message: `--format expects one of ${allowed.join(", ")}, got "${format}"`,
-    });
+/**
+ * Loads the `--load` files (their models and scenarios join the built-in ones) and returns
+ * their absolute paths, which a worker thread loads again before it looks up any id.
+ */
+export function loadFiles(flags: LoadFlags): Result<string[]> {
+  const paths: string[] = [];
+  for (const file of flags.load ?? []) {
+    const path = resolve(file);
+    const text = readText(path);
+    if (!text.ok) return text;
+    const loaded = loadModelFile(path, text.value);
+    if (!loaded.ok) return fail(loaded.error);
+    if (!paths.includes(path)) paths.push(path);
   }
+  return ok(paths);
 }
 
-/** Resolves every input first (bad input exits 2 with nothing written), then runs. */
-export function runAll(flags: RunFlags): CellResult[] {
-  const spec = resolveSpec(flags.spec);
-  if (!spec.ok) die(spec.error);
-  for (const u of unknownFunctions(spec.value, modelFunctions()))
-    process.stderr.write(
-      `lazymmu: warning: ${spec.value.path}: at ${u.where}: rule ${u.rule} filters on "${u.fn}", which no model or scenario defines; that check never fires\n`,
-    );
-  const opts = resolveRun(spec.value, flags);
-  if (!opts.ok) die(opts.error);
-  const badOut = checkOutDir(flags.out, "--out");
-  if (badOut !== undefined) die(badOut);
-  const now = () => performance.now();
-  const tty = process.stderr.isTTY === true;
-  const results = opts.value.cells.map((cell) => {
-    const name = `${cell.arch.id} ${cell.scenario.id} ${cell.preemption}`;
-    const r = runCell(
-      cell,
-      {
-        maxStates: opts.value.maxStates,
-        timeoutMs: opts.value.timeoutSeconds * 1000,
-        now,
-        ...(tty
-          ? {
-              onProgress: (p: Progress) =>
-                process.stderr.write(
-                  `\r\x1b[K${name}: ${p.states} states, ${p.transitions} transitions, depth ${p.depth}, ${p.seconds.toFixed(0)}s`,
-                ),
-            }
-          : {}),
-      },
-      {
-        symmetry: opts.value.symmetry,
-        tracesPerRule: opts.value.tracesPerRule,
-        coverage: opts.value.coverage,
-      },
-    );
-    if (tty) process.stderr.write("\r\x1b[K");
-    return r;
-  });
-  writeCounterexamples(results, flags.out);
-  return results;
+/** A warning per rule that filters on a function no model or scenario defines. */
+export function unknownFunctionWarnings(spec: Spec): string {
+  return unknownFunctions(spec, modelFunctions())
+    .map(
+      (u) =>
+        `lazymmu: warning: ${spec.path}: at ${u.where}: rule ${u.rule} filters on "${u.fn}", which no model or scenario defines; that check never fires\n`,
+    )
+    .join("");
 }
 
-/** Each violation's shortest trace, as ITF and as text, under `out`. */
-export function writeCounterexamples(results: readonly CellResult[], out: string): void {
-  for (const r of results) {
-    for (const v of r.violations) {
-      const base = `${out}/${tracePath(r, v)}`;
-      writeAtomic(`${base}.itf.json`, `${JSON.stringify(traceDocument(r, v), null, 1)}\n`);
-      writeAtomic(`${base}.txt`, traceText(r, v));
-    }
-  }
+export function checkFormat(format: string, allowed: readonly string[]): UserError | undefined {
+  if (allowed.includes(format)) return undefined;
+  return {
+    code: "bad-usage",
+    message: `--format expects one of ${allowed.join(", ")}, got "${format}"`,
+  };
 }
 
-export function runOptions(cmd: Command): Command {
-  return selectionOptions(
-    cmd.option(
-      "--spec <file>",
-      "contract: a bundled spec id or a spec file (default: lazy-mmu-v6.15)",
-    ),
-  );
+export function jobsOf(opts: RunOptions, out: string, load: readonly string[] = []): CellJob[] {
+  return opts.cells.map((c, cell) => ({
+    cell,
+    spec: c.spec,
+    arch: c.arch.id,
+    commits: c.arch.commits,
+    scenario: c.scenario.id,
+    preemption: c.preemption,
+    maxStates: opts.maxStates,
+    timeoutMs: opts.timeoutSeconds * 1000,
+    symmetry: opts.symmetry,
+    tracesPerRule: opts.tracesPerRule,
+    coverage: opts.coverage,
+    load,
+    out,
+  }));
 }
 
 /**
- * `--load FILE...`: model files whose architecture models and scenarios join the built-in
- * ones. They are loaded before the command's action runs, so every input is resolved (and
- * bad input exits 2) before anything is run or written.
+ * The spec and the jobs of a selection: every input is checked, and --out made sure to be
+ * writable, before anything runs (bad input exits 2 with nothing written). `warnings` are
+ * for stderr.
  */
-export function loadOption(cmd: Command): Command {
-  return cmd
-    .option(
-      "--load <file>",
-      "a model or scenario file, TypeScript or JavaScript, written with lazymmu/api (repeatable)",
-      (file: string, earlier: readonly string[]) => [...earlier, file],
-      [] as readonly string[],
-    )
-    .hook("preAction", (_root, action) => {
-      const files: unknown = action.opts().load;
-      if (Array.isArray(files)) for (const f of files) loadFile(String(f));
+export function selection(
+  flags: RunFlags,
+): Result<{ spec: Spec; opts: RunOptions; jobs: CellJob[]; warnings: string }> {
+  const load = loadFiles(flags);
+  if (!load.ok) return load;
+  const spec = resolveSpec(flags.spec);
+  if (!spec.ok) return spec;
+  const warnings = unknownFunctionWarnings(spec.value);
+  const opts = resolveRun(spec.value, flags);
+  if (!opts.ok) return opts;
+  const badOut = checkOutDir(flags.out, "--out");
+  if (badOut !== undefined) return fail(badOut);
+  return ok({
+    spec: spec.value,
+    opts: opts.value,
+    jobs: jobsOf(opts.value, flags.out, load.value),
+    warnings,
+  });
+}
+
+/**
+ * Runs the jobs and returns a summary per job, in job order. Progress counts the states of
+ * finished cells and the latest count of running ones. A cell is written out as soon as it
+ * finishes; cells that Ctrl-C stopped are `incomplete` (stopped by `interrupted`).
+ */
+export async function runJobs(jobs: readonly CellJob[], ctx: Context): Promise<CellSummary[]> {
+  const start = ctx.now();
+  const running = new Map<number, number>();
+  let doneStates = 0;
+  let done = 0;
+  const report = () => {
+    let states = doneStates;
+    for (const n of running.values()) states += n;
+    ctx.progress?.({
+      done,
+      total: jobs.length,
+      states,
+      elapsedSeconds: (ctx.now() - start) / 1000,
     });
-}
-
-function loadFile(file: string): void {
-  const path = resolve(file);
-  const text = readText(path);
-  if (!text.ok) die(text.error);
-  const loaded = loadModelFile(path, text.value);
-  if (!loaded.ok) die(loaded.error);
-}
-
-/** The flags that pick and bound the runs: --arch, --scenario, --preemption, limits, --out. */
-export function selectionOptions(cmd: Command): Command {
-  return loadOption(cmd)
-    .option("--arch <id...>", "architecture model(s) (default: all)")
-    .option("--scenario <id...>", "scenario(s) (default: all)")
-    .addOption(
-      new Option(
-        "--preemption <model>",
-        "preemption model: none, full or rt (default: each scenario's)",
-      ),
-    )
-    .option("--max-states <n>", "stop a run after this many distinct states (verdict incomplete)")
-    .option("--timeout <seconds>", "stop a run after this many seconds (verdict incomplete)")
-    .option("--symmetry", "store one state per renumbering of the CPUs (traces stay concrete)")
-    .option(
-      "--traces-per-rule <n>",
-      "keep up to n shortest traces per rule, each ending in a distinct violation (default 1)",
-    )
-    .option("--coverage", "list the model steps (label and file:line) no explored path reached")
-    .option("--out <dir>", "where counterexamples are written", "counterexamples");
+  };
+  const runs = await ctx.runner.run(jobs, {
+    ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+    onProgress: (i, p) => {
+      running.set(i, p.states);
+      report();
+    },
+    onDone: (i, run) => {
+      const job = jobs[i];
+      if (job !== undefined) {
+        replaceCellTraces(
+          job.out,
+          [job.spec.id, job.arch, job.scenario],
+          `${job.preemption}-`,
+          run.files,
+        );
+      }
+      running.delete(i);
+      doneStates += run.summary.stats.states;
+      done++;
+      report();
+    },
+  });
+  return jobs.map((job, i) => {
+    const run = runs[i];
+    if (run !== undefined) return run.summary;
+    return interrupted({
+      cell: job.cell,
+      spec: job.spec.id,
+      arch: job.arch,
+      commits: job.commits,
+      scenario: job.scenario,
+      preemption: job.preemption,
+    });
+  });
 }

@@ -2,11 +2,12 @@
 // terminal (or --width), colour only on a TTY (or --color / --no-color), --full for whole
 // states instead of what changed.
 
-import type { Command } from "commander";
+import { fail, ok, type Result } from "../../errors";
 import { traceView } from "../../trace/lanes";
 import { renderShow } from "../../trace/show";
 import { story } from "../../trace/story";
-import { die, loadOption } from "./shared";
+import { type Context, type Outcome, output, userError } from "../command";
+import { type LoadFlags, loadFiles } from "./shared";
 import { loadTrace, traceModel } from "./trace-input";
 
 export const DEFAULT_WIDTH = 100;
@@ -17,38 +18,38 @@ export interface ShowFlags {
   readonly full?: boolean;
 }
 
-export function showWidth(raw: string | undefined): number {
-  if (raw === undefined) return process.stdout.columns ?? DEFAULT_WIDTH;
+export function showWidth(raw: string | undefined): Result<number> {
+  if (raw === undefined) return ok(process.stdout.columns ?? DEFAULT_WIDTH);
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 40 || n > 1000) {
-    die({
+    return fail({
       code: "bad-usage",
       message: `--width expects a whole number from 40 to 1000, got "${raw}"`,
     });
   }
-  return n;
+  return ok(n);
 }
 
-export function showCommand(root: Command): void {
-  loadOption(root.command("show"))
-    .description("print a counterexample as swimlanes, one column per CPU")
-    .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)")
-    .option("--width <n>", "lay out for this many columns (default: the terminal's)")
-    .option("--color", "colour even when not writing to a terminal")
-    .option("--no-color", "no colour, even on a terminal")
-    .option("--full", "whole states in every row instead of what changed")
-    .action((file: string, flags: ShowFlags) => {
-      const width = showWidth(flags.width);
-      const trace = loadTrace(file);
-      const model = traceModel(trace, file);
-      const procs = model.ok ? model.value.machine.procs : undefined;
-      const color =
-        flags.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
-      const text = renderShow(traceView(trace, procs), story(trace), {
-        width,
-        color,
-        full: flags.full === true,
-      });
-      process.stdout.write(text);
-    });
+export function run(
+  [file = ""]: readonly string[],
+  flags: ShowFlags & LoadFlags,
+  _ctx: Context,
+): Outcome {
+  const width = showWidth(flags.width);
+  if (!width.ok) return userError(width.error);
+  // A loaded model's procedures give its trace their source positions.
+  const load = loadFiles(flags);
+  if (!load.ok) return userError(load.error);
+  const trace = loadTrace(file);
+  if (!trace.ok) return userError(trace.error);
+  const model = traceModel(trace.value, file);
+  const procs = model.ok ? model.value.machine.procs : undefined;
+  const color =
+    flags.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+  const text = renderShow(traceView(trace.value, procs), story(trace.value), {
+    width: width.value,
+    color,
+    full: flags.full === true,
+  });
+  return output(text);
 }

@@ -1,5 +1,5 @@
 // Reading a trace named on the command line, and finding the model it was made with: what
-// `show`, `replay` and `html` share. Bad input ends the command with exit 2.
+// `show`, `replay` and `html` share. Bad input is returned as a user error.
 
 import { findArch } from "../../../model/arch/index";
 import type { ArchModel } from "../../../model/arch/types";
@@ -7,18 +7,21 @@ import type { PreemptionModel } from "../../../model/kernel/state";
 import { buildMachine, type Machine } from "../../../model/machine/machine";
 import { findScenario } from "../../../model/scenarios/index";
 import type { Scenario } from "../../../model/scenarios/types";
-import type { UserError } from "../../errors";
+import { fail, type Result } from "../../errors";
 import { type LoadedTrace, readTrace } from "../../trace/read";
 import { readText } from "../files";
 import { PREEMPTION_MODELS } from "../options";
-import { die } from "./shared";
 
-export function loadTrace(file: string): LoadedTrace {
+export function loadTrace(file: string): Result<LoadedTrace> {
   const text = readText(file);
-  if (!text.ok) die(text.error);
-  const trace = readTrace(text.value, file);
-  if (!trace.ok) die(trace.error);
-  return trace.value;
+  if (!text.ok) return text;
+  if (file.endsWith(".txt") && !text.value.trimStart().startsWith("{"))
+    return fail({
+      code: "bad-trace",
+      file,
+      message: `this is the text form of a trace; give the ITF file beside it: ${file.replace(/\.txt$/, ".itf.json")}`,
+    });
+  return readTrace(text.value, file);
 }
 
 export interface TraceModel {
@@ -28,45 +31,33 @@ export interface TraceModel {
 }
 
 /** The machine a trace names, or the user error saying which of its names is unknown. */
-export function traceModel(
-  trace: LoadedTrace,
-  file: string,
-): { ok: true; value: TraceModel } | { ok: false; error: UserError } {
+export function traceModel(trace: LoadedTrace, file: string): Result<TraceModel> {
   const { meta } = trace;
   const arch = findArch(meta.arch);
   if (!arch) {
-    return {
-      ok: false,
-      error: {
-        code: "unknown-arch",
-        file,
-        where: "/#meta/arch",
-        message: `no architecture model "${meta.arch}" (see \`lazymmu list\`)`,
-      },
-    };
+    return fail({
+      code: "unknown-arch",
+      file,
+      where: "/#meta/arch",
+      message: `no architecture model "${meta.arch}" (see \`lazymmu list\`)`,
+    });
   }
   const scenario = findScenario(meta.scenario);
   if (!scenario) {
-    return {
-      ok: false,
-      error: {
-        code: "unknown-scenario",
-        file,
-        where: "/#meta/scenario",
-        message: `no scenario "${meta.scenario}" (see \`lazymmu list\`)`,
-      },
-    };
+    return fail({
+      code: "unknown-scenario",
+      file,
+      where: "/#meta/scenario",
+      message: `no scenario "${meta.scenario}" (see \`lazymmu list\`)`,
+    });
   }
   if (!(PREEMPTION_MODELS as readonly string[]).includes(meta.preemption)) {
-    return {
-      ok: false,
-      error: {
-        code: "unknown-preemption",
-        file,
-        where: "/#meta/preemption",
-        message: `unknown preemption model "${meta.preemption}"; expected one of: ${PREEMPTION_MODELS.join(", ")}`,
-      },
-    };
+    return fail({
+      code: "unknown-preemption",
+      file,
+      where: "/#meta/preemption",
+      message: `unknown preemption model "${meta.preemption}"; expected one of: ${PREEMPTION_MODELS.join(", ")}`,
+    });
   }
   const machine = buildMachine(arch, scenario, meta.preemption as PreemptionModel);
   return { ok: true, value: { arch, scenario, machine } };

@@ -1,27 +1,37 @@
 // `lazymmu verify`: exit 0 when no rule is violated, 1 when one is, 2 on bad input, 3 when
-// a limit stopped exploration before any violation was found, 4 when a model threw.
+// a limit (or Ctrl-C) stopped exploration before any violation was found, 4 when a model
+// threw.
 
-import type { Command } from "commander";
 import { exitCode } from "../../outcome";
-import { reportJson } from "../../report/json";
+import { matrixReport, reportJson } from "../../report/json";
+import type { CellSummary } from "../../report/summary";
 import { reportText } from "../../report/text";
-import { checkFormat, Exit, type RunFlags, runAll, runOptions } from "./shared";
+import type { Context, ExitCode, Outcome } from "../command";
+import { output, userError } from "../command";
+import { checkFormat, type RunFlags, runJobs, selection } from "./shared";
 
-export function verifyCommand(root: Command): void {
-  runOptions(
-    root
-      .command("verify")
-      .description(
-        "check models against a contract; exit 0 pass, 1 violation, 2 bad input, 3 incomplete, 4 model error",
-      ),
-  )
-    .option("--format <format>", "text or json", "text")
-    .action((flags: RunFlags) => {
-      checkFormat(flags.format, ["text", "json"]);
-      const results = runAll(flags);
-      process.stdout.write(
-        flags.format === "json" ? reportJson(results, flags.out) : reportText(results, flags.out),
-      );
-      throw new Exit(exitCode(results, "findings"));
-    });
+/** The exit code of a set of summaries (see exitCode in checker/outcome.ts). */
+export function summariesExit(
+  results: readonly CellSummary[],
+  violationsAre: "findings" | "content",
+): ExitCode {
+  return exitCode(
+    results.map((r) => ({ verdict: r.verdict, stoppedBy: r.stoppedBy ?? null })),
+    violationsAre,
+  );
+}
+
+export async function run(
+  _args: readonly string[],
+  flags: RunFlags,
+  ctx: Context,
+): Promise<Outcome> {
+  const bad = checkFormat(flags.format, ["text", "json"]);
+  if (bad) return userError(bad);
+  const sel = selection(flags);
+  if (!sel.ok) return userError(sel.error);
+  const results = await runJobs(sel.value.jobs, ctx);
+  const text =
+    flags.format === "json" ? reportJson(matrixReport(results, {})) : reportText(results);
+  return output(text, summariesExit(results, "findings"), sel.value.warnings);
 }

@@ -1,0 +1,87 @@
+// One cell as a job that crosses to a worker thread: plain data in (the spec, the model and
+// scenario by id, the limits), plain data out (the summary, and each counterexample's ITF and
+// text to be written by the main thread, so that no file is half-written on Ctrl-C).
+
+import { findArch } from "../../model/arch/index";
+import type { PreemptionModel } from "../../model/kernel/state";
+import { findScenario } from "../../model/scenarios/index";
+import type { Progress } from "../explore/bfs";
+import { tracePath } from "../report/paths";
+import { type CellSummary, summarize } from "../report/summary";
+import { runCell } from "../run";
+import type { Spec } from "../spec/types";
+import { traceDocument } from "../trace/document";
+import { traceText } from "../trace/text";
+
+export interface CellJob {
+  /** Position in the whole selection (before --shard). */
+  readonly cell: number;
+  readonly spec: Spec;
+  readonly arch: string;
+  readonly commits: readonly string[];
+  readonly scenario: string;
+  readonly preemption: PreemptionModel;
+  readonly maxStates: number;
+  readonly timeoutMs: number;
+  /** --symmetry: reduce by CPU symmetry where the cell allows it. */
+  readonly symmetry: boolean;
+  /** --traces-per-rule: shortest traces kept per rule, each ending in a distinct violation. */
+  readonly tracesPerRule: number;
+  /** --coverage: list the model steps no explored path reached. */
+  readonly coverage: boolean;
+  /** --load: the model files (absolute paths) to load before the ids are looked up. */
+  readonly load: readonly string[];
+  /** Where counterexamples go, as the user named it. */
+  readonly out: string;
+}
+
+export interface TraceFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface CellRun {
+  readonly summary: CellSummary;
+  readonly files: readonly TraceFile[];
+}
+
+/**
+ * Loads the job's --load files into this thread's registries (a worker starts with the
+ * built-in models only; where they are loaded already, loading again is a no-op). Imported
+ * only when there are files, so that a worker does not load the TypeScript compiler for none.
+ */
+export async function loadJobFiles(job: CellJob): Promise<void> {
+  if (job.load.length === 0) return;
+  const { loadModelFile } = await import("../load/load");
+  const { readText } = await import("./files");
+  for (const file of job.load) {
+    const text = readText(file);
+    const loaded = text.ok ? loadModelFile(file, text.value) : text;
+    if (!loaded.ok) throw new Error(`${file}: ${loaded.error.message}`);
+  }
+}
+
+export function runJob(job: CellJob, onProgress?: (p: Progress) => void): CellRun {
+  const arch = findArch(job.arch);
+  const scenario = findScenario(job.scenario);
+  // The ids come from a selection resolved against the same registries.
+  if (!arch || !scenario) throw new Error(`no model ${job.arch} or scenario ${job.scenario}`);
+  const r = runCell(
+    { spec: job.spec, arch, scenario, preemption: job.preemption },
+    {
+      maxStates: job.maxStates,
+      timeoutMs: job.timeoutMs,
+      now: () => performance.now(),
+      ...(onProgress === undefined ? {} : { onProgress }),
+    },
+    { symmetry: job.symmetry, tracesPerRule: job.tracesPerRule, coverage: job.coverage },
+  );
+  const files = r.violations.flatMap((v) => {
+    const base = `${job.out}/${tracePath(r, v)}`;
+    return [
+      { path: `${base}.itf.json`, content: `${JSON.stringify(traceDocument(r, v), null, 1)}\n` },
+      { path: `${base}.txt`, content: traceText(r, v) },
+    ];
+  });
+  return { summary: summarize(job.cell, r, job.out), files };
+}
