@@ -37,4 +37,9 @@ export interface Context {
   readonly signal?: AbortSignal;
   /** Milliseconds, for elapsed times and ETAs. */
   readonly now: () => number;
+  /**
+   * Prints a warning at once, before a long run (the command line); absent, a command puts
+   * its warnings at the head of its stderr.
+   */
+  readonly warn?: (text: string) => void;
 }

@@ -21,6 +21,7 @@ export interface Edge {
   readonly progress?: (p: RunProgress) => void;
   readonly signal?: AbortSignal;
   readonly now: () => number;
+  readonly warn?: (text: string) => void;
 }
 
 /** In process: cells run in this thread unless --workers asks for the pool. */
@@ -51,6 +52,7 @@ function context(inv: Invocation, edge: Edge): Context | UserError {
     runner,
     now: edge.now,
     ...(edge.signal === undefined ? {} : { signal: edge.signal }),
+    ...(edge.warn === undefined ? {} : { warn: edge.warn }),
     ...(quiet || edge.progress === undefined ? {} : { progress: edge.progress }),
   };
 }
@@ -142,6 +144,7 @@ export async function cli(argv: readonly string[]): Promise<void> {
     progress: drawer.update,
     signal: abort.signal,
     now,
+    warn: (s) => process.stderr.write(s),
   });
   drawer.end();
   process.off("SIGINT", onSigint);

@@ -10,7 +10,7 @@ import { matrixMarkdown } from "../../report/matrix";
 import type { CellSummary } from "../../report/summary";
 import { type Context, type ExitCode, type Outcome, output, userError } from "../command";
 import { inShard, parseShard } from "../flags";
-import { checkFormat, type RunFlags, runJobs, selection } from "./shared";
+import { checkFormat, type RunFlags, runJobs, selection, warnFirst } from "./shared";
 import { summariesExit } from "./verify";
 
 export const MATRIX_FORMATS = ["markdown", "json", "ktap"] as const;
@@ -56,6 +56,7 @@ export async function run(
   if (!shard.ok) return userError(shard.error);
   const sel = selection(flags);
   if (!sel.ok) return userError(sel.error);
+  const stderr = warnFirst(ctx, sel.value.warnings);
   const all = sel.value.jobs;
   const jobs = all.filter((j) => inShard(shard.value, j.cell));
   const results = await runJobs(jobs, ctx);
@@ -67,6 +68,6 @@ export async function run(
   return output(
     renderMatrix(report, flags.format, flags.failures === true),
     matrixExit(results),
-    sel.value.warnings,
+    stderr,
   );
 }

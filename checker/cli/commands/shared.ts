@@ -42,6 +42,16 @@ export function loadFiles(flags: LoadFlags): Result<string[]> {
   return ok(paths);
 }
 
+/**
+ * Warnings go out before the run where the context can print them; otherwise (tests) they
+ * are returned, for the head of the command's stderr.
+ */
+export function warnFirst(ctx: Context, warnings: string): string {
+  if (warnings === "" || ctx.warn === undefined) return warnings;
+  ctx.warn(warnings);
+  return "";
+}
+
 /** A warning per rule that filters on a function no model or scenario defines. */
 export function unknownFunctionWarnings(spec: Spec): string {
   return unknownFunctions(spec, modelFunctions())

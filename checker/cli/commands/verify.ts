@@ -8,7 +8,7 @@ import type { CellSummary } from "../../report/summary";
 import { reportText } from "../../report/text";
 import type { Context, ExitCode, Outcome } from "../command";
 import { output, userError } from "../command";
-import { checkFormat, type RunFlags, runJobs, selection } from "./shared";
+import { checkFormat, type RunFlags, runJobs, selection, warnFirst } from "./shared";
 
 /** The exit code of a set of summaries (see exitCode in checker/outcome.ts). */
 export function summariesExit(
@@ -30,8 +30,9 @@ export async function run(
   if (bad) return userError(bad);
   const sel = selection(flags);
   if (!sel.ok) return userError(sel.error);
+  const stderr = warnFirst(ctx, sel.value.warnings);
   const results = await runJobs(sel.value.jobs, ctx);
   const text =
     flags.format === "json" ? reportJson(matrixReport(results, {})) : reportText(results);
-  return output(text, summariesExit(results, "findings"), sel.value.warnings);
+  return output(text, summariesExit(results, "findings"), stderr);
 }
