@@ -18,6 +18,8 @@ export interface Counterexample {
   readonly text: string;
   readonly message: string;
   readonly notes: readonly string[];
+  /** The PTE addresses the violation concerns (as data, for the trace renderers). */
+  readonly addrs: readonly string[];
   /** Successor indices from the initial state: what `replay` re-executes. */
   readonly choices: readonly number[];
   readonly steps: readonly TraceStep[];
@@ -59,6 +61,7 @@ export function runCell(cell: Cell, limits: Limits): CellResult {
         text: DEADLOCK_TEXT,
         message: "no transition is enabled and some task has not finished",
         notes: [],
+        addrs: [],
         choices: f.path,
         steps: rebuilt.steps,
       };
@@ -70,6 +73,7 @@ export function runCell(cell: Cell, limits: Limits): CellResult {
       text: v.rule.text,
       message: v.message,
       notes: v.notes,
+      addrs: v.addrs,
       choices: f.path,
       steps: rebuilt.steps,
     };

@@ -98,7 +98,7 @@ export const VIEWER_JS = `
     var s = steps[i];
     detail.textContent = "";
     var h = el("h2");
-    if (s.context !== undefined) h.appendChild(el("span", "ctx " + (data.contexts[s.context] || ""), s.context));
+    if (s.context !== undefined) h.appendChild(el("span", "ctx " + (data.contexts[s.context.id] || ""), s.context.id));
     h.appendChild(document.createTextNode(i === 0 ? "Initial state" : "Step " + i + (s.lane !== null ? " on " + data.lanes[s.lane] : "")));
     detail.appendChild(h);
     if (s.fn !== undefined) detail.appendChild(el("div", "fn", s.fn + "()"));
@@ -136,8 +136,8 @@ export const VIEWER_JS = `
       var d = el("details", "lane");
       d.open = true;
       var names = {};
-      (s.changes[lane] || []).forEach(function (c) { names[c.name.replace(/ asked$/, "")] = true; });
-      var running = lane < s.running.length ? " (runs " + s.running[lane] + ")" : "";
+      (s.changes[lane] || []).forEach(function (c) { names[c.fact] = true; });
+      var running = lane < s.running.length ? " (runs " + s.running[lane].text + ")" : "";
       d.appendChild(el("summary", "", data.lanes[lane] + running));
       facts.forEach(function (f) {
         d.appendChild(el("div", names[f.name] ? "changed" : "", f.name + " = " + f.value));
@@ -198,7 +198,8 @@ export const VIEWER_JS = `
   rows.forEach(function (r) {
     r.addEventListener("click", function () { go(Number(r.getAttribute("data-step"))); });
   });
-  var m = /^#step=(\\d+)$/.exec(location.hash);
-  go(m ? Number(m[1]) : 0);
+  var hash = location.hash;
+  var asked = hash.indexOf("#step=") === 0 ? Number(hash.slice(6)) : NaN;
+  go(Number.isInteger(asked) ? asked : 0);
 })();
 `;

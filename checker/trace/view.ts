@@ -1,6 +1,7 @@
 // A state seen as a flat list of named kernel facts ("CPU0 tlb_batch.active = 1",
 // "A preempt_count = 1", "pte[user:0] = 2"), so that a trace step can show only what
-// changed. Used by the text trace and by `show`.
+// changed. Each fact keeps, as data, whose it is, which field of the state it shows and,
+// for a list, its items: the renderers filter and word facts by these, never by their names.
 
 import type { ProcTable } from "../../model/kernel/program";
 import type { Kernel, Val } from "../../model/kernel/state";
@@ -30,52 +31,106 @@ export type Owner =
   | { readonly kind: "task"; readonly task: string }
   | { readonly kind: "memory" };
 
+/**
+ * Which part of the state a fact shows. Fixed fields are named as shown; `arch` and `flag`
+ * are the architecture's per-CPU and per-task state, `pte` and `set to` the PTE values in
+ * memory and asked for, `held by` a lock, `fired` an interrupt source's count.
+ */
+export type FactField =
+  | "current"
+  | "irqs"
+  | "in interrupt"
+  | "arch"
+  | "batch"
+  | "queued"
+  | "status"
+  | "at"
+  | "preempt_count"
+  | "migration_disabled"
+  | "flag"
+  | "lazy regions"
+  | "pte"
+  | "set to"
+  | "stale translations"
+  | "walker barriers owed"
+  | "held by"
+  | "fired"
+  | "halted";
+
 export interface Fact {
+  /** The fact's full name, e.g. `CPU0 batch`, `A preempt_count`, `pte[user:0]`. */
   readonly name: string;
+  /** Its name inside its owner's lane: `batch` (a CPU lane does not repeat `CPU0`). */
+  readonly short: string;
   readonly value: string;
   readonly owner: Owner;
+  readonly field: FactField;
+  /** For a list-valued fact, its items as shown (`user:0`, `user:1=2`). */
+  readonly items?: readonly string[];
 }
+
+const listValue = (items: readonly string[]): string =>
+  items.length === 0 ? "[]" : `[${items.join(", ")}]`;
 
 export function factList(s: Kernel, procs?: ProcTable): Fact[] {
   const out: Fact[] = [];
+  const push = (
+    owner: Owner,
+    prefix: string,
+    field: FactField,
+    short: string,
+    value: string,
+    items?: readonly string[],
+  ) =>
+    out.push({
+      name: `${prefix}${short}`,
+      short: owner.kind === "cpu" ? short : `${prefix}${short}`,
+      value,
+      owner,
+      field,
+      ...(items === undefined ? {} : { items }),
+    });
   for (const c of s.cpus) {
-    const n = `CPU${c.id}`;
     const owner: Owner = { kind: "cpu", cpu: c.id };
-    const add = (k: string, value: string) => out.push({ name: `${n} ${k}`, value, owner });
-    add("current", fmt(c.current));
-    add("irqs", c.irqsEnabled ? "on" : "off");
-    add("in interrupt", c.irq === null ? "-" : `${c.irq.source}: ${position(procs, c.irq.stack)}`);
-    for (const [k, v] of Object.entries(c.arch)) add(k, fmt(v));
-    add("batch", c.batch.length === 0 ? "[]" : `[${c.batch.join(", ")}]`);
-    add(
-      "queued",
-      c.queued.length === 0 ? "[]" : `[${c.queued.map((u) => `${u.addr}=${u.value}`).join(", ")}]`,
-    );
+    const p = `CPU${c.id} `;
+    push(owner, p, "current", "current", fmt(c.current));
+    push(owner, p, "irqs", "irqs", c.irqsEnabled ? "on" : "off");
+    const irq = c.irq === null ? "-" : `${c.irq.source}: ${position(procs, c.irq.stack)}`;
+    push(owner, p, "in interrupt", "in interrupt", irq);
+    for (const [k, v] of Object.entries(c.arch)) push(owner, p, "arch", k, fmt(v));
+    push(owner, p, "batch", "batch", listValue(c.batch), c.batch);
+    const queued = c.queued.map((u) => `${u.addr}=${u.value}`);
+    push(owner, p, "queued", "queued", listValue(queued), queued);
   }
   for (const t of s.tasks) {
     const owner: Owner = { kind: "task", task: t.id };
-    const add = (k: string, value: string) => out.push({ name: `${t.id} ${k}`, value, owner });
-    add("status", `${t.status} on CPU${t.cpu}`);
-    add("at", position(procs, t.stack));
-    add("preempt_count", String(t.preemptCount));
-    add("migration_disabled", String(t.migrationDisabled));
-    for (const [k, v] of Object.entries(t.flags)) add(k, fmt(v));
-    add("lazy regions", String(t.ghost.lazyDepth));
+    const p = `${t.id} `;
+    push(owner, p, "status", "status", `${t.status} on CPU${t.cpu}`);
+    push(owner, p, "at", "at", position(procs, t.stack));
+    push(owner, p, "preempt_count", "preempt_count", String(t.preemptCount));
+    push(owner, p, "migration_disabled", "migration_disabled", String(t.migrationDisabled));
+    for (const [k, v] of Object.entries(t.flags)) push(owner, p, "flag", k, fmt(v));
+    push(owner, p, "lazy regions", "lazy regions", String(t.ghost.lazyDepth));
   }
   const memory: Owner = { kind: "memory" };
-  const add = (name: string, value: string) => out.push({ name, value, owner: memory });
-  for (const [a, v] of Object.entries(s.pte)) add(`pte[${a}]`, String(v));
-  for (const [a, v] of Object.entries(s.intended)) add(`pte[${a}] set to`, String(v));
-  add("stale translations", s.hw.stale.length === 0 ? "[]" : `[${s.hw.stale.join(", ")}]`);
-  add("walker barriers owed", s.hw.unsynced.length === 0 ? "[]" : `[${s.hw.unsynced.join(", ")}]`);
-  for (const [l, o] of Object.entries(s.locks)) add(`${l} held by`, fmt(o));
-  for (const [i, n] of Object.entries(s.irqFired)) add(`irq ${i} fired`, String(n));
-  add("halted", fmt(s.halted));
+  const mem = (field: FactField, name: string, value: string, items?: readonly string[]) =>
+    push(memory, "", field, name, value, items);
+  for (const [a, v] of Object.entries(s.pte)) mem("pte", `pte[${a}]`, String(v));
+  for (const [a, v] of Object.entries(s.intended)) mem("set to", `pte[${a}] set to`, String(v));
+  mem("stale translations", "stale translations", listValue(s.hw.stale), s.hw.stale);
+  mem("walker barriers owed", "walker barriers owed", listValue(s.hw.unsynced), s.hw.unsynced);
+  for (const [l, o] of Object.entries(s.locks)) mem("held by", `${l} held by`, fmt(o));
+  for (const [i, n] of Object.entries(s.irqFired)) mem("fired", `irq ${i} fired`, String(n));
+  mem("halted", "halted", fmt(s.halted));
   return out;
 }
 
 export function facts(s: Kernel, procs?: ProcTable): Facts {
-  return new Map(factList(s, procs).map((f) => [f.name, f.value]));
+  return factsOf(factList(s, procs));
+}
+
+export function factsOf(list: readonly Fact[]): Facts {
+  return new Map(list.map((f) => [f.name, f.value]));
 }
 
 /** Facts that differ between two states: [name, before, after]. */

@@ -38,6 +38,8 @@ export type Action =
       readonly kind: "step";
       readonly cpu: number;
       readonly ctx: string;
+      /** Whether `ctx` is a task or an interrupt handler: traces carry it as data. */
+      readonly ctxKind: ContextRef["kind"];
       readonly fn: string;
       readonly label: string;
       readonly at: string;
@@ -242,7 +244,15 @@ function runStep(
     if (stack.length === 0) finish(d, ref, cpu, rec);
   });
   return {
-    action: { kind: "step", cpu, ctx: contextId(ref), fn: step.fn, label: step.label, at: step.at },
+    action: {
+      kind: "step",
+      cpu,
+      ctx: contextId(ref),
+      ctxKind: ref.kind,
+      fn: step.fn,
+      label: step.label,
+      at: step.at,
+    },
     next,
     events,
   };

@@ -6,7 +6,7 @@ import { renderHtml } from "../../trace/html";
 import { traceView } from "../../trace/lanes";
 import { story } from "../../trace/story";
 import { writeAtomic } from "../files";
-import { loadTrace, traceModel } from "./trace-input";
+import { loadCurrentTrace, traceModel } from "./trace-input";
 
 export function htmlCommand(root: Command): void {
   root
@@ -15,7 +15,7 @@ export function htmlCommand(root: Command): void {
     .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)")
     .option("-o, --output <file>", "where to write the page (default: standard output)")
     .action((file: string, flags: { output?: string }) => {
-      const trace = loadTrace(file);
+      const trace = loadCurrentTrace(file);
       const model = traceModel(trace, file);
       const procs = model.ok ? model.value.machine.procs : undefined;
       const page = renderHtml(traceView(trace, procs), story(trace));

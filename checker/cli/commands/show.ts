@@ -7,7 +7,7 @@ import { traceView } from "../../trace/lanes";
 import { renderShow } from "../../trace/show";
 import { story } from "../../trace/story";
 import { die } from "./shared";
-import { loadTrace, traceModel } from "./trace-input";
+import { loadCurrentTrace, traceModel } from "./trace-input";
 
 export const DEFAULT_WIDTH = 100;
 
@@ -40,7 +40,7 @@ export function showCommand(root: Command): void {
     .option("--full", "whole states in every row instead of what changed")
     .action((file: string, flags: ShowFlags) => {
       const width = showWidth(flags.width);
-      const trace = loadTrace(file);
+      const trace = loadCurrentTrace(file);
       const model = traceModel(trace, file);
       const procs = model.ok ? model.value.machine.procs : undefined;
       const color =

@@ -8,15 +8,23 @@ import { buildMachine, type Machine } from "../../../model/machine/machine";
 import { findScenario } from "../../../model/scenarios/index";
 import type { Scenario } from "../../../model/scenarios/types";
 import type { UserError } from "../../errors";
-import { type LoadedTrace, readTrace } from "../../trace/read";
+import { type AnyTrace, currentTrace, type LoadedTrace, readTrace } from "../../trace/read";
 import { readText } from "../files";
 import { PREEMPTION_MODELS } from "../options";
 import { die } from "./shared";
 
-export function loadTrace(file: string): LoadedTrace {
+/** A trace of any format lazymmu has written (what `replay` checks). */
+export function loadTrace(file: string): AnyTrace {
   const text = readText(file);
   if (!text.ok) die(text.error);
   const trace = readTrace(text.value, file);
+  if (!trace.ok) die(trace.error);
+  return trace.value;
+}
+
+/** A trace of the current format, whose steps carry their events as data (what renders). */
+export function loadCurrentTrace(file: string): LoadedTrace {
+  const trace = currentTrace(loadTrace(file), file);
   if (!trace.ok) die(trace.error);
   return trace.value;
 }
@@ -29,7 +37,7 @@ export interface TraceModel {
 
 /** The machine a trace names, or the user error saying which of its names is unknown. */
 export function traceModel(
-  trace: LoadedTrace,
+  trace: Pick<AnyTrace, "meta">,
   file: string,
 ): { ok: true; value: TraceModel } | { ok: false; error: UserError } {
   const { meta } = trace;
