@@ -5,7 +5,7 @@
 
 import { type Change, initiallyShown, type StepView, type TraceView } from "./lanes";
 import type { Story } from "./story";
-import { wrap } from "./wrap";
+import { columns, wrap } from "./wrap";
 
 export interface ShowOptions {
   readonly width: number;
@@ -50,9 +50,9 @@ const MIN_LANE = 26;
 const MAX_LANE = 72;
 
 function paint(l: Line, color: boolean, pad = 0): string {
-  const text = l.text + " ".repeat(Math.max(0, pad - l.text.length));
-  if (!color || l.style === "plain") return text;
-  return `${ANSI[l.style]}${l.text}\x1b[0m${" ".repeat(Math.max(0, pad - l.text.length))}`;
+  const fill = " ".repeat(Math.max(0, pad - columns(l.text)));
+  if (!color || l.style === "plain") return l.text + fill;
+  return `${ANSI[l.style]}${l.text}\x1b[0m${fill}`;
 }
 
 function lines(text: string, width: number, style: Style): Line[] {

@@ -15,11 +15,24 @@ import { die } from "./shared";
 
 /** A trace of any format lazymmu has written (what `replay` checks). */
 export function loadTrace(file: string): AnyTrace {
+  const itf = textTraceSibling(file);
+  if (itf !== undefined) {
+    die({
+      code: "bad-trace",
+      file,
+      message: `this is the text form of a counterexample, written for people to read; the commands read its ITF form: use ${itf} beside it`,
+    });
+  }
   const text = readText(file);
   if (!text.ok) die(text.error);
   const trace = readTrace(text.value, file);
   if (!trace.ok) die(trace.error);
   return trace.value;
+}
+
+/** For `X.txt`, the `X.itf.json` that verify and matrix write beside it. */
+function textTraceSibling(file: string): string | undefined {
+  return file.endsWith(".txt") ? `${file.slice(0, -".txt".length)}.itf.json` : undefined;
 }
 
 /** A trace of the current format, whose steps carry their events as data (what renders). */
