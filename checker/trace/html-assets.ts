@@ -72,7 +72,23 @@ details.lane div.changed { color: var(--chg); font-weight: 600; background: #fff
 .story h2 { font-size: 15px; margin: 4px 0; }
 .story .headline { font-weight: 600; color: var(--bad); }
 .story ul { margin: 0; padding-left: 18px; font-family: var(--mono); font-size: 12px; }
+.nw { white-space: nowrap; }
+.cell, .story li { overflow-wrap: anywhere; }
 @media (max-width: 1000px) { main { grid-template-columns: 1fr; } .panel { position: static; } }
+/* A phone: the lanes of a step stacked under its number, each cell named by its lane. */
+@media (max-width: 640px) {
+  header { padding: 8px 10px; }
+  main { padding: 8px; gap: 8px; }
+  .story { margin: 0 8px 16px; padding: 8px 10px; }
+  .lanes.sticky { display: none; }
+  .timeline { max-height: none; overflow: visible; }
+  .row { grid-template-columns: 30px minmax(0, 1fr); }
+  .row .num { grid-row: span var(--lanes); padding: 5px 4px; }
+  .row .cell { grid-column: 2; }
+  .row .cell:empty { display: none; }
+  .row .cell::before { content: attr(data-lane-name); display: block; font-size: 10px; color: var(--dim); }
+  .panel { max-height: none; }
+}
 `;
 
 export const VIEWER_JS = `

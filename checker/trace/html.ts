@@ -34,6 +34,24 @@ export function scriptJson(x: unknown): string {
 
 const e = escapeHtml;
 
+/**
+ * Lane text as HTML that wraps only where a reader expects: at spaces, and inside a path
+ * after a `/`. A browser may also break after any `-`, which would cut `tb->active` or
+ * `-user:0` in two: each piece holding a `-` is kept on one line (white-space: nowrap).
+ */
+export function laneText(text: string): string {
+  return text
+    .split(" ")
+    .map((token) => {
+      if (token.length <= 1 || !token.includes("-")) return e(token);
+      const pieces = token.split("/").map((p, i, all) => (i < all.length - 1 ? `${p}/` : p));
+      return pieces
+        .map((p) => (p.includes("-") ? `<span class="nw">${e(p)}</span>` : e(p)))
+        .join("<wbr>");
+    })
+    .join(" ");
+}
+
 function contextClass(view: TraceView): Map<string, string> {
   const out = new Map<string, string>();
   let tasks = 0;
@@ -46,7 +64,7 @@ function contextClass(view: TraceView): Map<string, string> {
 
 function changeList(cs: readonly Change[]): string {
   if (cs.length === 0) return "";
-  return `<ul class="changes">${cs.map((c) => `<li>${e(c.text)}</li>`).join("")}</ul>`;
+  return `<ul class="changes">${cs.map((c) => `<li>${laneText(c.text)}</li>`).join("")}</ul>`;
 }
 
 function actionCard(s: StepView, ctx: Map<string, string>, last: boolean, rule: string): string {
@@ -58,10 +76,10 @@ function actionCard(s: StepView, ctx: Map<string, string>, last: boolean, rule: 
     );
   }
   if (s.fn !== undefined) parts.push(`<span class="fn">${e(s.fn)}()</span>`);
-  parts.push(`<div class="label">${e(s.label)}</div>`);
-  if (s.at !== undefined) parts.push(`<div class="at">${e(s.at)}</div>`);
+  parts.push(`<div class="label">${laneText(s.label)}</div>`);
+  if (s.at !== undefined) parts.push(`<div class="at">${laneText(s.at)}</div>`);
   for (const ev of s.events.filter((x) => x.bug))
-    parts.push(`<div class="bug">${e(ev.text)}</div>`);
+    parts.push(`<div class="bug">${laneText(ev.text)}</div>`);
   if (last) parts.push(`<div class="verdict-badge">violates ${e(rule)}</div>`);
   return parts.join("");
 }
@@ -76,7 +94,7 @@ function row(view: TraceView, s: StepView, ctx: Map<string, string>): string {
       body =
         who === undefined
           ? changeList(initialFacts(s.full[lane] ?? []))
-          : `<div class="runs">runs <b>${e(who.text)}</b></div>${changeList(initialFacts(s.full[lane] ?? []))}`;
+          : `<div class="runs">runs <b>${laneText(who.text)}</b></div>${changeList(initialFacts(s.full[lane] ?? []))}`;
     } else {
       body = `${acting ? actionCard(s, ctx, last, view.meta.rule) : ""}${changeList(s.changes[lane] ?? [])}`;
     }
@@ -87,7 +105,7 @@ function row(view: TraceView, s: StepView, ctx: Map<string, string>): string {
     ]
       .filter((c) => c !== "")
       .join(" ");
-    return `<div class="${cls}" data-lane="${lane}">${body}</div>`;
+    return `<div class="${cls}" data-lane="${lane}" data-lane-name="${e(view.lanes[lane] ?? "")}">${body}</div>`;
   });
   const cls = `row${last ? " violation" : ""}${s.halted ? " halted" : ""}`;
   return `<div class="${cls}" data-step="${s.index}" id="step-${s.index}"><div class="num">${s.index}</div>${cells.join("")}</div>`;
