@@ -2,28 +2,13 @@
 // "A preempt_count = 1", "pte[user:0] = 2"), so that a trace step can show only what
 // changed. Each fact keeps, as data, whose it is, which field of the state it shows and,
 // for a list, its items: the renderers filter and word facts by these, never by their names.
+// Which facts each state field gives is declared in state-fields.ts, beside its shape.
 
 import type { ProcTable } from "../../model/kernel/program";
-import type { Kernel, Val } from "../../model/kernel/state";
+import type { Kernel } from "../../model/kernel/state";
+import { CPU_FACTS, type FactOut, factsBy, MEMORY_FACTS, TASK_FACTS } from "./state-fields";
 
 export type Facts = ReadonlyMap<string, string>;
-
-function fmt(v: Val | null | undefined): string {
-  if (v === null || v === undefined) return "-";
-  return String(v);
-}
-
-function position(
-  procs: ProcTable | undefined,
-  stack: readonly { proc: string; pc: number }[],
-): string {
-  const top = stack[stack.length - 1];
-  if (top === undefined) return "finished";
-  const op = procs?.[top.proc]?.ops[top.pc];
-  const next =
-    op === undefined ? "" : op.op === "call" ? `: next call ${op.proc}()` : `: next ${op.label}`;
-  return `${stack.map((f) => f.proc).join(" > ")}${next}`;
-}
 
 /** Whose fact it is: a CPU's, a task's (shown with the CPU it is on), or memory and MMU. */
 export type Owner =
@@ -69,59 +54,25 @@ export interface Fact {
   readonly items?: readonly string[];
 }
 
-const listValue = (items: readonly string[]): string =>
-  items.length === 0 ? "[]" : `[${items.join(", ")}]`;
-
 export function factList(s: Kernel, procs?: ProcTable): Fact[] {
   const out: Fact[] = [];
-  const push = (
-    owner: Owner,
-    prefix: string,
-    field: FactField,
-    short: string,
-    value: string,
-    items?: readonly string[],
-  ) =>
-    out.push({
-      name: `${prefix}${short}`,
-      short: owner.kind === "cpu" ? short : `${prefix}${short}`,
-      value,
-      owner,
-      field,
-      ...(items === undefined ? {} : { items }),
-    });
-  for (const c of s.cpus) {
-    const owner: Owner = { kind: "cpu", cpu: c.id };
-    const p = `CPU${c.id} `;
-    push(owner, p, "current", "current", fmt(c.current));
-    push(owner, p, "irqs", "irqs", c.irqsEnabled ? "on" : "off");
-    const irq = c.irq === null ? "-" : `${c.irq.source}: ${position(procs, c.irq.stack)}`;
-    push(owner, p, "in interrupt", "in interrupt", irq);
-    for (const [k, v] of Object.entries(c.arch)) push(owner, p, "arch", k, fmt(v));
-    push(owner, p, "batch", "batch", listValue(c.batch), c.batch);
-    const queued = c.queued.map((u) => `${u.addr}=${u.value}`);
-    push(owner, p, "queued", "queued", listValue(queued), queued);
-  }
-  for (const t of s.tasks) {
-    const owner: Owner = { kind: "task", task: t.id };
-    const p = `${t.id} `;
-    push(owner, p, "status", "status", `${t.status} on CPU${t.cpu}`);
-    push(owner, p, "at", "at", position(procs, t.stack));
-    push(owner, p, "preempt_count", "preempt_count", String(t.preemptCount));
-    push(owner, p, "migration_disabled", "migration_disabled", String(t.migrationDisabled));
-    for (const [k, v] of Object.entries(t.flags)) push(owner, p, "flag", k, fmt(v));
-    push(owner, p, "lazy regions", "lazy regions", String(t.ghost.lazyDepth));
-  }
-  const memory: Owner = { kind: "memory" };
-  const mem = (field: FactField, name: string, value: string, items?: readonly string[]) =>
-    push(memory, "", field, name, value, items);
-  for (const [a, v] of Object.entries(s.pte)) mem("pte", `pte[${a}]`, String(v));
-  for (const [a, v] of Object.entries(s.intended)) mem("set to", `pte[${a}] set to`, String(v));
-  mem("stale translations", "stale translations", listValue(s.hw.stale), s.hw.stale);
-  mem("walker barriers owed", "walker barriers owed", listValue(s.hw.unsynced), s.hw.unsynced);
-  for (const [l, o] of Object.entries(s.locks)) mem("held by", `${l} held by`, fmt(o));
-  for (const [i, n] of Object.entries(s.irqFired)) mem("fired", `irq ${i} fired`, String(n));
-  mem("halted", "halted", fmt(s.halted));
+  const add = (owner: Owner, prefix: string, facts: readonly FactOut[]) => {
+    for (const f of facts) {
+      out.push({
+        name: `${prefix}${f.name}`,
+        short: owner.kind === "cpu" ? f.name : `${prefix}${f.name}`,
+        value: f.value,
+        owner,
+        field: f.field,
+        ...(f.items === undefined ? {} : { items: f.items }),
+      });
+    }
+  };
+  for (const c of s.cpus)
+    add({ kind: "cpu", cpu: c.id }, `CPU${c.id} `, factsBy(CPU_FACTS, c, procs));
+  for (const t of s.tasks)
+    add({ kind: "task", task: t.id }, `${t.id} `, factsBy(TASK_FACTS, t, procs));
+  add({ kind: "memory" }, "", factsBy(MEMORY_FACTS, s, procs));
   return out;
 }
 
