@@ -2,7 +2,9 @@
 // Each row says who acted (task or interrupt, on which CPU), which kernel function and
 // line the step models, the events it caused, and what changed in each lane: a CPU's own
 // state and that of the tasks on it in its lane, PTE values, stale translations, walker
-// barriers and locks in the memory lane. Both `show` (text) and `html` render this.
+// barriers and locks in the memory lane. The one view of a trace: built from its data (the
+// steps' actions and events as document.ts records them, and the states), never from text;
+// the `.txt` trace (text.ts), `show` and `html` all render this.
 
 import type { ProcTable } from "../../model/kernel/program";
 import type { Kernel } from "../../model/kernel/state";

@@ -1,7 +1,8 @@
 // Replays a trace against the model from scratch: from the initial state of the machine the
 // trace names, takes each recorded choice (the index of a transition among the enabled
-// ones), and checks that the model's action and state match what the trace recorded at
-// every step; then checks that the last step violates the rule the trace says (the spec's
+// ones), and checks that the model's action, events and state match what the trace
+// recorded at every step (for a lazymmu-trace/1 trace, which has no events as data, its
+// action fields and state); then checks that the last step violates the rule the trace says (the spec's
 // monitor on the last transition's events and state, or the deadlock condition). Pure:
 // the caller resolves the spec and the machine.
 
