@@ -53,6 +53,8 @@ export interface Env {
   readonly vars: Readonly<Record<string, Value>>;
   readonly state: Kernel;
   readonly notes: string[];
+  /** The addresses of those notes, as data. */
+  readonly addrs: string[];
 }
 
 export type Compiled = (env: Env) => Value;
@@ -141,7 +143,10 @@ export function compile(e: Expr): Compiled {
     return (env) => {
       const addr = String(a(env));
       const ok = isEffective(env.state, addr);
-      if (!ok) env.notes.push(whyNotEffective(env.state, addr));
+      if (!ok) {
+        env.notes.push(whyNotEffective(env.state, addr));
+        env.addrs.push(addr);
+      }
       return ok;
     };
   }
