@@ -13,7 +13,9 @@ import { eventMeta } from "../checker/trace/document";
 import { STATE_VARS, stateFromItf, stateToItf } from "../checker/trace/itf";
 import { checkItfValue } from "../checker/trace/itf-check";
 import { readTrace } from "../checker/trace/read";
+import { KERNEL } from "../checker/trace/state-fields";
 import { architectures } from "../model/arch/index";
+import { kernelSchema } from "../model/kernel/schema";
 import type { Kernel } from "../model/kernel/state";
 import { buildMachine, initialState } from "../model/machine/machine";
 import { successors } from "../model/machine/transitions";
@@ -177,5 +179,43 @@ describe("the traces the matrix writes", () => {
         expect(s.meta.context?.kind === "irq", `${f} step ${i}`).toBe(irqOnCpu);
       });
     }
+  });
+});
+
+describe("the ITF encoding's field shapes", () => {
+  it("come from the model's one declaration of the state (model/kernel/schema.ts)", () => {
+    expect([...STATE_VARS]).toEqual(Object.keys(kernelSchema.fields));
+    expect(KERNEL.t === "record" && Object.keys(KERNEL.fields)).toEqual(
+      Object.keys(kernelSchema.fields),
+    );
+  });
+
+  it("write a frame's optional result only when set, and read it back", () => {
+    const m = machines[0];
+    if (!m) throw new Error("no machines");
+    const s = initialState(m);
+    const task = s.tasks[0];
+    const frame = task?.stack[0];
+    if (!task || !frame) throw new Error("no task frame");
+    const withResult: Kernel = {
+      ...s,
+      tasks: [{ ...task, stack: [{ ...frame, result: "page" }] }, ...s.tasks.slice(1)],
+    };
+    const itf = JSON.parse(JSON.stringify(stateToItf(withResult)));
+    expect(itf.tasks[0].stack[0].result).toBe("page");
+    expect(stateFromItf(itf, "")).toEqual(withResult);
+    const plain = JSON.parse(JSON.stringify(stateToItf(s)));
+    expect("result" in plain.tasks[0].stack[0]).toBe(false);
+    expect(stateFromItf(plain, "")).toEqual(s);
+  });
+
+  it("refuse a task status the model does not declare, naming the ones it does", () => {
+    const m = machines[0];
+    if (!m) throw new Error("no machines");
+    const itf = JSON.parse(JSON.stringify(stateToItf(initialState(m))));
+    itf.tasks[0].status = "zombie";
+    expect(() => stateFromItf(itf, "/states/0")).toThrow(
+      "expected running, runnable, sleeping or done",
+    );
   });
 });

@@ -1,19 +1,18 @@
-// The kernel state's fields, declared once for the trace side: a small table of their
-// shapes (what kind of value each field holds), and generic walks over plain data driven
-// by it, ITF encoding and decoding (Apalache ADR-015, with Quint's variants). The fact
-// tables that the renderers show (view.ts) are keyed by the same field names, and the
-// compiler checks both against model/kernel/state.ts: a field added there and not here is
-// a type error in this file (see `Agrees` below).
-// The explorer's canonical key (checker/explore/encode.ts) is written by hand for speed;
-// the perf helper is deriving it from a declaration of its own: the two tables are to be
-// merged into one.
+// The kernel state's fields for the trace side. Their one declaration is the model's
+// (model/kernel/schema.ts `kernelSchema`, from which the explorer's packed key is compiled
+// too): the shapes here are derived from it, and generic walks over plain data driven by
+// them are the ITF encoding and decoding (Apalache ADR-015, with Quint's variants). The
+// fact tables that the renderers show (below, used by view.ts) are keyed by the same field
+// names and typed by model/kernel/state.ts: a field added there and not to a table is a
+// type error in this file.
 
 import type { ProcTable } from "../../model/kernel/program";
-import type { Cpu, Frame, Kernel, Task, TaskStatus, Val } from "../../model/kernel/state";
+import { type Kind, kernelSchema } from "../../model/kernel/schema";
+import type { Cpu, Frame, Kernel, Task, Val } from "../../model/kernel/state";
 import { type Itf, ItfShapeError } from "./itf-value";
 import type { FactField } from "./view";
 
-/** What kind of value a field holds. */
+/** What kind of value a field holds, as traces write it. */
 export type Shape =
   | { readonly t: "int" }
   | { readonly t: "str" }
@@ -31,103 +30,48 @@ export type Shape =
   | { readonly t: "map"; readonly of: Shape }
   | { readonly t: "record"; readonly fields: Readonly<Record<string, Shape>> };
 
-const int = { t: "int" } as const;
-const str = { t: "str" } as const;
-const bool = { t: "bool" } as const;
-const val = { t: "val" } as const;
-const set = { t: "set" } as const;
-const opt = <S extends Shape>(of: S) => ({ t: "opt", of }) as const;
-const absent = <S extends Shape>(of: S) => ({ t: "absent", of }) as const;
-const list = <S extends Shape>(of: S) => ({ t: "list", of }) as const;
-const map = <S extends Shape>(of: S) => ({ t: "map", of }) as const;
-const record = <F extends Readonly<Record<string, Shape>>>(fields: F) =>
-  ({ t: "record", fields }) as const;
+/** `a, b or c` */
+const either = (xs: readonly string[]): string =>
+  xs.length <= 1 ? xs.join("") : `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}`;
 
-const STATUSES: readonly TaskStatus[] = ["running", "runnable", "sleeping", "done"];
-
-// `result` (the caller's local a return value goes to) is written only when set, so that
-// traces of models without return values keep their form.
-const FRAME = record({
-  proc: str,
-  pc: int,
-  args: map(val),
-  locals: map(val),
-  result: absent(str),
-});
-const GHOST = record({ lazyDepth: int, regions: list(list(str)), wrote: map(int) });
+/** A field's trace shape, from how the model declares it. */
+export function shapeOf(k: Kind): Shape {
+  switch (k.kind) {
+    case "int":
+      return { t: "int" };
+    case "bool":
+      return { t: "bool" };
+    case "val":
+      return { t: "val" };
+    case "string":
+      return k.values === undefined
+        ? { t: "str" }
+        : { t: "enum", values: k.values, says: either(k.values) };
+    case "optional":
+      return k.absent === true
+        ? { t: "absent", of: shapeOf(k.of) }
+        : { t: "opt", of: shapeOf(k.of) };
+    case "list":
+      if (k.set === true) {
+        if (k.of.kind !== "string") throw new Error("checker error: a set of non-strings");
+        return { t: "set" };
+      }
+      return { t: "list", of: shapeOf(k.of) };
+    case "record":
+      return { t: "map", of: shapeOf(k.of) };
+    case "struct":
+      return {
+        t: "record",
+        fields: Object.fromEntries(Object.entries(k.fields).map(([n, f]) => [n, shapeOf(f)])),
+      };
+  }
+}
 
 /** The kernel state, field by field, in the order traces write them. */
-export const KERNEL = record({
-  cpus: list(
-    record({
-      id: int,
-      current: opt(str),
-      irqsEnabled: bool,
-      irq: opt(record({ source: str, stack: list(FRAME), preemptCount: int, ghost: GHOST })),
-      arch: map(val),
-      queued: list(record({ addr: str, value: int })),
-      batch: list(str),
-    }),
-  ),
-  tasks: list(
-    record({
-      id: str,
-      stack: list(FRAME),
-      status: {
-        t: "enum",
-        values: STATUSES,
-        says: "running, runnable, sleeping or done",
-      } as const,
-      cpu: int,
-      preemptCount: int,
-      migrationDisabled: int,
-      atSleepPoint: bool,
-      flags: map(val),
-      ghost: GHOST,
-    }),
-  ),
-  irqFired: map(int),
-  locks: map(opt(str)),
-  pte: map(int),
-  intended: map(int),
-  hw: record({ stale: set, unsynced: set }),
-  halted: opt(str),
-});
+export const KERNEL: Shape = shapeOf(kernelSchema);
 
 /** The ITF state variables: the kernel state's top-level fields. */
-export const STATE_VARS = Object.keys(KERNEL.fields) as readonly (keyof Kernel)[];
-
-// The type a shape describes; `Agrees` fails to compile when KERNEL and Kernel part ways.
-type Of<S> = S extends { t: "int" }
-  ? number
-  : S extends { t: "str" }
-    ? string
-    : S extends { t: "bool" }
-      ? boolean
-      : S extends { t: "val" }
-        ? number | string | boolean
-        : S extends { t: "enum"; values: readonly (infer V)[] }
-          ? V
-          : S extends { t: "opt"; of: infer O }
-            ? Of<O> | null
-            : S extends { t: "list"; of: infer O }
-              ? readonly Of<O>[]
-              : S extends { t: "set" }
-                ? readonly string[]
-                : S extends { t: "map"; of: infer O }
-                  ? Readonly<Record<string, Of<O>>>
-                  : S extends { t: "record"; fields: infer F }
-                    ? Fields<F>
-                    : never;
-type Present<F> = { [K in keyof F]: F[K] extends { t: "absent" } ? never : K }[keyof F];
-type Absent<F> = Exclude<keyof F, Present<F>>;
-type Fields<F> = { readonly [K in Present<F>]: Of<F[K]> } & {
-  readonly [K in Absent<F>]?: F[K] extends { of: infer O } ? Of<O> : never;
-};
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export type Agrees = Same<Of<typeof KERNEL>, Kernel>;
-const agrees: Agrees = true;
-void agrees;
+export const STATE_VARS = Object.keys(kernelSchema.fields) as readonly (keyof Kernel)[];
 
 // Encoding: integers as {"#bigint"}, maps as {"#map"} with sorted keys, sets as {"#set"},
 // records as objects, lists as arrays, absent values as the variant None.
