@@ -8,7 +8,7 @@
 //   {"forall": {"var": "a", "in": list, "holds": e}} and "exists" likewise
 //   {"effective": addr}       the latest PTE change at addr is in effect (after the event)
 
-import { isEffective } from "../../model/kernel/hardware";
+import { isEffective, unsyncedEntry } from "../../model/kernel/hardware";
 import type { Kernel } from "../../model/kernel/state";
 
 export type Value =
@@ -213,7 +213,10 @@ export function whyNotEffective(s: Kernel, addr: string): string {
         (b.length > 0 ? ` (its flush is batched on CPU ${b.join(", ")})` : ""),
     );
   }
-  const owed = s.hw.unsynced.filter((k) => k.endsWith(`|${addr}`)).map((k) => k.split("|")[0]);
+  const owed = s.hw.unsynced
+    .map(unsyncedEntry)
+    .filter((e) => e.addr === addr)
+    .map((e) => e.cpu);
   if (owed.length > 0)
     reasons.push(`the walker may not see it: a barrier is owed on CPU ${owed.join(", ")}`);
   return `PTE ${addr} not in effect: ${reasons.join("; ")}`;
