@@ -131,6 +131,15 @@ describe("examples/ loaded with --load", () => {
     const page = cli(["html", trace, "--load", file]);
     expect(page.code).toBe(0);
     expect(page.stdout).toContain(mark);
+    // replay compares the recorded choice with the model's.
+    const i = doc.states.findIndex((st) => st["#meta"].choice !== undefined);
+    const tampered = JSON.parse(readFileSync(trace, "utf8"));
+    tampered.states[i]["#meta"].choice = "something else";
+    const bad = join(tempDir("examples"), "tampered.itf.json");
+    writeFileSync(bad, JSON.stringify(tampered));
+    const r = cli(["replay", bad, "--load", file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("choice");
   });
 
   it("a recorded file whose content changed is refused; the same content elsewhere is not", async () => {
