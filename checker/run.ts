@@ -23,6 +23,8 @@ export interface Counterexample {
   readonly text: string;
   readonly message: string;
   readonly notes: readonly string[];
+  /** The PTE addresses the violation concerns (as data, for the trace renderers). */
+  readonly addrs: readonly string[];
   /** Successor indices from the initial state: what `replay` re-executes. */
   readonly choices: readonly number[];
   readonly steps: readonly TraceStep[];
@@ -176,6 +178,7 @@ function counterexample(
       text: DEADLOCK_TEXT,
       message: "no transition is enabled and some task has not finished",
       notes: [],
+      addrs: [],
       choices: f.path,
       steps,
     } satisfies Counterexample;
@@ -187,6 +190,7 @@ function counterexample(
     text: v.rule.text,
     message: v.message,
     notes: v.notes,
+    addrs: v.addrs,
     choices: f.path,
     steps,
   } satisfies Counterexample;

@@ -2,7 +2,8 @@
 // on a page `lazymmu html` wrote from a real counterexample. Checks that the page loads
 // nothing from the network and logs no error, that the arrow keys, Home/End, the slider
 // and a click move the highlighted step, that the panel shows that step's action and what
-// changed, and that the violated rule and its text are on the page; then saves a
+// changed, and that the violated rule and its text are on the page; that on a phone
+// (390 px wide) no lane overflows and `tb->active` is never broken across lines; then saves a
 // screenshot (to the temp dir, and to $LAZYMMU_SCREENSHOT when set: `npm run screenshot`
 // writes docs/trace-viewer.png). Where no Chromium is found the test is skipped and says
 // so; under CI=true that is a failure (CI installs it with scripts/install-browser.sh).
@@ -26,6 +27,7 @@ if (CHROMIUM === undefined) {
 let browser: Browser | undefined;
 let page: Page;
 let work = "";
+let html = "";
 const requests: string[] = [];
 const errors: string[] = [];
 
@@ -33,7 +35,7 @@ beforeAll(async () => {
   if (CHROMIUM === undefined) return;
   const { dir } = matrixTraces();
   work = tempDir("browser");
-  const html = join(work, "trace.html");
+  html = join(work, "trace.html");
   const r = cli(["html", join(dir, MIGRATION_TRACE), "-o", html]);
   expect(r.code).toBe(0);
   browser = await chromium.launch({
@@ -145,5 +147,71 @@ describe.skipIf(CHROMIUM === undefined)("the trace viewer in chromium", () => {
       expect(existsSync(t)).toBe(true);
     }
     expect(errors).toEqual([]);
+  });
+});
+
+/** In the page: what overflows its lane, and each `tb->active` drawn on more than one line. */
+const LAYOUT_PROBE = `(() => {
+  const over = [];
+  for (const c of document.querySelectorAll(".timeline .cell")) {
+    const r = c.getBoundingClientRect();
+    if (r.width === 0) continue;
+    if (c.scrollWidth > c.clientWidth + 1 || r.right > window.innerWidth + 0.5)
+      over.push(c.closest(".row").id + " " + c.getAttribute("data-lane-name"));
+  }
+  let found = 0;
+  const broken = [];
+  const walk = document.createTreeWalker(document.querySelector(".timeline"), NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    for (let i = n.data.indexOf("tb->active"); i >= 0; i = n.data.indexOf("tb->active", i + 1)) {
+      found++;
+      const range = document.createRange();
+      range.setStart(n, i);
+      range.setEnd(n, i + "tb->active".length);
+      const tops = new Set([...range.getClientRects()].map((x) => Math.round(x.top)));
+      if (tops.size !== 1) broken.push(n.parentElement.closest(".row").id);
+    }
+  }
+  return {
+    pageWidth: document.documentElement.scrollWidth,
+    over,
+    found,
+    broken,
+  };
+})()`;
+
+interface Probe {
+  readonly pageWidth: number;
+  readonly over: readonly string[];
+  readonly found: number;
+  readonly broken: readonly string[];
+}
+
+describe("the trace viewer on a phone, 390 px wide", () => {
+  let phone: Page;
+  beforeAll(async () => {
+    if (!browser) throw new Error("no browser");
+    phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(pathToFileURL(html).href);
+  });
+
+  it("fits: no lane overflows, the page does not scroll sideways", async () => {
+    const p = (await phone.evaluate(LAYOUT_PROBE)) as Probe;
+    expect(p.over).toEqual([]);
+    expect(p.pageWidth).toBeLessThanOrEqual(390);
+  });
+
+  it("never breaks tb->active across lines", async () => {
+    const p = (await phone.evaluate(LAYOUT_PROBE)) as Probe;
+    expect(p.found).toBeGreaterThan(0);
+    expect(p.broken).toEqual([]);
+  });
+
+  it("still steps with the keys", async () => {
+    await phone.keyboard.press("End");
+    expect(await phone.getAttribute(".row.current", "data-step")).toBe("9");
+    const shot = join(work, "trace-viewer-390.png");
+    await phone.screenshot({ path: shot, fullPage: true });
+    expect(existsSync(shot)).toBe(true);
   });
 });

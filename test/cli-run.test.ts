@@ -340,7 +340,7 @@ describe("papercuts", () => {
     const r = cli(["show", txt]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `lazymmu: error [bad-trace]: ${txt}: this is the text form of a trace; give the ITF file beside it: ${txt.replace(/\.txt$/, ".itf.json")}\n`,
+      `lazymmu: error [bad-trace]: ${txt}: this is the text form of a counterexample, written for people to read; the commands read its ITF form: use ${txt.replace(/\.txt$/, ".itf.json")} beside it\n`,
     );
   });
 

@@ -3,7 +3,7 @@
 // (syntax error, missing hook, duplicate id): exit 2, naming the file and the line.
 
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { originMismatch } from "../checker/load/origins";
@@ -104,6 +104,42 @@ describe("examples/ loaded with --load", () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain("[model-file-changed]");
     expect(refused.stderr).toContain(`load it with --load ${file}`);
+  });
+
+  it("a step's choose() value is data in the trace and [chose V] in .txt, show and html", async () => {
+    const file = example("vmap-pages-error-path.ts");
+    const report = await verify(file, "generic", ["vmap-pages-pte-range-44562c71e2cf"]);
+    const trace = report.results[0]?.violations[0]?.trace;
+    if (trace === undefined) throw new Error("no counterexample");
+    const doc = JSON.parse(readFileSync(trace, "utf8")) as {
+      readonly "#meta": { readonly loaded?: readonly { readonly file: string }[] };
+      readonly states: readonly { readonly "#meta": { readonly choice?: unknown } }[];
+    };
+    expect(doc["#meta"].loaded?.map((o) => o.file)).toContain(file);
+    const chosen = doc.states.flatMap((s) =>
+      s["#meta"].choice === undefined ? [] : [String(s["#meta"].choice)],
+    );
+    expect(chosen.length).toBeGreaterThan(0);
+    const mark = `[chose ${chosen[0]}]`;
+    const txt = readFileSync(trace.replace(/\.itf\.json$/, ".txt"), "utf8");
+    expect(txt).toContain(mark);
+    const shown = cli(["show", trace, "--load", file, "--width", "200", "--no-color"]);
+    expect(shown.code).toBe(0);
+    // A lane may wrap the mark at its space.
+    expect(shown.stdout).toContain("[chose");
+    expect(shown.stdout).toContain(`${chosen[0]}]`);
+    const page = cli(["html", trace, "--load", file]);
+    expect(page.code).toBe(0);
+    expect(page.stdout).toContain(mark);
+    // replay compares the recorded choice with the model's.
+    const i = doc.states.findIndex((st) => st["#meta"].choice !== undefined);
+    const tampered = JSON.parse(readFileSync(trace, "utf8"));
+    tampered.states[i]["#meta"].choice = "something else";
+    const bad = join(tempDir("examples"), "tampered.itf.json");
+    writeFileSync(bad, JSON.stringify(tampered));
+    const r = cli(["replay", bad, "--load", file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("choice");
   });
 
   it("a recorded file whose content changed is refused; the same content elsewhere is not", async () => {

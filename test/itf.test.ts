@@ -1,17 +1,21 @@
 // ITF (Apalache ADR-015): states reached by the model round-trip through their ITF encoding
 // (a fast-check property over random walks of every architecture model and scenario);
-// every trace the matrix writes is well-formed ITF with each step's CPU, context, action
-// and kernel function in its #meta, and reads back to the states it was written from.
+// every trace the matrix writes is well-formed ITF with each step's CPU, context, action,
+// kernel function and events as data in its #meta, and reads back to the states and events
+// it was written from.
 
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { canonical } from "../checker/explore/encode";
 import { rebuild } from "../checker/trace/build";
+import { eventMeta } from "../checker/trace/document";
 import { STATE_VARS, stateFromItf, stateToItf } from "../checker/trace/itf";
 import { checkItfValue } from "../checker/trace/itf-check";
 import { readTrace } from "../checker/trace/read";
+import { KERNEL } from "../checker/trace/state-fields";
 import { architectures } from "../model/arch/index";
+import { kernelSchema } from "../model/kernel/schema";
 import type { Kernel } from "../model/kernel/state";
 import { buildMachine, initialState } from "../model/machine/machine";
 import { successors } from "../model/machine/transitions";
@@ -133,8 +137,15 @@ describe("the traces the matrix writes", () => {
         expect(meta.index).toBe(i);
         if (i === 0) return;
         expect(typeof meta.action).toBe("string");
-        expect(typeof meta.context).toBe("string");
+        const ctx = meta.context as Record<string, unknown>;
+        expect(["task", "irq"]).toContain(ctx.kind);
+        expect(typeof ctx.id).toBe("string");
+        expect(typeof ctx.cpu).toBe("number");
         expect(typeof meta.label).toBe("string");
+        for (const e of meta.events as Record<string, unknown>[]) {
+          expect(typeof e.kind).toBe("string");
+          expect(Object.keys(e.context as object).sort()).toEqual(["cpu", "id", "kind"]);
+        }
         if (meta.action !== "wake") expect(typeof meta.cpu).toBe("number");
         if (meta.action === "step") {
           expect(typeof meta.fn).toBe("string");
@@ -148,6 +159,7 @@ describe("the traces the matrix writes", () => {
     for (const f of files) {
       const r = readTrace(readFileSync(f, "utf8"), f);
       if (!r.ok) throw new Error(r.error.message);
+      if (r.value.version !== 2) throw new Error(`${f}: not written in the current format`);
       const { meta, steps } = r.value;
       const arch = architectures.find((a) => a.id === meta.arch);
       const scenario = scenarios.find((s) => s.id === meta.scenario);
@@ -156,6 +168,54 @@ describe("the traces the matrix writes", () => {
       const rebuilt = rebuild(m, meta.choices);
       if (!rebuilt.ok) throw new Error(rebuilt.reason);
       expect(steps.map((s) => s.state)).toEqual(rebuilt.steps.map((s) => s.state));
+      expect(steps.map((s) => s.meta.events)).toEqual(
+        rebuilt.steps.map((s) => s.events.map(eventMeta)),
+      );
+      // An interrupt handler's step is one the CPU took while that handler was on it.
+      steps.forEach((s, i) => {
+        const before = steps[i - 1]?.state;
+        if (s.meta.action !== "step" || before === undefined || s.meta.cpu === undefined) return;
+        const irqOnCpu = before.cpus[s.meta.cpu]?.irq !== null;
+        expect(s.meta.context?.kind === "irq", `${f} step ${i}`).toBe(irqOnCpu);
+      });
     }
+  });
+});
+
+describe("the ITF encoding's field shapes", () => {
+  it("come from the model's one declaration of the state (model/kernel/schema.ts)", () => {
+    expect([...STATE_VARS]).toEqual(Object.keys(kernelSchema.fields));
+    expect(KERNEL.t === "record" && Object.keys(KERNEL.fields)).toEqual(
+      Object.keys(kernelSchema.fields),
+    );
+  });
+
+  it("write a frame's optional result only when set, and read it back", () => {
+    const m = machines[0];
+    if (!m) throw new Error("no machines");
+    const s = initialState(m);
+    const task = s.tasks[0];
+    const frame = task?.stack[0];
+    if (!task || !frame) throw new Error("no task frame");
+    const withResult: Kernel = {
+      ...s,
+      tasks: [{ ...task, stack: [{ ...frame, result: "page" }] }, ...s.tasks.slice(1)],
+    };
+    const itf = JSON.parse(JSON.stringify(stateToItf(withResult)));
+    expect(itf.tasks[0].stack[0].result).toBe("page");
+    expect(stateFromItf(itf, "")).toEqual(withResult);
+    const plain = JSON.parse(JSON.stringify(stateToItf(s)));
+    expect("result" in plain.tasks[0].stack[0]).toBe(false);
+    expect(stateFromItf(plain, "")).toEqual(s);
+  });
+
+  it("refuse a task status the model does not declare, naming the ones it does", () => {
+    const m = machines[0];
+    if (!m) throw new Error("no machines");
+    const itf = JSON.parse(JSON.stringify(stateToItf(initialState(m))));
+    itf.tasks[0].status = "zombie";
+    expect(() => stateFromItf(itf, "/states/0")).toThrow(
+      "expected running, runnable, sleeping or done",
+    );
   });
 });

@@ -16,14 +16,18 @@ const irqWalk = () =>
 describe("lanes of a walk with an interrupt", () => {
   it("puts the interrupt's steps in its CPU's lane, running over the task", () => {
     const view = traceView(irqWalk());
-    const irqSteps = view.steps.filter((s) => s.contextKind === "irq");
+    const irqSteps = view.steps.filter((s) => s.context?.kind === "irq");
     expect(irqSteps.length).toBeGreaterThan(0);
     for (const s of irqSteps) {
-      expect(s.context).toBe("kfence@cpu0");
+      expect(s.context).toEqual({ kind: "irq", id: "kfence@cpu0", cpu: 0 });
       expect(s.lane).toBe(0);
     }
     const first = irqSteps[0];
-    expect(first?.running[0]).toBe("kfence@cpu0 over A");
+    expect(first?.running[0]).toEqual({
+      task: "A",
+      irq: "kfence@cpu0",
+      text: "kfence@cpu0 over A",
+    });
     expect(first?.changes[0]?.map((c) => c.text)).toContain("irqs: on -> off");
   });
 

@@ -15,7 +15,7 @@ import { bundledSpec } from "./helpers";
 
 const state = initialState(machine("generic", "apply-to-pte-range-init-mm", "none"));
 const holds = (e: Expr, vars: Record<string, Value> = {}) =>
-  truthy(compile(e)({ vars, state, notes: [] }));
+  truthy(compile(e)({ vars, state, notes: [], addrs: [] }));
 
 describe("rule language semantics", () => {
   it("eq and ne compare records by content, whatever the key order", () => {

@@ -1,9 +1,11 @@
 // `lazymmu show`: the swimlane text of a real counterexample, pinned at 80 and 200 columns
-// (test/golden/show-*.txt); no line wider than asked for, whatever the trace; colour only
+// (test/golden/show-*.txt); no line wider than asked for (in display columns), whatever the
+// trace; colour only
 // when asked (the tests write to a pipe); --full prints whole states.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import stringWidth from "string-width";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cli } from "./cli";
 import { ROOT } from "./helpers";
@@ -37,7 +39,7 @@ describe("show", () => {
         const r = cli(["show", f, "--width", String(width)]);
         expect(r.code).toBe(0);
         for (const line of r.stdout.split("\n"))
-          expect(line.length, `${f} @${width}: ${line}`).toBeLessThanOrEqual(width);
+          expect(stringWidth(line), `${f} @${width}: ${line}`).toBeLessThanOrEqual(width);
       }
     }
   });

@@ -85,10 +85,12 @@ export function walkTrace(
     text: "a walk through the model",
     message: "end of the walk",
     notes: [],
+    addrs: [],
     choices,
     steps: rebuilt.steps,
   });
   const r = readTrace(JSON.stringify(doc), "walk");
   if (!r.ok) throw new Error(r.error.message);
+  if (r.value.version !== 2) throw new Error("a walk written in an earlier trace format");
   return r.value;
 }

@@ -92,9 +92,12 @@ const DEFINITIONS: readonly Definition[] = [
           .description("print a counterexample as swimlanes, one column per CPU")
           .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)"),
       )
-        .option("--width <n>", "lay out for this many columns (default: the terminal's)")
-        .option("--color", "colour even when not writing to a terminal")
-        .option("--no-color", "no colour, even on a terminal")
+        .option(
+          "--width <n>",
+          "lay out for this many columns (default: $COLUMNS, or the terminal's)",
+        )
+        .option("--color", "colour even when not writing to a terminal (or FORCE_COLOR=1)")
+        .option("--no-color", "no colour, even on a terminal (or NO_COLOR=1)")
         .option("--full", "whole states in every row instead of what changed"),
     load: () => import("./commands/show"),
   },

@@ -8,7 +8,7 @@
 //   {"forall": {"var": "a", "in": list, "holds": e}} and "exists" likewise
 //   {"effective": addr}       the latest PTE change at addr is in effect (after the event)
 
-import { isEffective } from "../../model/kernel/hardware";
+import { isEffective, unsyncedEntry } from "../../model/kernel/hardware";
 import type { Kernel } from "../../model/kernel/state";
 
 export type Value =
@@ -53,6 +53,8 @@ export interface Env {
   readonly vars: Readonly<Record<string, Value>>;
   readonly state: Kernel;
   readonly notes: string[];
+  /** The addresses of those notes, as data. */
+  readonly addrs: string[];
 }
 
 export type Compiled = (env: Env) => Value;
@@ -141,7 +143,10 @@ export function compile(e: Expr): Compiled {
     return (env) => {
       const addr = String(a(env));
       const ok = isEffective(env.state, addr);
-      if (!ok) env.notes.push(whyNotEffective(env.state, addr));
+      if (!ok) {
+        env.notes.push(whyNotEffective(env.state, addr));
+        env.addrs.push(addr);
+      }
       return ok;
     };
   }
@@ -208,7 +213,10 @@ export function whyNotEffective(s: Kernel, addr: string): string {
         (b.length > 0 ? ` (its flush is batched on CPU ${b.join(", ")})` : ""),
     );
   }
-  const owed = s.hw.unsynced.filter((k) => k.endsWith(`|${addr}`)).map((k) => k.split("|")[0]);
+  const owed = s.hw.unsynced
+    .map(unsyncedEntry)
+    .filter((e) => e.addr === addr)
+    .map((e) => e.cpu);
   if (owed.length > 0)
     reasons.push(`the walker may not see it: a barrier is owed on CPU ${owed.join(", ")}`);
   return `PTE ${addr} not in effect: ${reasons.join("; ")}`;

@@ -14,6 +14,8 @@ export interface Violation {
   readonly message: string;
   /** Why each PTE the check asked about was not in effect. */
   readonly notes: readonly string[];
+  /** The PTE addresses it concerns: the event's, and each one an `effective` found not in effect. */
+  readonly addrs: readonly string[];
 }
 
 interface CompiledCheck {
@@ -64,12 +66,20 @@ export function monitor(spec: Spec): Monitor {
     vars: Record<string, Value>,
     s: Kernel,
     out: Violation[],
+    addr?: string,
   ) {
     for (const c of checks) {
       triggered.add(c.rule.id);
-      const env: Env = { vars, state: s, notes: [] };
+      const env: Env = { vars, state: s, notes: [], addrs: [] };
       if (!truthy(c.require(env))) {
-        out.push({ rule: c.rule, check: c.index, message: fill(c.explain, env), notes: env.notes });
+        const addrs = [...new Set([...(addr === undefined ? [] : [addr]), ...env.addrs])].sort();
+        out.push({
+          rule: c.rule,
+          check: c.index,
+          message: fill(c.explain, env),
+          notes: env.notes,
+          addrs,
+        });
       }
     }
   }
@@ -118,6 +128,7 @@ export function monitor(spec: Spec): Monitor {
           },
           post,
           out,
+          eventAddr(e),
         );
       }
       return out;
@@ -129,6 +140,14 @@ export function monitor(spec: Spec): Monitor {
     },
     triggered: () => triggered,
   };
+}
+
+/** The PTE address an event is about, if any: a read's, or a PTE function's `addr` argument. */
+function eventAddr(e: Observation): string | undefined {
+  if (e.kind === "read") return e.addr;
+  if (e.kind !== "call" && e.kind !== "return") return undefined;
+  const a = e.args.addr;
+  return typeof a === "string" ? a : undefined;
 }
 
 /** What rules may read of the whole state: tasks and CPUs with their observable fields. */

@@ -30,7 +30,7 @@ export function stateDifferences(recorded: Kernel, model: Kernel): Difference[] 
 }
 
 /** JSON with object keys sorted: a stable text for any part of a state. */
-function stable(x: unknown): string {
+export function stableJson(x: unknown): string {
   return (
     JSON.stringify(x, (_k, v: unknown) =>
       v !== null && typeof v === "object" && !Array.isArray(v)
@@ -50,10 +50,10 @@ function label(parent: unknown, key: string): string {
 }
 
 function fieldDifferences(a: unknown, b: unknown, path: string, out: Difference[]): void {
-  if (stable(a) === stable(b)) return;
+  if (stableJson(a) === stableJson(b)) return;
   const bothObjects = a !== null && b !== null && typeof a === "object" && typeof b === "object";
   if (!bothObjects || Array.isArray(a) !== Array.isArray(b)) {
-    out.push({ what: path || "/", recorded: stable(a), model: stable(b) });
+    out.push({ what: path || "/", recorded: stableJson(a), model: stableJson(b) });
     return;
   }
   const ra = a as Record<string, unknown>;
@@ -64,8 +64,8 @@ function fieldDifferences(a: unknown, b: unknown, path: string, out: Difference[
     if (!(k in ra) || !(k in rb)) {
       out.push({
         what: sub,
-        recorded: k in ra ? stable(ra[k]) : "(absent)",
-        model: k in rb ? stable(rb[k]) : "(absent)",
+        recorded: k in ra ? stableJson(ra[k]) : "(absent)",
+        model: k in rb ? stableJson(rb[k]) : "(absent)",
       });
     } else fieldDifferences(ra[k], rb[k], sub, out);
   }

@@ -1,37 +1,68 @@
-// A counterexample as an ITF document: the trace's states, with each step's CPU, context,
-// action and kernel function in its #meta, and in the top #meta everything `replay` needs
-// (spec, architecture model, scenario, preemption model, and the choices made).
+// A counterexample as an ITF document: the trace's states, with each step's action and
+// events as structured values in its #meta (the context as {kind, id, cpu}, each event with
+// its fields), and in the top #meta everything `replay` needs (spec, architecture model,
+// scenario, preemption model, the choices made) and the addresses the violation concerns.
+// Format lazymmu-trace/2; lazymmu-trace/1 (events as sentences, the context as a string)
+// is still read by `replay` (legacy.ts).
 
 import { archRegistry } from "../../model/arch/index";
-import type { Val } from "../../model/kernel/state";
-import type { Observation } from "../../model/machine/observe";
+import type { Kernel, Val } from "../../model/kernel/state";
+import { contextId, type Observation } from "../../model/machine/observe";
 import type { Action } from "../../model/machine/transitions";
 import type { Origin } from "../../model/registry";
 import { scenarioOrigin } from "../../model/scenarios/index";
 import type { CellResult, Counterexample } from "../run";
 import type { TraceStep } from "./build";
 import { type Itf, STATE_VARS, stateToItf } from "./itf";
+import type { LoadedTrace } from "./read";
 
-export const TRACE_FORMAT = "lazymmu-trace/1";
+export const TRACE_FORMAT = "lazymmu-trace/2";
 
-/** A kernel debug check that fired in a step (BUG_ON, WARN_ON, DEBUG_PREEMPT, ...). */
-export interface BugMeta {
-  readonly check: string;
-  readonly message: string;
-  readonly fatal: boolean;
-  readonly context: string;
+/** Who acted or was observed: a task (its id) or an interrupt handler (`<source>@cpu<n>`). */
+export interface ContextMeta {
+  readonly kind: "task" | "irq";
+  readonly id: string;
   readonly cpu: number;
 }
 
-/** Each state's #meta: the step that led to it, in kernel terms. */
-export interface StepMeta {
-  readonly index: number;
-  /** init, step, irq, switch-out, switch-in, migrate or wake. */
-  readonly action: string;
+/** An observation as a trace records it: the event's own fields and who it concerns. */
+export type EventMeta =
+  | {
+      readonly kind: "call" | "return";
+      readonly context: ContextMeta;
+      readonly fn: string;
+      readonly args: Readonly<Record<string, Val>>;
+    }
+  | {
+      readonly kind: "read";
+      readonly context: ContextMeta;
+      readonly addr: string;
+      readonly value: number;
+    }
+  | {
+      readonly kind: "bug";
+      readonly context: ContextMeta;
+      readonly check: string;
+      readonly message: string;
+      readonly fatal: boolean;
+    }
+  | { readonly kind: "finish"; readonly context: ContextMeta }
+  | {
+      readonly kind: "might-sleep";
+      readonly context: ContextMeta;
+      readonly fn: string;
+      readonly label: string;
+    };
+
+export type ActionKind = "init" | Action["kind"];
+
+/** What a step did, in kernel terms: the fields `replay` compares with the model's. */
+export interface ActionMeta {
+  readonly action: ActionKind;
   /** The CPU it happened on (for a migration, the CPU the task moves to). */
   readonly cpu?: number;
-  /** The context that acted: a task id, or `<irq source>@cpu<n>`. */
-  readonly context?: string;
+  /** The context that acted (for a wake, the task woken). */
+  readonly context?: ContextMeta;
   /** The kernel function the step models. */
   readonly fn?: string;
   readonly label: string;
@@ -40,8 +71,12 @@ export interface StepMeta {
   /** The value the step's choose() took (an allocation's result, say), when it has one. */
   readonly choice?: Val;
   readonly hooks?: readonly string[];
-  readonly events: readonly string[];
-  readonly bugs?: readonly BugMeta[];
+}
+
+/** Each state's #meta: the step that led to it and what it caused. */
+export interface StepMeta extends ActionMeta {
+  readonly index: number;
+  readonly events: readonly EventMeta[];
 }
 
 /** The trace's top-level #meta: what it violates, and what `replay` re-executes. */
@@ -49,7 +84,7 @@ export interface TraceMeta {
   readonly format: "ITF";
   readonly "format-description": string;
   readonly source: "lazymmu";
-  readonly trace: typeof TRACE_FORMAT;
+  readonly trace: string;
   readonly spec: string;
   readonly specPath: string;
   readonly arch: string;
@@ -61,19 +96,24 @@ export interface TraceMeta {
   readonly text: string;
   readonly violation: string;
   readonly notes: readonly string[];
+  /** The PTE addresses the violation and its notes are about. */
+  readonly addrs: readonly string[];
   readonly choices: readonly number[];
   /** The model files (--load) the architecture model or scenario came from, with hashes. */
   readonly loaded?: readonly Origin[];
 }
 
-export function describeAction(a: Action | undefined): Omit<StepMeta, "index" | "events"> {
+const task = (id: string, cpu: number): ContextMeta => ({ kind: "task", id, cpu });
+
+/** The action of a transition; `after` is the state it reached (where a woken task is). */
+export function describeAction(a: Action | undefined, after: Kernel): ActionMeta {
   if (a === undefined) return { action: "init", label: "initial state" };
   switch (a.kind) {
     case "step":
       return {
         action: "step",
         cpu: a.cpu,
-        context: a.ctx,
+        context: { kind: a.ctxKind, id: a.ctx, cpu: a.cpu },
         fn: a.fn,
         label: a.label,
         at: a.at,
@@ -83,7 +123,11 @@ export function describeAction(a: Action | undefined): Omit<StepMeta, "index" | 
       return {
         action: "irq",
         cpu: a.cpu,
-        context: `${a.source}@cpu${a.cpu}`,
+        context: {
+          kind: "irq",
+          id: contextId({ kind: "irq", cpu: a.cpu, source: a.source }),
+          cpu: a.cpu,
+        },
         label: `interrupt ${a.source} arrives on CPU${a.cpu}`,
       };
     case "switch-out": {
@@ -91,7 +135,7 @@ export function describeAction(a: Action | undefined): Omit<StepMeta, "index" | 
       return {
         action: "switch-out",
         cpu: a.cpu,
-        context: a.task,
+        context: task(a.task, a.cpu),
         fn: "__schedule",
         label: `${a.task} ${why}: switched out of CPU${a.cpu}`,
         hooks: a.hooks,
@@ -101,7 +145,7 @@ export function describeAction(a: Action | undefined): Omit<StepMeta, "index" | 
       return {
         action: "switch-in",
         cpu: a.cpu,
-        context: a.task,
+        context: task(a.task, a.cpu),
         fn: "__schedule",
         label: `${a.task} switched in on CPU${a.cpu}`,
         hooks: a.hooks,
@@ -110,12 +154,19 @@ export function describeAction(a: Action | undefined): Omit<StepMeta, "index" | 
       return {
         action: "migrate",
         cpu: a.to,
-        context: a.task,
+        context: task(a.task, a.to),
         fn: "migrate_task_rq",
         label: `${a.task} migrated from CPU${a.from} to CPU${a.to}`,
       };
-    case "wake":
-      return { action: "wake", context: a.task, fn: "try_to_wake_up", label: `${a.task} woken` };
+    case "wake": {
+      const cpu = after.tasks.find((t) => t.id === a.task)?.cpu ?? 0;
+      return {
+        action: "wake",
+        context: task(a.task, cpu),
+        fn: "try_to_wake_up",
+        label: `${a.task} woken`,
+      };
+    }
   }
 }
 
@@ -124,37 +175,31 @@ export function withChoice(label: string, choice: Val | undefined): string {
   return choice === undefined ? label : `${label}  [chose ${String(choice)}]`;
 }
 
-export function describeEvent(e: Observation): string {
+/** An observation as data: the rules' view of the context shrinks to who it was. */
+export function eventMeta(e: Observation): EventMeta {
+  // The rules' vocabulary declares the kind a string; the model only makes these two.
+  const kind = e.ctx.kind === "irq" ? "irq" : "task";
+  const context: ContextMeta = { kind, id: e.ctx.id, cpu: e.ctx.cpu };
   switch (e.kind) {
     case "call":
-      return `${e.ctx.id} calls ${e.fn}(${Object.entries(e.args)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(", ")})`;
     case "return":
-      return `${e.fn}() returns to ${e.ctx.id}`;
+      return { kind: e.kind, context, fn: e.fn, args: { ...e.args } };
     case "read":
-      return `${e.ctx.id} reads pte[${e.addr}] = ${e.value}`;
+      return { kind: "read", context, addr: e.addr, value: e.value };
     case "bug":
-      return `${e.message}`;
+      return { kind: "bug", context, check: e.check, message: e.message, fatal: e.fatal };
     case "finish":
-      return `${e.ctx.id} finishes`;
+      return { kind: "finish", context };
     case "might-sleep":
-      return `${e.ctx.id} may sleep in ${e.fn}: ${e.label}`;
+      return { kind: "might-sleep", context, fn: e.fn, label: e.label };
   }
 }
 
-/** A step's #meta: the action, its events in words, and the debug checks that fired. */
 export function stepMeta(index: number, step: TraceStep): StepMeta {
-  const bugs = step.events.flatMap((e): BugMeta[] =>
-    e.kind === "bug"
-      ? [{ check: e.check, message: e.message, fatal: e.fatal, context: e.ctx.id, cpu: e.ctx.cpu }]
-      : [],
-  );
   return {
     index,
-    ...describeAction(step.action),
-    events: step.events.map(describeEvent),
-    ...(bugs.length > 0 ? { bugs } : {}),
+    ...describeAction(step.action, step.state),
+    events: step.events.map(eventMeta),
   };
 }
 
@@ -164,35 +209,45 @@ export interface TraceDocument {
   readonly states: readonly Record<string, Itf | StepMeta>[];
 }
 
+export function traceMeta(cell: CellResult, cx: Counterexample): TraceMeta {
+  const loaded = [archRegistry.originOf(cell.arch.id), scenarioOrigin(cell.scenario.id)].filter(
+    (o, i, all): o is Origin => o !== undefined && all.findIndex((x) => x?.file === o.file) === i,
+  );
+  return {
+    format: "ITF",
+    "format-description": "https://apalache-mc.org/docs/adr/015adr-trace.html",
+    source: "lazymmu",
+    trace: TRACE_FORMAT,
+    spec: cell.spec.id,
+    specPath: cell.spec.path,
+    arch: cell.arch.id,
+    commits: cell.arch.commits,
+    scenario: cell.scenario.id,
+    preemption: cell.preemption,
+    rule: cx.rule,
+    obligation: cx.obligation,
+    text: cx.text,
+    violation: cx.message,
+    notes: cx.notes,
+    addrs: cx.addrs,
+    choices: cx.choices,
+    ...(loaded.length > 0 ? { loaded } : {}),
+  };
+}
+
 export function traceDocument(cell: CellResult, cx: Counterexample): TraceDocument {
   const states = cx.steps.map(
     (s, index) =>
       ({ "#meta": stepMeta(index, s), ...stateToItf(s.state) }) as Record<string, Itf | StepMeta>,
   );
-  const loaded = [archRegistry.originOf(cell.arch.id), scenarioOrigin(cell.scenario.id)].filter(
-    (o, i, all): o is Origin => o !== undefined && all.findIndex((x) => x?.file === o.file) === i,
-  );
+  return { "#meta": traceMeta(cell, cx), vars: [...STATE_VARS], states };
+}
+
+/** The trace as `readTrace` gives it back, without the round trip through JSON. */
+export function loadedTrace(cell: CellResult, cx: Counterexample): LoadedTrace {
   return {
-    "#meta": {
-      format: "ITF",
-      "format-description": "https://apalache-mc.org/docs/adr/015adr-trace.html",
-      source: "lazymmu",
-      trace: TRACE_FORMAT,
-      spec: cell.spec.id,
-      specPath: cell.spec.path,
-      arch: cell.arch.id,
-      commits: cell.arch.commits,
-      scenario: cell.scenario.id,
-      preemption: cell.preemption,
-      rule: cx.rule,
-      obligation: cx.obligation,
-      text: cx.text,
-      violation: cx.message,
-      notes: cx.notes,
-      choices: cx.choices,
-      ...(loaded.length > 0 ? { loaded } : {}),
-    },
-    vars: [...STATE_VARS],
-    states,
+    version: 2,
+    meta: traceMeta(cell, cx),
+    steps: cx.steps.map((s, index) => ({ meta: stepMeta(index, s), state: s.state })),
   };
 }

@@ -72,7 +72,23 @@ details.lane div.changed { color: var(--chg); font-weight: 600; background: #fff
 .story h2 { font-size: 15px; margin: 4px 0; }
 .story .headline { font-weight: 600; color: var(--bad); }
 .story ul { margin: 0; padding-left: 18px; font-family: var(--mono); font-size: 12px; }
+.nw { white-space: nowrap; }
+.cell, .story li { overflow-wrap: anywhere; }
 @media (max-width: 1000px) { main { grid-template-columns: 1fr; } .panel { position: static; } }
+/* A phone: the lanes of a step stacked under its number, each cell named by its lane. */
+@media (max-width: 640px) {
+  header { padding: 8px 10px; }
+  main { padding: 8px; gap: 8px; }
+  .story { margin: 0 8px 16px; padding: 8px 10px; }
+  .lanes.sticky { display: none; }
+  .timeline { max-height: none; overflow: visible; }
+  .row { grid-template-columns: 30px minmax(0, 1fr); }
+  .row .num { grid-row: span var(--lanes); padding: 5px 4px; }
+  .row .cell { grid-column: 2; }
+  .row .cell:empty { display: none; }
+  .row .cell::before { content: attr(data-lane-name); display: block; font-size: 10px; color: var(--dim); }
+  .panel { max-height: none; }
+}
 `;
 
 export const VIEWER_JS = `
@@ -98,7 +114,7 @@ export const VIEWER_JS = `
     var s = steps[i];
     detail.textContent = "";
     var h = el("h2");
-    if (s.context !== undefined) h.appendChild(el("span", "ctx " + (data.contexts[s.context] || ""), s.context));
+    if (s.context !== undefined) h.appendChild(el("span", "ctx " + (data.contexts[s.context.id] || ""), s.context.id));
     h.appendChild(document.createTextNode(i === 0 ? "Initial state" : "Step " + i + (s.lane !== null ? " on " + data.lanes[s.lane] : "")));
     detail.appendChild(h);
     if (s.fn !== undefined) detail.appendChild(el("div", "fn", s.fn + "()"));
@@ -136,8 +152,8 @@ export const VIEWER_JS = `
       var d = el("details", "lane");
       d.open = true;
       var names = {};
-      (s.changes[lane] || []).forEach(function (c) { names[c.name.replace(/ asked$/, "")] = true; });
-      var running = lane < s.running.length ? " (runs " + s.running[lane] + ")" : "";
+      (s.changes[lane] || []).forEach(function (c) { names[c.fact] = true; });
+      var running = lane < s.running.length ? " (runs " + s.running[lane].text + ")" : "";
       d.appendChild(el("summary", "", data.lanes[lane] + running));
       facts.forEach(function (f) {
         d.appendChild(el("div", names[f.name] ? "changed" : "", f.name + " = " + f.value));
@@ -198,7 +214,8 @@ export const VIEWER_JS = `
   rows.forEach(function (r) {
     r.addEventListener("click", function () { go(Number(r.getAttribute("data-step"))); });
   });
-  var m = /^#step=(\\d+)$/.exec(location.hash);
-  go(m ? Number(m[1]) : 0);
+  var hash = location.hash;
+  var asked = hash.indexOf("#step=") === 0 ? Number(hash.slice(6)) : NaN;
+  go(Number.isInteger(asked) ? asked : 0);
 })();
 `;

@@ -5,56 +5,81 @@
 // data embedded as JSON; the violated rule and what went wrong. Pure: returns the page.
 
 import { VIEWER_CSS, VIEWER_JS } from "./html-assets";
-import type { Change, StepView, TraceView } from "./lanes";
+import {
+  type Change,
+  initiallyShown,
+  type LaneFact,
+  type Running,
+  type StepView,
+  type TraceView,
+} from "./lanes";
 import type { Story } from "./story";
 
 export function escapeHtml(s: string): string {
   return s
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
 }
 
 /** JSON safe inside a <script> element: no "</script>", no line separators. */
 export function scriptJson(x: unknown): string {
   return JSON.stringify(x)
-    .replace(/</g, "\\u003c")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+    .replaceAll("<", "\\u003c")
+    .replaceAll("\u2028", "\\u2028")
+    .replaceAll("\u2029", "\\u2029");
 }
 
 const e = escapeHtml;
+
+/**
+ * Lane text as HTML that wraps only where a reader expects: at spaces, and inside a path
+ * after a `/`. A browser may also break after any `-`, which would cut `tb->active` or
+ * `-user:0` in two: each piece holding a `-` is kept on one line (white-space: nowrap).
+ */
+export function laneText(text: string): string {
+  return text
+    .split(" ")
+    .map((token) => {
+      if (token.length <= 1 || !token.includes("-")) return e(token);
+      const pieces = token.split("/").map((p, i, all) => (i < all.length - 1 ? `${p}/` : p));
+      return pieces
+        .map((p) => (p.includes("-") ? `<span class="nw">${e(p)}</span>` : e(p)))
+        .join("<wbr>");
+    })
+    .join(" ");
+}
 
 function contextClass(view: TraceView): Map<string, string> {
   const out = new Map<string, string>();
   let tasks = 0;
   for (const s of view.steps) {
-    if (s.context === undefined || out.has(s.context)) continue;
-    out.set(s.context, s.contextKind === "irq" ? "ctx-irq" : `ctx-${tasks++ % 4}`);
+    if (s.context === undefined || out.has(s.context.id)) continue;
+    out.set(s.context.id, s.context.kind === "irq" ? "ctx-irq" : `ctx-${tasks++ % 4}`);
   }
   return out;
 }
 
 function changeList(cs: readonly Change[]): string {
   if (cs.length === 0) return "";
-  return `<ul class="changes">${cs.map((c) => `<li>${e(c.text)}</li>`).join("")}</ul>`;
+  return `<ul class="changes">${cs.map((c) => `<li>${laneText(c.text)}</li>`).join("")}</ul>`;
 }
 
 function actionCard(s: StepView, ctx: Map<string, string>, last: boolean, rule: string): string {
   const parts: string[] = [];
   if (s.context !== undefined) {
-    const kind = s.contextKind === "irq" ? "interrupt" : "task";
+    const kind = s.context.kind === "irq" ? "interrupt" : "task";
     parts.push(
-      `<span class="ctx ${ctx.get(s.context) ?? ""}" title="${kind}">${e(s.context)}</span>`,
+      `<span class="ctx ${ctx.get(s.context.id) ?? ""}" title="${kind}">${e(s.context.id)}</span>`,
     );
   }
   if (s.fn !== undefined) parts.push(`<span class="fn">${e(s.fn)}()</span>`);
-  parts.push(`<div class="label">${e(s.label)}</div>`);
-  if (s.at !== undefined) parts.push(`<div class="at">${e(s.at)}</div>`);
+  parts.push(`<div class="label">${laneText(s.label)}</div>`);
+  if (s.at !== undefined) parts.push(`<div class="at">${laneText(s.at)}</div>`);
   for (const ev of s.events.filter((x) => x.bug))
-    parts.push(`<div class="bug">${e(ev.text)}</div>`);
+    parts.push(`<div class="bug">${laneText(ev.text)}</div>`);
   if (last) parts.push(`<div class="verdict-badge">violates ${e(rule)}</div>`);
   return parts.join("");
 }
@@ -69,7 +94,7 @@ function row(view: TraceView, s: StepView, ctx: Map<string, string>): string {
       body =
         who === undefined
           ? changeList(initialFacts(s.full[lane] ?? []))
-          : `<div class="runs">runs <b>${e(who)}</b></div>${changeList(initialFacts(s.full[lane] ?? []))}`;
+          : `<div class="runs">runs <b>${laneText(who.text)}</b></div>${changeList(initialFacts(s.full[lane] ?? []))}`;
     } else {
       body = `${acting ? actionCard(s, ctx, last, view.meta.rule) : ""}${changeList(s.changes[lane] ?? [])}`;
     }
@@ -80,7 +105,7 @@ function row(view: TraceView, s: StepView, ctx: Map<string, string>): string {
     ]
       .filter((c) => c !== "")
       .join(" ");
-    return `<div class="${cls}" data-lane="${lane}">${body}</div>`;
+    return `<div class="${cls}" data-lane="${lane}" data-lane-name="${e(view.lanes[lane] ?? "")}">${body}</div>`;
   });
   const cls = `row${last ? " violation" : ""}${s.halted ? " halted" : ""}`;
   return `<div class="${cls}" data-step="${s.index}" id="step-${s.index}"><div class="num">${s.index}</div>${cells.join("")}</div>`;
@@ -90,28 +115,22 @@ function row(view: TraceView, s: StepView, ctx: Map<string, string>): string {
  * A CPU lane is drawn in the colour of what runs there after the step (the task, or the
  * interrupt over it), dotted when idle: the swimlane a context follows across steps.
  */
-function laneClasses(running: string | undefined, ctx: Map<string, string>): string[] {
+function laneClasses(running: Running | undefined, ctx: Map<string, string>): string[] {
   if (running === undefined) return [];
-  if (running === "idle") return ["idle"];
-  const irq = / over /.test(running);
-  const who = running.split(" ")[0] ?? running;
-  return ["run", irq ? "ctx-irq" : (ctx.get(who) ?? "ctx-0")];
+  if (running.irq !== null) return ["run", "ctx-irq"];
+  if (running.task === null) return ["idle"];
+  return ["run", ctx.get(running.task) ?? "ctx-0"];
 }
 
 /** The initial row: per-CPU architecture state and the PTEs, not every zero counter. */
-function initialFacts(facts: readonly { name: string; value: string }[]): Change[] {
-  return facts
-    .filter((f) => f.value !== "-" && f.value !== "[]")
-    .filter((f) => !/(^|\s)(at|status|current|in interrupt|set to|fired|halted|irqs)$/.test(f.name))
-    .filter(
-      (f) => !/ (preempt_count|migration_disabled|lazy regions)$/.test(f.name) || f.value !== "0",
-    )
-    .map((f) => ({
-      name: f.name,
-      before: f.value,
-      after: f.value,
-      text: `${f.name} = ${f.value}`,
-    }));
+function initialFacts(facts: readonly LaneFact[]): Change[] {
+  return facts.filter(initiallyShown).map((f) => ({
+    name: f.name,
+    fact: f.name,
+    before: f.value,
+    after: f.value,
+    text: `${f.name} = ${f.value}`,
+  }));
 }
 
 function storyHtml(st: Story): string {
@@ -135,7 +154,9 @@ export function renderHtml(view: TraceView, st: Story): string {
   const n = view.steps.length - 1;
   const title = `${m.rule}: ${m.arch}, ${m.scenario}, preemption ${m.preemption}`;
   const lanesHead = view.lanes.map((l) => `<div class="lane-head">${e(l)}</div>`).join("");
-  const data = { meta: m, lanes: view.lanes, steps: view.steps, contexts: Object.fromEntries(ctx) };
+  // The panel needs each step but not its flat fact list (the text trace's): it shows `full`.
+  const steps = view.steps.map(({ facts: _facts, ...s }) => s);
+  const data = { meta: m, lanes: view.lanes, steps, contexts: Object.fromEntries(ctx) };
   return `<!doctype html>
 <html lang="en">
 <head>

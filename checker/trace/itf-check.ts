@@ -5,11 +5,12 @@
 // [[k, v], ...]}, a variant {"tag": "...", "value": ...}. Reading a trace runs this before
 // decoding, and the ITF tests run it on every trace the matrix writes.
 
-import { ItfShapeError } from "./itf";
+import { ItfShapeError } from "./itf-value";
+import { isDecimal } from "./state-fields";
 
 /** A JSON pointer segment (RFC 6901): "~" and "/" escaped. */
 export function pointer(segment: string | number): string {
-  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
+  return String(segment).replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
 const TAGGED = new Set(["#bigint", "#tup", "#set", "#map", "#unserializable"]);
@@ -52,7 +53,7 @@ function checkTagged(o: Record<string, unknown>, keys: readonly string[], path: 
   const at = `${path}/${pointer(k)}`;
   switch (k) {
     case "#bigint":
-      if (typeof v !== "string" || !/^-?[0-9]+$/.test(v))
+      if (typeof v !== "string" || !isDecimal(v))
         throw new ItfShapeError(at, 'a decimal integer as a string, "[-][0-9]+"');
       return;
     case "#unserializable":

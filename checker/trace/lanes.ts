@@ -2,16 +2,22 @@
 // Each row says who acted (task or interrupt, on which CPU), which kernel function and
 // line the step models, the events it caused, and what changed in each lane: a CPU's own
 // state and that of the tasks on it in its lane, PTE values, stale translations, walker
-// barriers and locks in the memory lane. Both `show` (text) and `html` render this.
+// barriers and locks in the memory lane. The one view of a trace: built from its data (the
+// steps' actions and events as document.ts records them, and the states), never from text;
+// the `.txt` trace (text.ts), `show` and `html` all render this.
 
 import type { ProcTable } from "../../model/kernel/program";
 import type { Kernel } from "../../model/kernel/state";
-import { type TraceMeta, withChoice } from "./document";
+import { contextId } from "../../model/machine/observe";
+import { type ContextMeta, type StepMeta, type TraceMeta, withChoice } from "./document";
 import type { LoadedTrace } from "./read";
-import { type Fact, factList, type Owner } from "./view";
+import { type Fact, type FactField, factList, type Owner } from "./view";
+import { eventInLane, eventSentence } from "./words";
 
 export interface Change {
   readonly name: string;
+  /** The lane name of the fact it changed (`pte[user:0]` for both memory and asked). */
+  readonly fact: string;
   readonly before: string;
   readonly after: string;
   /** How to say it in one short line: `pte[user:0]: 1 -> 2`, `batch: +user:0`. */
@@ -19,17 +25,36 @@ export interface Change {
 }
 
 export interface EventLine {
+  /** As the lane of the step's context says it. */
   readonly text: string;
+  /** As a sentence that names its context. */
+  readonly sentence: string;
   readonly bug: boolean;
+}
+
+/** Who runs on a CPU after a step: a task, an interrupt handler over it, or nothing. */
+export interface Running {
+  readonly task: string | null;
+  /** The interrupt handler's context id (`kfence@cpu0`), when one runs. */
+  readonly irq: string | null;
+  /** `A`, `kfence@cpu0 over A`, `idle`. */
+  readonly text: string;
+}
+
+export interface LaneFact {
+  readonly name: string;
+  readonly value: string;
+  readonly field: FactField;
 }
 
 export interface StepView {
   readonly index: number;
-  readonly action: string;
-  /** The lane of the CPU it happened on; null for a step of no CPU (wake). */
+  readonly action: StepMeta["action"];
+  /** The CPU it happened on (for a migration, the one the task moves to; none for a wake). */
+  readonly cpu?: number;
+  /** The lane it is drawn in: its CPU's, or for a wake the woken task's. */
   readonly lane: number | null;
-  readonly context?: string;
-  readonly contextKind?: "task" | "irq";
+  readonly context?: ContextMeta;
   readonly fn?: string;
   readonly label: string;
   readonly at?: string;
@@ -38,9 +63,11 @@ export interface StepView {
   /** Per lane (CPUs, then memory): what this step changed. */
   readonly changes: readonly (readonly Change[])[];
   /** Per lane: the whole state after this step. */
-  readonly full: readonly (readonly { name: string; value: string }[])[];
-  /** Per CPU after the step: who runs there (`A`, `kfence@cpu0 over A`, `idle`). */
-  readonly running: readonly string[];
+  readonly full: readonly (readonly LaneFact[])[];
+  /** The whole state after this step, as the text trace lists it. */
+  readonly facts: readonly Fact[];
+  /** Per CPU after the step: who runs there. */
+  readonly running: readonly Running[];
   readonly halted: boolean;
 }
 
@@ -51,7 +78,36 @@ export interface TraceView {
 }
 
 /** Facts a step's own line already says (where a context is, which interrupt fired). */
-const SAID_BY_THE_ACTION = [/ at$/, / in interrupt$/, /^irq .* fired$/, /^pte\[.*\] set to$/];
+const SAID_BY_THE_ACTION: ReadonlySet<FactField> = new Set<FactField>([
+  "at",
+  "in interrupt",
+  "fired",
+  "set to",
+  "pte",
+]);
+
+/** Facts the initial row leaves out: where contexts are is said by `runs`, the rest is noise. */
+const NOT_INITIALLY: ReadonlySet<FactField> = new Set<FactField>([
+  "at",
+  "status",
+  "current",
+  "in interrupt",
+  "set to",
+  "fired",
+  "halted",
+]);
+const COUNTERS: ReadonlySet<FactField> = new Set<FactField>([
+  "preempt_count",
+  "migration_disabled",
+  "lazy regions",
+]);
+
+/** In the initial row: the architecture's per-CPU and per-task state and the PTEs. */
+export function initiallyShown(f: LaneFact): boolean {
+  if (f.value === "-" || f.value === "[]" || NOT_INITIALLY.has(f.field)) return false;
+  if (COUNTERS.has(f.field)) return f.value !== "0";
+  return f.field !== "irqs" || f.value !== "on";
+}
 
 function laneOf(owner: Owner, s: Kernel, memoryLane: number): number {
   switch (owner.kind) {
@@ -64,32 +120,24 @@ function laneOf(owner: Owner, s: Kernel, memoryLane: number): number {
   }
 }
 
-/** The name a fact has inside its lane: a CPU lane does not repeat "CPU0". */
-function shortName(f: Fact): string {
-  return f.owner.kind === "cpu" ? f.name.replace(/^CPU\d+ /, "") : f.name;
-}
-
-function listItems(v: string): string[] | undefined {
-  if (!v.startsWith("[") || !v.endsWith("]")) return undefined;
-  const inner = v.slice(1, -1).trim();
-  return inner === "" ? [] : inner.split(", ");
-}
-
-function changeText(name: string, before: string, after: string): string {
-  const a = listItems(before);
-  const b = listItems(after);
+function changeText(f: Fact, before: Fact | undefined): string {
+  const a = before?.items;
+  const b = f.items;
+  const was = before?.value ?? "-";
   if (a !== undefined && b !== undefined) {
     const added = b.filter((x) => !a.includes(x)).map((x) => `+${x}`);
     const removed = a.filter((x) => !b.includes(x)).map((x) => `-${x}`);
-    return `${name}: ${[...added, ...removed].join(" ") || `${before} -> ${after}`}`;
+    return `${f.short}: ${[...added, ...removed].join(" ") || `${was} -> ${f.value}`}`;
   }
-  return `${name}: ${before} -> ${after}`;
+  return `${f.short}: ${was} -> ${f.value}`;
 }
 
-function running(s: Kernel): string[] {
+function running(s: Kernel): Running[] {
   return s.cpus.map((c) => {
-    const task = c.current ?? "idle";
-    return c.irq === null ? task : `${c.irq.source}@cpu${c.id} over ${task}`;
+    const task = c.current;
+    const irq = c.irq === null ? null : contextId({ kind: "irq", cpu: c.id, source: c.irq.source });
+    const who = task ?? "idle";
+    return { task, irq, text: irq === null ? who : `${irq} over ${who}` };
   });
 }
 
@@ -105,10 +153,17 @@ function pteChanges(before: Kernel, after: Kernel): Change[] {
     const name = `pte[${a}]`;
     if (m0 !== m1) {
       const note = i1 === m1 ? "" : ` (${i1} asked for)`;
-      out.push({ name, before: m0, after: m1, text: `${name}: ${m0} -> ${m1}${note}` });
+      out.push({
+        name,
+        fact: name,
+        before: m0,
+        after: m1,
+        text: `${name}: ${m0} -> ${m1}${note}`,
+      });
     } else if (i0 !== i1) {
       out.push({
         name: `${name} asked`,
+        fact: name,
         before: i0,
         after: i1,
         text: `${name} asked: ${i0} -> ${i1} (memory still ${m1})`,
@@ -129,40 +184,43 @@ export function traceView(trace: LoadedTrace, procs?: ProcTable): TraceView {
   const steps = trace.steps.map(({ meta, state }): StepView => {
     const now = factList(state, procs);
     const changes: Change[][] = lanes.map(() => []);
-    const full: { name: string; value: string }[][] = lanes.map(() => []);
+    const full: LaneFact[][] = lanes.map(() => []);
     for (const f of now) {
       const lane = laneOf(f.owner, state, memoryLane);
-      full[lane]?.push({ name: shortName(f), value: f.value });
-      const before = prev.get(f.name)?.value ?? "-";
-      if (meta.index === 0 || before === f.value) continue;
-      if (SAID_BY_THE_ACTION.some((r) => r.test(f.name)) || /^pte\[/.test(f.name)) continue;
-      const name = shortName(f);
+      full[lane]?.push({ name: f.short, value: f.value, field: f.field });
+      const before = prev.get(f.name);
+      if (meta.index === 0 || (before?.value ?? "-") === f.value) continue;
+      if (SAID_BY_THE_ACTION.has(f.field)) continue;
       changes[lane]?.push({
-        name,
-        before,
+        name: f.short,
+        fact: f.short,
+        before: before?.value ?? "-",
         after: f.value,
-        text: changeText(name, before, f.value),
+        text: changeText(f, before),
       });
     }
     if (meta.index > 0) changes[memoryLane]?.unshift(...pteChanges(prevState, state));
-    const bugs = new Set((meta.bugs ?? []).map((b) => b.message));
     const ctx = meta.context;
     const view: StepView = {
       index: meta.index,
       action: meta.action,
+      ...(meta.cpu === undefined ? {} : { cpu: meta.cpu }),
       lane:
         meta.cpu ??
-        (ctx === undefined ? null : (state.tasks.find((t) => t.id === ctx)?.cpu ?? null)),
-      ...(ctx === undefined
-        ? {}
-        : { context: ctx, contextKind: ctx.includes("@cpu") ? "irq" : "task" }),
+        (ctx === undefined ? null : (state.tasks.find((t) => t.id === ctx.id)?.cpu ?? null)),
+      ...(ctx === undefined ? {} : { context: ctx }),
       ...(meta.fn === undefined ? {} : { fn: meta.fn }),
       label: withChoice(meta.label, meta.choice),
       ...(meta.at === undefined ? {} : { at: meta.at }),
       hooks: meta.hooks ?? [],
-      events: meta.events.map((e) => ({ text: compactEvent(e, ctx), bug: bugs.has(e) })),
+      events: meta.events.map((e) => ({
+        text: eventInLane(e, ctx?.id),
+        sentence: eventSentence(e),
+        bug: e.kind === "bug",
+      })),
       changes,
       full,
+      facts: now,
       running: running(state),
       halted: state.halted !== null,
     };
@@ -171,15 +229,4 @@ export function traceView(trace: LoadedTrace, procs?: ProcTable): TraceView {
     return view;
   });
   return { meta: trace.meta, lanes, steps };
-}
-
-/** An event in its lane, where the context is already named: `call set_pte_at(...)`. */
-function compactEvent(e: string, ctx: string | undefined): string {
-  if (ctx === undefined) return e;
-  const esc = ctx.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return e
-    .replace(new RegExp(`^${esc} calls `), "call ")
-    .replace(new RegExp(`^(\\S+)\\(\\) returns to ${esc}$`), "ret $1()")
-    .replace(new RegExp(`^${esc} reads `), "read ")
-    .replace(new RegExp(`^${esc} finishes$`), "finishes");
 }

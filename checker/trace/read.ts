@@ -1,15 +1,25 @@
 // Reads a lazymmu counterexample back from its ITF text: the top #meta (what replay needs),
-// each state's #meta (the step) and the states themselves, decoded into kernel states.
-// Any departure from the shape `traceDocument` writes is a `bad-trace` error naming the
-// file, the JSON pointer where it broke and what was expected there.
+// each state's #meta (the step, its action and events as data) and the states themselves,
+// decoded into kernel states. Any departure from the shape `traceDocument` writes is a
+// `bad-trace` error naming the file, the JSON pointer where it broke and what was expected
+// there. A trace of the earlier format lazymmu-trace/1 is read by legacy.ts, for `replay`.
 
 import type { Kernel, Val } from "../../model/kernel/state";
 import type { Origin } from "../../model/registry";
 import { fail, ok, type Result } from "../errors";
 import { parseJson } from "../spec/parse";
-import { type BugMeta, type StepMeta, TRACE_FORMAT, type TraceMeta } from "./document";
+import { bool, int, list, nat, oneOf, optStr, type Rec, record, str, strings } from "./decode";
+import {
+  type ActionKind,
+  type ContextMeta,
+  type EventMeta,
+  type StepMeta,
+  TRACE_FORMAT,
+  type TraceMeta,
+} from "./document";
 import { ItfShapeError, STATE_VARS, stateFromItf } from "./itf";
 import { checkItfValue, pointer } from "./itf-check";
+import { LEGACY_FORMAT, type LegacyTrace, legacyStepMeta } from "./legacy";
 
 export interface LoadedStep {
   readonly meta: StepMeta;
@@ -17,11 +27,15 @@ export interface LoadedStep {
 }
 
 export interface LoadedTrace {
+  readonly version: 2;
   readonly meta: TraceMeta;
   readonly steps: readonly LoadedStep[];
 }
 
-export function readTrace(text: string, file: string): Result<LoadedTrace> {
+/** A trace of any format lazymmu has written: what `replay` accepts. */
+export type AnyTrace = LoadedTrace | LegacyTrace;
+
+export function readTrace(text: string, file: string): Result<AnyTrace> {
   const json = parseJson(text, file);
   if (!json.ok) return json;
   try {
@@ -34,36 +48,18 @@ export function readTrace(text: string, file: string): Result<LoadedTrace> {
   }
 }
 
-type Rec = Record<string, unknown>;
-
-function record(x: unknown, path: string, what: string): Rec {
-  if (x === null || typeof x !== "object" || Array.isArray(x)) throw new ItfShapeError(path, what);
-  return x as Rec;
-}
-function str(o: Rec, path: string, k: string): string {
-  const v = o[k];
-  if (typeof v !== "string") throw new ItfShapeError(`${path}/${pointer(k)}`, "a string");
-  return v;
-}
-function optStr(o: Rec, path: string, k: string): string | undefined {
-  return o[k] === undefined ? undefined : str(o, path, k);
-}
-function nat(v: unknown, path: string): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
-    throw new ItfShapeError(path, "a whole number");
-  return v;
-}
-function strings(o: Rec, path: string, k: string): string[] {
-  const v = o[k];
-  const at = `${path}/${pointer(k)}`;
-  if (!Array.isArray(v)) throw new ItfShapeError(at, "a list of strings");
-  return v.map((x, i) => {
-    if (typeof x !== "string") throw new ItfShapeError(`${at}/${i}`, "a string");
-    return x;
+/** Only a trace of the current format: what `show` and `html` render. */
+export function currentTrace(t: AnyTrace, file: string): Result<LoadedTrace> {
+  if (t.version === 2) return ok(t);
+  return fail({
+    code: "bad-trace",
+    file,
+    where: "/#meta/trace",
+    message: `"${LEGACY_FORMAT}" is the trace format of an earlier lazymmu, without its events as data: \`lazymmu replay\` still reads it; to render it, write it again in "${TRACE_FORMAT}" with \`lazymmu verify\``,
   });
 }
 
-function decodeTrace(x: unknown): LoadedTrace {
+function decodeTrace(x: unknown): AnyTrace {
   const root = record(x, "", "a JSON object (an ITF trace)");
   const meta = decodeTraceMeta(root["#meta"]);
   const vars = strings(root, "", "vars");
@@ -79,17 +75,35 @@ function decodeTrace(x: unknown): LoadedTrace {
       `${meta.choices.length + 1} states (one more than the ${meta.choices.length} choices in /#meta/choices), got ${states.length}`,
     );
   }
-  const steps = states.map((s, i) => decodeState(s, `/states/${i}`, i));
-  return { meta, steps };
+  const decoded = states.map((s, i) => decodeState(s, `/states/${i}`));
+  if (meta.trace === LEGACY_FORMAT) {
+    return {
+      version: 1,
+      meta,
+      steps: decoded.map((s, i) => ({
+        meta: legacyStepMeta(s.meta, `/states/${i}/#meta`, i),
+        state: s.state,
+      })),
+    };
+  }
+  return {
+    version: 2,
+    meta,
+    steps: decoded.map((s, i) => ({
+      meta: decodeStepMeta(s.meta, `/states/${i}/#meta`, i),
+      state: s.state,
+    })),
+  };
 }
 
 function decodeTraceMeta(x: unknown): TraceMeta {
   const p = "/#meta";
   const m = record(x, p, 'a "#meta" object (lazymmu writes one in every trace)');
-  if (m.trace !== TRACE_FORMAT) {
+  if (m.trace !== TRACE_FORMAT && m.trace !== LEGACY_FORMAT) {
+    const got = typeof m.trace === "string" ? `, got "${m.trace}"` : "";
     throw new ItfShapeError(
       `${p}/trace`,
-      `"${TRACE_FORMAT}": this is not a lazymmu trace, or one from another version`,
+      `"${TRACE_FORMAT}" (or the earlier "${LEGACY_FORMAT}")${got}: this is not a lazymmu trace, or one from a version this lazymmu does not know`,
     );
   }
   const choices = m.choices;
@@ -98,7 +112,7 @@ function decodeTraceMeta(x: unknown): TraceMeta {
     format: "ITF",
     "format-description": optStr(m, p, "format-description") ?? "",
     source: "lazymmu",
-    trace: TRACE_FORMAT,
+    trace: m.trace,
     spec: str(m, p, "spec"),
     specPath: str(m, p, "specPath"),
     arch: str(m, p, "arch"),
@@ -110,6 +124,8 @@ function decodeTraceMeta(x: unknown): TraceMeta {
     text: str(m, p, "text"),
     violation: str(m, p, "violation"),
     notes: strings(m, p, "notes"),
+    // lazymmu-trace/1 did not record them: its renderers are refused, replay does not need them.
+    addrs: m.trace === LEGACY_FORMAT ? [] : strings(m, p, "addrs"),
     choices: choices.map((c, i) => nat(c, `${p}/choices/${i}`)),
     ...(m.loaded === undefined ? {} : { loaded: origins(m.loaded, `${p}/loaded`) }),
   };
@@ -123,7 +139,7 @@ function origins(x: unknown, path: string): Origin[] {
   });
 }
 
-function decodeState(x: unknown, path: string, index: number): LoadedStep {
+function decodeState(x: unknown, path: string): { meta: unknown; state: Kernel } {
   const s = record(x, path, "a state object");
   for (const k of Object.keys(s)) {
     if (k !== "#meta" && !(STATE_VARS as readonly string[]).includes(k))
@@ -134,47 +150,93 @@ function decodeState(x: unknown, path: string, index: number): LoadedStep {
       throw new ItfShapeError(`${path}/${v}`, `a value for "${v}" (every state sets every var)`);
     checkItfValue(s[v], `${path}/${v}`);
   }
-  return { meta: decodeStepMeta(s["#meta"], `${path}/#meta`, index), state: stateFromItf(s, path) };
+  return { meta: s["#meta"], state: stateFromItf(s, path) };
+}
+
+const ACTIONS: readonly ActionKind[] = [
+  "init",
+  "step",
+  "irq",
+  "switch-out",
+  "switch-in",
+  "migrate",
+  "wake",
+];
+const EVENTS: readonly EventMeta["kind"][] = [
+  "call",
+  "return",
+  "read",
+  "bug",
+  "finish",
+  "might-sleep",
+];
+
+function decodeContext(x: unknown, path: string): ContextMeta {
+  const o = record(x, path, 'a context {"kind": "task" | "irq", "id", "cpu"}');
+  return {
+    kind: oneOf(o, path, "kind", ["task", "irq"] as const),
+    id: str(o, path, "id"),
+    cpu: nat(o.cpu, `${path}/cpu`),
+  };
+}
+
+function decodeArgs(x: unknown, path: string): Record<string, Val> {
+  const o = record(x, path, "the call's arguments, an object");
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]): [string, Val] => {
+      if (typeof v === "string" || typeof v === "boolean") return [k, v];
+      return [k, int(v, `${path}/${pointer(k)}`)];
+    }),
+  );
+}
+
+function decodeEvent(x: unknown, path: string): EventMeta {
+  const o = record(x, path, "an event object");
+  const kind = oneOf(o, path, "kind", EVENTS);
+  const context = decodeContext(o.context, `${path}/context`);
+  switch (kind) {
+    case "call":
+    case "return":
+      return { kind, context, fn: str(o, path, "fn"), args: decodeArgs(o.args, `${path}/args`) };
+    case "read":
+      return { kind, context, addr: str(o, path, "addr"), value: int(o.value, `${path}/value`) };
+    case "bug":
+      return {
+        kind,
+        context,
+        check: str(o, path, "check"),
+        message: str(o, path, "message"),
+        fatal: bool(o, path, "fatal"),
+      };
+    case "finish":
+      return { kind, context };
+    case "might-sleep":
+      return { kind, context, fn: str(o, path, "fn"), label: str(o, path, "label") };
+  }
 }
 
 function decodeStepMeta(x: unknown, path: string, index: number): StepMeta {
-  const m = record(x, path, "the step's #meta object");
+  const m: Rec = record(x, path, "the step's #meta object");
   if (m.index !== index) throw new ItfShapeError(`${path}/index`, `${index}, this state's index`);
-  const context = optStr(m, path, "context");
   const fn = optStr(m, path, "fn");
   const at = optStr(m, path, "at");
   return {
     index,
-    action: str(m, path, "action"),
-    label: str(m, path, "label"),
-    events: strings(m, path, "events"),
+    action: oneOf(m, path, "action", ACTIONS),
     ...(m.cpu === undefined ? {} : { cpu: nat(m.cpu, `${path}/cpu`) }),
-    ...(context === undefined ? {} : { context }),
+    ...(m.context === undefined ? {} : { context: decodeContext(m.context, `${path}/context`) }),
     ...(fn === undefined ? {} : { fn }),
+    label: str(m, path, "label"),
     ...(at === undefined ? {} : { at }),
     ...(m.choice === undefined ? {} : { choice: choiceOf(m.choice, `${path}/choice`) }),
     ...(m.hooks === undefined ? {} : { hooks: strings(m, path, "hooks") }),
-    ...(m.bugs === undefined ? {} : { bugs: decodeBugs(m.bugs, `${path}/bugs`) }),
+    events: list(m, path, "events", "a list of events").map((e, i) =>
+      decodeEvent(e, `${path}/events/${i}`),
+    ),
   };
 }
 
 function choiceOf(v: unknown, path: string): Val {
   if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
   throw new ItfShapeError(path, "a number, string or boolean (the value the step chose)");
-}
-
-function decodeBugs(x: unknown, path: string): BugMeta[] {
-  if (!Array.isArray(x)) throw new ItfShapeError(path, "a list of debug checks");
-  return x.map((b, i) => {
-    const p = `${path}/${i}`;
-    const o = record(b, p, "a debug check {check, message, fatal, context, cpu}");
-    if (typeof o.fatal !== "boolean") throw new ItfShapeError(`${p}/fatal`, "a boolean");
-    return {
-      check: str(o, p, "check"),
-      message: str(o, p, "message"),
-      fatal: o.fatal,
-      context: str(o, p, "context"),
-      cpu: nat(o.cpu, `${p}/cpu`),
-    };
-  });
 }

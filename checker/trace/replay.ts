@@ -1,7 +1,8 @@
 // Replays a trace against the model from scratch: from the initial state of the machine the
 // trace names, takes each recorded choice (the index of a transition among the enabled
-// ones), and checks that the model's action and state match what the trace recorded at
-// every step; then checks that the last step violates the rule the trace says (the spec's
+// ones), and checks that the model's action, events and state match what the trace
+// recorded at every step (for a lazymmu-trace/1 trace, which has no events as data, its
+// action fields and state); then checks that the last step violates the rule the trace says (the spec's
 // monitor on the last transition's events and state, or the deadlock condition). Pure:
 // the caller resolves the spec and the machine.
 
@@ -9,9 +10,10 @@ import { initialState, type Machine } from "../../model/machine/machine";
 import { allDone, successors } from "../../model/machine/transitions";
 import { monitor, type Violation } from "../rules/monitor";
 import type { Spec } from "../spec/types";
-import { type Difference, sameState, stateDifferences } from "./compare";
-import { describeAction, type StepMeta } from "./document";
-import type { LoadedTrace } from "./read";
+import { type Difference, sameState, stableJson, stateDifferences } from "./compare";
+import { type ActionMeta, describeAction, type EventMeta, eventMeta } from "./document";
+import type { LegacyStepMeta } from "./legacy";
+import type { AnyTrace } from "./read";
 
 export type ReplayOutcome =
   | { readonly kind: "reproduced"; readonly steps: number; readonly rule: string }
@@ -28,29 +30,52 @@ export type ReplayOutcome =
       readonly reason: string;
     };
 
-const ACTION_FIELDS = ["action", "cpu", "context", "fn", "label", "at", "choice"] as const;
+const ACTION_FIELDS = ["action", "cpu", "context", "fn", "label", "at", "choice", "hooks"] as const;
 
-/** Recorded and modelled action fields that differ, e.g. `label: "x" vs "y"`. */
-function actionDifferences(
-  recorded: StepMeta,
-  model: ReturnType<typeof describeAction>,
-): Difference[] {
+/** A step's recorded fields as JSON text, field by field, for comparison with the model's. */
+type Comparable = Readonly<Record<string, string | undefined>>;
+
+const json = (x: unknown): string | undefined => (x === undefined ? undefined : stableJson(x));
+
+function comparable(a: ActionMeta, events: readonly EventMeta[]): Comparable {
+  const out: Record<string, string | undefined> = {};
+  for (const f of ACTION_FIELDS) out[f] = json(a[f]);
+  out.events = json(events);
+  return out;
+}
+
+/** A lazymmu-trace/1 step recorded the context by its id, no hooks and no events as data. */
+function legacyComparable(a: LegacyStepMeta): Comparable {
+  return {
+    action: json(a.action),
+    cpu: json(a.cpu),
+    context: json(a.context),
+    fn: json(a.fn),
+    label: json(a.label),
+    at: json(a.at),
+  };
+}
+
+function modelComparable(version: 1 | 2, a: ActionMeta, events: readonly EventMeta[]): Comparable {
+  if (version === 2) return comparable(a, events);
+  const { context, hooks: _hooks, ...rest } = a;
+  return legacyComparable({ index: 0, ...rest, ...(context ? { context: context.id } : {}) });
+}
+
+/** Recorded and modelled step fields that differ, e.g. `label: "x" vs "y"`. */
+function stepDifferences(recorded: Comparable, model: Comparable): Difference[] {
   const out: Difference[] = [];
-  for (const f of ACTION_FIELDS) {
+  for (const f of Object.keys(model)) {
     const r = recorded[f];
     const m = model[f];
     if (r !== m) {
-      out.push({
-        what: `#meta.${f}`,
-        recorded: r === undefined ? "(absent)" : JSON.stringify(r),
-        model: m === undefined ? "(absent)" : JSON.stringify(m),
-      });
+      out.push({ what: `#meta.${f}`, recorded: r ?? "(absent)", model: m ?? "(absent)" });
     }
   }
   return out;
 }
 
-export function replay(trace: LoadedTrace, machine: Machine, spec: Spec): ReplayOutcome {
+export function replay(trace: AnyTrace, machine: Machine, spec: Spec): ReplayOutcome {
   const mon = monitor(spec);
   const [first, ...rest] = trace.steps;
   if (!first) throw new Error("checker error: a loaded trace without states");
@@ -64,6 +89,10 @@ export function replay(trace: LoadedTrace, machine: Machine, spec: Spec): Replay
     };
   }
   let found: Violation[] = mon.state(s);
+  const recordedSteps: readonly Comparable[] =
+    trace.version === 2
+      ? trace.steps.map((x) => comparable(x.meta, x.meta.events))
+      : trace.steps.map((x) => legacyComparable(x.meta));
   for (const [i, recorded] of rest.entries()) {
     const step = i + 1;
     const k = trace.meta.choices[i] ?? -1;
@@ -77,7 +106,11 @@ export function replay(trace: LoadedTrace, machine: Machine, spec: Spec): Replay
         differences: [],
       };
     }
-    const actionDiff = actionDifferences(recorded.meta, describeAction(t.action));
+    const modelled = describeAction(t.action, t.next);
+    const actionDiff = stepDifferences(
+      recordedSteps[step] ?? {},
+      modelComparable(trace.version, modelled, t.events.map(eventMeta)),
+    );
     if (actionDiff.length > 0) {
       return {
         kind: "diverged",
@@ -90,7 +123,7 @@ export function replay(trace: LoadedTrace, machine: Machine, spec: Spec): Replay
       return {
         kind: "diverged",
         step,
-        reason: `the model's step (${describeAction(t.action).label}) reaches another state than the one recorded`,
+        reason: `the model's step (${modelled.label}) reaches another state than the one recorded`,
         differences: stateDifferences(recorded.state, t.next),
       };
     }

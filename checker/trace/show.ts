@@ -3,9 +3,9 @@
 // step, then what went wrong in words. Pure: width and colour are given by the caller;
 // colour is ANSI escapes, applied after padding so that columns line up.
 
-import type { Change, StepView, TraceView } from "./lanes";
+import { type Change, initiallyShown, type StepView, type TraceView } from "./lanes";
 import type { Story } from "./story";
-import { wrap } from "./wrap";
+import { columns, wrap } from "./wrap";
 
 export interface ShowOptions {
   readonly width: number;
@@ -50,9 +50,9 @@ const MIN_LANE = 26;
 const MAX_LANE = 72;
 
 function paint(l: Line, color: boolean, pad = 0): string {
-  const text = l.text + " ".repeat(Math.max(0, pad - l.text.length));
-  if (!color || l.style === "plain") return text;
-  return `${ANSI[l.style]}${l.text}\x1b[0m${" ".repeat(Math.max(0, pad - l.text.length))}`;
+  const fill = " ".repeat(Math.max(0, pad - columns(l.text)));
+  if (!color || l.style === "plain") return l.text + fill;
+  return `${ANSI[l.style]}${l.text}\x1b[0m${fill}`;
 }
 
 function lines(text: string, width: number, style: Style): Line[] {
@@ -86,10 +86,10 @@ function contextStyles(view: TraceView): Map<string, Style> {
   const styles = new Map<string, Style>();
   const palette: Style[] = ["ctx0", "ctx1", "ctx2"];
   for (const s of view.steps) {
-    if (s.context === undefined || styles.has(s.context)) continue;
+    if (s.context === undefined || styles.has(s.context.id)) continue;
     styles.set(
-      s.context,
-      s.contextKind === "irq" ? "irq" : (palette[styles.size % palette.length] ?? "bold"),
+      s.context.id,
+      s.context.kind === "irq" ? "irq" : (palette[styles.size % palette.length] ?? "bold"),
     );
   }
   return styles;
@@ -105,7 +105,7 @@ function fullLines(
   changed: readonly Change[] | undefined,
   w: number,
 ): Line[] {
-  const names = new Set((changed ?? []).map((c) => c.name.replace(/ asked$/, "")));
+  const names = new Set((changed ?? []).map((c) => c.fact));
   const mark = (n: string) => (changed === undefined ? "" : names.has(n) ? "*" : " ");
   return facts
     .filter((f) => f.value !== "-" && f.value !== "[]")
@@ -114,18 +114,11 @@ function fullLines(
     );
 }
 
-/** In the initial row: the architecture's per-CPU and per-task state and the PTEs. */
-function initialWorthSaying(f: { name: string; value: string }): boolean {
-  if (/(^|\s)(at|status|current|in interrupt|set to|fired|halted)$/.test(f.name)) return false;
-  if (/ (preempt_count|migration_disabled|lazy regions)$/.test(f.name)) return f.value !== "0";
-  return f.name !== "irqs" || f.value !== "on";
-}
-
 function actionLines(s: StepView, w: number, ctx: Map<string, Style>): Line[] {
   const out: Line[] = [];
   if (s.context !== undefined) {
-    const kind = s.contextKind === "irq" ? "interrupt" : "task";
-    out.push({ text: `${s.context} (${kind})`, style: ctx.get(s.context) ?? "bold" });
+    const kind = s.context.kind === "irq" ? "interrupt" : "task";
+    out.push({ text: `${s.context.id} (${kind})`, style: ctx.get(s.context.id) ?? "bold" });
   }
   if (s.fn !== undefined) out.push(...lines(`${s.fn}()`, w, "bold"));
   out.push(...lines(s.label, w, "plain"));
@@ -152,11 +145,11 @@ function cellLines(
 ): Line[] {
   const cell: Line[] = s.lane === lane ? actionLines(s, w, ctx) : [];
   const who = s.index === 0 ? s.running[lane] : undefined;
-  if (who !== undefined) cell.push({ text: `runs ${who}`, style: "bold" });
+  if (who !== undefined) cell.push({ text: `runs ${who.text}`, style: "bold" });
   const changed = s.changes[lane] ?? [];
   const full = s.full[lane] ?? [];
   if (o.full) cell.push(...fullLines(full, changed, w));
-  else if (s.index === 0) cell.push(...fullLines(full.filter(initialWorthSaying), undefined, w));
+  else if (s.index === 0) cell.push(...fullLines(full.filter(initiallyShown), undefined, w));
   else cell.push(...changeLines(changed, w));
   if (lane === (s.lane ?? 0)) cell.push(...verdictLines(view, s, w));
   return cell;

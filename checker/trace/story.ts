@@ -5,8 +5,9 @@
 // owed), who is still in lazy MMU mode, every kernel debug check that fired (BUG_ON,
 // WARN_ON, DEBUG_PREEMPT, might_sleep) with where and why, and for a deadlock who is stuck.
 
+import { unsyncedEntry } from "../../model/kernel/hardware";
 import type { Kernel } from "../../model/kernel/state";
-import type { BugMeta, StepMeta } from "./document";
+import type { EventMeta, StepMeta } from "./document";
 import type { LoadedTrace } from "./read";
 
 export interface Story {
@@ -36,10 +37,12 @@ function where(m: StepMeta): string {
   return `${what}${m.at === undefined ? "" : ` [${m.at}]`}`;
 }
 
-function checkLine(b: BugMeta, m: StepMeta): string {
+type Bug = Extract<EventMeta, { kind: "bug" }>;
+
+function checkLine(b: Bug, m: StepMeta): string {
   const why = WHY[b.check] ?? `the ${b.check} check fired`;
   const halted = b.fatal ? " The machine halted." : "";
-  return `step ${m.index}, ${b.context} on CPU${b.cpu}, in ${where(m)}: ${b.message}. Why: ${why}.${halted}`;
+  return `step ${m.index}, ${b.context.id} on CPU${b.context.cpu}, in ${where(m)}: ${b.message}. Why: ${why}.${halted}`;
 }
 
 /** The last step at which `addr` became stale, and the PTE value before it. */
@@ -67,15 +70,14 @@ function askedAt(trace: LoadedTrace, addr: string): StepMeta | undefined {
 }
 
 function who(m: StepMeta): string {
-  return `${m.context ?? "?"}${m.cpu === undefined ? "" : ` on CPU${m.cpu}`}`;
+  return `${m.context?.id ?? "?"}${m.cpu === undefined ? "" : ` on CPU${m.cpu}`}`;
 }
 
 function ptesInvolved(trace: LoadedTrace, last: Kernel): string[] {
   const named = new Set<string>();
-  const text = [trace.meta.violation, ...trace.meta.notes].join(" ");
-  for (const m of text.matchAll(/\b(user|kernel):\d+\b/g)) named.add(m[0]);
+  for (const a of trace.meta.addrs) named.add(a);
   for (const a of last.hw.stale) named.add(a);
-  for (const k of last.hw.unsynced) named.add(k.slice(k.indexOf("|") + 1));
+  for (const k of last.hw.unsynced) named.add(unsyncedEntry(k).addr);
   for (const c of last.cpus) for (const u of c.queued) named.add(u.addr);
   for (const [a, v] of Object.entries(last.intended)) if ((last.pte[a] ?? 0) !== v) named.add(a);
   return [...named].sort();
@@ -109,7 +111,10 @@ function pteLine(trace: LoadedTrace, last: Kernel, addr: string): string {
         `the flush waits in ${batched.join(" and ")}'s batch, until that CPU leaves or flushes lazy MMU mode`,
       );
   }
-  const owed = last.hw.unsynced.filter((k) => k.endsWith(`|${addr}`)).map((k) => k.split("|")[0]);
+  const owed = last.hw.unsynced
+    .map(unsyncedEntry)
+    .filter((u) => u.addr === addr)
+    .map((u) => u.cpu);
   if (owed.length > 0)
     parts.push(
       `the store on CPU${owed.join(", CPU")} is not yet visible to the page-table walker (a barrier is owed)`,
@@ -156,7 +161,9 @@ export function story(trace: LoadedTrace): Story {
       : meta.obligation === "implementation"
         ? "an obligation of the architecture's implementation"
         : "a property of the model";
-  const checks = trace.steps.flatMap((s) => (s.meta.bugs ?? []).map((b) => checkLine(b, s.meta)));
+  const checks = trace.steps.flatMap((s) =>
+    s.meta.events.flatMap((e) => (e.kind === "bug" ? [checkLine(e, s.meta)] : [])),
+  );
   return {
     headline: `${meta.rule} is violated at step ${n} (${whose})`,
     rule: meta.text,

@@ -1,51 +1,54 @@
 // A counterexample as text a kernel developer can follow: one block per step with the CPU,
 // the context, the action and its kernel source, the events it caused, and only the facts
-// that changed; then the violation in words.
+// that changed; then the violation in words. Rendered from the trace view (lanes.ts), the
+// same data `show` and `html` render.
 
 import type { CellResult, Counterexample } from "../run";
-import { describeAction, describeEvent, withChoice } from "./document";
-import { diff, facts } from "./view";
+import { loadedTrace } from "./document";
+import { type TraceView, traceView } from "./lanes";
+import { diff, type Fact, factsOf } from "./view";
 
-export function traceText(cell: CellResult, cx: Counterexample): string {
+/** In the initial state: everything but empty values and the interrupt bookkeeping. */
+function initiallyWorthSaying(f: Fact): boolean {
+  return f.value !== "-" && f.value !== "[]" && f.field !== "irqs" && f.field !== "fired";
+}
+
+export function renderText(view: TraceView): string {
+  const m = view.meta;
   const lines: string[] = [];
-  lines.push(`lazymmu counterexample: ${cx.rule} (${cx.obligation})`);
-  lines.push(`spec:       ${cell.spec.id} (${cell.spec.path})`);
-  lines.push(`arch:       ${cell.arch.id} [${cell.arch.commits.join(", ")}]`);
-  lines.push(`scenario:   ${cell.scenario.id}`);
-  lines.push(`preemption: ${cell.preemption}`);
-  lines.push(`rule text:  ${cx.text}`);
+  lines.push(`lazymmu counterexample: ${m.rule} (${m.obligation})`);
+  lines.push(`spec:       ${m.spec} (${m.specPath})`);
+  lines.push(`arch:       ${m.arch} [${m.commits.join(", ")}]`);
+  lines.push(`scenario:   ${m.scenario}`);
+  lines.push(`preemption: ${m.preemption}`);
+  lines.push(`rule text:  ${m.text}`);
   lines.push("");
-  const procs = cell.machine.procs;
-  const first = cx.steps[0];
+  const first = view.steps[0];
   if (!first) throw new Error("checker error: a trace without an initial state");
-  let prev = facts(first.state, procs);
+  let prev = factsOf(first.facts);
   lines.push("step 0  initial state");
-  for (const [name, value] of prev) {
-    if (value !== "-" && value !== "[]" && !name.endsWith("irqs") && !name.startsWith("irq ")) {
-      lines.push(`        ${name} = ${value}`);
-    }
-  }
-  cx.steps.forEach((s, i) => {
-    if (i === 0) return;
-    const d = describeAction(s.action);
-    const who = [d.cpu === undefined ? undefined : `CPU${d.cpu}`, d.context]
-      .filter(Boolean)
+  for (const f of first.facts.filter(initiallyWorthSaying))
+    lines.push(`        ${f.name} = ${f.value}`);
+  for (const s of view.steps.slice(1)) {
+    const who = [s.cpu === undefined ? undefined : `CPU${s.cpu}`, s.context?.id]
+      .filter((x) => x !== undefined)
       .join(" ");
     lines.push("");
     lines.push(
-      `step ${i}  ${who}: ${d.fn === undefined ? "" : `${d.fn}: `}${withChoice(d.label, d.choice)}${d.at === undefined ? "" : `   [${d.at}]`}`,
+      `step ${s.index}  ${who}: ${s.fn === undefined ? "" : `${s.fn}: `}${s.label}${s.at === undefined ? "" : `   [${s.at}]`}`,
     );
-    for (const h of d.hooks ?? []) lines.push(`        hook: ${h}`);
-    for (const e of s.events) {
-      if (e.kind === "bug") lines.push(`        !! ${describeEvent(e)}`);
-      else lines.push(`        ${describeEvent(e)}`);
-    }
-    const now = facts(s.state, procs);
+    for (const h of s.hooks) lines.push(`        hook: ${h}`);
+    for (const e of s.events) lines.push(`        ${e.bug ? "!! " : ""}${e.sentence}`);
+    const now = factsOf(s.facts);
     for (const [name, a, b] of diff(prev, now)) lines.push(`        ${name}: ${a} -> ${b}`);
     prev = now;
-  });
+  }
   lines.push("");
-  lines.push(`VIOLATION of ${cx.rule} at step ${cx.steps.length - 1}: ${cx.message}`);
-  for (const n of cx.notes) lines.push(`  ${n}`);
+  lines.push(`VIOLATION of ${m.rule} at step ${view.steps.length - 1}: ${m.violation}`);
+  for (const n of m.notes) lines.push(`  ${n}`);
   return `${lines.join("\n")}\n`;
+}
+
+export function traceText(cell: CellResult, cx: Counterexample): string {
+  return renderText(traceView(loadedTrace(cell, cx), cell.machine.procs));
 }

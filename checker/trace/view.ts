@@ -1,34 +1,14 @@
 // A state seen as a flat list of named kernel facts ("CPU0 tlb_batch.active = 1",
 // "A preempt_count = 1", "pte[user:0] = 2"), so that a trace step can show only what
-// changed. Used by the text trace and by `show`.
+// changed. Each fact keeps, as data, whose it is, which field of the state it shows and,
+// for a list, its items: the renderers filter and word facts by these, never by their names.
+// Which facts each state field gives is declared in state-fields.ts, beside its shape.
 
 import type { ProcTable } from "../../model/kernel/program";
-import type { Kernel, Val } from "../../model/kernel/state";
+import type { Kernel } from "../../model/kernel/state";
+import { CPU_FACTS, type FactOut, factsBy, MEMORY_FACTS, TASK_FACTS } from "./state-fields";
 
 export type Facts = ReadonlyMap<string, string>;
-
-function fmt(v: Val | null | undefined): string {
-  if (v === null || v === undefined) return "-";
-  return String(v);
-}
-
-function position(
-  procs: ProcTable | undefined,
-  stack: readonly { proc: string; pc: number }[],
-): string {
-  const top = stack[stack.length - 1];
-  if (top === undefined) return "finished";
-  const op = procs?.[top.proc]?.ops[top.pc];
-  const next =
-    op === undefined
-      ? ""
-      : op.op === "call"
-        ? `: next call ${op.proc}()`
-        : op.op === "step"
-          ? `: next ${op.label}`
-          : "";
-  return `${stack.map((f) => f.proc).join(" > ")}${next}`;
-}
 
 /** Whose fact it is: a CPU's, a task's (shown with the CPU it is on), or memory and MMU. */
 export type Owner =
@@ -36,52 +16,72 @@ export type Owner =
   | { readonly kind: "task"; readonly task: string }
   | { readonly kind: "memory" };
 
+/**
+ * Which part of the state a fact shows. Fixed fields are named as shown; `arch` and `flag`
+ * are the architecture's per-CPU and per-task state, `pte` and `set to` the PTE values in
+ * memory and asked for, `held by` a lock, `fired` an interrupt source's count.
+ */
+export type FactField =
+  | "current"
+  | "irqs"
+  | "in interrupt"
+  | "arch"
+  | "batch"
+  | "queued"
+  | "status"
+  | "at"
+  | "preempt_count"
+  | "migration_disabled"
+  | "flag"
+  | "lazy regions"
+  | "pte"
+  | "set to"
+  | "stale translations"
+  | "walker barriers owed"
+  | "held by"
+  | "fired"
+  | "halted";
+
 export interface Fact {
+  /** The fact's full name, e.g. `CPU0 batch`, `A preempt_count`, `pte[user:0]`. */
   readonly name: string;
+  /** Its name inside its owner's lane: `batch` (a CPU lane does not repeat `CPU0`). */
+  readonly short: string;
   readonly value: string;
   readonly owner: Owner;
+  readonly field: FactField;
+  /** For a list-valued fact, its items as shown (`user:0`, `user:1=2`). */
+  readonly items?: readonly string[];
 }
 
 export function factList(s: Kernel, procs?: ProcTable): Fact[] {
   const out: Fact[] = [];
-  for (const c of s.cpus) {
-    const n = `CPU${c.id}`;
-    const owner: Owner = { kind: "cpu", cpu: c.id };
-    const add = (k: string, value: string) => out.push({ name: `${n} ${k}`, value, owner });
-    add("current", fmt(c.current));
-    add("irqs", c.irqsEnabled ? "on" : "off");
-    add("in interrupt", c.irq === null ? "-" : `${c.irq.source}: ${position(procs, c.irq.stack)}`);
-    for (const [k, v] of Object.entries(c.arch)) add(k, fmt(v));
-    add("batch", c.batch.length === 0 ? "[]" : `[${c.batch.join(", ")}]`);
-    add(
-      "queued",
-      c.queued.length === 0 ? "[]" : `[${c.queued.map((u) => `${u.addr}=${u.value}`).join(", ")}]`,
-    );
-  }
-  for (const t of s.tasks) {
-    const owner: Owner = { kind: "task", task: t.id };
-    const add = (k: string, value: string) => out.push({ name: `${t.id} ${k}`, value, owner });
-    add("status", `${t.status} on CPU${t.cpu}`);
-    add("at", position(procs, t.stack));
-    add("preempt_count", String(t.preemptCount));
-    add("migration_disabled", String(t.migrationDisabled));
-    for (const [k, v] of Object.entries(t.flags)) add(k, fmt(v));
-    add("lazy regions", String(t.ghost.lazyDepth));
-  }
-  const memory: Owner = { kind: "memory" };
-  const add = (name: string, value: string) => out.push({ name, value, owner: memory });
-  for (const [a, v] of Object.entries(s.pte)) add(`pte[${a}]`, String(v));
-  for (const [a, v] of Object.entries(s.intended)) add(`pte[${a}] set to`, String(v));
-  add("stale translations", s.hw.stale.length === 0 ? "[]" : `[${s.hw.stale.join(", ")}]`);
-  add("walker barriers owed", s.hw.unsynced.length === 0 ? "[]" : `[${s.hw.unsynced.join(", ")}]`);
-  for (const [l, o] of Object.entries(s.locks)) add(`${l} held by`, fmt(o));
-  for (const [i, n] of Object.entries(s.irqFired)) add(`irq ${i} fired`, String(n));
-  add("halted", fmt(s.halted));
+  const add = (owner: Owner, prefix: string, facts: readonly FactOut[]) => {
+    for (const f of facts) {
+      out.push({
+        name: `${prefix}${f.name}`,
+        short: owner.kind === "cpu" ? f.name : `${prefix}${f.name}`,
+        value: f.value,
+        owner,
+        field: f.field,
+        ...(f.items === undefined ? {} : { items: f.items }),
+      });
+    }
+  };
+  for (const c of s.cpus)
+    add({ kind: "cpu", cpu: c.id }, `CPU${c.id} `, factsBy(CPU_FACTS, c, procs));
+  for (const t of s.tasks)
+    add({ kind: "task", task: t.id }, `${t.id} `, factsBy(TASK_FACTS, t, procs));
+  add({ kind: "memory" }, "", factsBy(MEMORY_FACTS, s, procs));
   return out;
 }
 
 export function facts(s: Kernel, procs?: ProcTable): Facts {
-  return new Map(factList(s, procs).map((f) => [f.name, f.value]));
+  return factsOf(factList(s, procs));
+}
+
+export function factsOf(list: readonly Fact[]): Facts {
+  return new Map(list.map((f) => [f.name, f.value]));
 }
 
 /** Facts that differ between two states: [name, before, after]. */

@@ -26,9 +26,20 @@ export function invalidate(d: Draft<Kernel>, addr: Addr): void {
   if (i >= 0) d.hw.stale.splice(i, 1);
 }
 
+/** An entry of `hw.unsynced`: `<cpu>|<addr>`, so that the list sorts by CPU. */
+export function unsyncedKey(cpu: number, addr: Addr): string {
+  return `${cpu}|${addr}`;
+}
+
+/** The CPU and address of an `hw.unsynced` entry: the one reader of what unsyncedKey writes. */
+export function unsyncedEntry(key: string): { readonly cpu: number; readonly addr: Addr } {
+  const bar = key.indexOf("|");
+  return { cpu: Number(key.slice(0, bar)), addr: key.slice(bar + 1) };
+}
+
 /** A store on `cpu` that the table walker sees only after that CPU's `dsb`. */
 export function markUnsynced(d: Draft<Kernel>, cpu: number, addr: Addr): void {
-  const key = `${cpu}|${addr}`;
+  const key = unsyncedKey(cpu, addr);
   if (!d.hw.unsynced.includes(key)) {
     d.hw.unsynced.push(key);
     d.hw.unsynced.sort();

@@ -1,9 +1,11 @@
 // One declaration of the kernel state's fields and their kinds (model/kernel/state.ts is the
 // type; this is its shape as data). The explorer's packed state key, its decoder and the
 // scratch copies the explorer runs steps on are all derived from it (checker/explore/
-// codec.ts), so adding a field to the state means adding it to the type and to this
-// declaration; the type below makes the compiler refuse a declaration that misses a field
-// or gives one the wrong kind.
+// codec.ts), and so are the traces' ITF encoding and decoding (checker/trace/state-fields.ts,
+// which reads `values` and `set` below, the codec ignores them). Adding a field to the state
+// means adding it to the type and to this declaration (and, if readers should see it, to a
+// fact table in state-fields.ts, which the compiler also asks for); the type below makes
+// the compiler refuse a declaration that misses a field or gives one the wrong kind.
 
 import type { Cpu, Frame, Ghost, Hardware, IrqContext, Kernel, QueuedUpdate, Task } from "./state";
 
@@ -11,13 +13,17 @@ import type { Cpu, Frame, Ghost, Hardware, IrqContext, Kernel, QueuedUpdate, Tas
 export type Kind =
   | { readonly kind: "int" }
   | { readonly kind: "bool" }
-  /** A string from a small set (ids, names, addresses): stored as an interned number. */
-  | { readonly kind: "string" }
+  /**
+   * A string from a small set (ids, names, addresses): stored as an interned number. A
+   * field typed as a union of literals lists them in `values` (traces refuse others).
+   */
+  | { readonly kind: "string"; readonly values?: readonly string[] }
   /** A `Val`: a number, a string or a boolean. */
   | { readonly kind: "val" }
   /** Null, or absent (`undefined`) when `absent` is set, or a value of kind `of`. */
   | { readonly kind: "optional"; readonly of: Kind; readonly absent?: true }
-  | { readonly kind: "list"; readonly of: Kind }
+  /** `set`: strings the model keeps sorted and without repeats (an ITF set in traces). */
+  | { readonly kind: "list"; readonly of: Kind; readonly set?: true }
   /** String keys chosen at run time (PTE addresses, flags, locals): stored sorted. */
   | { readonly kind: "record"; readonly of: Kind }
   /** Fixed fields, stored in declaration order. */
@@ -33,11 +39,13 @@ export type KindOf<T> = null extends T
       : [T] extends [number]
         ? { readonly kind: "int" }
         : [T] extends [string]
-          ? { readonly kind: "string" }
+          ? string extends T
+            ? { readonly kind: "string" }
+            : { readonly kind: "string"; readonly values: readonly T[] }
           : [T] extends [number | string | boolean]
             ? { readonly kind: "val" }
             : [T] extends [readonly (infer E)[]]
-              ? { readonly kind: "list"; readonly of: KindOf<E> }
+              ? { readonly kind: "list"; readonly of: KindOf<E>; readonly set?: true }
               : string extends keyof T
                 ? { readonly kind: "record"; readonly of: KindOf<T[string & keyof T]> }
                 : {
@@ -50,6 +58,8 @@ const bool = { kind: "bool" } as const;
 const str = { kind: "string" } as const;
 const val = { kind: "val" } as const;
 const list = <K extends Kind>(of: K) => ({ kind: "list", of }) as const;
+/** A sorted list of strings without repeats. */
+const set = { kind: "list", of: str, set: true } as const;
 const record = <K extends Kind>(of: K) => ({ kind: "record", of }) as const;
 const optional = <K extends Kind>(of: K) => ({ kind: "optional", of }) as const;
 /** An optional property (`x?: T`): absent rather than null when it has no value. */
@@ -70,7 +80,7 @@ const task: KindOf<Task> = {
   fields: {
     id: str,
     stack: list(frame),
-    status: str,
+    status: { kind: "string", values: ["running", "runnable", "sleeping", "done"] },
     cpu: int,
     preemptCount: int,
     migrationDisabled: int,
@@ -102,7 +112,7 @@ const cpu: KindOf<Cpu> = {
 
 const hardware: KindOf<Hardware> = {
   kind: "struct",
-  fields: { stale: list(str), unsynced: list(str) },
+  fields: { stale: set, unsynced: set },
 };
 
 export const kernelSchema: KindOf<Kernel> = {

@@ -42,6 +42,8 @@ export type Action =
       readonly kind: "step";
       readonly cpu: number;
       readonly ctx: string;
+      /** Whether `ctx` is a task or an interrupt handler: traces carry it as data. */
+      readonly ctxKind: ContextRef["kind"];
       readonly fn: string;
       readonly label: string;
       readonly at: string;
@@ -321,6 +323,7 @@ function runChoice(
     kind: "step",
     cpu,
     ctx: contextId(ref),
+    ctxKind: ref.kind,
     fn: step.fn,
     label: step.label,
     at: step.at,

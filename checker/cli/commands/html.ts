@@ -7,7 +7,7 @@ import { story } from "../../trace/story";
 import { type Context, EXIT, type Outcome, output, userError } from "../command";
 import { checkOutFile, writeAtomic } from "../files";
 import { type LoadFlags, loadFiles } from "./shared";
-import { loadTrace, traceModel } from "./trace-input";
+import { loadCurrentTrace, traceModel } from "./trace-input";
 
 export function run(
   [file = ""]: readonly string[],
@@ -19,7 +19,7 @@ export function run(
   if (badOut !== undefined) return userError(badOut);
   const load = loadFiles(flags);
   if (!load.ok) return userError(load.error);
-  const trace = loadTrace(file);
+  const trace = loadCurrentTrace(file);
   if (!trace.ok) return userError(trace.error);
   const model = traceModel(trace.value, file);
   const procs = model.ok ? model.value.machine.procs : undefined;

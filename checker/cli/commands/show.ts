@@ -1,16 +1,15 @@
-// `lazymmu show TRACE`: a counterexample as swimlanes in the terminal. Width from the
-// terminal (or --width), colour only on a TTY (or --color / --no-color), --full for whole
-// states instead of what changed.
+// `lazymmu show TRACE`: a counterexample as swimlanes in the terminal. Width and colour by
+// the terminal conventions (--width, $COLUMNS, the terminal; --color / --no-color,
+// FORCE_COLOR, NO_COLOR, a TTY: show-terminal.ts), --full for whole states instead of what
+// changed.
 
-import { fail, ok, type Result } from "../../errors";
 import { traceView } from "../../trace/lanes";
 import { renderShow } from "../../trace/show";
+import { showTerminal } from "../../trace/show-terminal";
 import { story } from "../../trace/story";
 import { type Context, type Outcome, output, userError } from "../command";
 import { type LoadFlags, loadFiles } from "./shared";
-import { loadTrace, traceModel } from "./trace-input";
-
-export const DEFAULT_WIDTH = 100;
+import { loadCurrentTrace, traceModel } from "./trace-input";
 
 export interface ShowFlags {
   readonly width?: string;
@@ -18,37 +17,29 @@ export interface ShowFlags {
   readonly full?: boolean;
 }
 
-export function showWidth(raw: string | undefined): Result<number> {
-  if (raw === undefined) return ok(process.stdout.columns ?? DEFAULT_WIDTH);
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 40 || n > 1000) {
-    return fail({
-      code: "bad-usage",
-      message: `--width expects a whole number from 40 to 1000, got "${raw}"`,
-    });
-  }
-  return ok(n);
-}
-
 export function run(
   [file = ""]: readonly string[],
   flags: ShowFlags & LoadFlags,
   _ctx: Context,
 ): Outcome {
-  const width = showWidth(flags.width);
-  if (!width.ok) return userError(width.error);
+  const term = showTerminal({
+    ...(flags.width === undefined ? {} : { width: flags.width }),
+    ...(flags.color === undefined ? {} : { color: flags.color }),
+    env: process.env,
+    isTTY: process.stdout.isTTY === true,
+    ...(process.stdout.columns === undefined ? {} : { columns: process.stdout.columns }),
+  });
+  if (!term.ok) return userError({ code: "bad-usage", message: term.message });
   // A loaded model's procedures give its trace their source positions.
   const load = loadFiles(flags);
   if (!load.ok) return userError(load.error);
-  const trace = loadTrace(file);
+  const trace = loadCurrentTrace(file);
   if (!trace.ok) return userError(trace.error);
   const model = traceModel(trace.value, file);
   const procs = model.ok ? model.value.machine.procs : undefined;
-  const color =
-    flags.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
   const text = renderShow(traceView(trace.value, procs), story(trace.value), {
-    width: width.value,
-    color,
+    width: term.width,
+    color: term.color,
     full: flags.full === true,
   });
   return output(text);

@@ -8,20 +8,34 @@ import { buildMachine, type Machine } from "../../../model/machine/machine";
 import { findScenario } from "../../../model/scenarios/index";
 import type { Scenario } from "../../../model/scenarios/types";
 import { fail, type Result } from "../../errors";
-import { type LoadedTrace, readTrace } from "../../trace/read";
+import { type AnyTrace, currentTrace, type LoadedTrace, readTrace } from "../../trace/read";
 import { readText } from "../files";
 import { PREEMPTION_MODELS } from "../options";
 
-export function loadTrace(file: string): Result<LoadedTrace> {
+/** A trace of any format lazymmu has written (what `replay` checks). */
+export function loadTrace(file: string): Result<AnyTrace> {
   const text = readText(file);
   if (!text.ok) return text;
-  if (file.endsWith(".txt") && !text.value.trimStart().startsWith("{"))
+  const itf = textTraceSibling(file);
+  if (itf !== undefined && !text.value.trimStart().startsWith("{"))
     return fail({
       code: "bad-trace",
       file,
-      message: `this is the text form of a trace; give the ITF file beside it: ${file.replace(/\.txt$/, ".itf.json")}`,
+      message: `this is the text form of a counterexample, written for people to read; the commands read its ITF form: use ${itf} beside it`,
     });
   return readTrace(text.value, file);
+}
+
+/** For `X.txt`, the `X.itf.json` that verify and matrix write beside it. */
+function textTraceSibling(file: string): string | undefined {
+  return file.endsWith(".txt") ? `${file.slice(0, -".txt".length)}.itf.json` : undefined;
+}
+
+/** A trace of the current format, whose steps carry their events as data (what renders). */
+export function loadCurrentTrace(file: string): Result<LoadedTrace> {
+  const trace = loadTrace(file);
+  if (!trace.ok) return trace;
+  return currentTrace(trace.value, file);
 }
 
 export interface TraceModel {
@@ -31,7 +45,7 @@ export interface TraceModel {
 }
 
 /** The machine a trace names, or the user error saying which of its names is unknown. */
-export function traceModel(trace: LoadedTrace, file: string): Result<TraceModel> {
+export function traceModel(trace: Pick<AnyTrace, "meta">, file: string): Result<TraceModel> {
   const { meta } = trace;
   const arch = findArch(meta.arch);
   if (!arch) {
