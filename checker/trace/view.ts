@@ -20,7 +20,11 @@ function position(
   if (top === undefined) return "finished";
   const op = procs?.[top.proc]?.ops[top.pc];
   const next =
-    op === undefined ? "" : op.op === "call" ? `: next call ${op.proc}()` : `: next ${op.label}`;
+    op === undefined || op.op === "label"
+      ? ""
+      : op.op === "call"
+        ? `: next call ${op.proc}()`
+        : `: next ${op.label}`;
   return `${stack.map((f) => f.proc).join(" > ")}${next}`;
 }
 

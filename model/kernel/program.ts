@@ -46,7 +46,9 @@ export interface StepEnv {
 export type Next =
   | undefined
   | "return"
-  | { readonly call: string; readonly args?: Readonly<Record<string, Val>> };
+  | { readonly call: string; readonly args?: Readonly<Record<string, Val>> }
+  /** Jump to the `label(name)` op of the same procedure (C `goto`, and compiled if/loops). */
+  | { readonly goto: string };
 
 export interface Step {
   readonly op: "step";
@@ -73,7 +75,13 @@ export interface Call {
   readonly args?: Readonly<Record<string, Val>>;
 }
 
-export type Op = Step | Call;
+/** A position in a procedure that a step's `{ goto }` jumps to; not a step itself. */
+export interface Label {
+  readonly op: "label";
+  readonly name: string;
+}
+
+export type Op = Step | Call | Label;
 
 /** A procedure: a kernel function, an architecture hook, or a scenario's caller. */
 export interface Proc {
@@ -89,6 +97,23 @@ export function proc(name: string, ops: readonly Op[]): Proc {
 
 export function call(procName: string, args?: Readonly<Record<string, Val>>): Call {
   return args === undefined ? { op: "call", proc: procName } : { op: "call", proc: procName, args };
+}
+
+export function label(name: string): Label {
+  return { op: "label", name };
+}
+
+/** The first position at or after `pc` that is not a label (a frame never rests on one). */
+export function skipLabels(ops: readonly Op[], pc: number): number {
+  let i = pc;
+  while (ops[i]?.op === "label") i += 1;
+  return i;
+}
+
+/** Where `{ goto: name }` continues in `ops`, or undefined when no such label exists. */
+export function labelTarget(ops: readonly Op[], name: string): number | undefined {
+  const i = ops.findIndex((op) => op.op === "label" && op.name === name);
+  return i < 0 ? undefined : skipLabels(ops, i + 1);
 }
 
 export function step(

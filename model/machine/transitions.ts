@@ -14,8 +14,11 @@ import type { SwitchEnv } from "../arch/types";
 import {
   type ContextRef,
   type KernelEvent,
+  labelTarget,
+  type Op,
   type Step,
   type StepEnv,
+  skipLabels,
   sleepsAt,
 } from "../kernel/program";
 import type { Frame, Kernel, Task, Val } from "../kernel/state";
@@ -165,9 +168,11 @@ function resolve(m: Machine, stack: readonly Frame[]): Resolved | undefined {
     args = op.args ?? args;
     locals = {};
     pushes.push({ proc: op.proc, args });
-    op = m.procs[op.proc]?.ops[0];
+    const ops = m.procs[op.proc]?.ops ?? [];
+    op = ops[skipLabels(ops, 0)];
   }
-  if (op === undefined) throw new Error(`model error: ${top.proc} runs past its end`);
+  if (op === undefined || op.op === "label")
+    throw new Error(`model error: ${top.proc} runs past its end`);
   return { step: op, pushes, args, locals };
 }
 
@@ -207,8 +212,8 @@ function runStep(
     const stack = mutableStack(d, ref);
     for (const p of r.pushes) {
       const caller = stack[stack.length - 1];
-      if (caller) caller.pc += 1;
-      stack.push({ proc: p.proc, pc: 0, args: p.args, locals: {} });
+      if (caller) caller.pc = skipLabels(opsOf(m, caller.proc), caller.pc + 1);
+      stack.push({ proc: p.proc, pc: skipLabels(opsOf(m, p.proc), 0), args: p.args, locals: {} });
       observeCall(d, ref, cpu, p.proc, p.args, events, listen);
     }
     const frame = stack[stack.length - 1];
@@ -222,11 +227,16 @@ function runStep(
     for (const e of kernelEvents) record(d, ref, cpu, e, rec);
     if (after === "return") {
       popFrame(d, ref, cpu, stack, rec);
+    } else if (after !== undefined && "goto" in after) {
+      const to = labelTarget(opsOf(m, frame.proc), after.goto);
+      if (to === undefined)
+        throw new Error(`model error: ${frame.proc} has no label ${after.goto}`);
+      frame.pc = to;
     } else {
-      frame.pc += 1;
+      frame.pc = skipLabels(opsOf(m, frame.proc), frame.pc + 1);
       if (after !== undefined) {
         const args = after.args ?? {};
-        stack.push({ proc: after.call, pc: 0, args, locals: {} });
+        stack.push({ proc: after.call, pc: skipLabels(opsOf(m, after.call), 0), args, locals: {} });
         observeCall(d, ref, cpu, after.call, args, events, listen);
       }
     }
@@ -246,6 +256,10 @@ function runStep(
     next,
     events,
   };
+}
+
+function opsOf(m: Machine, name: string): readonly Op[] {
+  return m.procs[name]?.ops ?? [];
 }
 
 function popFrame(
