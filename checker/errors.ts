@@ -10,6 +10,13 @@ export const ERROR_CODES = {
   "unknown-preemption": "The preemption model is not one of none, full, rt.",
   "bad-usage": "An unknown command or flag, or a flag with a bad value.",
   "bad-trace": "A file is not a lazymmu ITF trace.",
+  "bad-kernel-tree":
+    "--kernel names no kernel tree, or the tree lacks a file the architecture needs.",
+  "unsupported-c":
+    "The kernel source uses a C construct the front end does not read (model/source).",
+  "unbound-call":
+    "A call in the kernel source reaches neither a definition in the files read nor a binding.",
+  "bad-config": "A --config entry is not CONFIG_NAME=value.",
   "incompatible-api":
     "The architecture model and the scenario named are written for different lazy MMU APIs (v7.0 hooks need v7.0 callers).",
 } as const;

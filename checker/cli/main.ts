@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { formatError } from "../errors";
 import { compareCommand } from "./commands/compare";
+import { extractCommand } from "./commands/extract";
 import { htmlCommand } from "./commands/html";
 import { listCommand } from "./commands/list";
 import { matrixCommand } from "./commands/matrix";
@@ -11,6 +12,7 @@ import { replayCommand } from "./commands/replay";
 import { EXIT, Exit } from "./commands/shared";
 import { showCommand } from "./commands/show";
 import { verifyCommand } from "./commands/verify";
+import { preloadParser, wantsKernel } from "./kernel";
 
 export function program(): Command {
   const root = new Command("lazymmu")
@@ -25,6 +27,7 @@ export function program(): Command {
     replayCommand,
     htmlCommand,
     compareCommand,
+    extractCommand,
   ])
     register(root);
   // Subcommands inherit the parent's error handling only when set before they are added.
@@ -32,7 +35,13 @@ export function program(): Command {
   return root;
 }
 
-export function main(argv: readonly string[]): number {
+/** Runs a command; one that reads a kernel tree first loads the C parser (async). */
+export function main(argv: readonly string[]): number | Promise<number> {
+  if (wantsKernel(argv)) return preloadParser().then(() => runSync(argv));
+  return runSync(argv);
+}
+
+function runSync(argv: readonly string[]): number {
   try {
     program().parse([...argv], { from: "user" });
     return EXIT.ok;
@@ -49,4 +58,8 @@ export function main(argv: readonly string[]): number {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
+}

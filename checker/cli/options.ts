@@ -42,14 +42,19 @@ function positive(flag: string, raw: string | undefined, dflt: number): Result<n
   return ok(n);
 }
 
-export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
+/** `available`: the models to pick from (the built-in ones, or those derived from --kernel). */
+export function resolveRun(
+  spec: Spec,
+  flags: RawRunFlags,
+  available: readonly ArchModel[] = architectures,
+): Result<RunOptions> {
   const archs: ArchModel[] = [];
   for (const id of flags.arch ?? []) {
-    const a = findArch(id);
+    const a = available === architectures ? findArch(id) : available.find((x) => x.id === id);
     if (!a) {
       return fail({
         code: "unknown-arch",
-        message: `unknown architecture model "${id}"; expected one of: ${architectures.map((x) => x.id).join(", ")}`,
+        message: `unknown architecture model "${id}"; expected one of: ${available.map((x) => x.id).join(", ")}`,
       });
     }
     archs.push(a);
@@ -80,7 +85,7 @@ export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
   const timeout = positive("--timeout", flags.timeout, DEFAULT_TIMEOUT_SECONDS);
   if (!timeout.ok) return timeout;
   const cells: Cell[] = [];
-  for (const arch of archs.length > 0 ? archs : architectures) {
+  for (const arch of archs.length > 0 ? archs : available) {
     for (const scenario of scens.length > 0 ? scens : scenarios) {
       // A pair the user named is refused in words; pairs from the defaults are left out.
       const why = incompatibility(arch, scenario);

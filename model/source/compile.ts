@@ -552,6 +552,7 @@ export class Compiler {
           const v = b.use(
             args.map((a) => this.argOf(a, scope)),
             at,
+            scope.fn,
           );
           return (r) => ({ mem: String(v(r)) });
         }
@@ -774,6 +775,7 @@ export class Compiler {
       return b.use(
         argNodes.map((a) => this.argOf(a, scope)),
         at,
+        scope.fn,
       );
     }
     const mac = this.unit.macros.get(name);

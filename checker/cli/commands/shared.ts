@@ -3,6 +3,7 @@
 
 import type { Command } from "commander";
 import { Option } from "commander";
+import type { ArchModel } from "../../../model/arch/types";
 import { formatError, type UserError } from "../../errors";
 import type { Progress } from "../../explore/bfs";
 import { tracePath } from "../../report/paths";
@@ -10,6 +11,7 @@ import { type CellResult, runCell } from "../../run";
 import { traceDocument } from "../../trace/document";
 import { traceText } from "../../trace/text";
 import { resolveSpec, writeAtomic } from "../files";
+import { derivedModels, deriveFromTree } from "../kernel";
 import { type RawRunFlags, resolveRun } from "../options";
 
 export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3 } as const;
@@ -28,6 +30,9 @@ export function die(e: UserError): never {
 
 export interface RunFlags extends RawRunFlags {
   readonly spec?: string;
+  /** --kernel DIR: derive the models from this tree (--arch then names architectures). */
+  readonly kernel?: string;
+  readonly config?: readonly string[];
   readonly format: string;
   readonly out: string;
 }
@@ -45,7 +50,7 @@ export function checkFormat(format: string, allowed: readonly string[]): void {
 export function runAll(flags: RunFlags): CellResult[] {
   const spec = resolveSpec(flags.spec);
   if (!spec.ok) die(spec.error);
-  const opts = resolveRun(spec.value, flags);
+  const opts = kernelOr(flags, (f, models) => resolveRun(spec.value, f, models));
   if (!opts.ok) die(opts.error);
   const now = () => performance.now();
   const tty = process.stderr.isTTY === true;
@@ -69,6 +74,18 @@ export function runAll(flags: RunFlags): CellResult[] {
   });
   writeCounterexamples(results, flags.out);
   return results;
+}
+
+/** With --kernel, the models derived from the tree stand in for the built-in ones. */
+function kernelOr<T>(
+  flags: RunFlags,
+  resolve: (f: RunFlags, models?: readonly ArchModel[]) => T,
+): T {
+  if (flags.kernel === undefined) return resolve(flags);
+  const r = deriveFromTree(flags.kernel, flags.arch, flags.config ?? []);
+  if ("error" in r) die(r.error);
+  const { arch: _families, ...rest } = flags;
+  return resolve(rest, derivedModels(r.derived));
 }
 
 /** Each violation's shortest trace, as ITF and as text, under `out`. */
@@ -104,5 +121,7 @@ export function selectionOptions(cmd: Command): Command {
     )
     .option("--max-states <n>", "stop a run after this many distinct states (verdict incomplete)")
     .option("--timeout <seconds>", "stop a run after this many seconds (verdict incomplete)")
-    .option("--out <dir>", "where counterexamples are written", "counterexamples");
+    .option("--out <dir>", "where counterexamples are written", "counterexamples")
+    .option("--kernel <dir>", "derive the models from this kernel tree (--arch: sparc64, arm64)")
+    .option("--config <entry...>", "with --kernel: Kconfig entries, e.g. CONFIG_SMP=y");
 }

@@ -127,10 +127,10 @@ export const kernelBindings: readonly Binding[] = [
   {
     name: "this_cpu_ptr",
     does: "a pointer to this CPU's copy of the variable (CONFIG_DEBUG_PREEMPT checks the caller cannot migrate)",
-    use: (args, at) => {
+    use: (args, at, fn) => {
       const v = perCpuName(args[0], "this_cpu_ptr", at);
       return (r) => {
-        debugPreemptCheck(r, "this_cpu_ptr");
+        debugPreemptCheck(r, fn);
         return perCpuPointer(r.env.cpu, v);
       };
     },
@@ -157,8 +157,8 @@ export const kernelBindings: readonly Binding[] = [
   {
     name: "smp_processor_id",
     does: "this CPU's number (CONFIG_DEBUG_PREEMPT checks the caller cannot migrate)",
-    use: () => (r) => {
-      debugPreemptCheck(r, "smp_processor_id");
+    use: (_args, _at, fn) => (r) => {
+      debugPreemptCheck(r, fn);
       return r.env.cpu;
     },
   },

@@ -22,7 +22,8 @@ export interface Binding {
   readonly name: string;
   /** One line: what it does in the model (listed by `extract`). */
   readonly does: string;
-  readonly use: (args: readonly Arg[], at: string) => Eval;
+  /** `fn`: the C function the use is in (kernel messages name it). */
+  readonly use: (args: readonly Arg[], at: string, fn: string) => Eval;
   /** An identity wrapper (pte_val(), __pte(), likely()): also an lvalue of its argument. */
   readonly transparent?: boolean;
 }
