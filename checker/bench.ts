@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { findArch } from "../model/arch/index";
 import { findScenario } from "../model/scenarios/index";
+import { benchDerived } from "./bench-derived";
 import { runCell } from "./run";
 import { parseSpec } from "./spec/parse";
 
@@ -50,3 +51,4 @@ function main(): number {
 }
 
 process.exitCode = main();
+void benchDerived().then((lines) => process.stdout.write(`\n${lines.join("\n")}\n`));

@@ -151,7 +151,13 @@ export class Compiler {
         }
       if (body)
         for (const d of body.descendantsOfType("declaration")) {
-          for (const c of d ? kids(d) : []) if (c.type === "identifier") vars.add(c.text);
+          for (const c of d ? kids(d) : []) {
+            if (c.type === "identifier") vars.add(c.text);
+            else if (c.type === "pointer_declarator" || c.type === "array_declarator") {
+              const id = innerName(c);
+              if (id) vars.add(id);
+            }
+          }
         }
       const scope: Scope = {
         fn: name,
@@ -168,6 +174,7 @@ export class Compiler {
       const mac = this.unit.macros.get(name);
       if (!mac?.params) throw new Error(`model error: no definition of ${name}`);
       const params = mac.params;
+      this.out.macrosUsed.set(name, mac);
       const scope: Scope = {
         fn: name,
         file: mac.file,
@@ -192,10 +199,6 @@ export class Compiler {
     if (!ops.some((o) => o.op !== "label")) {
       const at = def ? `${def.file}:${def.line}` : name;
       ops.unshift(step(name, `${at}  { }  /* empty */`, at, () => undefined));
-    }
-    if (ops[0]?.op === "label") {
-      const at = def ? `${def.file}:${def.line}` : name;
-      ops.unshift(step(name, `${at}  {`, at, () => undefined));
     }
   }
 
@@ -827,7 +830,13 @@ export class Compiler {
 }
 
 function declName(d: Node): string | undefined {
-  let cur: Node | undefined = field(d, "declarator");
+  const inner = field(d, "declarator");
+  return inner ? innerName(inner) : undefined;
+}
+
+/** The identifier a declarator declares (through `*p`, `a[N]`). */
+function innerName(d: Node): string | undefined {
+  let cur: Node | undefined = d;
   while (cur && cur.type !== "identifier") cur = field(cur, "declarator");
   return cur?.text;
 }
