@@ -35,7 +35,8 @@ function strings(xs: readonly string[]): string {
 }
 
 function frame(f: Frame): string {
-  return `${f.proc}@${f.pc}${record(f.args)}${record(f.locals)}`;
+  const result = f.result === undefined ? "" : `>${f.result}`;
+  return `${f.proc}@${f.pc}${result}${record(f.args)}${record(f.locals)}`;
 }
 
 function stack(s: readonly Frame[]): string {

@@ -2,6 +2,7 @@
 // action and kernel function in its #meta, and in the top #meta everything `replay` needs
 // (spec, architecture model, scenario, preemption model, and the choices made).
 
+import type { Val } from "../../model/kernel/state";
 import type { Observation } from "../../model/machine/observe";
 import type { Action } from "../../model/machine/transitions";
 import type { CellResult, Counterexample } from "../run";
@@ -33,6 +34,8 @@ export interface StepMeta {
   readonly label: string;
   /** Kernel source position of the step. */
   readonly at?: string;
+  /** The value the step's choose() took (an allocation's result, say), when it has one. */
+  readonly choice?: Val;
   readonly hooks?: readonly string[];
   readonly events: readonly string[];
   readonly bugs?: readonly BugMeta[];
@@ -62,7 +65,15 @@ export function describeAction(a: Action | undefined): Omit<StepMeta, "index" | 
   if (a === undefined) return { action: "init", label: "initial state" };
   switch (a.kind) {
     case "step":
-      return { action: "step", cpu: a.cpu, context: a.ctx, fn: a.fn, label: a.label, at: a.at };
+      return {
+        action: "step",
+        cpu: a.cpu,
+        context: a.ctx,
+        fn: a.fn,
+        label: a.label,
+        at: a.at,
+        ...(a.choice === undefined ? {} : { choice: a.choice }),
+      };
     case "irq":
       return {
         action: "irq",
@@ -101,6 +112,11 @@ export function describeAction(a: Action | undefined): Omit<StepMeta, "index" | 
     case "wake":
       return { action: "wake", context: a.task, fn: "try_to_wake_up", label: `${a.task} woken` };
   }
+}
+
+/** How a step's label reads with the value it chose: `page = alloc_page()  [chose -12]`. */
+export function withChoice(label: string, choice: Val | undefined): string {
+  return choice === undefined ? label : `${label}  [chose ${String(choice)}]`;
 }
 
 export function describeEvent(e: Observation): string {

@@ -47,6 +47,8 @@ const frame = (f: Frame): Itf => ({
   pc: int(f.pc),
   args: map(f.args, val),
   locals: map(f.locals, val),
+  // Written only when set, so that traces of models without return values keep their form.
+  ...(f.result === undefined ? {} : { result: f.result }),
 });
 const ghost = (g: Ghost): Itf => ({
   lazyDepth: int(g.lazyDepth),
@@ -184,6 +186,7 @@ const dFrame: Dec<Frame> = (x, p) => ({
   pc: field(x, p, "pc", dInt),
   args: field(x, p, "args", dMap(dVal)),
   locals: field(x, p, "locals", dMap(dVal)),
+  ...(obj(x, p).result === undefined ? {} : { result: field(x, p, "result", dStr) }),
 });
 const dGhost: Dec<Ghost> = (x, p) => ({
   lazyDepth: field(x, p, "lazyDepth", dInt),

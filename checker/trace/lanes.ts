@@ -6,7 +6,7 @@
 
 import type { ProcTable } from "../../model/kernel/program";
 import type { Kernel } from "../../model/kernel/state";
-import type { TraceMeta } from "./document";
+import { type TraceMeta, withChoice } from "./document";
 import type { LoadedTrace } from "./read";
 import { type Fact, factList, type Owner } from "./view";
 
@@ -157,7 +157,7 @@ export function traceView(trace: LoadedTrace, procs?: ProcTable): TraceView {
         ? {}
         : { context: ctx, contextKind: ctx.includes("@cpu") ? "irq" : "task" }),
       ...(meta.fn === undefined ? {} : { fn: meta.fn }),
-      label: meta.label,
+      label: withChoice(meta.label, meta.choice),
       ...(meta.at === undefined ? {} : { at: meta.at }),
       hooks: meta.hooks ?? [],
       events: meta.events.map((e) => ({ text: compactEvent(e, ctx), bug: bugs.has(e) })),

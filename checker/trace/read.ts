@@ -3,7 +3,7 @@
 // Any departure from the shape `traceDocument` writes is a `bad-trace` error naming the
 // file, the JSON pointer where it broke and what was expected there.
 
-import type { Kernel } from "../../model/kernel/state";
+import type { Kernel, Val } from "../../model/kernel/state";
 import { fail, ok, type Result } from "../errors";
 import { parseJson } from "../spec/parse";
 import { type BugMeta, type StepMeta, TRACE_FORMAT, type TraceMeta } from "./document";
@@ -142,9 +142,15 @@ function decodeStepMeta(x: unknown, path: string, index: number): StepMeta {
     ...(context === undefined ? {} : { context }),
     ...(fn === undefined ? {} : { fn }),
     ...(at === undefined ? {} : { at }),
+    ...(m.choice === undefined ? {} : { choice: choiceOf(m.choice, `${path}/choice`) }),
     ...(m.hooks === undefined ? {} : { hooks: strings(m, path, "hooks") }),
     ...(m.bugs === undefined ? {} : { bugs: decodeBugs(m.bugs, `${path}/bugs`) }),
   };
+}
+
+function choiceOf(v: unknown, path: string): Val {
+  if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
+  throw new ItfShapeError(path, "a number, string or boolean (the value the step chose)");
 }
 
 function decodeBugs(x: unknown, path: string): BugMeta[] {

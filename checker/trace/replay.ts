@@ -28,7 +28,7 @@ export type ReplayOutcome =
       readonly reason: string;
     };
 
-const ACTION_FIELDS = ["action", "cpu", "context", "fn", "label", "at"] as const;
+const ACTION_FIELDS = ["action", "cpu", "context", "fn", "label", "at", "choice"] as const;
 
 /** Recorded and modelled action fields that differ, e.g. `label: "x" vs "y"`. */
 function actionDifferences(

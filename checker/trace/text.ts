@@ -3,7 +3,7 @@
 // that changed; then the violation in words.
 
 import type { CellResult, Counterexample } from "../run";
-import { describeAction, describeEvent } from "./document";
+import { describeAction, describeEvent, withChoice } from "./document";
 import { diff, facts } from "./view";
 
 export function traceText(cell: CellResult, cx: Counterexample): string {
@@ -33,7 +33,7 @@ export function traceText(cell: CellResult, cx: Counterexample): string {
       .join(" ");
     lines.push("");
     lines.push(
-      `step ${i}  ${who}: ${d.fn === undefined ? "" : `${d.fn}: `}${d.label}${d.at === undefined ? "" : `   [${d.at}]`}`,
+      `step ${i}  ${who}: ${d.fn === undefined ? "" : `${d.fn}: `}${withChoice(d.label, d.choice)}${d.at === undefined ? "" : `   [${d.at}]`}`,
     );
     for (const h of d.hooks ?? []) lines.push(`        hook: ${h}`);
     for (const e of s.events) {

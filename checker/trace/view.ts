@@ -20,11 +20,13 @@ function position(
   if (top === undefined) return "finished";
   const op = procs?.[top.proc]?.ops[top.pc];
   const next =
-    op === undefined || op.op === "label"
+    op === undefined
       ? ""
       : op.op === "call"
         ? `: next call ${op.proc}()`
-        : `: next ${op.label}`;
+        : op.op === "step"
+          ? `: next ${op.label}`
+          : "";
   return `${stack.map((f) => f.proc).join(" > ")}${next}`;
 }
 

@@ -61,7 +61,7 @@ import { cpuOf, currentTask, inInterrupt, VM_WARN_ON } from "../kernel/context";
 import { dsb, markUnsynced, storePte } from "../kernel/hardware";
 import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import { addrArg, nop, valueArg } from "../kernel/primitives";
-import { call, type Proc, proc, type StepEnv, step } from "../kernel/program";
+import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import { type Kernel, mmOf, type Val } from "../kernel/state";
 import type { ArchModel, SwitchStep } from "./types";
 
@@ -167,9 +167,9 @@ const pteProcs: Proc[] = [
   setPte,
   emit_pte_barriers,
   flush_tlb_range,
-  proc("set_pte_at", [call("__set_pte")]),
-  proc("set_ptes", [call("__set_pte")]),
-  proc("pte_clear", [call("__set_pte")]),
+  proc("set_pte_at", [call("__set_pte", forwardArgs)]),
+  proc("set_ptes", [call("__set_pte", forwardArgs)]),
+  proc("pte_clear", [call("__set_pte", forwardArgs)]),
 ];
 
 interface EraHooks {

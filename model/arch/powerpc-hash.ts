@@ -71,7 +71,7 @@ import {
   this_cpu_ptr,
   valueArg,
 } from "../kernel/primitives";
-import { call, type Proc, proc, type StepEnv, step } from "../kernel/program";
+import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import { type Kernel, mmOf, type Task } from "../kernel/state";
 import type { ArchModel, SwitchStep } from "./types";
 
@@ -153,8 +153,8 @@ const pteUpdateV70 = pteUpdateWith(
 
 const pteProcsWith = (update: Proc): Proc[] => [
   update,
-  proc("set_pte_at", [call("hash__pte_update")]),
-  proc("pte_clear", [call("hash__pte_update")]),
+  proc("set_pte_at", [call("hash__pte_update", forwardArgs)]),
+  proc("pte_clear", [call("hash__pte_update", forwardArgs)]),
 ];
 const pteProcs = pteProcsWith(pteUpdate);
 const pteProcsV70 = pteProcsWith(pteUpdateV70);
@@ -253,12 +253,12 @@ const switchTo: readonly SwitchStep[] = [
 /** set_ptes() of 9fee28baa601: the loop (one page here) inside enter/leave. */
 const setPtesNesting: Proc = proc("set_ptes", [
   call(ENTER, {}),
-  call("hash__pte_update"),
+  call("hash__pte_update", forwardArgs),
   call(LEAVE, {}),
 ]);
 
 /** set_ptes() after 47b8def9358c, and set_pte_at() before v6.6: the bare store. */
-const setPtesPlain: Proc = proc("set_ptes", [call("hash__pte_update")]);
+const setPtesPlain: Proc = proc("set_ptes", [call("hash__pte_update", forwardArgs)]);
 
 const common = {
   arch: "powerpc-hash",

@@ -38,7 +38,7 @@ import {
   this_cpu_ptr,
   valueArg,
 } from "../kernel/primitives";
-import { call, type Proc, proc, type StepEnv, step } from "../kernel/program";
+import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import { type Kernel, mmOf } from "../kernel/state";
 import type { ArchModel } from "./types";
 
@@ -139,8 +139,8 @@ function enterLeave(preemptSafe: boolean): Proc[] {
 const pteProcsWith = (__set_pte_at: Proc): Proc[] => [
   flush_tlb_pending,
   __set_pte_at,
-  proc("set_pte_at", [call("__set_pte_at")]),
-  proc("pte_clear", [call("__set_pte_at")]),
+  proc("set_pte_at", [call("__set_pte_at", forwardArgs)]),
+  proc("pte_clear", [call("__set_pte_at", forwardArgs)]),
 ];
 
 const pteProcs = pteProcsWith(
@@ -181,12 +181,12 @@ const hooksV70: Proc[] = [
 /** set_ptes() of 1a10a44dfc1d: the loop (one page here) inside enter/leave. */
 const setPtesNesting: Proc = proc("set_ptes", [
   call(ENTER, {}),
-  call("__set_pte_at"),
+  call("__set_pte_at", forwardArgs),
   call(LEAVE, {}),
 ]);
 
 /** set_ptes() after eb61ad14c459: the bare loop. */
-const setPtesPlain: Proc = proc("set_ptes", [call("__set_pte_at")]);
+const setPtesPlain: Proc = proc("set_ptes", [call("__set_pte_at", forwardArgs)]);
 
 const common = {
   arch: "sparc64",

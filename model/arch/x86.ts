@@ -84,7 +84,7 @@ import { cpuOf, inInterrupt, taskById } from "../kernel/context";
 import { issueQueued, queueUpdate, storePte } from "../kernel/hardware";
 import { __task_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import { addrArg, nop, valueArg } from "../kernel/primitives";
-import { call, type Proc, proc, type StepEnv, step } from "../kernel/program";
+import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import type { Kernel, Val } from "../kernel/state";
 import type { ArchModel, SwitchEnv, SwitchStep } from "./types";
 
@@ -357,8 +357,8 @@ function xenProcs(era: XenEra): Proc[] {
     proc(n.leave, [leaveStep]),
     proc(n.flush, [flushStep]),
     // set_pte_at() and pte_clear() are set_pte(), the pv op xen_set_pte().
-    proc("set_pte_at", [call("__xen_set_pte")]),
-    proc("pte_clear", [call("__xen_set_pte")]),
+    proc("set_pte_at", [call("__xen_set_pte", forwardArgs)]),
+    proc("pte_clear", [call("__xen_set_pte", forwardArgs)]),
     proc("__xen_set_pte", [
       step(
         "xen_batched_set_pte",
@@ -408,7 +408,9 @@ function xenProcs(era: XenEra): Proc[] {
   ];
   if (era === "49147beb0ccb") {
     // The default set_ptes() of bcc6cc832573: the loop (one page here) inside enter/leave.
-    procs.push(proc("set_ptes", [call(ENTER, {}), call("set_pte_at"), call(LEAVE, {})]));
+    procs.push(
+      proc("set_ptes", [call(ENTER, {}), call("set_pte_at", forwardArgs), call(LEAVE, {})]),
+    );
   }
   return procs;
 }

@@ -16,7 +16,7 @@ import {
   taskById,
 } from "./context";
 import { storePte } from "./hardware";
-import { call, type Proc, proc, type Step, type StepEnv, step } from "./program";
+import { call, forwardArgs, type Proc, proc, type Step, type StepEnv, step } from "./program";
 import type { Kernel, Val } from "./state";
 
 const PREEMPT_H = "include/linux/preempt.h";
@@ -204,7 +204,7 @@ export const genericPteProcs: readonly Proc[] = [
     nop("flush_tlb_range", "flush_tlb_range(vma, start, end)", "include/asm-generic/tlbflush.h"),
   ]),
   // set_ptes() without lazy calls: the loop (one page here) over set_pte_at(); 691ee97e1a9d.
-  proc("set_ptes", [call("set_pte_at")]),
+  proc("set_ptes", [call("set_pte_at", forwardArgs)]),
   // kmap_local_page()/kunmap_local() hooks: empty unless the architecture defines them
   // (x86 flushes lazy MMU mode there: arch/x86/include/asm/highmem.h).
   proc("arch_kmap_local_post_map", [

@@ -1,6 +1,11 @@
 // Programs: kernel code as sequences of atomic steps. A step is an immer recipe over the
 // kernel state, labelled with the kernel function (and file:line) it stands for. Between
 // any two steps another CPU may run, an interrupt may land, or the task may be preempted.
+// Control flow is that of C: calls that return a value into a local of the caller, labels
+// and `goto` within a procedure, bounded loops with break/continue (sugar over labels),
+// call arguments computed from the caller's locals, and `choose()` of a finite set of
+// values, which the explorer follows exhaustively (an allocation that may fail, say).
+// Labels and gotos are positions, not steps: nothing can happen "at" them.
 
 import type { Draft } from "immer";
 import type { Kernel, PreemptionModel, Val } from "./state";
@@ -39,16 +44,27 @@ export interface StepEnv {
   /** The frame's locals; steps may write them (e.g. the CPU `this_cpu_ptr()` captured). */
   readonly locals: Record<string, Val>;
   readonly preemption: PreemptionModel;
+  /** The value `choose` picked for this successor (undefined for a step without `choose`). */
+  readonly choice: Val | undefined;
   emit(event: KernelEvent): void;
 }
 
-/** What a step asks the engine to do next, besides moving to the following op. */
+/**
+ * What a step asks the engine to do next, instead of moving to the following op: return
+ * (with a value, which goes into the caller's local named by the call's `result`), jump to
+ * a `label()` of the same procedure, or call a procedure (then go on after this step).
+ */
 export type Next =
   | undefined
   | "return"
-  | { readonly call: string; readonly args?: Readonly<Record<string, Val>> }
-  /** Jump to the `label(name)` op of the same procedure (C `goto`, and compiled if/loops). */
-  | { readonly goto: string };
+  | { readonly return: Val }
+  | { readonly goto: string }
+  | {
+      readonly call: string;
+      readonly args?: Readonly<Record<string, Val>>;
+      /** The local of this frame that receives the callee's `{ return: value }`. */
+      readonly result?: string;
+    };
 
 export interface Step {
   readonly op: "step";
@@ -65,23 +81,51 @@ export interface Step {
    * on the preemption model (spin_lock() sleeps on PREEMPT_RT only).
    */
   readonly mightSleep?: boolean | ((preemption: PreemptionModel) => boolean);
+  /**
+   * Nondeterminism: the values this step may take (e.g. `[0, -ENOMEM]` for an allocation).
+   * The engine makes one successor per value, passed as `env.choice`, and the trace records
+   * it. An empty set means the step cannot run here, like a guard that does not hold.
+   */
+  readonly choose?: (s: Kernel, env: StepEnv) => readonly Val[];
   // biome-ignore lint/suspicious/noConfusingVoidType: a recipe that returns nothing moves on
   readonly run: (d: Draft<Kernel>, env: StepEnv) => Next | void;
 }
 
+/** What a call's computed arguments see: the calling frame. */
+export interface FrameView {
+  readonly args: Readonly<Record<string, Val>>;
+  readonly locals: Readonly<Record<string, Val>>;
+}
+
+/** A call's arguments: fixed, or computed from the caller's frame when the call is made. */
+export type CallArgs =
+  | Readonly<Record<string, Val>>
+  | ((caller: FrameView) => Readonly<Record<string, Val>>);
+
 export interface Call {
   readonly op: "call";
   readonly proc: string;
-  readonly args?: Readonly<Record<string, Val>>;
+  /** Absent: the callee gets no arguments (use `forwardArgs` to pass the caller's on). */
+  readonly args?: CallArgs;
+  /** The caller's local that receives the callee's `{ return: value }`. */
+  readonly result?: string;
 }
 
-/** A position in a procedure that a step's `{ goto }` jumps to; not a step itself. */
+/** A position in a procedure that `goto` can jump to; it is not a step. */
 export interface Label {
   readonly op: "label";
   readonly name: string;
+  /** Locals forgotten whenever control reaches this label (a loop's counter at its exit). */
+  readonly clears?: readonly string[];
 }
 
-export type Op = Step | Call | Label;
+/** An unconditional jump to a label of the same procedure; not a step either. */
+export interface Goto {
+  readonly op: "goto";
+  readonly label: string;
+}
+
+export type Op = Step | Call | Label | Goto;
 
 /** A procedure: a kernel function, an architecture hook, or a scenario's caller. */
 export interface Proc {
@@ -95,35 +139,104 @@ export function proc(name: string, ops: readonly Op[]): Proc {
   return { name, ops };
 }
 
-export function call(procName: string, args?: Readonly<Record<string, Val>>): Call {
-  return args === undefined ? { op: "call", proc: procName } : { op: "call", proc: procName, args };
+/** `result = proc(args)`: `args` fixed or computed from the caller's args and locals. */
+export function call(procName: string, args?: CallArgs, opts: { result?: string } = {}): Call {
+  return {
+    op: "call",
+    proc: procName,
+    ...(args === undefined ? {} : { args }),
+    ...(opts.result === undefined ? {} : { result: opts.result }),
+  };
 }
 
-export function label(name: string): Label {
-  return { op: "label", name };
-}
-
-/** The first position at or after `pc` that is not a label (a frame never rests on one). */
-export function skipLabels(ops: readonly Op[], pc: number): number {
-  let i = pc;
-  while (ops[i]?.op === "label") i += 1;
-  return i;
-}
-
-/** Where `{ goto: name }` continues in `ops`, or undefined when no such label exists. */
-export function labelTarget(ops: readonly Op[], name: string): number | undefined {
-  const i = ops.findIndex((op) => op.op === "label" && op.name === name);
-  return i < 0 ? undefined : skipLabels(ops, i + 1);
-}
+/** Call arguments that pass the caller's own on (a wrapper such as set_pte_at -> __set_pte). */
+export const forwardArgs = (caller: FrameView): Readonly<Record<string, Val>> => caller.args;
 
 export function step(
   fn: string,
   label: string,
   at: string,
   run: Step["run"],
-  extra: Pick<Step, "guard" | "mightSleep"> = {},
+  extra: Pick<Step, "guard" | "mightSleep" | "choose"> = {},
 ): Step {
   return { op: "step", fn, label, at, run, ...extra };
+}
+
+export function label(name: string, clears?: readonly string[]): Label {
+  return clears === undefined ? { op: "label", name } : { op: "label", name, clears };
+}
+
+export function goto(target: string): Goto {
+  return { op: "goto", label: target };
+}
+
+/** The label a loop's `break` jumps to. */
+export function breakLabel(loopName: string): string {
+  return `${loopName}:break`;
+}
+
+/** The label a loop's `continue` jumps to: the loop's test. */
+export function continueLabel(loopName: string): string {
+  return `${loopName}:continue`;
+}
+
+/** What a step returns to leave loop `loopName` (C `break`). */
+export function breakLoop(loopName: string): Next {
+  return { goto: breakLabel(loopName) };
+}
+
+/** What a step returns to start the next iteration of loop `loopName` (C `continue`). */
+export function continueLoop(loopName: string): Next {
+  return { goto: continueLabel(loopName) };
+}
+
+export interface LoopSpec {
+  /** Unique within the procedure; names the loop's labels and its counter local. */
+  readonly name: string;
+  /** The kernel function and source position of the loop's test. */
+  readonly fn: string;
+  readonly at: string;
+  /** How many iterations at most: `for (i = 0; i < bound; i++)`. */
+  readonly bound: number;
+  /** The local that holds the iteration number (0-based) during the body. */
+  readonly index?: string;
+  /**
+   * An extra test, `while (cond)`, evaluated before each iteration. When it still holds
+   * after `bound` iterations the model is wrong (the bound is too small): the engine
+   * stops with a model error rather than cut the loop short silently.
+   */
+  readonly while?: (s: Kernel, env: StepEnv) => boolean;
+  /** The test in C, shown in traces (default `i < bound`). */
+  readonly test?: string;
+}
+
+/**
+ * A bounded loop: its test is one step (C evaluates it between two statements of the body,
+ * where another CPU may run), then the body, then a jump back to the test. `break` and
+ * `continue` are `breakLoop(name)` / `continueLoop(name)` from a step of the body.
+ */
+export function loop(spec: LoopSpec, body: readonly Op[]): Op[] {
+  const counter = `${spec.name}.iterations`;
+  const test = spec.test ?? `${spec.index ?? "i"} < ${spec.bound}`;
+  return [
+    label(continueLabel(spec.name)),
+    step(spec.fn, `loop ${spec.name}: ${test}`, spec.at, (d, env) => {
+      const i = Number(env.locals[counter] ?? 0);
+      const more = spec.while === undefined || spec.while(d, env);
+      if (i >= spec.bound && more && spec.while !== undefined) {
+        throw new Error(
+          `model error: loop ${spec.name} in ${spec.fn} ran past its bound ${spec.bound}`,
+        );
+      }
+      if (i >= spec.bound || !more) return breakLoop(spec.name);
+      env.locals[counter] = i + 1;
+      if (spec.index !== undefined) env.locals[spec.index] = i;
+      return undefined;
+    }),
+    ...body,
+    goto(continueLabel(spec.name)),
+    label(breakLabel(spec.name), [counter]),
+  ];
 }
 
 /** Whether `s` is a point where the task may sleep, under `preemption`. */

@@ -19,6 +19,8 @@ export interface Frame {
   readonly pc: number;
   readonly args: Readonly<Record<string, Val>>;
   readonly locals: Readonly<Record<string, Val>>;
+  /** The caller's local that receives this call's return value (absent: none). */
+  readonly result?: string;
 }
 
 /**

@@ -35,14 +35,7 @@ export function buildMachine(
   for (const layer of [genericPteProcs, scenario.genericProcs ?? [], arch.procs, scenario.procs]) {
     for (const p of layer) table[p.name] = p;
   }
-  for (const p of Object.values(table)) {
-    if (p.ops.length === 0) throw new Error(`model error: procedure ${p.name} has no steps`);
-    for (const op of p.ops) {
-      if (op.op === "call" && table[op.proc] === undefined) {
-        throw new Error(`model error: ${p.name} calls ${op.proc}, which no model defines`);
-      }
-    }
-  }
+  for (const p of Object.values(table)) checkProc(p, table);
   for (const name of [
     ...scenario.tasks.map((t) => t.entry),
     ...scenario.irqs.map((i) => i.handler),
@@ -53,6 +46,27 @@ export function buildMachine(
   }
   const pinned = new Set(scenario.tasks.filter((t) => t.pinned === true).map((t) => t.id));
   return { arch, scenario, preemption, procs: table, pinned };
+}
+
+/** A procedure's ops name procedures that exist and labels that exist once in it. */
+function checkProc(p: Proc, table: ProcTable): void {
+  if (!p.ops.some((op) => op.op === "step" || op.op === "call")) {
+    throw new Error(`model error: procedure ${p.name} has no steps`);
+  }
+  const labels = new Set<string>();
+  for (const op of p.ops) {
+    if (op.op !== "label") continue;
+    if (labels.has(op.name)) throw new Error(`model error: ${p.name} has two labels ${op.name}`);
+    labels.add(op.name);
+  }
+  for (const op of p.ops) {
+    if (op.op === "call" && table[op.proc] === undefined) {
+      throw new Error(`model error: ${p.name} calls ${op.proc}, which no model defines`);
+    }
+    if (op.op === "goto" && !labels.has(op.label)) {
+      throw new Error(`model error: ${p.name} jumps to ${op.label}, which it does not define`);
+    }
+  }
 }
 
 export function initialState(m: Machine): Kernel {

@@ -12,13 +12,14 @@
 import type { Draft } from "immer";
 import type { SwitchEnv } from "../arch/types";
 import {
+  type Call,
   type ContextRef,
+  type FrameView,
   type KernelEvent,
-  labelTarget,
+  type Label,
   type Op,
   type Step,
   type StepEnv,
-  skipLabels,
   sleepsAt,
 } from "../kernel/program";
 import type { Frame, Kernel, Task, Val } from "../kernel/state";
@@ -44,6 +45,8 @@ export type Action =
       readonly fn: string;
       readonly label: string;
       readonly at: string;
+      /** The value the step's `choose` took, when it has one. */
+      readonly choice?: Val;
     }
   | { readonly kind: "irq"; readonly cpu: number; readonly source: string }
   | {
@@ -83,8 +86,9 @@ export function successors(m: Machine, s: Kernel, listen: Listen = listenAll): T
   if (s.halted !== null) return out;
   for (const cpu of s.cpus) {
     if (cpu.irq !== null) {
-      const t = runStep(m, s, { kind: "irq", cpu: cpu.id, source: cpu.irq.source }, cpu.id, listen);
-      if (t) out.push(t);
+      out.push(
+        ...runStep(m, s, { kind: "irq", cpu: cpu.id, source: cpu.irq.source }, cpu.id, listen),
+      );
       continue;
     }
     if (cpu.current !== null) {
@@ -93,8 +97,7 @@ export function successors(m: Machine, s: Kernel, listen: Listen = listenAll): T
       if (task.status === "done") {
         out.push(switchOut(m, s, cpu.id, task, "exit", listen));
       } else {
-        const t = runStep(m, s, { kind: "task", id: task.id }, cpu.id, listen);
-        if (t) out.push(t);
+        out.push(...runStep(m, s, { kind: "task", id: task.id }, cpu.id, listen));
         if (task.atSleepPoint) out.push(switchOut(m, s, cpu.id, task, "sleep", listen));
         const involuntary = m.preemption !== "none" && task.preemptCount === 0 && cpu.irqsEnabled;
         if (involuntary) out.push(switchOut(m, s, cpu.id, task, "preempt", listen));
@@ -144,77 +147,142 @@ function mutableStack(d: Draft<Kernel>, ref: ContextRef): Draft<Frame>[] {
   return irq.stack;
 }
 
+interface Push {
+  readonly proc: string;
+  /** Where the callee starts: its first op that is not a label. */
+  readonly pc: number;
+  readonly args: Readonly<Record<string, Val>>;
+  readonly result: string | undefined;
+}
+
 interface Resolved {
   readonly step: Step;
+  /** Where the top frame is (past any leading labels of a fresh frame). */
+  readonly pc: number;
   /** Frames to push, in order, before the step runs (calls at the current position). */
-  readonly pushes: readonly {
-    readonly proc: string;
-    readonly args: Readonly<Record<string, Val>>;
-  }[];
+  readonly pushes: readonly Push[];
   readonly args: Readonly<Record<string, Val>>;
   readonly locals: Readonly<Record<string, Val>>;
+}
+
+/** The op of `proc` at `pc` (undefined past its end). */
+function opAt(m: Machine, procName: string, pc: number): Op | undefined {
+  return m.procs[procName]?.ops[pc];
+}
+
+function labelIndex(m: Machine, procName: string, name: string): number {
+  const i = m.procs[procName]?.ops.findIndex((op) => op.op === "label" && op.name === name);
+  if (i === undefined || i < 0) throw new Error(`model error: ${procName} has no label ${name}`);
+  return i;
+}
+
+/**
+ * From `pc`, past labels and through gotos, to the op that does something (a step or a
+ * call) or the end. `reached` sees each label passed. A cycle of gotos with no step in it
+ * would never let time pass: a model error.
+ */
+function skipPositions(
+  m: Machine,
+  procName: string,
+  pc: number,
+  reached: (l: Label) => void = () => {},
+): number {
+  let at = pc;
+  for (let hops = 0; ; hops++) {
+    const op = opAt(m, procName, at);
+    if (op === undefined || op.op === "step" || op.op === "call") return at;
+    if (hops > (m.procs[procName]?.ops.length ?? 0)) {
+      throw new Error(`model error: ${procName} loops through gotos with no step between`);
+    }
+    if (op.op === "label") {
+      reached(op);
+      at += 1;
+    } else at = labelIndex(m, procName, op.label);
+  }
+}
+
+function callArgs(op: Call, caller: FrameView): Readonly<Record<string, Val>> {
+  if (op.args === undefined) return {};
+  return typeof op.args === "function" ? op.args(caller) : op.args;
 }
 
 /** Follows `call` ops from the current position down to the step that runs next. */
 function resolve(m: Machine, stack: readonly Frame[]): Resolved | undefined {
   const top = stack[stack.length - 1];
   if (!top) return undefined;
-  let op = m.procs[top.proc]?.ops[top.pc];
+  const pc = skipPositions(m, top.proc, top.pc);
+  let op = opAt(m, top.proc, pc);
   let args = top.args;
   let locals = top.locals;
-  const pushes: { proc: string; args: Readonly<Record<string, Val>> }[] = [];
+  const pushes: Push[] = [];
   while (op !== undefined && op.op === "call") {
-    // A call without arguments forwards the caller's (a wrapper such as set_pte_at).
-    args = op.args ?? args;
+    args = callArgs(op, { args, locals });
     locals = {};
-    pushes.push({ proc: op.proc, args });
-    const ops = m.procs[op.proc]?.ops ?? [];
-    op = ops[skipLabels(ops, 0)];
+    const start = skipPositions(m, op.proc, 0);
+    pushes.push({ proc: op.proc, pc: start, args, result: op.result });
+    op = opAt(m, op.proc, start);
   }
-  if (op === undefined || op.op === "label")
+  if (op === undefined || op.op !== "step") {
     throw new Error(`model error: ${top.proc} runs past its end`);
-  return { step: op, pushes, args, locals };
+  }
+  return { step: op, pc, pushes, args, locals };
 }
 
 function makeEnv(
   m: Machine,
   ref: ContextRef,
   cpu: number,
-  args: Readonly<Record<string, Val>>,
-  locals: Record<string, Val>,
+  frame: FrameView,
+  choice: Val | undefined,
   emit: (e: KernelEvent) => void,
 ): StepEnv {
-  return { cpu, self: ref, args, locals, preemption: m.preemption, emit };
+  const { args } = frame;
+  const locals = frame.locals as Record<string, Val>;
+  return { cpu, self: ref, args, locals, preemption: m.preemption, choice, emit };
 }
 
+/** The step of `ref` that runs next, one transition per value it may choose. */
 function runStep(
   m: Machine,
   s: Kernel,
   ref: ContextRef,
   cpu: number,
   listen: Listen,
-): Transition | undefined {
+): Transition[] {
   const r = resolve(m, stackOf(s, ref));
-  if (!r) return undefined;
+  if (!r) return [];
   const { step } = r;
-  if (
-    step.guard &&
-    !step.guard(
-      s,
-      makeEnv(m, ref, cpu, r.args, { ...r.locals }, () => {}),
-    )
-  ) {
-    return undefined;
+  const peek = (choice: Val | undefined) =>
+    makeEnv(m, ref, cpu, { args: r.args, locals: { ...r.locals } }, choice, () => {});
+  const choices = step.choose === undefined ? [undefined] : step.choose(s, peek(undefined));
+  const out: Transition[] = [];
+  for (const choice of choices) {
+    if (step.guard && !step.guard(s, peek(choice))) continue;
+    out.push(runChoice(m, s, ref, cpu, listen, r, choice));
   }
+  return out;
+}
+
+function runChoice(
+  m: Machine,
+  s: Kernel,
+  ref: ContextRef,
+  cpu: number,
+  listen: Listen,
+  r: Resolved,
+  choice: Val | undefined,
+): Transition {
+  const { step } = r;
   const events: Observation[] = [];
   const rec: Recorder = { out: events, listen };
   const next = produce(s, (d) => {
     const stack = mutableStack(d, ref);
+    const first = stack[stack.length - 1];
+    if (first && first.pc !== r.pc) first.pc = r.pc;
     for (const p of r.pushes) {
       const caller = stack[stack.length - 1];
-      if (caller) caller.pc = skipLabels(opsOf(m, caller.proc), caller.pc + 1);
-      stack.push({ proc: p.proc, pc: skipLabels(opsOf(m, p.proc), 0), args: p.args, locals: {} });
-      observeCall(d, ref, cpu, p.proc, p.args, events, listen);
+      if (caller) caller.pc += 1;
+      pushFrame(d, ref, cpu, stack, p, rec);
     }
     const frame = stack[stack.length - 1];
     if (!frame) throw new Error("model error: empty stack");
@@ -222,55 +290,89 @@ function runStep(
     if (sleeps && listen("might-sleep", step.fn))
       observeMightSleep(d, ref, cpu, step.fn, step.label, events);
     const kernelEvents: KernelEvent[] = [];
-    const env = makeEnv(m, ref, cpu, frame.args, frame.locals, (e) => kernelEvents.push(e));
+    const env = makeEnv(m, ref, cpu, frame, choice, (e) => kernelEvents.push(e));
     const after = step.run(d, env);
     for (const e of kernelEvents) record(d, ref, cpu, e, rec);
-    if (after === "return") {
-      popFrame(d, ref, cpu, stack, rec);
-    } else if (after !== undefined && "goto" in after) {
-      const to = labelTarget(opsOf(m, frame.proc), after.goto);
-      if (to === undefined)
-        throw new Error(`model error: ${frame.proc} has no label ${after.goto}`);
-      frame.pc = to;
-    } else {
-      frame.pc = skipLabels(opsOf(m, frame.proc), frame.pc + 1);
-      if (after !== undefined) {
-        const args = after.args ?? {};
-        stack.push({ proc: after.call, pc: skipLabels(opsOf(m, after.call), 0), args, locals: {} });
-        observeCall(d, ref, cpu, after.call, args, events, listen);
-      }
+    if (after === undefined) frame.pc += 1;
+    else if (after === "return") popFrame(d, ref, cpu, stack, rec, undefined);
+    else if ("return" in after) popFrame(d, ref, cpu, stack, rec, after.return);
+    else if ("goto" in after) frame.pc = labelIndex(m, frame.proc, after.goto);
+    else {
+      frame.pc += 1;
+      const args = after.args ?? {};
+      const p = { proc: after.call, pc: 0, args, result: after.result };
+      pushFrame(d, ref, cpu, stack, p, rec);
     }
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      if (!top || top.pc < (m.procs[top.proc]?.ops.length ?? 0)) break;
-      popFrame(d, ref, cpu, stack, rec);
-    }
+    settle(m, d, ref, cpu, stack, rec);
     if (ref.kind === "task") {
       const t = d.tasks.find((x) => x.id === ref.id);
       if (t && t.atSleepPoint !== sleeps) t.atSleepPoint = sleeps;
     }
     if (stack.length === 0) finish(d, ref, cpu, rec);
   });
-  return {
-    action: { kind: "step", cpu, ctx: contextId(ref), fn: step.fn, label: step.label, at: step.at },
-    next,
-    events,
+  const action: Action = {
+    kind: "step",
+    cpu,
+    ctx: contextId(ref),
+    fn: step.fn,
+    label: step.label,
+    at: step.at,
+    ...(choice === undefined ? {} : { choice }),
   };
+  return { action, next, events };
 }
 
-function opsOf(m: Machine, name: string): readonly Op[] {
-  return m.procs[name]?.ops ?? [];
+function pushFrame(
+  d: Draft<Kernel>,
+  ref: ContextRef,
+  cpu: number,
+  stack: Draft<Frame>[],
+  p: Push,
+  rec: Recorder,
+): void {
+  const frame: Frame = { proc: p.proc, pc: p.pc, args: p.args, locals: {} };
+  stack.push(p.result === undefined ? frame : { ...frame, result: p.result });
+  observeCall(d, ref, cpu, p.proc, p.args, rec.out, rec.listen);
 }
-
+/** Pops the top frame; a returned value goes into the caller's local the call named. */
 function popFrame(
   d: Draft<Kernel>,
   ref: ContextRef,
   cpu: number,
   stack: Draft<Frame>[],
   rec: Recorder,
+  value: Val | undefined,
 ): void {
   const done = stack.pop();
-  if (done) observeReturn(d, ref, cpu, done.proc, done.args, rec.out, rec.listen);
+  if (!done) return;
+  const caller = stack[stack.length - 1];
+  if (value !== undefined && done.result !== undefined && caller)
+    caller.locals[done.result] = value;
+  observeReturn(d, ref, cpu, done.proc, done.args, rec.out, rec.listen);
+}
+
+/**
+ * After a step: moves the top frame past labels (forgetting the locals they clear) and
+ * through gotos, and pops the frames that ran off their end (a void return), so that the
+ * top frame always rests on a step or a call.
+ */
+function settle(
+  m: Machine,
+  d: Draft<Kernel>,
+  ref: ContextRef,
+  cpu: number,
+  stack: Draft<Frame>[],
+  rec: Recorder,
+): void {
+  for (let top = stack[stack.length - 1]; top !== undefined; top = stack[stack.length - 1]) {
+    const frame = top;
+    const pc = skipPositions(m, frame.proc, frame.pc, (l) => {
+      for (const k of l.clears ?? []) delete frame.locals[k];
+    });
+    if (frame.pc !== pc) frame.pc = pc;
+    if (pc < (m.procs[frame.proc]?.ops.length ?? 0)) return;
+    popFrame(d, ref, cpu, stack, rec, undefined);
+  }
 }
 
 function record(

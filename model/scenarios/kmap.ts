@@ -30,7 +30,16 @@ import {
   spin_lock,
   spin_unlock,
 } from "../kernel/primitives";
-import { call, type Op, type Proc, proc, type Step, type StepEnv, step } from "../kernel/program";
+import {
+  call,
+  forwardArgs,
+  type Op,
+  type Proc,
+  proc,
+  type Step,
+  type StepEnv,
+  step,
+} from "../kernel/program";
 import type { Addr, Kernel, PteVal } from "../kernel/state";
 
 const HIGHMEM_C = "mm/highmem.c";
@@ -61,16 +70,16 @@ export const kmapLocalPage: Proc = proc("kmap_local_page", [
   migrate_disable("__kmap_local_pfn_prot", `${HIGHMEM_C} (__kmap_local_pfn_prot)`),
   preempt_disable("__kmap_local_pfn_prot", `${HIGHMEM_C} (__kmap_local_pfn_prot)`),
   // arch_kmap_local_set_pte(&init_mm, vaddr, kmap_pte, pteval): set_pte_at() by default.
-  call("set_pte_at"),
-  call("arch_kmap_local_post_map"),
+  call("set_pte_at", forwardArgs),
+  call("arch_kmap_local_post_map", forwardArgs),
   preempt_enable("__kmap_local_pfn_prot", `${HIGHMEM_C} (__kmap_local_pfn_prot)`),
 ]);
 
 /** kunmap_local(vaddr): clear the kmap slot `args.addr`. */
 export const kunmapLocal: Proc = proc("kunmap_local", [
   preempt_disable("kunmap_local_indexed", `${HIGHMEM_C} (kunmap_local_indexed)`),
-  call("pte_clear"),
-  call("arch_kmap_local_post_unmap"),
+  call("pte_clear", forwardArgs),
+  call("arch_kmap_local_post_unmap", forwardArgs),
   preempt_enable("kunmap_local_indexed", `${HIGHMEM_C} (kunmap_local_indexed)`),
   migrate_enable("kunmap_local_indexed", `${HIGHMEM_C} (kunmap_local_indexed)`),
 ]);
@@ -108,7 +117,7 @@ export const PKMAP_SLOT = "kernel:9";
 export const kmap: Proc = proc("kmap", [
   might_sleep("kmap", "might_sleep()", `${HIGHMEM_C} (kmap)`),
   spin_lock("kmap_high", "kmap_lock", `${HIGHMEM_C} (kmap_high: lock_kmap)`),
-  call("set_pte_at"),
+  call("set_pte_at", forwardArgs),
   spin_unlock("kmap_high", "kmap_lock", `${HIGHMEM_C} (kmap_high: unlock_kmap)`),
 ]);
 

@@ -4,7 +4,7 @@
 // lazy mode itself. Building blocks and their sources: ./callers.ts, ./kmap.ts.
 
 import { ptlOf } from "../kernel/primitives";
-import { call, proc } from "../kernel/program";
+import { call, forwardArgs, proc } from "../kernel/program";
 import {
   applyToPteRangeKernel,
   applyToPteRangeUser,
@@ -117,7 +117,7 @@ export const remapPteRangeSetPtes: Scenario = {
  */
 export const setPtesBcc6cc832573 = proc("set_ptes", [
   call(ENTER, {}),
-  call("set_pte_at"),
+  call("set_pte_at", forwardArgs),
   call(LEAVE, {}),
 ]);
 

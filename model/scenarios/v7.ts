@@ -22,7 +22,7 @@ import {
   lazyMmuModeProcs,
 } from "../kernel/lazy-mmu-mode";
 import { might_sleep, ptlOf, spin_lock, spin_unlock } from "../kernel/primitives";
-import { call, type Op, type Proc, proc, type Step, step } from "../kernel/program";
+import { call, forwardArgs, type Op, type Proc, proc, type Step, step } from "../kernel/program";
 import type { Addr, PteVal } from "../kernel/state";
 import { pteClear, setPte, underPtl, wpPageCopy } from "./callers";
 import type { Scenario } from "./types";
@@ -78,7 +78,7 @@ export const v7ZapNestedDebugPagealloc: Scenario = {
   ptes: { "user:0": 1, "user:1": 1, "user:8": 1 },
   genericProcs: lazyMmuModeProcs,
   procs: [
-    zapPteRangeV7("zap_pte_range", ["user:0", "user:1"], [call("__kernel_map_pages")]),
+    zapPteRangeV7("zap_pte_range", ["user:0", "user:1"], [call("__kernel_map_pages", forwardArgs)]),
     debugPagealloc("__kernel_map_pages", "kernel:4", 1),
     wpPageCopy("wp_page_copy", "user:8", 2, `${ptlOf("user")}#2`),
   ],
@@ -120,7 +120,7 @@ function kasanCallbackOps(): Op[] {
   return [
     pause(),
     spin_lock("kasan_populate_vmalloc_pte", lock, at),
-    call("ptep_get"),
+    call("ptep_get", forwardArgs),
     step(
       "kasan_populate_vmalloc_pte",
       "if (likely(pte_none(ptep_get(ptep)))) set_pte_at(&init_mm, addr, ptep, pte)",
@@ -152,7 +152,7 @@ export const v7Vmalloc: Scenario = {
   genericProcs: lazyMmuModeProcs,
   procs: [
     proc("vmalloc", [
-      call("vmap_pte_range"),
+      call("vmap_pte_range", forwardArgs),
       ...lazyMmuRegion([pteClear("kernel:2")]), // vunmap_pte_range()
     ]),
     proc("vmap_pte_range", lazyMmuRegion([setPte("kernel:0", 1), setPte("kernel:1", 1)])),

@@ -10,7 +10,7 @@
 // Labels are the real source: `arch/sparc/mm/tlb.c:57  b->active = 1;`.
 
 import { PTE_WRITERS } from "../kernel/primitives";
-import { label, type Next, type Op, type Step, step } from "../kernel/program";
+import { goto, label, type Next, type Op, type Step, step } from "../kernel/program";
 import type { Val } from "../kernel/state";
 import type { ArchSource, Arg, Binding, Constant, PlaceEval } from "./bindings/types";
 import { type Eval, load, member, mmPointer, ptePointer, type Run, store, truthy } from "./memory";
@@ -242,8 +242,7 @@ export class Compiler {
         ];
       }
       case "goto_statement": {
-        const target = `c:${field(n, "label")?.text ?? ""}`;
-        return [this.mkStep(n, scope, () => ({ goto: target }))];
+        return [goto(`c:${field(n, "label")?.text ?? ""}`)];
       }
       case "labeled_statement": {
         const name = `c:${field(n, "label")?.text ?? ""}`;
@@ -252,10 +251,10 @@ export class Compiler {
       }
       case "break_statement":
         if (!loop) fail("unsupported", this.where(n, scope), "break outside a loop", "");
-        return [this.mkStep(n, scope, () => ({ goto: loop.brk }))];
+        return [goto(loop.brk)];
       case "continue_statement":
         if (!loop) fail("unsupported", this.where(n, scope), "continue outside a loop", "");
-        return [this.mkStep(n, scope, () => ({ goto: loop.cont }))];
+        return [goto(loop.cont)];
       case "for_statement":
       case "while_statement":
       case "do_statement":
@@ -397,6 +396,18 @@ export class Compiler {
     const cond = this.expr(condNode, scope);
     const then = this.stmt(cons, scope, loop);
     const only = then[0];
+    if (!alt && then.length === 1 && only?.op === "goto") {
+      // `if (c) goto out;` / `break;`: the test is the step, the jump is not one.
+      const target: Next = { goto: only.label };
+      return [
+        this.mkStep(
+          n,
+          scope,
+          (d, env) => (truthy(cond({ d, env })) ? target : undefined),
+          oneLine(n.text),
+        ),
+      ];
+    }
     if (!alt && then.length === 1 && only?.op === "step") {
       // `if (c) stmt;` with a one-step body is one step, as the kernel's code reads.
       const run = only.run;
@@ -421,8 +432,7 @@ export class Compiler {
       ...then,
     ];
     if (alt) {
-      if (!endsInJump(then))
-        ops.push(this.mkStep(alt, scope, () => ({ goto: end }), "} else {  /* skipped */"));
+      if (!endsInJump(then)) ops.push(goto(end));
       ops.push(label(otherwise), ...this.stmt(alt, scope, loop));
     }
     ops.push(label(end));
@@ -467,7 +477,7 @@ export class Compiler {
           `} while ${oneLine((condNode ?? n).text)}`,
         ),
       );
-    } else ops.push(this.mkStep(n, scope, () => ({ goto: top }), "}  /* next iteration */"));
+    } else ops.push(goto(top));
     ops.push(label(brk));
     return ops;
   }
@@ -864,14 +874,9 @@ function isEmptyDoWhile(n: Node | undefined): boolean {
 
 function endsInJump(ops: readonly Op[]): boolean {
   const last = ops[ops.length - 1];
+  if (last?.op === "goto") return true;
   if (last?.op !== "step") return false;
-  const text = last.label.slice(last.label.indexOf("  ") + 2);
-  return (
-    text.startsWith("goto ") ||
-    text.startsWith("return") ||
-    text.startsWith("break") ||
-    text.startsWith("continue")
-  );
+  return last.label.slice(last.label.indexOf("  ") + 2).startsWith("return");
 }
 
 function singleReturn(def: FnDef): Node | undefined {

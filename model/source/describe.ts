@@ -20,7 +20,12 @@ export function describeDerived(x: Derived): string {
     let n = 0;
     for (const op of p.ops) {
       if (op.op === "label") {
-        if (op.name.startsWith("c:")) out.push(`     ${op.name.slice(2)}:`);
+        if (op.name.startsWith("c:")) out.push(`      ${op.name.slice(2)}:`);
+        continue;
+      }
+      if (op.op === "goto") {
+        // A jump is a position change, not a step: nothing can happen at it.
+        if (op.label.startsWith("c:")) out.push(`      goto ${op.label.slice(2)};`);
         continue;
       }
       n += 1;
