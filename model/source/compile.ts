@@ -339,6 +339,10 @@ export class Compiler {
         const p = params[i];
         if (p !== undefined) out[p] = a(r);
       });
+      // The PTE being written stays known below the PTE writers (arm64's
+      // pte_valid_not_user() binding asks whose it is): callees without an `addr` get it.
+      const through = env.args.addr;
+      if (out.addr === undefined && through !== undefined) out.addr = through;
       // The engine's PTE bookkeeping reads `addr` and `value` of set_ptes & co.
       if (kinds && PTE_WRITERS.has(name)) {
         const ai = kinds.indexOf("addr");
@@ -782,6 +786,18 @@ export class Compiler {
       );
     }
     const name = this.resolveName(fnNode.text, scope);
+    // include/linux/compiler.h's single-access macros are plain accesses here: every step is
+    // atomic already.
+    if (name === "WRITE_ONCE" && argNodes[0] && argNodes[1]) {
+      const set = this.write(this.place(argNodes[0], scope));
+      const v = this.expr(argNodes[1], scope);
+      return (r) => {
+        const x = v(r);
+        set(r, x);
+        return x;
+      };
+    }
+    if (name === "READ_ONCE" && argNodes[0]) return this.expr(argNodes[0], scope);
     const b = this.bindings.get(name);
     if (b) {
       this.out.bound.set(b.name, b.does);

@@ -13,6 +13,7 @@ import type { ArchSource } from "./bindings/types";
 import { type Compiled, Compiler } from "./compile";
 import type { CParser } from "./parser";
 import { type Config, preprocess, type Unit } from "./preprocess";
+import { switchHook } from "./switch";
 import { type KernelTree, SourceFailure, type SourceProblem } from "./tree";
 
 export const ARCH_SOURCES: readonly ArchSource[] = [sparc64Source, arm64Source];
@@ -107,6 +108,7 @@ export function deriveModel(
         };
       }
     }
+    for (const h of source.switchHooks) compiler.root(h);
     const compiled = compiler.out;
     compiled.bound.set("*ptep = pte", source.pteStoreDoes);
     const procs: Proc[] = [...compiled.procs].map(([name, ops]) => proc(name, ops));
@@ -127,7 +129,11 @@ export function deriveModel(
       procs,
       perCpu: {},
       perTask: {},
-      contextSwitch: [],
+      contextSwitch: source.switchHooks.flatMap((h) => {
+        if (!compiler.root(h)) return [];
+        const def = unit.functions.get(h);
+        return [switchHook(h, compiled.procs, def ? `${def.file}:${def.line}` : h)];
+      }),
     };
     return { ok: true, value: { model, unit, compiled, generic, config } };
   } catch (e) {

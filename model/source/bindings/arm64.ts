@@ -12,7 +12,7 @@ import type { ArchSource } from "./types";
 export const arm64Source: ArchSource = {
   arch: "arm64",
   srcarch: "arm64",
-  roots: ["include/linux/pgtable.h"],
+  roots: ["include/linux/pgtable.h", "arch/arm64/kernel/process.c"],
   predefined: ["__KERNEL__", "__aarch64__"],
   config: { CONFIG_ARM64: "y", CONFIG_SMP: "y", CONFIG_64BIT: "y", CONFIG_PGTABLE_LEVELS: "4" },
   bindings: [
@@ -25,6 +25,16 @@ export const arm64Source: ArchSource = {
       },
     },
     { name: "isb", does: "nothing (the isb is not modelled)", use: () => () => 0 },
+    {
+      name: "fpsimd_thread_switch",
+      does: "nothing: FP/SIMD state is not modelled",
+      use: () => () => 0,
+    },
+    {
+      name: "cpu_switch_to",
+      does: "nothing more: the engine switches the task",
+      use: () => () => 0,
+    },
     {
       name: "pte_valid_not_user",
       does: "the PTE being written is a valid kernel (init_mm) entry",
