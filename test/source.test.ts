@@ -12,7 +12,9 @@ import { findArch } from "../model/arch/index";
 import type { ArchModel } from "../model/arch/types";
 import type { PreemptionModel } from "../model/kernel/state";
 import { findScenario } from "../model/scenarios/index";
+import { arm64Source } from "../model/source/bindings/arm64";
 import { sparc64Source } from "../model/source/bindings/sparc64";
+import type { ArchSource } from "../model/source/bindings/types";
 import { deriveModel } from "../model/source/derive";
 import { describeDerived } from "../model/source/describe";
 import { type CParser, loadCParser } from "../model/source/parser";
@@ -26,7 +28,7 @@ beforeAll(async () => {
   parser = await loadCParser();
 });
 
-function derive(tree: string) {
+function derive(tree: string, source: ArchSource = sparc64Source) {
   const dir = join(FIXTURES, tree);
   const r = deriveModel(
     {
@@ -34,7 +36,7 @@ function derive(tree: string) {
       read: (f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8") : undefined),
     },
     parser,
-    sparc64Source,
+    source,
   );
   if (!r.ok) throw new Error(`${r.problem.at}: ${r.problem.message}`);
   return r.value;
@@ -133,6 +135,33 @@ describe("derived sparc64 models agree with the built-in eras", () => {
           );
         });
       }
+    }
+  }
+});
+
+const ARM64_ERAS = ["5fdd05efa1cd", "b81c688426a9", "1ef3095b1405"] as const;
+const ARM64_SCENARIOS = [
+  "kfence-irq-in-region",
+  "kfence-irq-apply-to-page-range",
+  "debug-pagealloc-nested",
+  "second-task-same-cpu",
+];
+
+describe("derived arm64 models agree with the built-in eras", () => {
+  for (const era of ARM64_ERAS) {
+    it(`prints the steps of arm64-${era}, __switch_to included (golden)`, () => {
+      const d = derive(`arm64-${era}`, arm64Source);
+      const golden = readFileSync(join(ROOT, `test/golden/extract-arm64-${era}.txt`), "utf8");
+      expect(describeDerived(d)).toBe(golden);
+      expect(d.model.contextSwitch.map((h) => h.fn)).toEqual(["__switch_to"]);
+    });
+    for (const id of ARM64_SCENARIOS) {
+      it(`${era} ${id} full`, () => {
+        const builtin = findArch(`arm64@${era}`);
+        if (!builtin) throw new Error(`no arm64@${era}`);
+        const derived = derive(`arm64-${era}`, arm64Source).model;
+        expect(verdictOf(derived, id, "full")).toEqual(verdictOf(builtin, id, "full"));
+      });
     }
   }
 });

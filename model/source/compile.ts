@@ -15,7 +15,7 @@ import type { Val } from "../kernel/state";
 import type { ArchSource, Arg, Binding, Constant, PlaceEval } from "./bindings/types";
 import { type Eval, load, member, mmPointer, ptePointer, type Run, store, truthy } from "./memory";
 import { type CParser, field, kids, type Node } from "./parser";
-import { cNumber, type FnDef, type Macro, type Unit } from "./preprocess";
+import { cNumber, type FnDef, type Macro, takenBranch, type Unit } from "./preprocess";
 import { fail } from "./tree";
 
 /** How a model caller's `{ addr, value }` fills an entry point's C parameters, by position. */
@@ -261,11 +261,8 @@ export class Compiler {
         return this.loopStatement(n, scope);
       case "preproc_if":
       case "preproc_ifdef":
-        return fail(
-          "unsupported",
-          this.where(n, scope),
-          "#if inside a function body is not read yet",
-          "move the condition out of the function, or choose the branch with --config",
+        return takenBranch(n, scope.file, this.unit.macros, this.parser).flatMap((c) =>
+          this.stmt(c, scope, loop),
         );
       default:
         return fail(

@@ -196,6 +196,34 @@ export function preprocess(
   return { functions, macros, files, skipped };
 }
 
+/**
+ * The items of the branch an #if/#ifdef inside a function body takes, judged by the macros
+ * in force at the end of the unit (function bodies are compiled after reading).
+ */
+export function takenBranch(
+  n: Node,
+  file: string,
+  macros: ReadonlyMap<string, Macro>,
+  parser: CParser,
+): Node[] {
+  let cur: Node | undefined = n;
+  while (cur) {
+    if (cur.type === "preproc_else") return kids(cur);
+    let taken: boolean;
+    if (cur.type === "preproc_ifdef" || cur.type === "preproc_elifdef") {
+      const negate = cur.child(0)?.text.endsWith("ndef") === true;
+      taken = macros.has(field(cur, "name")?.text ?? "") !== negate;
+    } else {
+      const cond = field(cur, "condition");
+      if (!cond) return [];
+      taken = condValue(cond, file, macros, parser, 0) !== 0;
+    }
+    if (taken) return branchItems(cur);
+    cur = field(cur, "alternative");
+  }
+  return [];
+}
+
 /** The items of an #if branch: its children, less the condition and the alternative. */
 function branchItems(n: Node): Node[] {
   const skip = new Set([

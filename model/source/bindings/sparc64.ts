@@ -16,17 +16,35 @@ function flushAddr(r: Run, v: Val): void {
 }
 
 const flushes: readonly Binding[] = [
-  {
-    name: "global_flush_tlb_page",
-    does: "TLB invalidation of vaddr on every CPU (the old translation is gone)",
-    use: (args) => {
-      const v = args[1]?.value();
-      return (r) => {
-        if (v) flushAddr(r, v(r));
-        return 0;
-      };
-    },
-  },
+  ...["global_flush_tlb_page", "smp_flush_tlb_page"].map(
+    (name): Binding => ({
+      name,
+      does: "TLB invalidation of vaddr on every CPU (the old translation is gone)",
+      use: (args) => {
+        const v = args[1]?.value();
+        return (r) => {
+          if (v) flushAddr(r, v(r));
+          return 0;
+        };
+      },
+    }),
+  ),
+  // tlb_batch_add()'s dcache flush of a dirty file page: never reached, pte_dirty() is 0.
+  ...[
+    "pte_pfn",
+    "pfn_valid",
+    "pfn_to_page",
+    "PageReserved",
+    "page_mapping",
+    "page_address",
+    "flush_dcache_page_all",
+  ].map(
+    (name): Binding => ({
+      name,
+      does: "0: on tlb_batch_add()'s dcache-flush path, not reached (pte_dirty() is 0)",
+      use: () => () => 0,
+    }),
+  ),
   ...["smp_flush_tlb_pending", "__flush_tlb_pending"].map(
     (name): Binding => ({
       name,
