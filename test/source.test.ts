@@ -192,7 +192,7 @@ describe("a tree the front end cannot read exits 2 with file:line and the fix", 
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr.replace(FIXTURES, "<fixtures>")).toContain(
-      "lazymmu: error [unsupported-c]: <fixtures>/bad-unsupported: at arch/sparc/mm/tlb.c:33: unsupported statement (switch_statement)",
+      "lazymmu: error [unsupported-c]: <fixtures>/bad-unsupported: at arch/sparc/mm/tlb.c:33: unsupported expression (gnu_asm_expression)",
     );
   });
 

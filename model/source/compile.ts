@@ -253,12 +253,15 @@ export class Compiler {
         if (!loop) fail("unsupported", this.where(n, scope), "break outside a loop", "");
         return [goto(loop.brk)];
       case "continue_statement":
-        if (!loop) fail("unsupported", this.where(n, scope), "continue outside a loop", "");
+        if (!loop || loop.cont === "")
+          fail("unsupported", this.where(n, scope), "continue outside a loop", "");
         return [goto(loop.cont)];
       case "for_statement":
       case "while_statement":
       case "do_statement":
         return this.loopStatement(n, scope);
+      case "switch_statement":
+        return this.switchStatement(n, scope, loop);
       case "preproc_if":
       case "preproc_ifdef":
         return takenBranch(n, scope.file, this.unit.macros, this.parser).flatMap((c) =>
@@ -436,6 +439,42 @@ export class Compiler {
       if (!endsInJump(then)) ops.push(goto(end));
       ops.push(label(otherwise), ...this.stmt(alt, scope, loop));
     }
+    ops.push(label(end));
+    return ops;
+  }
+
+  /** One step picks the case (C evaluates the controlling expression once); cases fall through. */
+  private switchStatement(n: Node, scope: Scope, loop: Loop | undefined): Op[] {
+    const condNode = field(n, "condition");
+    const body = field(n, "body");
+    if (!condNode || !body) fail("unsupported", this.where(n, scope), "malformed switch", "");
+    const cond = this.expr(condNode, scope);
+    const end = this.fresh("endswitch");
+    const cases = kids(body).filter((c) => c.type === "case_statement");
+    const targets: { value: ((r: Run) => Val) | undefined; label: string }[] = cases.map((c) => {
+      const v = field(c, "value");
+      return { value: v ? this.expr(v, scope) : undefined, label: this.fresh("case") };
+    });
+    const inner: Loop = { brk: end, cont: loop?.cont ?? "" };
+    const ops: Op[] = [
+      this.mkStep(
+        n,
+        scope,
+        (d, env): Next => {
+          const r = { d, env };
+          const v = cond(r);
+          const hit = targets.find((t) => t.value !== undefined && t.value(r) === v);
+          const dflt = targets.find((t) => t.value === undefined);
+          return { goto: (hit ?? dflt)?.label ?? end };
+        },
+        `switch ${oneLine(condNode.text)}`,
+      ),
+    ];
+    cases.forEach((c, i) => {
+      const value = field(c, "value");
+      ops.push(label(targets[i]?.label ?? end));
+      for (const st of kids(c)) if (st.id !== value?.id) ops.push(...this.stmt(st, scope, inner));
+    });
     ops.push(label(end));
     return ops;
   }
