@@ -4,7 +4,7 @@
 
 import { Command, CommanderError, type OptionValues } from "commander";
 import type { Context, Outcome } from "./command";
-import { loadOption, runOptions, selectionOptions } from "./flags";
+import { kernelOptions, loadOption, runOptions, selectionOptions } from "./flags";
 import { packageVersion } from "./package-root";
 
 export interface CommandModule {
@@ -119,6 +119,18 @@ const DEFINITIONS: readonly Definition[] = [
           .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)"),
       ).option("-o, --output <file>", "where to write the page (default: standard output)"),
     load: () => import("./commands/html"),
+  },
+  {
+    name: "extract",
+    define: (c) =>
+      kernelOptions(
+        c.description("show the lazy MMU steps read from a kernel tree, with file:line"),
+        { required: true },
+      ).option(
+        "--arch <arch...>",
+        "architecture(s): sparc64, arm64 (default: every one the tree has)",
+      ),
+    load: () => import("./commands/extract"),
   },
 ];
 
