@@ -7,6 +7,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { type Edge, IN_PROCESS } from "../checker/cli/main";
+import { workerPool } from "../checker/cli/pool";
 import { runCell } from "../checker/run";
 import { findArch } from "../model/arch/index";
 import type { ArchModel } from "../model/arch/types";
@@ -18,7 +20,7 @@ import type { ArchSource } from "../model/source/bindings/types";
 import { deriveModel } from "../model/source/derive";
 import { describeDerived } from "../model/source/describe";
 import { type CParser, loadCParser } from "../model/source/parser";
-import { cliAsync } from "./cli";
+import { cliAsync, filesUnder, tempDir } from "./cli";
 import { bundledSpec, ROOT } from "./helpers";
 
 const FIXTURES = join(ROOT, "test/fixtures/kernels");
@@ -227,5 +229,36 @@ describe("a tree the front end cannot read exits 2 with file:line and the fix", 
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("sparc64@tree:sparc64-v6.15");
+  });
+});
+
+describe("--kernel on the worker pool", () => {
+  it("a worker derives the model from the tree itself: the same report and traces as one thread", async () => {
+    const tmp = tempDir("source-pool");
+    const pooled: Edge = { ...IN_PROCESS, runner: (w) => workerPool(w ?? 2) };
+    const args = (out: string) => [
+      "matrix",
+      "--kernel",
+      join(FIXTURES, "arm64-5fdd05efa1cd"),
+      "--config",
+      "CONFIG_SMP=y",
+      "--scenario",
+      "kfence-irq-in-region",
+      "zap-pte-range",
+      "--format",
+      "json",
+      "--out",
+      join(tmp, out),
+    ];
+    const untimed = (s: string) => s.replace(/"seconds": [\d.e-]+/g, '"seconds": 0');
+    const pool = await cliAsync([...args("pool"), "--workers", "2"], pooled);
+    const inline = await cliAsync(args("inline"));
+    expect(pool.stderr).toBe("");
+    expect(inline.code).toBe(pool.code);
+    expect(pool.stdout).toContain("arm64@tree:arm64-5fdd05efa1cd");
+    expect(untimed(pool.stdout)).toBe(untimed(inline.stdout).replaceAll("/inline", "/pool"));
+    const rel = (d: string) => filesUnder(join(tmp, d)).map((f) => f.slice(join(tmp, d).length));
+    expect(rel("pool").length).toBeGreaterThan(0);
+    expect(rel("pool")).toEqual(rel("inline"));
   });
 });
