@@ -261,4 +261,43 @@ describe("--kernel on the worker pool", () => {
     expect(rel("pool").length).toBeGreaterThan(0);
     expect(rel("pool")).toEqual(rel("inline"));
   });
+
+  it("replay, show and html take --kernel for a derived model's trace", async () => {
+    const tmp = tempDir("source-replay");
+    const tree = join(FIXTURES, "arm64-5fdd05efa1cd");
+    const made = await cliAsync([
+      "verify",
+      "--kernel",
+      tree,
+      "--scenario",
+      "kfence-irq-in-region",
+      "--preemption",
+      "full",
+      "--out",
+      tmp,
+    ]);
+    expect(made.code).toBe(1);
+    const trace = filesUnder(tmp).find((f) => f.endsWith(".itf.json"));
+    if (trace === undefined) throw new Error("no trace written");
+    const without = await cliAsync(["replay", trace]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toContain("give the tree with --kernel DIR");
+    const replayed = await cliAsync(["replay", trace, "--kernel", tree]);
+    expect(replayed.stderr).toBe("");
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toContain("reproduced");
+    const other = await cliAsync([
+      "replay",
+      trace,
+      "--kernel",
+      join(FIXTURES, "arm64-b81c688426a9"),
+    ]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("--kernel derived arm64@tree:arm64-b81c688426a9 instead");
+    const shown = await cliAsync(["show", trace, "--kernel", tree, "--width", "100"]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain("arm64@tree:arm64-5fdd05efa1cd");
+    const page = await cliAsync(["html", trace, "--kernel", tree, "-o", join(tmp, "t.html")]);
+    expect(page.code).toBe(0);
+  });
 });

@@ -95,7 +95,12 @@ const DEFINITIONS: readonly Definition[] = [
         .option("--width <n>", "lay out for this many columns (default: the terminal's)")
         .option("--color", "colour even when not writing to a terminal")
         .option("--no-color", "no colour, even on a terminal")
-        .option("--full", "whole states in every row instead of what changed"),
+        .option("--full", "whole states in every row instead of what changed")
+        .option("--kernel <dir>", "the kernel tree a derived model (<arch>@tree:...) was read from")
+        .option(
+          "--config <entry...>",
+          "with --kernel: the Kconfig entries the trace was made with",
+        ),
     load: () => import("./commands/show"),
   },
   {
@@ -107,7 +112,13 @@ const DEFINITIONS: readonly Definition[] = [
             "re-execute a counterexample against the model; exit 0 reproduced, 1 not reproduced, 2 bad input",
           )
           .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)"),
-      ).option("--spec <file>", "check against this spec instead of the one the trace names"),
+      )
+        .option("--spec <file>", "check against this spec instead of the one the trace names")
+        .option("--kernel <dir>", "the kernel tree a derived model (<arch>@tree:...) was read from")
+        .option(
+          "--config <entry...>",
+          "with --kernel: the Kconfig entries the trace was made with",
+        ),
     load: () => import("./commands/replay"),
   },
   {
@@ -117,7 +128,13 @@ const DEFINITIONS: readonly Definition[] = [
         c
           .description("write a counterexample as a self-contained HTML page to step through")
           .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)"),
-      ).option("-o, --output <file>", "where to write the page (default: standard output)"),
+      )
+        .option("-o, --output <file>", "where to write the page (default: standard output)")
+        .option("--kernel <dir>", "the kernel tree a derived model (<arch>@tree:...) was read from")
+        .option(
+          "--config <entry...>",
+          "with --kernel: the Kconfig entries the trace was made with",
+        ),
     load: () => import("./commands/html"),
   },
   {

@@ -2,13 +2,14 @@
 // terminal (or --width), colour only on a TTY (or --color / --no-color), --full for whole
 // states instead of what changed.
 
+import type { ArchModel } from "../../../model/arch/types";
 import { fail, ok, type Result } from "../../errors";
 import { traceView } from "../../trace/lanes";
 import { renderShow } from "../../trace/show";
 import { story } from "../../trace/story";
 import { type Context, type Outcome, output, userError } from "../command";
 import { type LoadFlags, loadFiles } from "./shared";
-import { loadTrace, traceModel } from "./trace-input";
+import { loadTrace, type TreeFlags, traceModel, withTreeModels } from "./trace-input";
 
 export const DEFAULT_WIDTH = 100;
 
@@ -32,8 +33,17 @@ export function showWidth(raw: string | undefined): Result<number> {
 
 export function run(
   [file = ""]: readonly string[],
-  flags: ShowFlags & LoadFlags,
+  flags: ShowFlags & LoadFlags & TreeFlags,
   _ctx: Context,
+): Outcome | Promise<Outcome> {
+  // With --kernel, the trace's model is derived from the tree (async: the C parser loads).
+  return withTreeModels(file, flags, (derived) => runWith(file, flags, derived));
+}
+
+function runWith(
+  file: string,
+  flags: ShowFlags & LoadFlags,
+  derived: readonly ArchModel[],
 ): Outcome {
   const width = showWidth(flags.width);
   if (!width.ok) return userError(width.error);
@@ -42,7 +52,7 @@ export function run(
   if (!load.ok) return userError(load.error);
   const trace = loadTrace(file);
   if (!trace.ok) return userError(trace.error);
-  const model = traceModel(trace.value, file);
+  const model = traceModel(trace.value, file, derived);
   const procs = model.ok ? model.value.machine.procs : undefined;
   const color =
     flags.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
