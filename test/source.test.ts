@@ -106,6 +106,16 @@ function verdictOf(arch: ArchModel, scenarioId: string, p: PreemptionModel) {
  * through set_pte_at); an interrupt handler's set_pte_at() enters lazy mode in interrupt
  * context (no-interrupt-context). The built-in sparc64@v6.14 calls __set_pte_at() directly: it is the
  * one in error (reference section 11; fidelity issue 8 corrects it).
+ *
+ * MERGE NOTE (source into integ, not yet combined with fidelity): with only the fidelity
+ * branch's model/arch/sparc64.ts laid over this tree (a scratch check, not a merge), 7 of the
+ * 8 v6.14 cells still pass unchanged (the adjustment below is idempotent once the built-in
+ * model nests: no-nesting is kept, immediate-outside is already gone); second-task-same-cpu
+ * full then differs in no-kernel-bug only (the derived model has it, fidelity's built-in does
+ * not), which depends on fidelity's other changes (no-kernel-bug counting only implementation
+ * code). After the lead combines both: if the derived and built-in v6.14 verdicts agree, drop
+ * the v6.14 branch of expectedDerived (return builtin); if no-kernel-bug still differs, that is
+ * the derived model's PTE write path firing a debug check fidelity attributes elsewhere.
  */
 function expectedDerived(
   era: string,
