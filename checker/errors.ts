@@ -18,6 +18,13 @@ export const ERROR_CODES = {
     "A trace was made with a model from a file (--load) that is not loaded now, or whose content has changed since.",
   "bad-report":
     "A file given to `lazymmu merge` is not a JSON report of `lazymmu matrix`, or the shards do not make up one whole run.",
+  "bad-kernel-tree":
+    "--kernel names no kernel tree, or the tree lacks a file the architecture needs.",
+  "unsupported-c":
+    "The kernel source uses a C construct the front end does not read (model/source).",
+  "unbound-call":
+    "A call in the kernel source reaches neither a definition in the files read nor a binding.",
+  "bad-config": "A --config entry is not CONFIG_NAME=value.",
   "incompatible-api":
     "The architecture model and the scenario named are written for different lazy MMU APIs (v7.0 hooks need v7.0 callers).",
 } as const;

@@ -16,6 +16,7 @@ import { parseSpec } from "../checker/spec/parse";
 import { findArch } from "../model/arch/index";
 import { findScenario } from "../model/scenarios/index";
 import type { Scenario } from "../model/scenarios/types";
+import { benchDerived } from "./bench-derived";
 
 const ARCH = "sparc64@v6.15";
 const SCENARIO = "bench-reference";
@@ -84,3 +85,11 @@ function main(): number {
 }
 
 process.exitCode = main();
+// The derived sparc64 model (read from a fixture tree) on the default configuration, after
+// the figures above (so that their memory is the built-in model's alone).
+if (
+  process.exitCode === 0 &&
+  (flag("--config") ?? "2x3") === "2x3" &&
+  !process.argv.includes("--symmetry")
+)
+  void benchDerived().then((lines) => process.stdout.write(`\n${lines.join("\n")}\n`));

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as compare from "../checker/cli/commands/compare";
+import * as extract from "../checker/cli/commands/extract";
 import * as html from "../checker/cli/commands/html";
 import * as list from "../checker/cli/commands/list";
 import * as matrix from "../checker/cli/commands/matrix";
@@ -26,6 +27,7 @@ export interface CliResult {
 
 const MODULES: Readonly<Record<string, CommandModule>> = {
   compare,
+  extract,
   html,
   list,
   matrix,
@@ -50,6 +52,9 @@ export async function cliRun(args: readonly string[], edge: Edge = IN_PROCESS): 
   const out = await execute(args, edge);
   return { code: out.exit, stdout: out.stdout, stderr: out.stderr };
 }
+
+/** The commands that read a kernel tree (extract, --kernel) load the C parser first: async. */
+export const cliAsync = cliRun;
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `lazymmu-${prefix}-`));

@@ -55,12 +55,34 @@ export function selectionOptions(cmd: Command, { variadic = true } = {}): Comman
     .option("-q, --quiet", "no progress on stderr");
 }
 
-/** verify and matrix: the selection flags and --spec. */
+/**
+ * `--kernel DIR` and `--config CONFIG_X=y...`: models derived from a kernel tree's C
+ * (model/source). Only flags here: the C parser (web-tree-sitter) is loaded by the command,
+ * and only when --kernel is given, so that `--help` stays fast.
+ */
+export function kernelOptions(cmd: Command, { required = false } = {}): Command {
+  const kernel = "the top directory of a kernel tree";
+  return (
+    required
+      ? cmd.requiredOption("--kernel <dir>", kernel)
+      : cmd.option(
+          "--kernel <dir>",
+          `derive the models from this kernel tree (--arch: sparc64, arm64)`,
+        )
+  ).option(
+    "--config <entry...>",
+    "with --kernel: Kconfig entries over the architecture's defaults, e.g. CONFIG_SMP=y",
+  );
+}
+
+/** verify and matrix: the selection flags, --spec, --kernel and --config. */
 export function runOptions(cmd: Command): Command {
-  return selectionOptions(
-    cmd.option(
-      "--spec <file>",
-      "contract: a bundled spec id or a spec file (default: lazy-mmu-v6.15)",
+  return kernelOptions(
+    selectionOptions(
+      cmd.option(
+        "--spec <file>",
+        "contract: a bundled spec id or a spec file (default: lazy-mmu-v6.15)",
+      ),
     ),
   );
 }

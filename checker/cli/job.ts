@@ -3,6 +3,7 @@
 // text to be written by the main thread, so that no file is half-written on Ctrl-C).
 
 import { findArch } from "../../model/arch/index";
+import type { ArchModel } from "../../model/arch/types";
 import type { PreemptionModel } from "../../model/kernel/state";
 import { findScenario } from "../../model/scenarios/index";
 import type { Progress } from "../explore/bfs";
@@ -33,6 +34,18 @@ export interface CellJob {
   readonly load: readonly string[];
   /** Where counterexamples go, as the user named it. */
   readonly out: string;
+  /** --kernel: the model is derived from this tree (loadJobFiles derives it in the thread). */
+  readonly kernel?: KernelJob;
+}
+
+/** A kernel tree and what was asked of it: plain data, so a worker derives the same models. */
+export interface KernelJob {
+  /** Absolute path of the tree's top directory. */
+  readonly dir: string;
+  /** --arch under --kernel: the architectures read (undefined: every one the tree has). */
+  readonly archs?: readonly string[];
+  /** --config entries. */
+  readonly config: readonly string[];
 }
 
 export interface TraceFile {
@@ -51,6 +64,7 @@ export interface CellRun {
  * only when there are files, so that a worker does not load the TypeScript compiler for none.
  */
 export async function loadJobFiles(job: CellJob): Promise<void> {
+  if (job.kernel !== undefined) await deriveJobModels(job.kernel);
   if (job.load.length === 0) return;
   const { loadModelFile } = await import("../load/load");
   const { readText } = await import("./files");
@@ -61,8 +75,36 @@ export async function loadJobFiles(job: CellJob): Promise<void> {
   }
 }
 
+/** Models derived from kernel trees in this thread, by tree, architectures and config. */
+const derivedModels = new Map<string, readonly ArchModel[]>();
+
+function kernelKey(k: KernelJob): string {
+  return JSON.stringify([k.dir, k.archs ?? null, k.config]);
+}
+
+/**
+ * Derives the job's models from its kernel tree, once per thread (the C parser and the
+ * model/source compiler are imported only here, so that a job without --kernel never loads
+ * web-tree-sitter). Derived models are not registered: their ids name a tree, not a model.
+ */
+async function deriveJobModels(k: KernelJob): Promise<void> {
+  const key = kernelKey(k);
+  if (derivedModels.has(key)) return;
+  const { deriveFromTree, derivedModels: models, preloadParser } = await import("./kernel");
+  await preloadParser();
+  const r = deriveFromTree(k.dir, k.archs, k.config);
+  // The main thread derived the same models from the same tree before making the job.
+  if ("error" in r) throw new Error(`${k.dir}: ${r.error.message}`);
+  derivedModels.set(key, models(r.derived));
+}
+
+function archOf(job: CellJob): ArchModel | undefined {
+  if (job.kernel === undefined) return findArch(job.arch);
+  return derivedModels.get(kernelKey(job.kernel))?.find((a) => a.id === job.arch);
+}
+
 export function runJob(job: CellJob, onProgress?: (p: Progress) => void): CellRun {
-  const arch = findArch(job.arch);
+  const arch = archOf(job);
   const scenario = findScenario(job.scenario);
   // The ids come from a selection resolved against the same registries.
   if (!arch || !scenario) throw new Error(`no model ${job.arch} or scenario ${job.scenario}`);

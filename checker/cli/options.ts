@@ -51,15 +51,20 @@ function positive(flag: string, raw: string | undefined, dflt: number): Result<n
   return ok(n);
 }
 
-export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
+/** `available`: the models to pick from (the registered ones, or those derived from --kernel). */
+export function resolveRun(
+  spec: Spec,
+  flags: RawRunFlags,
+  available: readonly ArchModel[] = architectures,
+): Result<RunOptions> {
   const archs: ArchModel[] = [];
   // A repeated id runs once.
   for (const id of new Set(flags.arch ?? [])) {
-    const a = findArch(id);
+    const a = available === architectures ? findArch(id) : available.find((x) => x.id === id);
     if (!a) {
       return fail({
         code: "unknown-arch",
-        message: `unknown architecture model "${id}"; expected one of: ${architectures.map((x) => x.id).join(", ")}`,
+        message: `unknown architecture model "${id}"; expected one of: ${available.map((x) => x.id).join(", ")}`,
       });
     }
     archs.push(a);
@@ -92,7 +97,7 @@ export function resolveRun(spec: Spec, flags: RawRunFlags): Result<RunOptions> {
   const tracesPerRule = positive("--traces-per-rule", flags.tracesPerRule, 1);
   if (!tracesPerRule.ok) return tracesPerRule;
   const cells: Cell[] = [];
-  for (const arch of archs.length > 0 ? archs : architectures) {
+  for (const arch of archs.length > 0 ? archs : available) {
     for (const scenario of scens.length > 0 ? scens : scenarios) {
       // A pair the user named is refused in words; pairs from the defaults are left out.
       const why = incompatibility(arch, scenario);

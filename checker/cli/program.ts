@@ -4,7 +4,7 @@
 
 import { Command, CommanderError, type OptionValues } from "commander";
 import type { Context, Outcome } from "./command";
-import { loadOption, runOptions, selectionOptions } from "./flags";
+import { kernelOptions, loadOption, runOptions, selectionOptions } from "./flags";
 import { packageVersion } from "./package-root";
 
 export interface CommandModule {
@@ -98,7 +98,12 @@ const DEFINITIONS: readonly Definition[] = [
         )
         .option("--color", "colour even when not writing to a terminal (or FORCE_COLOR=1)")
         .option("--no-color", "no colour, even on a terminal (or NO_COLOR=1)")
-        .option("--full", "whole states in every row instead of what changed"),
+        .option("--full", "whole states in every row instead of what changed")
+        .option("--kernel <dir>", "the kernel tree a derived model (<arch>@tree:...) was read from")
+        .option(
+          "--config <entry...>",
+          "with --kernel: the Kconfig entries the trace was made with",
+        ),
     load: () => import("./commands/show"),
   },
   {
@@ -110,7 +115,13 @@ const DEFINITIONS: readonly Definition[] = [
             "re-execute a counterexample against the model; exit 0 reproduced, 1 not reproduced, 2 bad input",
           )
           .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)"),
-      ).option("--spec <file>", "check against this spec instead of the one the trace names"),
+      )
+        .option("--spec <file>", "check against this spec instead of the one the trace names")
+        .option("--kernel <dir>", "the kernel tree a derived model (<arch>@tree:...) was read from")
+        .option(
+          "--config <entry...>",
+          "with --kernel: the Kconfig entries the trace was made with",
+        ),
     load: () => import("./commands/replay"),
   },
   {
@@ -120,8 +131,26 @@ const DEFINITIONS: readonly Definition[] = [
         c
           .description("write a counterexample as a self-contained HTML page to step through")
           .argument("<trace>", "a counterexample written by verify or matrix (.itf.json)"),
-      ).option("-o, --output <file>", "where to write the page (default: standard output)"),
+      )
+        .option("-o, --output <file>", "where to write the page (default: standard output)")
+        .option("--kernel <dir>", "the kernel tree a derived model (<arch>@tree:...) was read from")
+        .option(
+          "--config <entry...>",
+          "with --kernel: the Kconfig entries the trace was made with",
+        ),
     load: () => import("./commands/html"),
+  },
+  {
+    name: "extract",
+    define: (c) =>
+      kernelOptions(
+        c.description("show the lazy MMU steps read from a kernel tree, with file:line"),
+        { required: true },
+      ).option(
+        "--arch <arch...>",
+        "architecture(s): sparc64, arm64 (default: every one the tree has)",
+      ),
+    load: () => import("./commands/extract"),
   },
 ];
 

@@ -1,27 +1,38 @@
 // `lazymmu html TRACE -o FILE`: a counterexample as one self-contained HTML page, to open in
 // any browser (no network): swimlanes per CPU, arrow keys and a slider to step through.
 
+import type { ArchModel } from "../../../model/arch/types";
 import { renderHtml } from "../../trace/html";
 import { traceView } from "../../trace/lanes";
 import { story } from "../../trace/story";
 import { type Context, EXIT, type Outcome, output, userError } from "../command";
 import { checkOutFile, writeAtomic } from "../files";
 import { type LoadFlags, loadFiles } from "./shared";
-import { loadCurrentTrace, traceModel } from "./trace-input";
+import { loadCurrentTrace, type TreeFlags, traceModel, withTreeModels } from "./trace-input";
 
 export function run(
   [file = ""]: readonly string[],
-  flags: { output?: string } & LoadFlags,
+  flags: { output?: string } & LoadFlags & TreeFlags,
   _ctx: Context,
-): Outcome {
-  // -o is checked before the trace is read: nothing is done for a page that cannot be written.
+): Outcome | Promise<Outcome> {
+  // -o is checked before the trace or a tree is read: nothing is done for a page that cannot
+  // be written.
   const badOut = flags.output === undefined ? undefined : checkOutFile(flags.output, "-o");
   if (badOut !== undefined) return userError(badOut);
+  // With --kernel, the trace's model is derived from the tree (async: the C parser loads).
+  return withTreeModels(file, flags, (derived) => runWith(file, flags, derived));
+}
+
+function runWith(
+  file: string,
+  flags: { output?: string } & LoadFlags,
+  derived: readonly ArchModel[],
+): Outcome {
   const load = loadFiles(flags);
   if (!load.ok) return userError(load.error);
   const trace = loadCurrentTrace(file);
   if (!trace.ok) return userError(trace.error);
-  const model = traceModel(trace.value, file);
+  const model = traceModel(trace.value, file, derived);
   const procs = model.ok ? model.value.machine.procs : undefined;
   const page = renderHtml(traceView(trace.value, procs), story(trace.value));
   if (flags.output === undefined) return output(page);

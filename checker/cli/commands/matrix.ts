@@ -54,7 +54,7 @@ export async function run(
   if (bad) return userError(bad);
   const shard = parseShard(flags.shard);
   if (!shard.ok) return userError(shard.error);
-  const sel = selection(flags);
+  const sel = await selection(flags);
   if (!sel.ok) return userError(sel.error);
   const stderr = warnFirst(ctx, sel.value.warnings);
   const all = sel.value.jobs;

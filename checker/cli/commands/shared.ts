@@ -4,6 +4,7 @@
 // of the run it repeats), and marking what Ctrl-C cut off as incomplete.
 
 import { resolve } from "node:path";
+import type { ArchModel } from "../../../model/arch/types";
 import { fail, ok, type Result, type UserError } from "../../errors";
 import { loadModelFile } from "../../load/load";
 import { type CellSummary, interrupted } from "../../report/summary";
@@ -11,7 +12,7 @@ import { modelFunctions, unknownFunctions } from "../../spec/functions";
 import type { Spec } from "../../spec/types";
 import type { Context } from "../command";
 import { checkOutDir, readText, replaceCellTraces, resolveSpec } from "../files";
-import type { CellJob } from "../job";
+import type { CellJob, KernelJob } from "../job";
 import { type RawRunFlags, type RunOptions, resolveRun } from "../options";
 
 export interface LoadFlags {
@@ -21,6 +22,10 @@ export interface LoadFlags {
 
 export interface RunFlags extends RawRunFlags, LoadFlags {
   readonly spec?: string;
+  /** --kernel DIR: derive the models from this tree (--arch then names architectures). */
+  readonly kernel?: string;
+  /** --config entries, with --kernel. */
+  readonly config?: readonly string[];
   readonly format: string;
   readonly out: string;
 }
@@ -70,7 +75,12 @@ export function checkFormat(format: string, allowed: readonly string[]): UserErr
   };
 }
 
-export function jobsOf(opts: RunOptions, out: string, load: readonly string[] = []): CellJob[] {
+export function jobsOf(
+  opts: RunOptions,
+  out: string,
+  load: readonly string[] = [],
+  kernel?: KernelJob,
+): CellJob[] {
   return opts.cells.map((c, cell) => ({
     cell,
     spec: c.spec,
@@ -85,6 +95,7 @@ export function jobsOf(opts: RunOptions, out: string, load: readonly string[] = 
     coverage: opts.coverage,
     load,
     out,
+    ...(kernel === undefined ? {} : { kernel }),
   }));
 }
 
@@ -93,23 +104,57 @@ export function jobsOf(opts: RunOptions, out: string, load: readonly string[] = 
  * writable, before anything runs (bad input exits 2 with nothing written). `warnings` are
  * for stderr.
  */
-export function selection(
+export async function selection(
   flags: RunFlags,
-): Result<{ spec: Spec; opts: RunOptions; jobs: CellJob[]; warnings: string }> {
+): Promise<Result<{ spec: Spec; opts: RunOptions; jobs: CellJob[]; warnings: string }>> {
   const load = loadFiles(flags);
   if (!load.ok) return load;
   const spec = resolveSpec(flags.spec);
   if (!spec.ok) return spec;
   const warnings = unknownFunctionWarnings(spec.value);
-  const opts = resolveRun(spec.value, flags);
+  const derived = await kernelModels(flags);
+  if (!derived.ok) return derived;
+  const opts =
+    derived.value === undefined
+      ? resolveRun(spec.value, flags)
+      : resolveRun(spec.value, derived.value.flags, derived.value.models);
   if (!opts.ok) return opts;
   const badOut = checkOutDir(flags.out, "--out");
   if (badOut !== undefined) return fail(badOut);
   return ok({
     spec: spec.value,
     opts: opts.value,
-    jobs: jobsOf(opts.value, flags.out, load.value),
+    jobs: jobsOf(opts.value, flags.out, load.value, derived.value?.job),
     warnings,
+  });
+}
+
+/**
+ * With --kernel, the models derived from the tree stand in for the built-in ones (--arch
+ * names the architectures to read, so it is not an id filter then). The parser and the C
+ * front end are imported only here. The job carries the tree, so that a worker thread
+ * derives the same models itself (job.ts).
+ */
+async function kernelModels(
+  flags: RunFlags,
+): Promise<
+  Result<{ flags: RawRunFlags; models: readonly ArchModel[]; job: KernelJob } | undefined>
+> {
+  if (flags.kernel === undefined) return ok(undefined);
+  const { deriveFromTree, derivedModels, preloadParser } = await import("../kernel");
+  await preloadParser();
+  const config = flags.config ?? [];
+  const r = deriveFromTree(flags.kernel, flags.arch, config);
+  if ("error" in r) return fail(r.error);
+  const { arch: _families, ...rest } = flags;
+  return ok({
+    flags: rest,
+    models: derivedModels(r.derived),
+    job: {
+      dir: resolve(flags.kernel),
+      ...(flags.arch === undefined ? {} : { archs: flags.arch }),
+      config,
+    },
   });
 }
 

@@ -1,15 +1,16 @@
 // `lazymmu show TRACE`: a counterexample as swimlanes in the terminal. Width and colour by
 // the terminal conventions (--width, $COLUMNS, the terminal; --color / --no-color,
 // FORCE_COLOR, NO_COLOR, a TTY: show-terminal.ts), --full for whole states instead of what
-// changed.
+// changed. With --kernel, a derived model's trace is shown against the model read from the tree.
 
+import type { ArchModel } from "../../../model/arch/types";
 import { traceView } from "../../trace/lanes";
 import { renderShow } from "../../trace/show";
 import { showTerminal } from "../../trace/show-terminal";
 import { story } from "../../trace/story";
 import { type Context, type Outcome, output, userError } from "../command";
 import { type LoadFlags, loadFiles } from "./shared";
-import { loadCurrentTrace, traceModel } from "./trace-input";
+import { loadCurrentTrace, type TreeFlags, traceModel, withTreeModels } from "./trace-input";
 
 export interface ShowFlags {
   readonly width?: string;
@@ -19,8 +20,17 @@ export interface ShowFlags {
 
 export function run(
   [file = ""]: readonly string[],
-  flags: ShowFlags & LoadFlags,
+  flags: ShowFlags & LoadFlags & TreeFlags,
   _ctx: Context,
+): Outcome | Promise<Outcome> {
+  // With --kernel, the trace's model is derived from the tree (async: the C parser loads).
+  return withTreeModels(file, flags, (derived) => runWith(file, flags, derived));
+}
+
+function runWith(
+  file: string,
+  flags: ShowFlags & LoadFlags,
+  derived: readonly ArchModel[],
 ): Outcome {
   const term = showTerminal({
     ...(flags.width === undefined ? {} : { width: flags.width }),
@@ -35,7 +45,7 @@ export function run(
   if (!load.ok) return userError(load.error);
   const trace = loadCurrentTrace(file);
   if (!trace.ok) return userError(trace.error);
-  const model = traceModel(trace.value, file);
+  const model = traceModel(trace.value, file, derived);
   const procs = model.ok ? model.value.machine.procs : undefined;
   const text = renderShow(traceView(trace.value, procs), story(trace.value), {
     width: term.width,

@@ -9,6 +9,7 @@ import { findScenario } from "../../../model/scenarios/index";
 import type { Scenario } from "../../../model/scenarios/types";
 import { fail, type Result } from "../../errors";
 import { type AnyTrace, currentTrace, type LoadedTrace, readTrace } from "../../trace/read";
+import type { Outcome } from "../command";
 import { readText } from "../files";
 import { PREEMPTION_MODELS } from "../options";
 
@@ -45,15 +46,23 @@ export interface TraceModel {
 }
 
 /** The machine a trace names, or the user error saying which of its names is unknown. */
-export function traceModel(trace: Pick<AnyTrace, "meta">, file: string): Result<TraceModel> {
+export function traceModel(
+  trace: Pick<AnyTrace, "meta">,
+  file: string,
+  derived: readonly ArchModel[] = [],
+): Result<TraceModel> {
   const { meta } = trace;
-  const arch = findArch(meta.arch);
+  const arch = derived.find((a) => a.id === meta.arch) ?? findArch(meta.arch);
   if (!arch) {
     return fail({
       code: "unknown-arch",
       file,
       where: "/#meta/arch",
-      message: `no architecture model "${meta.arch}" (see \`lazymmu list\`)`,
+      message: !meta.arch.includes("@tree:")
+        ? `no architecture model "${meta.arch}" (see \`lazymmu list\`)`
+        : derived.length === 0
+          ? `no architecture model "${meta.arch}": a model derived from a kernel tree; give the tree with --kernel DIR (and the --config the trace was made with)`
+          : `no architecture model "${meta.arch}": --kernel derived ${derived.map((a) => a.id).join(", ")} instead`,
     });
   }
   const scenario = findScenario(meta.scenario);
@@ -75,4 +84,36 @@ export function traceModel(trace: Pick<AnyTrace, "meta">, file: string): Result<
   }
   const machine = buildMachine(arch, scenario, meta.preemption as PreemptionModel);
   return { ok: true, value: { arch, scenario, machine } };
+}
+
+/** `--kernel DIR` and `--config` for show, replay and html: the trace's model read from a tree. */
+export interface TreeFlags {
+  readonly kernel?: string;
+  readonly config?: readonly string[];
+}
+
+/**
+ * The models derived from --kernel for the architecture a trace names (`arm64@tree:...`
+ * reads arm64 only). Async: the C parser loads first; imported only with --kernel.
+ */
+export async function treeModels(file: string, flags: TreeFlags): Promise<Result<ArchModel[]>> {
+  if (flags.kernel === undefined) return { ok: true, value: [] };
+  const trace = loadTrace(file);
+  if (!trace.ok) return trace;
+  const { deriveFromTree, derivedModels, preloadParser } = await import("../kernel");
+  await preloadParser();
+  const family = trace.value.meta.arch.split("@")[0] ?? "";
+  const r = deriveFromTree(flags.kernel, [family], flags.config ?? []);
+  if ("error" in r) return fail(r.error);
+  return { ok: true, value: derivedModels(r.derived) };
+}
+
+/** Runs `body` with the --kernel models: synchronously when there is no --kernel. */
+export function withTreeModels(
+  file: string,
+  flags: TreeFlags,
+  body: (derived: readonly ArchModel[]) => Outcome,
+): Outcome | Promise<Outcome> {
+  if (flags.kernel === undefined) return body([]);
+  return treeModels(file, flags).then((m) => (m.ok ? body(m.value) : { error: m.error }));
 }

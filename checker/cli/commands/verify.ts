@@ -28,7 +28,7 @@ export async function run(
 ): Promise<Outcome> {
   const bad = checkFormat(flags.format, ["text", "json"]);
   if (bad) return userError(bad);
-  const sel = selection(flags);
+  const sel = await selection(flags);
   if (!sel.ok) return userError(sel.error);
   const stderr = warnFirst(ctx, sel.value.warnings);
   const results = await runJobs(sel.value.jobs, ctx);

@@ -1,0 +1,65 @@
+// arm64: what is bound rather than read when deriving a model from a tree. The barriers end
+// the code path: dsb() makes this CPU's page-table stores visible to the table walker; isb()
+// is not modelled (see model/arch/arm64.ts). A store of a valid kernel PTE is not seen by the
+// walker until this CPU's next dsb. Everything else (queue_pte_barriers(), emit_pte_barriers(),
+// the lazy hooks, __set_pte(), set_ptes()) is read from the tree.
+// Sources: arch/arm64/include/asm/barrier.h (dsb, isb), arch/arm64/include/asm/pgtable.h.
+
+import { dsb, markUnsynced, storePte } from "../../kernel/hardware";
+import { mmOf } from "../../kernel/state";
+import type { ArchSource } from "./types";
+
+export const arm64Source: ArchSource = {
+  arch: "arm64",
+  srcarch: "arm64",
+  roots: ["include/linux/pgtable.h", "arch/arm64/kernel/process.c"],
+  predefined: ["__KERNEL__", "__aarch64__"],
+  config: { CONFIG_ARM64: "y", CONFIG_SMP: "y", CONFIG_64BIT: "y", CONFIG_PGTABLE_LEVELS: "4" },
+  bindings: [
+    {
+      name: "dsb",
+      does: "this CPU's earlier page-table stores are visible to the table walker",
+      use: () => (r) => {
+        dsb(r.d, r.env.cpu);
+        return 0;
+      },
+    },
+    { name: "isb", does: "nothing (the isb is not modelled)", use: () => () => 0 },
+    {
+      name: "fpsimd_thread_switch",
+      does: "nothing: FP/SIMD state is not modelled",
+      use: () => () => 0,
+    },
+    {
+      name: "cpu_switch_to",
+      does: "nothing more: the engine switches the task",
+      use: () => () => 0,
+    },
+    {
+      name: "pte_valid_not_user",
+      does: "the PTE being written is a valid kernel (init_mm) entry",
+      use: (args) => {
+        const pte = args[0]?.value();
+        return (r) => {
+          const addr = r.env.args.addr;
+          return pte && pte(r) !== 0 && typeof addr === "string" && mmOf(addr) === "kernel" ? 1 : 0;
+        };
+      },
+    },
+  ],
+  constants: {
+    PAGE_SHIFT: { value: () => 12, does: "12" },
+    PAGE_SIZE: { value: () => 4096, does: "4096" },
+  },
+  pteStore: (r, addr, _old, value) => {
+    storePte(r.d, r.env, addr, value);
+    if (mmOf(addr) === "kernel" && value !== 0) markUnsynced(r.d, r.env.cpu, addr);
+  },
+  pteStoreDoes:
+    "WRITE_ONCE(*ptep, pte): the store; a valid kernel PTE is not seen by the walker until this CPU's next dsb",
+  switchHooks: ["__switch_to"],
+  departures: [
+    "The isb is not modelled: only walker visibility (the dsb) is.",
+    "pte_valid_not_user(pte) asks whether the PTE being written (the call's addr) is init_mm's: model PTE values carry no PTE_USER bit.",
+  ],
+};

@@ -1,0 +1,56 @@
+// What a binding is: a kernel primitive or a hardware operation that the C front end does
+// not read from source but knows the meaning of, in the model's terms. Everything else is
+// read from the tree. A binding receives its arguments unevaluated (some name a per-CPU
+// variable or a barrier domain rather than a value) and returns the evaluator of the call.
+
+import type { Eval, PteStore, Run } from "../memory";
+import type { Node } from "../parser";
+import type { Config } from "../preprocess";
+
+/** An lvalue: where an assignment goes. */
+export type Place = { readonly local: string } | { readonly mem: string };
+
+export type PlaceEval = (r: Run) => Place;
+
+export interface Arg {
+  readonly node: Node;
+  value(): Eval;
+  place(): PlaceEval;
+}
+
+export interface Binding {
+  readonly name: string;
+  /** One line: what it does in the model (listed by `extract`). */
+  readonly does: string;
+  /** `fn`: the C function the use is in (kernel messages name it). */
+  readonly use: (args: readonly Arg[], at: string, fn: string) => Eval;
+  /** An identity wrapper (pte_val(), __pte(), likely()): also an lvalue of its argument. */
+  readonly transparent?: boolean;
+}
+
+export interface Constant {
+  readonly value: Eval;
+  readonly does: string;
+}
+
+/** How the front end reads one architecture's lazy MMU code from a tree. */
+export interface ArchSource {
+  /** The model's architecture name: `sparc64`, `arm64`. */
+  readonly arch: string;
+  /** Its directory under arch/. */
+  readonly srcarch: string;
+  /** Files read first, in order (includes are followed from them). */
+  readonly roots: readonly string[];
+  /** What the compiler predefines for this target (`__sparc__`, `__arch64__`). */
+  readonly predefined: readonly string[];
+  /** The default configuration; `--config` entries override it. */
+  readonly config: Config;
+  readonly bindings: readonly Binding[];
+  readonly constants: Readonly<Record<string, Constant>>;
+  /** `*ptep = pte`: the store and what the MMU then holds. */
+  readonly pteStore: PteStore;
+  readonly pteStoreDoes: string;
+  /** Context-switch functions whose lazy-MMU effects run inside the switch (arm64 __switch_to). */
+  readonly switchHooks: readonly string[];
+  readonly departures: readonly string[];
+}

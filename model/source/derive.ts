@@ -1,0 +1,147 @@
+// Deriving an architecture model from a kernel tree: preprocess the architecture's files
+// under a configuration, compile the lazy MMU hooks and the PTE write path down to their
+// bindings, and package the procedures as an ArchModel whose id says where it came from
+// (`sparc64@tree:<name>`). Errors are values: an unsupported construct, an unbound call, a
+// missing file or a bad --config entry, each with file:line and what would fix it.
+
+import type { ArchModel } from "../arch/types";
+import { type Proc, proc } from "../kernel/program";
+import { arm64Source } from "./bindings/arm64";
+import { kernelBindings, kernelConstants } from "./bindings/kernel";
+import { sparc64Source } from "./bindings/sparc64";
+import type { ArchSource } from "./bindings/types";
+import { type Compiled, Compiler } from "./compile";
+import type { CParser } from "./parser";
+import { type Config, preprocess, type Unit } from "./preprocess";
+import { switchHook } from "./switch";
+import { type KernelTree, SourceFailure, type SourceProblem } from "./tree";
+
+export const ARCH_SOURCES: readonly ArchSource[] = [sparc64Source, arm64Source];
+
+/** What the model's callers call: the hooks and the PTE writers. */
+export const ENTRY_POINTS = [
+  "arch_enter_lazy_mmu_mode",
+  "arch_leave_lazy_mmu_mode",
+  "arch_flush_lazy_mmu_mode",
+  "set_ptes",
+  "set_pte_at",
+  "pte_clear",
+] as const;
+
+export interface Derived {
+  readonly model: ArchModel;
+  readonly unit: Unit;
+  readonly compiled: Compiled;
+  /** Entry points the tree does not define: the engine's generic procedures stand in. */
+  readonly generic: readonly string[];
+  readonly config: Config;
+}
+
+export type Derivation =
+  | { readonly ok: true; readonly value: Derived }
+  | { readonly ok: false; readonly problem: SourceProblem };
+
+/** Parses `CONFIG_X=y` entries (and .config lines) over the architecture's defaults. */
+export function configOf(
+  base: Config,
+  entries: readonly string[],
+): { readonly config: Config } | { readonly problem: SourceProblem } {
+  const out: Record<string, string> = { ...base };
+  for (const raw of entries) {
+    const e = raw.trim();
+    if (e === "" || e.startsWith("#")) {
+      // `# CONFIG_X is not set` in a .config
+      const words = e.split(" ");
+      if (words[1]?.startsWith("CONFIG_") && e.endsWith("is not set")) out[words[1]] = "n";
+      continue;
+    }
+    const eq = e.indexOf("=");
+    const key = eq < 0 ? "" : e.slice(0, eq);
+    if (!key.startsWith("CONFIG_") || eq === e.length - 1) {
+      return {
+        problem: {
+          kind: "bad-config",
+          at: "--config",
+          message: `"${raw}" is not CONFIG_NAME=value`,
+          fix: "write --config CONFIG_SMP=y (values: y, m, n, a number or a string)",
+        },
+      };
+    }
+    let value = e.slice(eq + 1);
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    out[key] = value;
+  }
+  return { config: out };
+}
+
+export function deriveModel(
+  tree: KernelTree,
+  parser: CParser,
+  source: ArchSource,
+  configEntries: readonly string[] = [],
+): Derivation {
+  const resolved = configOf(source.config, configEntries);
+  if ("problem" in resolved) return { ok: false, problem: resolved.problem };
+  const config = resolved.config;
+  try {
+    const unit = preprocess(
+      tree,
+      parser,
+      source.roots,
+      { srcarch: source.srcarch },
+      config,
+      source.predefined,
+    );
+    const compiler = new Compiler(unit, source, parser, kernelBindings, kernelConstants);
+    const generic: string[] = [];
+    for (const e of ENTRY_POINTS) if (!compiler.root(e)) generic.push(e);
+    for (const hook of ["arch_enter_lazy_mmu_mode", "arch_leave_lazy_mmu_mode"]) {
+      if (generic.includes(hook)) {
+        return {
+          ok: false,
+          problem: {
+            kind: "unbound",
+            at: source.roots.join(", "),
+            message: `the tree defines no ${hook}() for ${source.arch}, neither as a function nor as a macro`,
+            fix: "point --kernel at a kernel tree (the top directory, with include/linux/pgtable.h)",
+          },
+        };
+      }
+    }
+    for (const h of source.switchHooks) compiler.root(h);
+    const compiled = compiler.out;
+    compiled.bound.set("*ptep = pte", source.pteStoreDoes);
+    const procs: Proc[] = [...compiled.procs].map(([name, ops]) => proc(name, ops));
+    const model: ArchModel = {
+      id: `${source.arch}@tree:${tree.name}`,
+      arch: source.arch,
+      era: `tree ${tree.name}`,
+      commits: [],
+      summary: `${source.arch} read from the kernel tree ${tree.name}`,
+      sources: unit.files,
+      departures: [
+        ...source.departures,
+        `Bound, not read: ${[...compiled.bound.keys()].sort().join(", ")}.`,
+        ...(generic.length > 0
+          ? [`Not in the tree, the engine's generic procedure: ${generic.join(", ")}.`]
+          : []),
+      ],
+      procs,
+      perCpu: {},
+      perTask: {},
+      contextSwitch: source.switchHooks.flatMap((h) => {
+        if (!compiler.root(h)) return [];
+        const def = unit.functions.get(h);
+        return [switchHook(h, compiled.procs, def ? `${def.file}:${def.line}` : h)];
+      }),
+    };
+    return { ok: true, value: { model, unit, compiled, generic, config } };
+  } catch (e) {
+    if (e instanceof SourceFailure) return { ok: false, problem: e.problem };
+    throw e;
+  }
+}
+
+export function archSource(arch: string): ArchSource | undefined {
+  return ARCH_SOURCES.find((a) => a.arch === arch);
+}

@@ -1,0 +1,98 @@
+// Where C values live in the model's state. A pointer is a string naming a place:
+//  - `pcpu:<cpu>:<var>` a per-CPU variable (this_cpu_ptr, get_cpu_var), with `.field` and
+//    `.<index>` appended for members and array elements: kept in `cpus[cpu].arch` under
+//    `<var>.<field>`; static per-CPU storage starts zeroed, so an absent key reads 0 and a
+//    0 written is deleted (one state, not two);
+//  - `pte:<addr>` a PTE (`ptep`): its value is the model's `pte[addr]`, and a store to it is
+//    the architecture's binding (what the MMU then holds);
+//  - `mm:user`, `mm:kernel` an mm (`&init_mm` is `mm:kernel`).
+// Model addresses (`user:0`) are the `vaddr`/`addr` values.
+
+import type { Draft } from "immer";
+import { cpuOf } from "../kernel/context";
+import type { StepEnv } from "../kernel/program";
+import { type Addr, type Kernel, mmOf, type Val } from "../kernel/state";
+
+export interface Run {
+  readonly d: Draft<Kernel>;
+  readonly env: StepEnv;
+}
+
+export type Eval = (r: Run) => Val;
+
+/** What a store to a PTE does to memory and to what the MMU holds (per architecture). */
+export type PteStore = (r: Run, addr: Addr, old: number, value: number) => void;
+
+export function perCpuPointer(cpu: number, name: string): string {
+  return `pcpu:${cpu}:${name}`;
+}
+
+export function ptePointer(addr: Addr): string {
+  return `pte:${addr}`;
+}
+
+export function mmPointer(addr: Addr): string {
+  return `mm:${mmOf(addr)}`;
+}
+
+export function member(ptr: Val, name: string | number): string {
+  if (typeof ptr !== "string" || !ptr.startsWith("pcpu:")) {
+    throw new Error(`model error: member ${name} of ${String(ptr)}, which is not a per-CPU object`);
+  }
+  return `${ptr}.${name}`;
+}
+
+/** The element `i` places after the array element `ptr` points at (`&b->vaddrs[0]` + i). */
+export function element(ptr: Val, i: number): string {
+  const s = String(ptr);
+  const dot = s.lastIndexOf(".");
+  const base = Number(s.slice(dot + 1));
+  if (dot < 0 || !Number.isInteger(base))
+    throw new Error(`model error: ${s} is not an array element`);
+  return `${s.slice(0, dot)}.${base + i}`;
+}
+
+function perCpuSlot(r: Run, ptr: string): [Record<string, Val>, string] {
+  const rest = ptr.slice("pcpu:".length);
+  const colon = rest.indexOf(":");
+  const cpu = Number(rest.slice(0, colon));
+  const c = r.d.cpus[cpu];
+  if (!c) throw new Error(`model error: no CPU ${cpu}`);
+  return [c.arch as Record<string, Val>, rest.slice(colon + 1)];
+}
+
+export function load(r: Run, ptr: Val): Val {
+  const p = String(ptr);
+  if (p.startsWith("pcpu:")) {
+    const [o, k] = perCpuSlot(r, p);
+    return o[k] ?? 0;
+  }
+  if (p.startsWith("pte:")) return r.d.pte[p.slice(4)] ?? 0;
+  throw new Error(`model error: cannot read through ${p}`);
+}
+
+export function store(r: Run, ptr: Val, v: Val, pteStore: PteStore): void {
+  const p = String(ptr);
+  if (p.startsWith("pcpu:")) {
+    const [o, k] = perCpuSlot(r, p);
+    if (v === 0 || v === false) {
+      if (k in o) delete o[k];
+    } else if (o[k] !== v) o[k] = v;
+    return;
+  }
+  if (p.startsWith("pte:")) {
+    const addr = p.slice(4);
+    pteStore(r, addr, Number(r.d.pte[addr] ?? 0), Number(v));
+    return;
+  }
+  throw new Error(`model error: cannot write through ${p}`);
+}
+
+/** The CPU a per-CPU access lands on: the one this step runs on. */
+export function thisCpu(r: Run): number {
+  return cpuOf(r.d, r.env).id;
+}
+
+export function truthy(v: Val): boolean {
+  return v !== 0 && v !== false && v !== "";
+}
