@@ -8,10 +8,23 @@
 // Line numbers follow arch/sparc/mm/tlb.c as of v6.14.
 //
 // Eras:
-//  - sparc64@v6.5: before 1a10a44dfc1d (v6.6): no set_ptes override (the model's set_ptes is
-//    the plain loop), enter/leave as in v6.14.
-//  - sparc64@v6.14: 1a10a44dfc1d (v6.6) set_ptes wraps its loop in enter/leave (nests);
-//    enter and leave use this_cpu_ptr() with preemption enabled.
+//  - sparc64@v6.5: before 1a10a44dfc1d (v6.6): set_pte_at() is sparc64's own
+//    __set_pte_at(..., 0), pte_clear() is set_pte_at(); no set_ptes() (the model's is the
+//    plain loop); enter/leave as in v6.14.
+//  - sparc64@v6.14: 1a10a44dfc1d (v6.6) set_ptes wraps its loop in enter/leave, and
+//    set_pte_at() is now the generic set_ptes(..., 1), pte_clear() set_pte_at(): every PTE
+//    write made inside a region nests, and its inner leave flushes and clears tb->active.
+//    Enter and leave use this_cpu_ptr() with preemption enabled.
+//
+// The macro chain per era (what a caller's PTE primitive compiles to):
+//   set_pte_at       v6.5: __set_pte_at(.., 0)   v6.6+: set_ptes(.., 1) -> __set_pte_at(.., 0)
+//   pte_clear        set_pte_at(mm, addr, ptep, __pte(0)) in every era
+//   ptep_get_and_clear  generic: ptep_get() then pte_clear()
+//   ptep_modify_prot_start/commit  generic: ptep_get_and_clear() / set_pte_at()
+// Checked against the stored pgtable_64.h (after eb61ad14c459: set_ptes() without lazy
+// calls, pte_clear() through set_pte_at(), no set_pte_at() of its own, no
+// __HAVE_ARCH_PTEP_GET_AND_CLEAR); the set_ptes() of 1a10a44dfc1d with enter/leave around
+// its loop is from the seed (Ryan Roberts' commit message) and the reference, not read.
 //  - sparc64@v6.15: a1d416bf9faf (enter begins with preempt_disable(), leave ends with
 //    preempt_enable()), eb61ad14c459 (set_ptes no longer enters lazy mode).
 //  - sparc64@v7.0: 442bf488b9e8 (arch_flush_lazy_mmu_mode() flushes a non-empty batch),
@@ -40,6 +53,7 @@ import {
 } from "../kernel/primitives";
 import { call, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import { type Kernel, mmOf } from "../kernel/state";
+import { sparc64Builds } from "./preemption";
 import type { ArchModel } from "./types";
 
 const TLB_C = "arch/sparc/mm/tlb.c";
@@ -135,20 +149,29 @@ function enterLeave(preemptSafe: boolean): Proc[] {
   ];
 }
 
-/** set_pte_at() and pte_clear() are __set_pte_at() with fullmm = 0. */
-const pteProcsWith = (__set_pte_at: Proc): Proc[] => [
+/**
+ * pte_clear() is `set_pte_at(mm, addr, ptep, __pte(0))` in every era (pgtable_64.h). Before
+ * 1a10a44dfc1d set_pte_at() is sparc64's own `__set_pte_at(mm, addr, ptep, pte, 0)`; from it
+ * on, sparc64 defines set_ptes() (a loop over __set_pte_at(..., 0)) and set_pte_at() is the
+ * generic `set_ptes(mm, addr, ptep, pte, 1)` (include/linux/pgtable.h), so every
+ * set_pte_at() and pte_clear() goes through whatever set_ptes() the era has.
+ * ptep_get_and_clear() is the generic ptep_get() + pte_clear() (no
+ * __HAVE_ARCH_PTEP_GET_AND_CLEAR on sparc64), so it goes the same way.
+ */
+const pteProcsWith = (__set_pte_at: Proc, rangeApi = true): Proc[] => [
   flush_tlb_pending,
   __set_pte_at,
-  proc("set_pte_at", [call("__set_pte_at")]),
-  proc("pte_clear", [call("__set_pte_at")]),
+  proc("set_pte_at", [call(rangeApi ? "set_ptes" : "__set_pte_at")]),
+  proc("pte_clear", [call("set_pte_at")]),
 ];
 
-const pteProcs = pteProcsWith(
-  setPteAt(
-    tbActive,
-    "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
-  ),
+const setPteAtActive = setPteAt(
+  tbActive,
+  "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
 );
+const pteProcs = pteProcsWith(setPteAtActive);
+/** Before 1a10a44dfc1d: set_pte_at() is sparc64's own macro, __set_pte_at(..., 0). */
+const pteProcsV65 = pteProcsWith(setPteAtActive, false);
 
 /** v7.0 (dacd24ec4965): the batch is used when the generic layer says the mode is active. */
 const pteProcsV70 = pteProcsWith(
@@ -194,6 +217,7 @@ const common = {
   perCpu: { active: 0 },
   perTask: {},
   contextSwitch: [],
+  builds: sparc64Builds,
 } as const;
 
 const departures = [
@@ -206,17 +230,30 @@ export const sparc64V65: ArchModel = {
   ...common,
   id: "sparc64@v6.5",
   era: "..v6.5",
+  ran: [
+    {
+      until: "v6.6",
+      why: "1a10a44dfc1d (v6.6) gave sparc64 its set_ptes() and the generic set_pte_at()",
+    },
+  ],
   commits: [],
   summary:
     "sparc64 before 1a10a44dfc1d: preemptible enter/leave via this_cpu_ptr; no set_ptes override",
   departures,
-  procs: [...enterLeave(false), ...pteProcs, setPtesPlain],
+  procs: [...enterLeave(false), ...pteProcsV65, setPtesPlain],
 };
 
 export const sparc64V614: ArchModel = {
   ...common,
   id: "sparc64@v6.14",
   era: "v6.6..v6.14",
+  ran: [
+    {
+      since: "v6.6",
+      until: "v6.15",
+      why: "1a10a44dfc1d (v6.6) until a1d416bf9faf and eb61ad14c459 (v6.15)",
+    },
+  ],
   commits: ["1a10a44dfc1d"],
   summary: "sparc64 before a1d416bf9faf: preemptible enter/leave via this_cpu_ptr; set_ptes nests",
   departures,
@@ -227,6 +264,13 @@ export const sparc64V615: ArchModel = {
   ...common,
   id: "sparc64@v6.15",
   era: "v6.15..v6.18",
+  ran: [
+    {
+      since: "v6.15",
+      until: "v7.0",
+      why: "a1d416bf9faf and eb61ad14c459 (v6.15) until 442bf488b9e8 and dacd24ec4965 (v7.0)",
+    },
+  ],
   commits: ["1a10a44dfc1d", "a1d416bf9faf", "eb61ad14c459"],
   summary: "sparc64 after a1d416bf9faf: preemption disabled for the region; set_ptes does not nest",
   departures,
@@ -237,6 +281,7 @@ export const sparc64V70: ArchModel = {
   ...common,
   id: "sparc64@v7.0",
   era: "v7.0..",
+  ran: [{ since: "v7.0", why: "442bf488b9e8 and dacd24ec4965 (v7.0)" }],
   commits: ["a1d416bf9faf", "eb61ad14c459", "442bf488b9e8", "dacd24ec4965"],
   summary:
     "sparc64 on the v7.0 generic layer: no `active`, batching asks is_lazy_mmu_mode_active(); flush is real",

@@ -5,7 +5,7 @@
 
 import type { Draft } from "immer";
 import { ENABLE_COUNT, PAUSE_COUNT } from "../kernel/lazy-mmu-mode";
-import { PTE_WRITERS } from "../kernel/primitives";
+import { PTE_CLEARERS, PTE_WRITERS } from "../kernel/primitives";
 import type { BugCheck, ContextRef } from "../kernel/program";
 import { type Addr, type Ghost, type Kernel, mmOf, type PteVal, type Val } from "../kernel/state";
 
@@ -150,7 +150,7 @@ export function observeCall(
     g.regions.push([]);
   } else if (PTE_WRITERS.has(fn)) {
     const addr = String(args.addr);
-    const value = fn === "pte_clear" ? 0 : Number(args.value ?? 0);
+    const value = PTE_CLEARERS.has(fn) ? 0 : Number(args.value ?? 0);
     (d.intended as Record<Addr, PteVal>)[addr] = value;
     if (g.lazyDepth > 0) {
       for (const r of g.regions) if (!r.includes(addr)) r.push(addr);

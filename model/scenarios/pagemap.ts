@@ -114,10 +114,19 @@ export function pagemapScanWideHighpte(name: string, addrs: readonly Addr[]): Pr
 
 const OTHER_PTL = `${ptlOf("user")}#2`;
 
+/** PAGEMAP_SCAN is v6.7's; ad449d856bd7 (v6.15) narrowed the region. */
+const WIDE = {
+  since: "v6.7",
+  until: "v6.15",
+  why: "pagemap_scan_pmd_entry() (PAGEMAP_SCAN) is in v6.7; ad449d856bd7 (v6.15) moved its region inside the PTL",
+} as const;
+const NARROW = { since: "v6.15", why: "ad449d856bd7 (v6.15)" } as const;
+
 function pagemapScenario(
   id: string,
   summary: string,
   source: string,
+  existed: typeof WIDE | typeof NARROW,
   walker: Proc,
   extra: readonly Proc[] = [],
 ): Scenario {
@@ -125,6 +134,7 @@ function pagemapScenario(
     id,
     summary,
     source,
+    existed,
     cpus: 2,
     tasks: [
       { id: "A", cpu: 0, entry: FN },
@@ -141,6 +151,7 @@ export const pagemapScanPmdEntryWide = pagemapScenario(
   "pagemap-scan-pmd-entry-wide",
   "Task A write-protects a user PTE with pagemap_scan_pmd_entry() as before ad449d856bd7: lazy mode entered before the pmd lock and pte_offset_map_lock() (a region that begins unlocked); task B, queued on the same CPU, changes a PTE of another table",
   "fs/proc/task_mmu.c: pagemap_scan_pmd_entry() (v6.7..v6.14); seed: 'the original scope made it easier to accidentally nest'",
+  WIDE,
   pagemapScanWide(FN, ["user:0"]),
 );
 
@@ -148,6 +159,7 @@ export const pagemapScanPmdEntryNarrow = pagemapScenario(
   "pagemap-scan-pmd-entry-ad449d856bd7",
   "Task A write-protects a user PTE with pagemap_scan_pmd_entry() as after ad449d856bd7: the region inside the PTL; task B, queued on the same CPU, changes a PTE of another table",
   "fs/proc/task_mmu.c: pagemap_scan_pmd_entry() after ad449d856bd7 (v6.15)",
+  NARROW,
   pagemapScanNarrow(FN, ["user:0"]),
 );
 
@@ -155,6 +167,7 @@ export const pagemapScanKmapInWideRegion = pagemapScenario(
   "pagemap-scan-kmap-in-wide-region",
   "As pagemap-scan-pmd-entry-wide, on CONFIG_HIGHPTE: pte_offset_map() maps the PTE page with kmap_local_page() inside the wide region, and the walk reads PTEs through that mapping at once",
   "fs/proc/task_mmu.c: pagemap_scan_pmd_entry() (v6.7..v6.14); include/linux/pgtable.h: __pte_map(); mm/highmem.c; seed: 'accidentally call something like kmap() which would expect an immediate mode pte modification but it would end up deferred'",
+  WIDE,
   pagemapScanWideHighpte(FN, ["user:0"]),
   kmapProcs,
 );
@@ -186,6 +199,7 @@ export const pagemapScanKmapHighInWideRegion = pagemapScenario(
   "pagemap-scan-kmap-high-in-wide-region",
   "As pagemap-scan-pmd-entry-wide, with a kmap() of a highmem page (kmap_high: set_pte_at on a pkmap PTE, no arch hook) in the unlocked part of the wide region, used at once",
   "seed: 'the original scope made it easier to ... accidentally call something like kmap() which would expect an immediate mode pte modification but it would end up deferred'; mm/highmem.c: kmap(), kmap_high(), map_new_virtual()",
+  WIDE,
   pagemapScanWideKmap(FN, ["user:0"]),
   [kmap, kunmap],
 );
