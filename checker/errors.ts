@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   "unknown-preemption": "The preemption model is not one of none, full, rt.",
   "bad-usage": "An unknown command or flag, or a flag with a bad value.",
   "bad-trace": "A file is not a lazymmu ITF trace.",
+  "not-built":
+    "No kernel had this architecture model, scenario and preemption model together (see the reason); --any-era runs it anyway, as a what-if.",
   "incompatible-api":
     "The architecture model and the scenario named are written for different lazy MMU APIs (v7.0 hooks need v7.0 callers).",
 } as const;

@@ -1,6 +1,6 @@
 // The JSON report: one object, {"verdict", "results": [...]}, stable key order.
 
-import type { CellResult, Verdict } from "../run";
+import type { CellResult, NotBuilt, Verdict } from "../run";
 import { tracePath } from "./paths";
 
 export function overallVerdict(results: readonly CellResult[]): Verdict {
@@ -17,6 +17,7 @@ export function resultJson(r: CellResult, outDir: string, withTimes = true) {
     scenario: r.scenario.id,
     preemption: r.preemption,
     verdict: r.verdict,
+    ...(r.whatIf === undefined ? {} : { whatIf: `no such kernel: ${r.whatIf}` }),
     ...(r.stoppedBy === null ? {} : { stoppedBy: r.stoppedBy }),
     violations: r.violations.map((v) => ({
       rule: v.rule,
@@ -35,6 +36,23 @@ export function resultJson(r: CellResult, outDir: string, withTimes = true) {
   };
 }
 
-export function reportJson(results: readonly CellResult[], outDir: string): string {
-  return `${JSON.stringify({ verdict: overallVerdict(results), results: results.map((r) => resultJson(r, outDir)) }, null, 2)}\n`;
+/** A combination no kernel had: `n/a` with the reason, in place of a result. */
+export function notBuiltJson(n: NotBuilt) {
+  return {
+    spec: n.spec.id,
+    arch: n.arch.id,
+    commits: n.arch.commits,
+    scenario: n.scenario.id,
+    preemption: n.preemption,
+    verdict: "n/a" as const,
+    why: n.why,
+  };
+}
+
+export function reportJson(
+  results: readonly CellResult[],
+  outDir: string,
+  notBuilt: readonly NotBuilt[] = [],
+): string {
+  return `${JSON.stringify({ verdict: overallVerdict(results), results: [...results.map((r) => resultJson(r, outDir)), ...notBuilt.map(notBuiltJson)] }, null, 2)}\n`;
 }

@@ -22,8 +22,9 @@ export function compareTags(a: string, b: string): number {
   const ka = tagKey(a);
   const kb = tagKey(b);
   for (let i = 0; i < ka.length; i++) {
-    const d = (ka[i] ?? 0) - (kb[i] ?? 0);
-    if (d !== 0) return d;
+    const x = ka[i] ?? 0;
+    const y = kb[i] ?? 0;
+    if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
 }

@@ -15,9 +15,11 @@ export function matrixCommand(root: Command): void {
     .option("--format <format>", "markdown or json", "markdown")
     .action((flags: RunFlags) => {
       checkFormat(flags.format, ["markdown", "json"]);
-      const results = runAll(flags);
+      const { results, notBuilt } = runAll(flags);
       process.stdout.write(
-        flags.format === "json" ? matrixJson(results, flags.out) : matrixMarkdown(results),
+        flags.format === "json"
+          ? matrixJson(results, flags.out, notBuilt)
+          : matrixMarkdown(results, notBuilt),
       );
       throw new Exit(results.some((r) => r.verdict === "incomplete") ? EXIT.incomplete : EXIT.ok);
     });

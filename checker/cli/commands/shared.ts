@@ -6,7 +6,7 @@ import { Option } from "commander";
 import { formatError, type UserError } from "../../errors";
 import type { Progress } from "../../explore/bfs";
 import { tracePath } from "../../report/paths";
-import { type CellResult, runCell } from "../../run";
+import { type CellResult, type NotBuilt, runCell } from "../../run";
 import { traceDocument } from "../../trace/document";
 import { traceText } from "../../trace/text";
 import { resolveSpec, writeAtomic } from "../files";
@@ -41,8 +41,14 @@ export function checkFormat(format: string, allowed: readonly string[]): void {
   }
 }
 
+export interface Runs {
+  readonly results: readonly CellResult[];
+  /** Selected combinations that no kernel had: `n/a`, with why, not run. */
+  readonly notBuilt: readonly NotBuilt[];
+}
+
 /** Resolves every input first (bad input exits 2 with nothing written), then runs. */
-export function runAll(flags: RunFlags): CellResult[] {
+export function runAll(flags: RunFlags): Runs {
   const spec = resolveSpec(flags.spec);
   if (!spec.ok) die(spec.error);
   const opts = resolveRun(spec.value, flags);
@@ -68,7 +74,7 @@ export function runAll(flags: RunFlags): CellResult[] {
     return r;
   });
   writeCounterexamples(results, flags.out);
-  return results;
+  return { results, notBuilt: opts.value.notBuilt };
 }
 
 /** Each violation's shortest trace, as ITF and as text, under `out`. */
@@ -104,5 +110,9 @@ export function selectionOptions(cmd: Command): Command {
     )
     .option("--max-states <n>", "stop a run after this many distinct states (verdict incomplete)")
     .option("--timeout <seconds>", "stop a run after this many seconds (verdict incomplete)")
-    .option("--out <dir>", "where counterexamples are written", "counterexamples");
+    .option("--out <dir>", "where counterexamples are written", "counterexamples")
+    .option(
+      "--any-era",
+      "also run combinations no kernel had (reported n/a otherwise), each labelled a what-if",
+    );
 }

@@ -17,9 +17,11 @@ export function verifyCommand(root: Command): void {
     .option("--format <format>", "text or json", "text")
     .action((flags: RunFlags) => {
       checkFormat(flags.format, ["text", "json"]);
-      const results = runAll(flags);
+      const { results, notBuilt } = runAll(flags);
       process.stdout.write(
-        flags.format === "json" ? reportJson(results, flags.out) : reportText(results, flags.out),
+        flags.format === "json"
+          ? reportJson(results, flags.out, notBuilt)
+          : reportText(results, flags.out, notBuilt),
       );
       const v = overallVerdict(results);
       throw new Exit(v === "pass" ? EXIT.ok : v === "fail" ? EXIT.violation : EXIT.incomplete);
