@@ -59,6 +59,11 @@ export type Observation =
       readonly check: BugCheck;
       readonly message: string;
       readonly fatal: boolean;
+      /** The kernel function and file whose code fired it (the step's, or the hook's). */
+      readonly fn: string;
+      readonly file: string;
+      /** Whose code it is: see codeOf(). */
+      readonly code: BugCode;
       readonly ctx: ContextView;
     }
   | { readonly kind: "finish"; readonly ctx: ContextView }
@@ -192,6 +197,34 @@ export function observeMightSleep(
   out.push({ kind: "might-sleep", fn, label, ctx: viewOf(d, ref, cpu) });
 }
 
+/** Where a check fired: the kernel function, and the step's `at` (`file:line` or `file (fn)`). */
+export interface CodeAt {
+  readonly fn: string;
+  readonly at: string;
+}
+
+export type BugCode = "caller" | "implementation";
+
+/** The file of a step's `at`: `mm/vmalloc.c:480` and `mm/vmalloc.c (vmap_pte_range)` -> `mm/vmalloc.c`. */
+export function fileOf(at: string): string {
+  return at.split(/[ :,]/)[0] ?? at;
+}
+
+/**
+ * Whose code fired a check. A BUG_ON/WARN_ON/VM_WARN_ON written in core-mm caller code
+ * (mm/, fs/; not mm/tests/, whose KUnit expectations judge the implementation) is the
+ * caller's: vmalloc's WARN_ONs are not the architecture's bug. Everything else is the
+ * implementation's: its own assertions (arch/, the generic layer), and the debug checks
+ * (smp_processor_id() in preemptible code, might_sleep, preempt count, unlock), which catch
+ * a state the v6.15 contract says the implementation must be robust to.
+ */
+export function codeOf(check: BugCheck, at: string): BugCode {
+  const assertion = check === "BUG_ON" || check === "WARN_ON" || check === "VM_WARN_ON";
+  const file = fileOf(at);
+  const core = (file.startsWith("mm/") && !file.startsWith("mm/tests/")) || file.startsWith("fs/");
+  return assertion && core ? "caller" : "implementation";
+}
+
 export function observeBug(
   d: Draft<Kernel>,
   ref: ContextRef,
@@ -199,7 +232,17 @@ export function observeBug(
   check: BugCheck,
   message: string,
   fatal: boolean,
+  origin: CodeAt,
   out: Observation[],
 ): void {
-  out.push({ kind: "bug", check, message, fatal, ctx: viewOf(d, ref, cpu) });
+  out.push({
+    kind: "bug",
+    check,
+    message,
+    fatal,
+    fn: origin.fn,
+    file: fileOf(origin.at),
+    code: codeOf(check, origin.at),
+    ctx: viewOf(d, ref, cpu),
+  });
 }

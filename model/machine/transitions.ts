@@ -22,6 +22,7 @@ import type { Frame, Kernel, Task, Val } from "../kernel/state";
 import { produce } from "./immer";
 import type { Machine } from "./machine";
 import {
+  type CodeAt,
   contextId,
   type Listen,
   listenAll,
@@ -219,7 +220,7 @@ function runStep(
     const kernelEvents: KernelEvent[] = [];
     const env = makeEnv(m, ref, cpu, frame.args, frame.locals, (e) => kernelEvents.push(e));
     const after = step.run(d, env);
-    for (const e of kernelEvents) record(d, ref, cpu, e, rec);
+    for (const e of kernelEvents) record(d, ref, cpu, e, rec, step);
     if (after === "return") {
       popFrame(d, ref, cpu, stack, rec);
     } else {
@@ -265,6 +266,7 @@ function record(
   cpu: number,
   e: KernelEvent,
   rec: Recorder,
+  origin: CodeAt,
 ): void {
   if (e.kind === "read") {
     if (rec.listen("read")) {
@@ -272,7 +274,7 @@ function record(
     }
     return;
   }
-  if (rec.listen("bug")) observeBug(d, ref, cpu, e.check, e.message, e.fatal, rec.out);
+  if (rec.listen("bug")) observeBug(d, ref, cpu, e.check, e.message, e.fatal, origin, rec.out);
   if (e.fatal && d.halted === null) d.halted = e.message;
 }
 
@@ -306,9 +308,12 @@ function runSwitchHooks(
   rec: Recorder,
 ): string[] {
   const ran: string[] = [];
-  const emit = (e: KernelEvent) => record(d, ref, sw.cpu, e, rec);
+  // A check fired by a hook is that hook's code.
+  let origin: CodeAt = { fn: "__schedule", at: "kernel/sched/core.c" };
+  const emit = (e: KernelEvent) => record(d, ref, sw.cpu, e, rec, origin);
   const env: SwitchEnv = { ...sw, emit };
   for (const hook of m.arch.contextSwitch) {
+    origin = hook;
     if (hook.run(d, env)) ran.push(`${hook.fn}: ${hook.label} (${hook.at})`);
   }
   return ran;
