@@ -5,7 +5,10 @@
 // Sources: arch/sparc/mm/tlb.c (flush_tlb_pending, arch_enter/leave_lazy_mmu_mode,
 // tlb_batch_add_one), arch/sparc/include/asm/pgtable_64.h (__set_pte_at,
 // maybe_tlb_batch_add, set_ptes), arch/sparc/include/asm/tlbflush_64.h.
-// Line numbers follow arch/sparc/mm/tlb.c as of v6.14.
+// Line numbers: arch/sparc/mm/tlb.c as of v6.14 for sparc64@v6.5 and @v6.14 (checked
+// against the context lines of a1d416bf9faf's hunks; v6.5's are assumed the same, not
+// checked), v6.15 for sparc64@v6.15 (after a1d416bf9faf). pgtable_64.h positions and the
+// v7.0 era stay `file (function)`: not checked against a tree of those versions.
 //
 // Eras:
 //  - sparc64@v6.5: before 1a10a44dfc1d (v6.6): set_pte_at() is sparc64's own
@@ -87,7 +90,11 @@ type Batching = (s: Draft<Kernel>, env: StepEnv) => boolean;
 const tbActive: Batching = (d, env) => cpuOf(d, env).arch.active === 1;
 
 /** __set_pte_at(): store now, then maybe_tlb_batch_add() for a user mm's old entry. */
-const setPteAt = (batching: Batching, label: string): Proc =>
+const setPteAt = (
+  batching: Batching,
+  label: string,
+  addOneAt = `${TLB_C}:${LINES.v614.addOne}`,
+): Proc =>
   proc("__set_pte_at", [
     step(
       "__set_pte_at",
@@ -101,7 +108,7 @@ const setPteAt = (batching: Batching, label: string): Proc =>
         if (mmOf(addr) === "user" && orig !== 0 && orig !== valueArg(env)) markStale(d, addr);
       },
     ),
-    step("tlb_batch_add_one", label, `${TLB_C}:69`, (d, env) => {
+    step("tlb_batch_add_one", label, addOneAt, (d, env) => {
       const addr = addrArg(env);
       const orig = Number(env.locals.orig ?? 0);
       if (mmOf(addr) !== "user" || orig === 0 || orig === valueArg(env)) return;
@@ -111,36 +118,42 @@ const setPteAt = (batching: Batching, label: string): Proc =>
     }),
   ]);
 
+/**
+ * Lines of arch/sparc/mm/tlb.c: v6.14 (also used for v6.5), and v6.15 after a1d416bf9faf,
+ * whose hunks (@@ -52,8 +52,10 @@, @@ -64,6 +66,7 @@, as posted and acked) shift them.
+ */
+const LINES = {
+  v614: { ptr: 55, active: 57, lptr: 62, lflush: 64, lactive: 66, addOne: 69 },
+  v615: { pd: 57, ptr: 58, active: 59, lptr: 64, lflush: 66, lactive: 68, pe: 69, addOne: 71 },
+} as const;
+
 function enterLeave(preemptSafe: boolean): Proc[] {
+  const L = preemptSafe ? LINES.v615 : LINES.v614;
   const enter = [
-    this_cpu_ptr(ENTER, "tb", "tlb_batch", `${TLB_C}:55`),
-    step(ENTER, "tb->active = 1", `${TLB_C}:57`, (d, env) => {
+    this_cpu_ptr(ENTER, "tb", "tlb_batch", `${TLB_C}:${L.ptr}`),
+    step(ENTER, "tb->active = 1", `${TLB_C}:${L.active}`, (d, env) => {
       (batchOf(d, Number(env.locals.tb)).arch as Record<string, number>).active = 1;
     }),
   ];
   const leave = [
-    this_cpu_ptr(LEAVE, "tb", "tlb_batch", `${TLB_C}:62`),
-    step(LEAVE, "if (tb->tlb_nr) flush_tlb_pending()", `${TLB_C}:64`, (d, env) =>
+    this_cpu_ptr(LEAVE, "tb", "tlb_batch", `${TLB_C}:${L.lptr}`),
+    step(LEAVE, "if (tb->tlb_nr) flush_tlb_pending()", `${TLB_C}:${L.lflush}`, (d, env) =>
       batchOf(d, Number(env.locals.tb)).batch.length > 0
         ? { call: "flush_tlb_pending" }
         : undefined,
     ),
-    step(LEAVE, "tb->active = 0", `${TLB_C}:66`, (d, env) => {
+    step(LEAVE, "tb->active = 0", `${TLB_C}:${L.lactive}`, (d, env) => {
       (batchOf(d, Number(env.locals.tb)).arch as Record<string, number>).active = 0;
     }),
   ];
   return [
     proc(
       ENTER,
-      preemptSafe
-        ? [preempt_disable(ENTER, `${TLB_C} (arch_enter_lazy_mmu_mode, a1d416bf9faf)`), ...enter]
-        : enter,
+      preemptSafe ? [preempt_disable(ENTER, `${TLB_C}:${LINES.v615.pd}`), ...enter] : enter,
     ),
     proc(
       LEAVE,
-      preemptSafe
-        ? [...leave, preempt_enable(LEAVE, `${TLB_C} (arch_leave_lazy_mmu_mode, a1d416bf9faf)`)]
-        : leave,
+      preemptSafe ? [...leave, preempt_enable(LEAVE, `${TLB_C}:${LINES.v615.pe}`)] : leave,
     ),
     // sparc64 defines no arch_flush_lazy_mmu_mode() before v7.0: the generic empty one.
     proc("arch_flush_lazy_mmu_mode", [
@@ -170,6 +183,14 @@ const setPteAtActive = setPteAt(
   "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
 );
 const pteProcs = pteProcsWith(setPteAtActive);
+/** After a1d416bf9faf the same code, two lines further down tlb.c. */
+const pteProcsV615 = pteProcsWith(
+  setPteAt(
+    tbActive,
+    "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
+    `${TLB_C}:${LINES.v615.addOne}`,
+  ),
+);
 /** Before 1a10a44dfc1d: set_pte_at() is sparc64's own macro, __set_pte_at(..., 0). */
 const pteProcsV65 = pteProcsWith(setPteAtActive, false);
 
@@ -274,7 +295,7 @@ export const sparc64V615: ArchModel = {
   commits: ["1a10a44dfc1d", "a1d416bf9faf", "eb61ad14c459"],
   summary: "sparc64 after a1d416bf9faf: preemption disabled for the region; set_ptes does not nest",
   departures,
-  procs: [...enterLeave(true), ...pteProcs, setPtesPlain],
+  procs: [...enterLeave(true), ...pteProcsV615, setPtesPlain],
 };
 
 export const sparc64V70: ArchModel = {
