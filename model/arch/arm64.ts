@@ -51,6 +51,10 @@
 //    and not deferred by lazy mode: not modelled, as for the generic model.
 //  - set_ptes() is one page: __set_ptes_anysz()'s loop of __set_pte_nosync() followed by one
 //    __set_pte_complete() is then set_pte_at().
+//  - The PTE primitives: arm64 defines its own set_ptes() (no lazy calls; set_pte_at() is
+//    the generic set_ptes(.., 1)), pte_clear() and ptep_get_and_clear() (an xchg, immediate;
+//    the model's generic ptep_get() + pte_clear() is the same store of 0, which owes no
+//    barrier); ptep_modify_prot_start/commit() are the generic ones.
 //  - flush_tlb_range() (user and kernel) is its leading dsb(ishst): the TLBIs themselves are
 //    not modelled (see above).
 //  - The idle task's thread flags (read by queue_pte_barriers() from an interrupt on an idle

@@ -42,6 +42,21 @@
 //    is_lazy_mmu_mode_active()": the diff of both files; v6 03/14 "implement
 //    arch_flush_lazy_mmu_mode()": its description) and the reference, section 5.
 //
+// The macro chain per era (what a caller's PTE primitive compiles to):
+//   set_pte_at     v6.0, b9ef323ea168: powerpc's own (__set_pte_at, here hash__pte_update)
+//                  9fee28baa601 on: the generic set_ptes(.., 1), so in the 9fee28baa601 era
+//                  every set_pte_at() in a region nests (enter/leave inside set_ptes())
+//   pte_clear, ptep_get_and_clear   pte_update() at once (book3s/64/pgtable.h), never
+//                  through set_ptes()
+//   ptep_modify_prot_start/commit   generic: ptep_get_and_clear() / set_pte_at()
+// From the reference and the 9fee28baa601/47b8def9358c diffs; book3s/64/pgtable.h's
+// pte_clear() and __HAVE_ARCH_PTEP_GET_AND_CLEAR were not re-read for this.
+//
+// PREEMPT_RT: no powerpc kernel selects ARCH_SUPPORTS_RT as far as checked (v6.12), so every
+// `rt` cell of these models is n/a (model/arch/preemption.ts). The wide pagemap region's
+// PREEMPT_RT finding (b9ef323ea168's preempt_disable() then the PTL, an rtmutex) is kept in
+// test/verdicts/powerpc.json as a what-if only.
+//
 // Departures:
 //  - One user mm and init_mm; base pages and one segment size, so the "another mm" flush of
 //    hpte_need_flush() is modelled (user vs init_mm), the page-size and segment-size ones
