@@ -18,6 +18,8 @@ export const ERROR_CODES = {
     "A trace was made with a model from a file (--load) that is not loaded now, or whose content has changed since.",
   "bad-report":
     "A file given to `lazymmu merge` is not a JSON report of `lazymmu matrix`, or the shards do not make up one whole run.",
+  "not-built":
+    "No kernel had this architecture model, scenario and preemption model together (see the reason); --any-era runs it anyway, as a what-if.",
   "incompatible-api":
     "The architecture model and the scenario named are written for different lazy MMU APIs (v7.0 hooks need v7.0 callers).",
 } as const;

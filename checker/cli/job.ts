@@ -33,6 +33,8 @@ export interface CellJob {
   readonly load: readonly string[];
   /** Where counterexamples go, as the user named it. */
   readonly out: string;
+  /** Set when --any-era runs a combination no kernel had: why no kernel had it. */
+  readonly whatIf?: string;
 }
 
 export interface TraceFile {
@@ -67,7 +69,13 @@ export function runJob(job: CellJob, onProgress?: (p: Progress) => void): CellRu
   // The ids come from a selection resolved against the same registries.
   if (!arch || !scenario) throw new Error(`no model ${job.arch} or scenario ${job.scenario}`);
   const r = runCell(
-    { spec: job.spec, arch, scenario, preemption: job.preemption },
+    {
+      spec: job.spec,
+      arch,
+      scenario,
+      preemption: job.preemption,
+      ...(job.whatIf === undefined ? {} : { whatIf: job.whatIf }),
+    },
     {
       maxStates: job.maxStates,
       timeoutMs: job.timeoutMs,

@@ -13,6 +13,8 @@ export function traceText(cell: CellResult, cx: Counterexample): string {
   lines.push(`arch:       ${cell.arch.id} [${cell.arch.commits.join(", ")}]`);
   lines.push(`scenario:   ${cell.scenario.id}`);
   lines.push(`preemption: ${cell.preemption}`);
+  if (cell.whatIf !== undefined)
+    lines.push(`WHAT-IF:    no such kernel (--any-era): ${cell.whatIf}`);
   lines.push(`rule text:  ${cx.text}`);
   lines.push("");
   const procs = cell.machine.procs;

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { fail, ok, type Result, type UserError } from "../../errors";
 import { loadModelFile } from "../../load/load";
-import { type CellSummary, interrupted } from "../../report/summary";
+import { type CellSummary, interrupted, notBuiltSummary } from "../../report/summary";
 import { modelFunctions, unknownFunctions } from "../../spec/functions";
 import type { Spec } from "../../spec/types";
 import type { Context } from "../command";
@@ -75,7 +75,24 @@ export function jobsOf(opts: RunOptions, out: string, load: readonly string[] = 
     coverage: opts.coverage,
     load,
     out,
+    ...(c.whatIf === undefined ? {} : { whatIf: c.whatIf }),
   }));
+}
+
+/**
+ * The selected combinations no kernel had (without --any-era), as `n/a` summaries numbered
+ * after the jobs: reported with their reason, never run.
+ */
+export function notBuiltOf(opts: RunOptions): CellSummary[] {
+  return opts.notBuilt.map((n, i) => notBuiltSummary(opts.cells.length + i, n));
+}
+
+/** Run summaries and n/a ones together, in selection order. */
+export function withNotBuilt(
+  results: readonly CellSummary[],
+  notBuilt: readonly CellSummary[],
+): CellSummary[] {
+  return [...results, ...notBuilt].sort((a, b) => a.cell - b.cell);
 }
 
 /**
@@ -83,9 +100,13 @@ export function jobsOf(opts: RunOptions, out: string, load: readonly string[] = 
  * writable, before anything runs (bad input exits 2 with nothing written). `warnings` are
  * for stderr.
  */
-export function selection(
-  flags: RunFlags,
-): Result<{ spec: Spec; opts: RunOptions; jobs: CellJob[]; warnings: string }> {
+export function selection(flags: RunFlags): Result<{
+  spec: Spec;
+  opts: RunOptions;
+  jobs: CellJob[];
+  notBuilt: CellSummary[];
+  warnings: string;
+}> {
   const load = loadFiles(flags);
   if (!load.ok) return load;
   const spec = resolveSpec(flags.spec);
@@ -99,6 +120,7 @@ export function selection(
     spec: spec.value,
     opts: opts.value,
     jobs: jobsOf(opts.value, flags.out, load.value),
+    notBuilt: notBuiltOf(opts.value),
     warnings,
   });
 }

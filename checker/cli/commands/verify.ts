@@ -8,7 +8,7 @@ import type { CellSummary } from "../../report/summary";
 import { reportText } from "../../report/text";
 import type { Context, ExitCode, Outcome } from "../command";
 import { output, userError } from "../command";
-import { checkFormat, type RunFlags, runJobs, selection } from "./shared";
+import { checkFormat, type RunFlags, runJobs, selection, withNotBuilt } from "./shared";
 
 /** The exit code of a set of summaries (see exitCode in checker/outcome.ts). */
 export function summariesExit(
@@ -30,7 +30,8 @@ export async function run(
   if (bad) return userError(bad);
   const sel = selection(flags);
   if (!sel.ok) return userError(sel.error);
-  const results = await runJobs(sel.value.jobs, ctx);
+  // The combinations no kernel had are reported n/a with their reason, not run.
+  const results = withNotBuilt(await runJobs(sel.value.jobs, ctx), sel.value.notBuilt);
   const text =
     flags.format === "json" ? reportJson(matrixReport(results, {})) : reportText(results);
   return output(text, summariesExit(results, "findings"), sel.value.warnings);
