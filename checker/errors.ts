@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   "unbound-call":
     "A call in the kernel source reaches neither a definition in the files read nor a binding.",
   "bad-config": "A --config entry is not CONFIG_NAME=value.",
+  "not-built":
+    "No kernel had this architecture model, scenario and preemption model together (see the reason); --any-era runs it anyway, as a what-if.",
   "incompatible-api":
     "The architecture model and the scenario named are written for different lazy MMU APIs (v7.0 hooks need v7.0 callers).",
 } as const;

@@ -36,6 +36,8 @@ export interface CellResult {
   readonly arch: ArchModel;
   readonly scenario: Scenario;
   readonly preemption: PreemptionModel;
+  /** Set when --any-era ran a combination no kernel had: why no kernel had it. */
+  readonly whatIf?: string;
   readonly verdict: Verdict;
   readonly violations: readonly Counterexample[];
   readonly stats: Stats;
@@ -80,6 +82,17 @@ export interface Cell {
   readonly arch: ArchModel;
   readonly scenario: Scenario;
   readonly preemption: PreemptionModel;
+  /** Set when no kernel had this combination and --any-era ran it anyway: why not. */
+  readonly whatIf?: string;
+}
+
+/** A combination no kernel had (model/arch/existed.ts): reported, not run. */
+export interface NotBuilt {
+  readonly spec: Spec;
+  readonly arch: ArchModel;
+  readonly scenario: Scenario;
+  readonly preemption: PreemptionModel;
+  readonly why: string;
 }
 
 const DEADLOCK_TEXT =

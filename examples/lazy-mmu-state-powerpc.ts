@@ -101,6 +101,9 @@ export const powerpcLazyState: ArchModel = defineArch({
   id: "powerpc-hash@lazy-mmu-state-v2",
   era: "posted 2025-09-08, not merged",
   commits: [],
+  // No released kernel ran it: a design is checked as if applied (without this, every cell
+  // would be n/a, inheriting the spans of the released model it starts from).
+  ran: [{ why: "a posted design (2025-09-08, not merged), checked as if applied" }],
   summary:
     "book3s64 hash under the posted 'local state for lazy_mmu sections' design: enter() returns LAZY_MMU_DEFAULT or LAZY_MMU_NESTED, leave(state) flushes and ends the batch only when not nested; no flush hook",
   sources: [TLBFLUSH_HASH_H, ...base.sources],

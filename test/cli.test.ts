@@ -48,7 +48,7 @@ beforeAll(() => {
 
 const SPARC_OLD = [
   "--arch",
-  "sparc64@v6.14",
+  "sparc64@v6.5",
   "--scenario",
   "apply-to-pte-range-init-mm",
   "--preemption",
@@ -64,7 +64,7 @@ const SPARC_NEW = [
 ];
 
 describe("lazymmu verify", () => {
-  it("exits 1 on sparc64 before a1d416bf9faf, with an implementation rule and a trace showing preemption and migration", async () => {
+  it("exits 1 on sparc64 before 1a10a44dfc1d (v6.5: no nesting set_ptes yet), with an implementation rule and a trace showing preemption and migration", async () => {
     const out = join(tmp, "cx-old");
     const r = await lazymmu(["verify", ...SPARC_OLD, "--format", "json", "--out", out]);
     expect(r.code).toBe(1);
@@ -135,7 +135,7 @@ describe("lazymmu verify", () => {
       "violated immediate-outside (implementation): Only updates made between enter and leave",
     );
     expect(r.stdout).toMatch(
-      /shortest trace \(\d+ steps\): .*cx-text\/lazy-mmu-v6\.15\/sparc64@v6\.14\/apply-to-pte-range-init-mm\/full-immediate-outside\.txt/,
+      /shortest trace \(\d+ steps\): .*cx-text\/lazy-mmu-v6\.15\/sparc64@v6\.5\/apply-to-pte-range-init-mm\/full-immediate-outside\.txt/,
     );
   });
 
@@ -194,7 +194,17 @@ describe("lazymmu list and matrix", () => {
       "remap-pte-range-set-ptes (rt)",
     ]);
     expect(m.results).toHaveLength(6);
-    const old = m.results.filter((x: { arch: string }) => x.arch === "sparc64@v6.14");
+    // No sparc64 kernel is PREEMPT_RT: those two cells are n/a, with the reason, not run.
+    const na = m.results.filter((x: { verdict: string }) => x.verdict === "n/a");
+    expect(
+      na.map((x: { arch: string; preemption: string }) => `${x.arch} ${x.preemption}`),
+    ).toEqual(["sparc64@v6.14 rt", "sparc64@v6.15 rt"]);
+    for (const x of na) expect(x.why).toMatch(/ARCH_SUPPORTS_RT/);
+    expect(m.notApplicable).toBe(2);
+    const old = m.results.filter(
+      (x: { arch: string; verdict: string }) => x.arch === "sparc64@v6.14" && x.verdict !== "n/a",
+    );
+    expect(old).toHaveLength(2);
     for (const x of old)
       expect(x.violations.map((v: { rule: string }) => v.rule)).toContain("no-nesting");
   });

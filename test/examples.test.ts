@@ -52,8 +52,9 @@ describe("examples/ loaded with --load", () => {
     expect(rulesOf(report, before)).toContain("pairing");
     const fixed = rulesOf(report, after);
     expect(fixed).not.toContain("pairing");
-    // The error path is a WARN_ON in the kernel too: that fires in both.
-    expect(fixed).toContain("no-kernel-bug");
+    // The error path is a WARN_ON in the kernel too, but in mm/vmalloc.c: caller code, which
+    // no-kernel-bug (judged on the implementation's own checks) does not count.
+    expect(fixed).not.toContain("no-kernel-bug");
   });
 
   it("the enter-returns-a-state design: nesting is the caller's breach, the hooks keep the contract", async () => {

@@ -44,8 +44,8 @@ describe("CPU symmetry reduction", () => {
     const cell = { spec, arch, scenario, preemption: "full" as const };
     const full = runCell(cell, limits);
     const reduced = runCell(cell, limits, { symmetry: true });
-    expect(full.stats.states).toBe(108240);
-    expect(reduced.stats.states).toBe(54120);
+    expect(full.stats.states).toBe(118320);
+    expect(reduced.stats.states).toBe(59160);
     expect(reduced.verdict).toBe(full.verdict);
   });
 

@@ -21,18 +21,22 @@ declare module "vitest" {
 
 /** [spec, arch, scenario, preemption]: each fails, so each writes traces. */
 export const TRACE_CELLS: readonly (readonly [string, string, string, string])[] = [
-  // The trace most tests look at: B's set_pte_at() batched on A's CPU after a migration.
+  // The trace most tests look at: B's set_pte_at() batched on A's CPU after a migration
+  // (sparc64 v6.5: from v6.6 to v6.14 every set_pte_at() nests, and that is v6.14's finding).
+  ["lazy-mmu-v6.15", "sparc64@v6.5", "apply-to-pte-range-init-mm", "full"],
   ["lazy-mmu-v6.15", "sparc64@v6.14", "apply-to-pte-range-init-mm", "full"],
   ["lazy-mmu-v6.15", "sparc64@v6.14", "remap-pte-range-set-ptes", "full"],
   ["lazy-mmu-v6.15", "x86-xen-pv@49147beb0ccb", "remap-pte-range-set-ptes", "full"],
   ["lazy-mmu-v6.15", "x86-xen-pv@v6.15", "read-after-write-in-region", "none"],
   ["lazy-mmu-v6.15", "powerpc-hash@v6.0", "apply-to-pte-range-init-mm", "full"],
-  ["lazy-mmu-v6.15", "arm64@5fdd05efa1cd", "kfence-irq-in-region", "full"],
-  ["lazy-mmu-v6.15", "generic", "kfence-irq-apply-to-page-range", "full"],
+  // arm64: an interrupt handler in the region; a nested region. (Cells no kernel had, such
+  // as arm64 on the x86 KFENCE path, are n/a and write no trace.)
+  ["lazy-mmu-v6.15", "arm64@5fdd05efa1cd", "kfence-set-memory-valid-irq", "full"],
+  ["lazy-mmu-v6.15", "arm64@b81c688426a9", "debug-pagealloc-nested", "full"],
   ["lazy-mmu-original", "generic", "apply-to-pte-range-init-mm", "full"],
-  ["lazy-mmu-v7.0", "sparc64@v6.15", "v7-zap-nested-debug-pagealloc", "full"],
+  ["lazy-mmu-v7.0", "x86-xen-pv@v7.0", "v7-zap-nested-debug-pagealloc", "rt"],
   ["lazy-mmu-v7.0", "x86-xen-pv@v7.0", "v7-kasan-pause-resume", "full"],
-  ["lazy-mmu-v7.0", "arm64@5fdd05efa1cd", "v7-irq-api", "full"],
+  ["lazy-mmu-v7.0", "x86-xen-pv@v7.0", "v7-irq-api", "rt"],
 ];
 
 const ROOT = join(__dirname, "..");

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { runCell } from "../checker/run";
 import { architectures } from "../model/arch/index";
+import { genericBuilds } from "../model/arch/preemption";
 import type { ArchModel } from "../model/arch/types";
 import { cpuOf, inInterrupt } from "../model/kernel/context";
 import { storePte } from "../model/kernel/hardware";
@@ -200,6 +201,8 @@ function deferringArch(postMapFlushes: boolean): ArchModel {
     era: "test",
     commits: [],
     summary: "toy: PTE stores queued while lazy",
+    ran: [{ why: "a toy model of no kernel, for the test" }],
+    builds: genericBuilds,
     sources: [],
     departures: [],
     procs: [

@@ -29,7 +29,7 @@ describe("show", () => {
     it(`pins the migration trace at ${width} columns`, () => {
       const r = cli(["show", join(dir, MIGRATION_TRACE), "--width", String(width)]);
       expect(r.code).toBe(0);
-      golden(`show-sparc64-v6.14-migration-${width}.txt`, r.stdout);
+      golden(`show-sparc64-v6.5-migration-${width}.txt`, r.stdout);
     });
   }
 

@@ -11,6 +11,7 @@
 import { describe, expect, it } from "vitest";
 import { runCell } from "../checker/run";
 import { traceText } from "../checker/trace/text";
+import { genericBuilds } from "../model/arch/preemption";
 import type { ArchModel } from "../model/arch/types";
 import { BUG_ON } from "../model/kernel/context";
 import { __task_lazy_mmu_mode_active } from "../model/kernel/lazy-mmu-mode";
@@ -28,6 +29,8 @@ function toy(enterSkipsIfLazy: boolean): ArchModel {
     era: "v7.0",
     commits: [],
     summary: "toy: per-CPU lazy mode re-entered at switch-in for an active task",
+    ran: [{ why: "a toy model of no kernel, for the test" }],
+    builds: genericBuilds,
     sources: [],
     departures: ["A toy for this test: no multicall buffer, no CPU lazy mode."],
     api: "lazy-mmu-mode",

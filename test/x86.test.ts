@@ -9,11 +9,35 @@ import { findArch } from "../model/arch/index";
 import type { Kernel } from "../model/kernel/state";
 import { buildMachine, initialState, type Machine } from "../model/machine/machine";
 import { type Action, successors, type Transition } from "../model/machine/transitions";
+import { applyToPteRangeKernel, kfenceUnprotect } from "../model/scenarios/callers";
 import { findScenario } from "../model/scenarios/index";
+import type { Scenario } from "../model/scenarios/types";
+
+/**
+ * A task queueing kernel PTEs in an apply_to_pte_range() region while a KFENCE-like
+ * interrupt sets a PTE and flushes the TLB: the multicall-issue mechanics, on their own.
+ */
+const queueAndIrq: Scenario = {
+  id: "test-xen-queue-and-irq",
+  summary: "test: a region on init_mm that queues, and an interrupt that issues",
+  source: "test",
+  cpus: 2,
+  tasks: [{ id: "A", cpu: 0, entry: "apply_to_pte_range" }],
+  irqs: [{ id: "kfence", handler: "kfence_unprotect", bound: 1 }],
+  ptes: {},
+  procs: [
+    applyToPteRangeKernel("apply_to_pte_range", [
+      ["kernel:0", 1],
+      ["kernel:1", 1],
+    ]),
+    kfenceUnprotect("kfence_unprotect", "kernel:4", 1),
+  ],
+  preemption: ["full"],
+};
 
 function machine(archId: string, scenarioId: string): Machine {
   const arch = findArch(archId);
-  const scenario = findScenario(scenarioId);
+  const scenario = scenarioId === queueAndIrq.id ? queueAndIrq : findScenario(scenarioId);
   if (!arch || !scenario) throw new Error(`no ${archId} or ${scenarioId}`);
   return buildMachine(arch, scenario, "full");
 }
@@ -47,7 +71,7 @@ function task(s: Kernel, id: string) {
 }
 
 describe("x86 Xen PV multicall buffer", () => {
-  for (const id of ["x86-xen-pv@v6.5", "x86-xen-pv@49147beb0ccb", "x86-xen-pv@v6.15"]) {
+  for (const id of ["x86-xen-pv@v6.5", "x86-xen-pv@v6.15"]) {
     it(`${id}: a PTE set in a region is queued, not in memory, until leave issues it`, () => {
       const m = machine(id, "read-after-write-in-region");
       const queued = runUntil(m, initialState(m), "A", (s) => cpu(s, 0).queued.length === 1);
@@ -67,39 +91,64 @@ describe("x86 Xen PV multicall buffer", () => {
     });
   }
 
-  it("an interrupt's PTE change is a hypercall now, and its TLB flush issues the task's queue", () => {
-    const m = machine("x86-xen-pv@v6.5", "kfence-irq-in-region");
+  it("49147beb0ccb: set_pte_at() is set_ptes(..., 1), whose own leave issues the queue at once", () => {
+    const m = machine("x86-xen-pv@49147beb0ccb", "read-after-write-in-region");
     const queued = runUntil(m, initialState(m), "A", (s) => cpu(s, 0).queued.length === 1);
-    expect(cpu(queued, 0).queued).toEqual([{ addr: "user:0", value: 0 }]);
-    expect(queued.pte["user:0"]).toBe(1);
+    expect(cpu(queued, 0).arch.xen_lazy_nesting).toBe(1);
+    const issued = runUntil(m, queued, "A", (s) => cpu(s, 0).queued.length === 0);
+    // The inner leave flushed and dropped the counter: the outer region is still open.
+    expect(issued.pte["kernel:0"]).toBe(1);
+    expect(cpu(issued, 0).arch).toEqual({ xen_lazy_mode: "MMU", xen_lazy_nesting: 0 });
+    const read = take(m, issued, stepOf("A"));
+    expect(read.events).toContainEqual(
+      expect.objectContaining({ kind: "read", addr: "kernel:0", value: 1 }),
+    );
+  });
+
+  it("ptep_get_and_clear() is a trapped xchg: applied at once in a region, never queued", () => {
+    for (const id of ["x86-xen-pv@v6.5", "x86-xen-pv@49147beb0ccb", "x86-xen-pv@v6.15"]) {
+      const m = machine(id, "zap-pte-range");
+      const cleared = runUntil(m, initialState(m), "A", (s) => s.pte["user:0"] === 0);
+      expect(cpu(cleared, 0).arch.xen_lazy_mode).toBe("MMU");
+      expect(cpu(cleared, 0).queued).toEqual([]);
+    }
+  });
+
+  it("an interrupt's PTE change is a hypercall now, and its TLB flush issues the task's queue", () => {
+    const m = machine("x86-xen-pv@v6.5", queueAndIrq.id);
+    const queued = runUntil(m, initialState(m), "A", (s) => cpu(s, 0).queued.length === 1);
+    expect(cpu(queued, 0).queued).toEqual([{ addr: "kernel:0", value: 1 }]);
+    expect(queued.pte["kernel:0"] ?? 0).toBe(0);
     const inIrq = take(m, queued, (a) => a.kind === "irq" && a.cpu === 0).next;
     const irq = "kfence@cpu0";
     // kfence_unprotect()'s set_pte_at(): xen_get_lazy_mode() is NONE in interrupt context.
     const afterSet = runUntil(m, inIrq, irq, (s) => s.pte["kernel:4"] === 1);
-    expect(cpu(afterSet, 0).queued).toEqual([{ addr: "user:0", value: 0 }]);
-    expect(afterSet.pte["user:0"]).toBe(1);
+    expect(cpu(afterSet, 0).queued).toEqual([{ addr: "kernel:0", value: 1 }]);
+    expect(afterSet.pte["kernel:0"] ?? 0).toBe(0);
     // flush_tlb_range(): xen_mc_issue(XEN_LAZY_MMU) outside MMU mode flushes the whole buffer.
     const afterFlush = runUntil(m, afterSet, irq, (s) => cpu(s, 0).irq === null);
     expect(cpu(afterFlush, 0).queued).toEqual([]);
-    expect(afterFlush.pte["user:0"]).toBe(0);
+    expect(afterFlush.pte["kernel:0"]).toBe(1);
     // The task is still in lazy MMU mode: its later updates are queued again.
     expect(cpu(afterFlush, 0).arch.xen_lazy_mode).toBe("MMU");
     const next = runUntil(m, afterFlush, "A", (s) => cpu(s, 0).queued.length === 1);
-    expect(cpu(next, 0).queued).toEqual([{ addr: "user:1", value: 0 }]);
+    expect(cpu(next, 0).queued).toEqual([{ addr: "kernel:1", value: 1 }]);
   });
 
   it("an interrupt on another CPU does not issue this CPU's queue", () => {
-    const m = machine("x86-xen-pv@v6.5", "kfence-irq-in-region");
+    const m = machine("x86-xen-pv@v6.5", queueAndIrq.id);
     const queued = runUntil(m, initialState(m), "A", (s) => cpu(s, 0).queued.length === 1);
     const inIrq = take(m, queued, (a) => a.kind === "irq" && a.cpu === 1).next;
     const after = runUntil(m, inIrq, "kfence@cpu1", (s) => cpu(s, 1).irq === null);
-    expect(cpu(after, 0).queued).toEqual([{ addr: "user:0", value: 0 }]);
-    expect(after.pte["user:0"]).toBe(1);
+    expect(cpu(after, 0).queued).toEqual([{ addr: "kernel:0", value: 1 }]);
+    expect(after.pte["kernel:0"] ?? 0).toBe(0);
   });
 });
 
 describe("x86 Xen PV context switch", () => {
-  for (const id of ["x86-xen-pv@v6.5", "x86-xen-pv@49147beb0ccb", "x86-xen-pv@v6.15"]) {
+  // Not 49147beb0ccb: there every set_pte_at() nests, so the region is never single-level
+  // while a PTE is queued (the verdicts show the BUG instead).
+  for (const id of ["x86-xen-pv@v6.5", "x86-xen-pv@v6.15"]) {
     it(`${id}: a preempted single-level region is flushed, flagged, and resumed on another CPU`, () => {
       const m = machine(id, "apply-to-pte-range-init-mm");
       const queued = runUntil(m, initialState(m), "A", (s) => cpu(s, 0).queued.length === 1);

@@ -51,6 +51,10 @@ export function selectionOptions(cmd: Command, { variadic = true } = {}): Comman
     )
     .option("--coverage", "list the model steps (label and file:line) no explored path reached")
     .option("--out <dir>", "where counterexamples are written", "counterexamples")
+    .option(
+      "--any-era",
+      "also run combinations no kernel had (reported n/a otherwise), each labelled a what-if",
+    )
     .option("--workers <n>", "run cells on this many threads (default: the number of cores)")
     .option("-q, --quiet", "no progress on stderr");
 }

@@ -36,6 +36,8 @@ export interface CellJob {
   readonly out: string;
   /** --kernel: the model is derived from this tree (loadJobFiles derives it in the thread). */
   readonly kernel?: KernelJob;
+  /** Set when --any-era runs a combination no kernel had: why no kernel had it. */
+  readonly whatIf?: string;
 }
 
 /** A kernel tree and what was asked of it: plain data, so a worker derives the same models. */
@@ -109,7 +111,13 @@ export function runJob(job: CellJob, onProgress?: (p: Progress) => void): CellRu
   // The ids come from a selection resolved against the same registries.
   if (!arch || !scenario) throw new Error(`no model ${job.arch} or scenario ${job.scenario}`);
   const r = runCell(
-    { spec: job.spec, arch, scenario, preemption: job.preemption },
+    {
+      spec: job.spec,
+      arch,
+      scenario,
+      preemption: job.preemption,
+      ...(job.whatIf === undefined ? {} : { whatIf: job.whatIf }),
+    },
     {
       maxStates: job.maxStates,
       timeoutMs: job.timeoutMs,

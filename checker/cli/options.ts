@@ -1,6 +1,7 @@
 // Command-line flags resolved once into fully-defaulted, typed options. Pure: the spec
 // files are read by the caller and handed in.
 
+import { cellExisted } from "../../model/arch/existed";
 import { architectures, findArch } from "../../model/arch/index";
 import type { ArchModel } from "../../model/arch/types";
 import type { PreemptionModel } from "../../model/kernel/state";
@@ -8,7 +9,7 @@ import { incompatibility } from "../../model/scenarios/api";
 import { findScenario, scenarios } from "../../model/scenarios/index";
 import type { Scenario } from "../../model/scenarios/types";
 import { fail, ok, type Result } from "../errors";
-import type { Cell } from "../run";
+import type { Cell, NotBuilt } from "../run";
 import type { Spec } from "../spec/types";
 
 export const PREEMPTION_MODELS: readonly PreemptionModel[] = ["none", "full", "rt"];
@@ -22,10 +23,14 @@ export interface RawRunFlags {
   readonly symmetry?: boolean;
   readonly tracesPerRule?: string;
   readonly coverage?: boolean;
+  /** Run combinations no kernel had, as labelled what-ifs, instead of reporting them n/a. */
+  readonly anyEra?: boolean;
 }
 
 export interface RunOptions {
   readonly cells: readonly Cell[];
+  /** Combinations selected that no kernel had (without --any-era): `n/a`, not run. */
+  readonly notBuilt: readonly NotBuilt[];
   readonly maxStates: number;
   readonly timeoutSeconds: number;
   /** Reduce by CPU symmetry where a cell allows it (checker/explore/symmetry.ts). */
@@ -97,6 +102,7 @@ export function resolveRun(
   const tracesPerRule = positive("--traces-per-rule", flags.tracesPerRule, 1);
   if (!tracesPerRule.ok) return tracesPerRule;
   const cells: Cell[] = [];
+  const notBuilt: NotBuilt[] = [];
   for (const arch of archs.length > 0 ? archs : available) {
     for (const scenario of scens.length > 0 ? scens : scenarios) {
       // A pair the user named is refused in words; pairs from the defaults are left out.
@@ -107,11 +113,25 @@ export function resolveRun(
         continue;
       }
       const models = preemption !== undefined ? [preemption] : scenario.preemption;
-      for (const p of models) cells.push({ spec, arch, scenario, preemption: p });
+      for (const p of models) {
+        const e = cellExisted(arch, scenario, p);
+        if (e.existed) cells.push({ spec, arch, scenario, preemption: p });
+        else if (flags.anyEra === true)
+          cells.push({ spec, arch, scenario, preemption: p, whatIf: e.why });
+        else notBuilt.push({ spec, arch, scenario, preemption: p, why: e.why });
+      }
     }
+  }
+  const first = notBuilt[0];
+  if (cells.length === 0 && first !== undefined) {
+    return fail({
+      code: "not-built",
+      message: `no kernel had ${first.arch.id} with ${first.scenario.id} under preemption=${first.preemption}: ${first.why}; --any-era runs it anyway, as a what-if`,
+    });
   }
   return ok({
     cells,
+    notBuilt,
     maxStates: maxStates.value,
     timeoutSeconds: timeout.value,
     symmetry: flags.symmetry === true,

@@ -21,6 +21,8 @@ export interface MatrixReport {
   readonly formatVersion: typeof REPORT_VERSION;
   readonly verdict: string;
   readonly summary: MatrixTally;
+  /** Cells no kernel had (`"verdict": "n/a"` with `why`): counted apart, not run. */
+  readonly notApplicable: number;
   readonly shard?: ShardInfo;
   /** Each scenario's one-line summary, for the Markdown a merge renders elsewhere. */
   readonly scenarios: Readonly<Record<string, string>>;
@@ -43,6 +45,7 @@ export function matrixReport(
     formatVersion: REPORT_VERSION,
     verdict: overallVerdict(results),
     summary: tally(results),
+    notApplicable: results.filter((r) => r.verdict === "n/a").length,
     ...(shard === undefined ? {} : { shard }),
     scenarios,
     columns: columns(results),

@@ -16,7 +16,13 @@ function clean(s: string): string {
 }
 
 function result(n: number, r: CellSummary): string[] {
-  const name = `${r.arch} ${r.preemption}`;
+  // A what-if (--any-era: no kernel had this combination) says so in its description.
+  const name = `${r.arch} ${r.preemption}${r.whatIf === undefined ? "" : " (what-if)"}`;
+  const lines = resultOf(n, r, name);
+  return r.whatIf === undefined ? lines : [`# ${name}: WHAT-IF: ${clean(r.whatIf)}`, ...lines];
+}
+
+function resultOf(n: number, r: CellSummary, name: string): string[] {
   switch (r.verdict) {
     case "pass":
       return [`ok ${n} ${name}`];

@@ -7,6 +7,10 @@ import type { MatrixReport } from "./json";
 import type { CellSummary } from "./summary";
 
 function cellText(r: CellSummary): string {
+  return r.whatIf === undefined ? verdictText(r) : `${verdictText(r)} (what-if)`;
+}
+
+function verdictText(r: CellSummary): string {
   switch (r.verdict) {
     case "pass":
       return r.vacuous !== undefined && r.vacuous.length > 0
@@ -37,6 +41,8 @@ function summaryLines(m: MatrixReport): string[] {
   const lines = [
     `spec: ${spec}; ${t.cells} cells: ${t.pass} pass, ${t.fail} fail, ${t.incomplete} incomplete, ${t["n/a"]} n/a${t.error > 0 ? `, ${t.error} error` : ""}`,
   ];
+  const whatIfs = m.results.filter((r) => r.whatIf !== undefined).length;
+  if (whatIfs > 0) lines.push(`what-if (--any-era: no such kernel): ${whatIfs} cells`);
   const rules = Object.entries(t.failuresByRule);
   if (rules.length > 0)
     lines.push(`failures by rule: ${rules.map(([id, n]) => `${id} ${n}`).join(", ")}`);
@@ -60,11 +66,15 @@ function tables(m: MatrixReport): string[] {
     for (const a of archs) {
       const cells = models.map((p) => {
         const r = rs.find((x) => x.arch === a && x.preemption === p);
-        return r ? cellText(r) : "n/a";
+        return r ? cellText(r) : "-";
       });
       lines.push(`| ${a} | ${cells.join(" | ")} |`);
     }
     lines.push("");
+    // Why each n/a cell is: no kernel had that combination.
+    const na = rs.filter((r) => r.verdict === "n/a" && r.why !== undefined);
+    for (const n of na) lines.push(`- n/a ${n.arch} (${n.preemption}): ${n.why}`);
+    if (na.length > 0) lines.push("");
   }
   return lines;
 }

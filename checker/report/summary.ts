@@ -2,7 +2,7 @@
 // from, what a worker thread hands back, and what `lazymmu merge` reads from a shard's JSON.
 // Holds no model, spec or closure, so that it crosses threads and files unchanged.
 
-import type { CellResult, StepRef, Verdict } from "../run";
+import type { CellResult, NotBuilt, StepRef, Verdict } from "../run";
 import type { Obligation } from "../spec/types";
 import { tracePath } from "./paths";
 
@@ -32,6 +32,8 @@ export interface CellSummary {
   readonly scenario: string;
   readonly preemption: string;
   readonly verdict: CellVerdict;
+  /** Set when --any-era ran a combination no kernel had: `no such kernel: <why>`. */
+  readonly whatIf?: string;
   readonly stoppedBy?: StoppedBy;
   /** Why a cell is n/a or an error. */
   readonly why?: string;
@@ -63,6 +65,7 @@ export function summarize(cell: number, r: CellResult, outDir: string): CellSumm
     scenario: r.scenario.id,
     preemption: r.preemption,
     verdict: r.verdict,
+    ...(r.whatIf === undefined ? {} : { whatIf: `no such kernel: ${r.whatIf}` }),
     ...(r.stoppedBy === null ? {} : { stoppedBy: r.stoppedBy }),
     ...(r.error === undefined
       ? {}
@@ -89,6 +92,22 @@ export function summarize(cell: number, r: CellResult, outDir: string): CellSumm
       depth: r.stats.depth,
       seconds: r.stats.seconds,
     },
+  };
+}
+
+/** A combination no kernel had (model/arch/existed.ts): `n/a` with the reason, not run. */
+export function notBuiltSummary(cell: number, n: NotBuilt): CellSummary {
+  return {
+    cell,
+    spec: n.spec.id,
+    arch: n.arch.id,
+    commits: n.arch.commits,
+    scenario: n.scenario.id,
+    preemption: n.preemption,
+    verdict: "n/a",
+    why: n.why,
+    violations: [],
+    stats: { states: 0, transitions: 0, depth: 0, seconds: 0 },
   };
 }
 

@@ -27,11 +27,14 @@ export function stoppedText(s: StoppedBy): string {
 
 export function reportText(results: readonly CellSummary[]): string {
   const out: string[] = [];
-  for (const r of results) {
+  const ran = results.filter((r) => r.verdict !== "n/a" || r.why === undefined);
+  const notBuilt = results.filter((r) => r.verdict === "n/a" && r.why !== undefined);
+  for (const r of ran) {
     const s = r.stats;
     out.push(
       `${MARK[r.verdict].padEnd(10)} ${r.arch}  ${r.scenario}  preemption=${r.preemption}  (${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.seconds.toFixed(2)}s)`,
     );
+    if (r.whatIf !== undefined) out.push(`           WHAT-IF (--any-era): ${r.whatIf}`);
     if (r.stoppedBy !== undefined) out.push(`           ${stoppedText(r.stoppedBy)}`);
     if (r.error !== undefined) {
       out.push(`  the model threw: ${r.error.message}`);
@@ -52,11 +55,16 @@ export function reportText(results: readonly CellSummary[]): string {
       out.push(`    shortest trace (${v.steps} steps): ${textTracePath(v.trace)} (ITF: .itf.json)`);
     }
   }
+  for (const n of notBuilt) {
+    out.push(`${"n/a".padEnd(10)} ${n.arch}  ${n.scenario}  preemption=${n.preemption}`);
+    out.push(`           no such kernel: ${n.why}`);
+  }
   const failed = results.filter((r) => r.verdict === "fail").length;
   const incomplete = results.filter((r) => r.verdict === "incomplete").length;
   const errors = results.filter((r) => r.verdict === "error").length;
+  const whatIfs = results.filter((r) => r.whatIf !== undefined).length;
   out.push(
-    `verdict: ${overallVerdict(results)} (${results.length} runs: ${failed} violated a rule, ${incomplete} incomplete${errors > 0 ? `, ${errors} error` : ""})`,
+    `verdict: ${overallVerdict(results)} (${ran.length} runs: ${failed} violated a rule, ${incomplete} incomplete${errors > 0 ? `, ${errors} error` : ""}${whatIfs > 0 ? `, ${whatIfs} what-if` : ""}${notBuilt.length > 0 ? `; ${notBuilt.length} n/a, not run` : ""})`,
   );
   return `${out.join("\n")}\n`;
 }

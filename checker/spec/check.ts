@@ -36,7 +36,7 @@ export function checkRules(rules: readonly Rule[], base: string): Problem | unde
       if (c.on.fn !== undefined && !KINDS_WITH_FN.has(trigger)) {
         problems.push({
           where: `${at}/on/fn`,
-          message: `"${trigger}" events carry no function, so an "fn" filter would never match; "fn" filters ${[...KINDS_WITH_FN].map((k) => `"${k}"`).join(", ")} events`,
+          message: `${trigger === "bug" ? '"bug" events are not filtered by function (test event.fn, the function that fired it, in an expression)' : `"${trigger}" events carry no function`}, so an "fn" filter would never match; "fn" filters ${[...KINDS_WITH_FN].map((k) => `"${k}"`).join(", ")} events`,
         });
         return;
       }

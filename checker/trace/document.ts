@@ -91,6 +91,8 @@ export interface TraceMeta {
   readonly commits: readonly string[];
   readonly scenario: string;
   readonly preemption: string;
+  /** Present when --any-era ran a combination no kernel had: why no kernel had it. */
+  readonly whatIf?: string;
   readonly rule: string;
   readonly obligation: string;
   readonly text: string;
@@ -224,6 +226,7 @@ export function traceMeta(cell: CellResult, cx: Counterexample): TraceMeta {
     commits: cell.arch.commits,
     scenario: cell.scenario.id,
     preemption: cell.preemption,
+    ...(cell.whatIf === undefined ? {} : { whatIf: `no such kernel: ${cell.whatIf}` }),
     rule: cx.rule,
     obligation: cx.obligation,
     text: cx.text,

@@ -119,6 +119,7 @@ function decodeTraceMeta(x: unknown): TraceMeta {
     commits: strings(m, p, "commits"),
     scenario: str(m, p, "scenario"),
     preemption: str(m, p, "preemption"),
+    ...(m.whatIf === undefined ? {} : { whatIf: str(m, p, "whatIf") }),
     rule: str(m, p, "rule"),
     obligation: str(m, p, "obligation"),
     text: str(m, p, "text"),

@@ -21,6 +21,7 @@ export function renderText(view: TraceView): string {
   lines.push(`arch:       ${m.arch} [${m.commits.join(", ")}]`);
   lines.push(`scenario:   ${m.scenario}`);
   lines.push(`preemption: ${m.preemption}`);
+  if (m.whatIf !== undefined) lines.push(`WHAT-IF:    ${m.whatIf} (--any-era)`);
   lines.push(`rule text:  ${m.text}`);
   lines.push("");
   const first = view.steps[0];

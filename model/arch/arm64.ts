@@ -51,6 +51,10 @@
 //    and not deferred by lazy mode: not modelled, as for the generic model.
 //  - set_ptes() is one page: __set_ptes_anysz()'s loop of __set_pte_nosync() followed by one
 //    __set_pte_complete() is then set_pte_at().
+//  - The PTE primitives: arm64 defines its own set_ptes() (no lazy calls; set_pte_at() is
+//    the generic set_ptes(.., 1)), pte_clear() and ptep_get_and_clear() (an xchg, immediate;
+//    the model's generic ptep_get() + pte_clear() is the same store of 0, which owes no
+//    barrier); ptep_modify_prot_start/commit() are the generic ones.
 //  - flush_tlb_range() (user and kernel) is its leading dsb(ishst): the TLBIs themselves are
 //    not modelled (see above).
 //  - The idle task's thread flags (read by queue_pte_barriers() from an interrupt on an idle
@@ -63,6 +67,7 @@ import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import { addrArg, nop, valueArg } from "../kernel/primitives";
 import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import { type Kernel, mmOf, type Val } from "../kernel/state";
+import { arm64Builds } from "./preemption";
 import type { ArchModel, SwitchStep } from "./types";
 
 const PGTABLE_H = "arch/arm64/include/asm/pgtable.h";
@@ -244,6 +249,7 @@ const common = {
   perCpu: {},
   perTask: { [LAZY]: 0, [PENDING]: 0 },
   contextSwitch: switchTo,
+  builds: arm64Builds,
 } as const;
 
 const departures = [
@@ -259,6 +265,13 @@ export const arm64V5fdd: ArchModel = {
   ...common,
   id: "arm64@5fdd05efa1cd",
   era: "v6.16-rc (5fdd05efa1cd..b81c688426a9)",
+  ran: [
+    {
+      since: "v6.16-rc1",
+      until: "v6.16",
+      why: "5fdd05efa1cd, b81c688426a9 and 1ef3095b1405 all landed in the v6.16 cycle (in that order in the arm64 shortlog): at most release candidates; the rc tags were not checked",
+    },
+  ],
   commits: ["5fdd05efa1cd"],
   summary:
     "arm64 barrier batching in TIF flags: warns in interrupt context and on nesting; an interrupt's kernel store follows the interrupted task's flag",
@@ -270,6 +283,13 @@ export const arm64Vb81c: ArchModel = {
   ...common,
   id: "arm64@b81c688426a9",
   era: "v6.16-rc (b81c688426a9..1ef3095b1405)",
+  ran: [
+    {
+      since: "v6.16-rc1",
+      until: "v6.16",
+      why: "5fdd05efa1cd, b81c688426a9 and 1ef3095b1405 all landed in the v6.16 cycle (in that order in the arm64 shortlog): at most release candidates; the rc tags were not checked",
+    },
+  ],
   commits: ["5fdd05efa1cd", "b81c688426a9"],
   summary: "arm64: in interrupt context the hooks return at once and barriers are immediate",
   departures,
@@ -280,6 +300,13 @@ export const arm64V1ef3: ArchModel = {
   ...common,
   id: "arm64@1ef3095b1405",
   era: "v6.16..v6.18",
+  ran: [
+    {
+      since: "v6.16",
+      until: "v7.0",
+      why: "1ef3095b1405 is in v6.16; 4dd9b4d7a8d5 (v7.0) replaced TIF_LAZY_MMU",
+    },
+  ],
   commits: ["5fdd05efa1cd", "b81c688426a9", "1ef3095b1405"],
   summary:
     "arm64 tolerating nesting: no warning; an inner leave ends batching for the outer region",
@@ -328,6 +355,7 @@ export const arm64V70: ArchModel = {
   ...common,
   id: "arm64@v7.0",
   era: "v7.0..",
+  ran: [{ since: "v7.0", why: "4dd9b4d7a8d5 (v7.0)" }],
   commits: ["5fdd05efa1cd", "b81c688426a9", "1ef3095b1405", "4dd9b4d7a8d5"],
   summary:
     "arm64 on the v7.0 generic layer: no TIF_LAZY_MMU, queue_pte_barriers() asks is_lazy_mmu_mode_active(); enter is empty, leave = flush",

@@ -5,6 +5,7 @@
 
 import { nop } from "../kernel/primitives";
 import { proc } from "../kernel/program";
+import { genericBuilds } from "./preemption";
 import type { ArchModel } from "./types";
 
 const PGTABLE_H = "include/linux/pgtable.h";
@@ -14,6 +15,18 @@ export const generic: ArchModel = {
   arch: "generic",
   era: "v2.6.19..",
   commits: ["6606c3e0da53"],
+  ran: [
+    {
+      since: "v2.6.19",
+      until: "v6.6",
+      why: "6606c3e0da53 added the empty hooks; before the range API (v6.6) set_pte_at() was each architecture's own store, which entered no lazy mode",
+    },
+    {
+      since: "v6.15",
+      why: "691ee97e1a9d took enter/leave out of the generic set_ptes(); from v6.6 (bcc6cc832573) to then every set_pte_at() in a region nested",
+    },
+  ],
+  builds: genericBuilds,
   summary: "No-op hooks (include/linux/pgtable.h): nothing is deferred",
   sources: [PGTABLE_H],
   departures: [],

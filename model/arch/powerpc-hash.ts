@@ -42,6 +42,21 @@
 //    is_lazy_mmu_mode_active()": the diff of both files; v6 03/14 "implement
 //    arch_flush_lazy_mmu_mode()": its description) and the reference, section 5.
 //
+// The macro chain per era (what a caller's PTE primitive compiles to):
+//   set_pte_at     v6.0, b9ef323ea168: powerpc's own (__set_pte_at, here hash__pte_update)
+//                  9fee28baa601 on: the generic set_ptes(.., 1), so in the 9fee28baa601 era
+//                  every set_pte_at() in a region nests (enter/leave inside set_ptes())
+//   pte_clear, ptep_get_and_clear   pte_update() at once (book3s/64/pgtable.h), never
+//                  through set_ptes()
+//   ptep_modify_prot_start/commit   generic: ptep_get_and_clear() / set_pte_at()
+// From the reference and the 9fee28baa601/47b8def9358c diffs; book3s/64/pgtable.h's
+// pte_clear() and __HAVE_ARCH_PTEP_GET_AND_CLEAR were not re-read for this.
+//
+// PREEMPT_RT: no powerpc kernel selects ARCH_SUPPORTS_RT as far as checked (v6.12), so every
+// `rt` cell of these models is n/a (model/arch/preemption.ts). The wide pagemap region's
+// PREEMPT_RT finding (b9ef323ea168's preempt_disable() then the PTL, an rtmutex) is kept in
+// test/verdicts/powerpc.json as a what-if only.
+//
 // Departures:
 //  - One user mm and init_mm; base pages and one segment size, so the "another mm" flush of
 //    hpte_need_flush() is modelled (user vs init_mm), the page-size and segment-size ones
@@ -73,6 +88,7 @@ import {
 } from "../kernel/primitives";
 import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import { type Kernel, mmOf, type Task } from "../kernel/state";
+import { powerpcBuilds } from "./preemption";
 import type { ArchModel, SwitchStep } from "./types";
 
 const TLBFLUSH_HASH_H = "arch/powerpc/include/asm/book3s/64/tlbflush-hash.h";
@@ -151,13 +167,20 @@ const pteUpdateV70 = pteUpdateWith(
   `${HASH_TLB_C} (hpte_need_flush, 313a05a15a1b)`,
 );
 
-const pteProcsWith = (update: Proc): Proc[] => [
+/**
+ * set_pte_at(): before 9fee28baa601 powerpc's own (__set_pte_at()); from it on the generic
+ * `set_ptes(mm, addr, ptep, pte, 1)`, so it goes through the era's set_ptes(). pte_clear()
+ * and ptep_get_and_clear() are pte_update() at once in every era (book3s/64/pgtable.h,
+ * __HAVE_ARCH_PTEP_GET_AND_CLEAR): never through set_ptes().
+ */
+const pteProcsWith = (update: Proc, rangeApi: boolean): Proc[] => [
   update,
-  proc("set_pte_at", [call("hash__pte_update", forwardArgs)]),
+  proc("set_pte_at", [call(rangeApi ? "set_ptes" : "hash__pte_update", forwardArgs)]),
   proc("pte_clear", [call("hash__pte_update", forwardArgs)]),
 ];
-const pteProcs = pteProcsWith(pteUpdate);
-const pteProcsV70 = pteProcsWith(pteUpdateV70);
+const pteProcsV60 = pteProcsWith(pteUpdate, false);
+const pteProcs = pteProcsWith(pteUpdate, true);
+const pteProcsV70 = pteProcsWith(pteUpdateV70, true);
 
 /** The hooks; `preemptSafe` adds b9ef323ea168's preempt_disable()/preempt_enable(). */
 function hooks(preemptSafe: boolean): Proc[] {
@@ -266,6 +289,7 @@ const common = {
   perCpu: { active: 0, [IDLE_TLF]: 0 },
   perTask: { [TLF]: 0 },
   contextSwitch: switchTo,
+  builds: powerpcBuilds,
 } as const;
 
 const departures = [
@@ -280,6 +304,7 @@ export const powerpcHashV60: ArchModel = {
   ...common,
   id: "powerpc-hash@v6.0",
   era: "..v6.1-rc2",
+  ran: [{ until: "v6.1-rc3", why: "b9ef323ea168 is in the v6.1-rc3 powerpc fixes" }],
   commits: [],
   summary:
     "book3s64 hash before b9ef323ea168: preemptible enter/leave via this_cpu_ptr; __switch_to hands the active batch to the task",
@@ -287,13 +312,20 @@ export const powerpcHashV60: ArchModel = {
     ...departures,
     "There is no set_ptes() before v6.6: remap_pte_range() called set_pte_at(); set_ptes() here is that bare store.",
   ],
-  procs: [...hooks(false), ...pteProcs, setPtesPlain],
+  procs: [...hooks(false), ...pteProcsV60, setPtesPlain],
 };
 
 export const powerpcHashB9ef: ArchModel = {
   ...common,
   id: "powerpc-hash@b9ef323ea168",
   era: "v6.1-rc3..v6.5",
+  ran: [
+    {
+      since: "v6.1-rc3",
+      until: "v6.6-rc1",
+      why: "b9ef323ea168 (v6.1-rc3) until the range API's 9fee28baa601 (v6.6 merge window)",
+    },
+  ],
   commits: ["b9ef323ea168"],
   summary:
     "book3s64 hash with preemption disabled for the region (b9ef323ea168); the __switch_to hand-over stays but cannot trigger",
@@ -301,13 +333,20 @@ export const powerpcHashB9ef: ArchModel = {
     ...departures,
     "There is no set_ptes() before v6.6: remap_pte_range() called set_pte_at(); set_ptes() here is that bare store.",
   ],
-  procs: [...hooks(true), ...pteProcs, setPtesPlain],
+  procs: [...hooks(true), ...pteProcsV60, setPtesPlain],
 };
 
 export const powerpcHash9fee: ArchModel = {
   ...common,
   id: "powerpc-hash@9fee28baa601",
   era: "v6.6 (9fee28baa601..47b8def9358c)",
+  ran: [
+    {
+      since: "v6.6-rc1",
+      until: "v6.6",
+      why: "9fee28baa601 and 47b8def9358c are both in the v6.6 cycle: at most its release candidates (the rc that took 47b8def9358c was not checked)",
+    },
+  ],
   commits: ["b9ef323ea168", "9fee28baa601"],
   summary: "book3s64 hash whose set_ptes() wraps its loop in enter/leave: regions nest",
   departures,
@@ -318,6 +357,13 @@ export const powerpcHash47b8: ArchModel = {
   ...common,
   id: "powerpc-hash@47b8def9358c",
   era: "v6.6..v6.18",
+  ran: [
+    {
+      since: "v6.6",
+      until: "v7.0",
+      why: "47b8def9358c (v6.6) until the v7.0 series (58852f24f956)",
+    },
+  ],
   commits: ["b9ef323ea168", "9fee28baa601", "47b8def9358c"],
   summary: "book3s64 hash after 47b8def9358c: set_ptes() does not enter lazy mode",
   departures,
@@ -328,6 +374,7 @@ export const powerpcHashV70: ArchModel = {
   ...common,
   id: "powerpc-hash@v7.0",
   era: "v7.0..",
+  ran: [{ since: "v7.0", why: "58852f24f956, c3f0778ffeca and 313a05a15a1b (v7.0)" }],
   commits: ["b9ef323ea168", "47b8def9358c", "58852f24f956", "c3f0778ffeca", "313a05a15a1b"],
   summary:
     "book3s64 hash on the v7.0 generic layer: no `active`, no __switch_to hand-over; hpte_need_flush() asks is_lazy_mmu_mode_active(); flush is real",

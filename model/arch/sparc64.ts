@@ -5,13 +5,29 @@
 // Sources: arch/sparc/mm/tlb.c (flush_tlb_pending, arch_enter/leave_lazy_mmu_mode,
 // tlb_batch_add_one), arch/sparc/include/asm/pgtable_64.h (__set_pte_at,
 // maybe_tlb_batch_add, set_ptes), arch/sparc/include/asm/tlbflush_64.h.
-// Line numbers follow arch/sparc/mm/tlb.c as of v6.14.
+// Line numbers: arch/sparc/mm/tlb.c as of v6.14 for sparc64@v6.5 and @v6.14 (checked
+// against the context lines of a1d416bf9faf's hunks; v6.5's are assumed the same, not
+// checked), v6.15 for sparc64@v6.15 (after a1d416bf9faf). pgtable_64.h positions and the
+// v7.0 era stay `file (function)`: not checked against a tree of those versions.
 //
 // Eras:
-//  - sparc64@v6.5: before 1a10a44dfc1d (v6.6): no set_ptes override (the model's set_ptes is
-//    the plain loop), enter/leave as in v6.14.
-//  - sparc64@v6.14: 1a10a44dfc1d (v6.6) set_ptes wraps its loop in enter/leave (nests);
-//    enter and leave use this_cpu_ptr() with preemption enabled.
+//  - sparc64@v6.5: before 1a10a44dfc1d (v6.6): set_pte_at() is sparc64's own
+//    __set_pte_at(..., 0), pte_clear() is set_pte_at(); no set_ptes() (the model's is the
+//    plain loop); enter/leave as in v6.14.
+//  - sparc64@v6.14: 1a10a44dfc1d (v6.6) set_ptes wraps its loop in enter/leave, and
+//    set_pte_at() is now the generic set_ptes(..., 1), pte_clear() set_pte_at(): every PTE
+//    write made inside a region nests, and its inner leave flushes and clears tb->active.
+//    Enter and leave use this_cpu_ptr() with preemption enabled.
+//
+// The macro chain per era (what a caller's PTE primitive compiles to):
+//   set_pte_at       v6.5: __set_pte_at(.., 0)   v6.6+: set_ptes(.., 1) -> __set_pte_at(.., 0)
+//   pte_clear        set_pte_at(mm, addr, ptep, __pte(0)) in every era
+//   ptep_get_and_clear  generic: ptep_get() then pte_clear()
+//   ptep_modify_prot_start/commit  generic: ptep_get_and_clear() / set_pte_at()
+// Checked against the stored pgtable_64.h (after eb61ad14c459: set_ptes() without lazy
+// calls, pte_clear() through set_pte_at(), no set_pte_at() of its own, no
+// __HAVE_ARCH_PTEP_GET_AND_CLEAR); the set_ptes() of 1a10a44dfc1d with enter/leave around
+// its loop is from the seed (Ryan Roberts' commit message) and the reference, not read.
 //  - sparc64@v6.15: a1d416bf9faf (enter begins with preempt_disable(), leave ends with
 //    preempt_enable()), eb61ad14c459 (set_ptes no longer enters lazy mode).
 //  - sparc64@v7.0: 442bf488b9e8 (arch_flush_lazy_mmu_mode() flushes a non-empty batch),
@@ -40,6 +56,7 @@ import {
 } from "../kernel/primitives";
 import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import { type Kernel, mmOf } from "../kernel/state";
+import { sparc64Builds } from "./preemption";
 import type { ArchModel } from "./types";
 
 const TLB_C = "arch/sparc/mm/tlb.c";
@@ -73,7 +90,11 @@ type Batching = (s: Draft<Kernel>, env: StepEnv) => boolean;
 const tbActive: Batching = (d, env) => cpuOf(d, env).arch.active === 1;
 
 /** __set_pte_at(): store now, then maybe_tlb_batch_add() for a user mm's old entry. */
-const setPteAt = (batching: Batching, label: string): Proc =>
+const setPteAt = (
+  batching: Batching,
+  label: string,
+  addOneAt = `${TLB_C}:${LINES.v614.addOne}`,
+): Proc =>
   proc("__set_pte_at", [
     step(
       "__set_pte_at",
@@ -87,7 +108,7 @@ const setPteAt = (batching: Batching, label: string): Proc =>
         if (mmOf(addr) === "user" && orig !== 0 && orig !== valueArg(env)) markStale(d, addr);
       },
     ),
-    step("tlb_batch_add_one", label, `${TLB_C}:69`, (d, env) => {
+    step("tlb_batch_add_one", label, addOneAt, (d, env) => {
       const addr = addrArg(env);
       const orig = Number(env.locals.orig ?? 0);
       if (mmOf(addr) !== "user" || orig === 0 || orig === valueArg(env)) return;
@@ -97,36 +118,42 @@ const setPteAt = (batching: Batching, label: string): Proc =>
     }),
   ]);
 
+/**
+ * Lines of arch/sparc/mm/tlb.c: v6.14 (also used for v6.5), and v6.15 after a1d416bf9faf,
+ * whose hunks (@@ -52,8 +52,10 @@, @@ -64,6 +66,7 @@, as posted and acked) shift them.
+ */
+const LINES = {
+  v614: { ptr: 55, active: 57, lptr: 62, lflush: 64, lactive: 66, addOne: 69 },
+  v615: { pd: 57, ptr: 58, active: 59, lptr: 64, lflush: 66, lactive: 68, pe: 69, addOne: 71 },
+} as const;
+
 function enterLeave(preemptSafe: boolean): Proc[] {
+  const L = preemptSafe ? LINES.v615 : LINES.v614;
   const enter = [
-    this_cpu_ptr(ENTER, "tb", "tlb_batch", `${TLB_C}:55`),
-    step(ENTER, "tb->active = 1", `${TLB_C}:57`, (d, env) => {
+    this_cpu_ptr(ENTER, "tb", "tlb_batch", `${TLB_C}:${L.ptr}`),
+    step(ENTER, "tb->active = 1", `${TLB_C}:${L.active}`, (d, env) => {
       (batchOf(d, Number(env.locals.tb)).arch as Record<string, number>).active = 1;
     }),
   ];
   const leave = [
-    this_cpu_ptr(LEAVE, "tb", "tlb_batch", `${TLB_C}:62`),
-    step(LEAVE, "if (tb->tlb_nr) flush_tlb_pending()", `${TLB_C}:64`, (d, env) =>
+    this_cpu_ptr(LEAVE, "tb", "tlb_batch", `${TLB_C}:${L.lptr}`),
+    step(LEAVE, "if (tb->tlb_nr) flush_tlb_pending()", `${TLB_C}:${L.lflush}`, (d, env) =>
       batchOf(d, Number(env.locals.tb)).batch.length > 0
         ? { call: "flush_tlb_pending" }
         : undefined,
     ),
-    step(LEAVE, "tb->active = 0", `${TLB_C}:66`, (d, env) => {
+    step(LEAVE, "tb->active = 0", `${TLB_C}:${L.lactive}`, (d, env) => {
       (batchOf(d, Number(env.locals.tb)).arch as Record<string, number>).active = 0;
     }),
   ];
   return [
     proc(
       ENTER,
-      preemptSafe
-        ? [preempt_disable(ENTER, `${TLB_C} (arch_enter_lazy_mmu_mode, a1d416bf9faf)`), ...enter]
-        : enter,
+      preemptSafe ? [preempt_disable(ENTER, `${TLB_C}:${LINES.v615.pd}`), ...enter] : enter,
     ),
     proc(
       LEAVE,
-      preemptSafe
-        ? [...leave, preempt_enable(LEAVE, `${TLB_C} (arch_leave_lazy_mmu_mode, a1d416bf9faf)`)]
-        : leave,
+      preemptSafe ? [...leave, preempt_enable(LEAVE, `${TLB_C}:${LINES.v615.pe}`)] : leave,
     ),
     // sparc64 defines no arch_flush_lazy_mmu_mode() before v7.0: the generic empty one.
     proc("arch_flush_lazy_mmu_mode", [
@@ -135,20 +162,37 @@ function enterLeave(preemptSafe: boolean): Proc[] {
   ];
 }
 
-/** set_pte_at() and pte_clear() are __set_pte_at() with fullmm = 0. */
-const pteProcsWith = (__set_pte_at: Proc): Proc[] => [
+/**
+ * pte_clear() is `set_pte_at(mm, addr, ptep, __pte(0))` in every era (pgtable_64.h). Before
+ * 1a10a44dfc1d set_pte_at() is sparc64's own `__set_pte_at(mm, addr, ptep, pte, 0)`; from it
+ * on, sparc64 defines set_ptes() (a loop over __set_pte_at(..., 0)) and set_pte_at() is the
+ * generic `set_ptes(mm, addr, ptep, pte, 1)` (include/linux/pgtable.h), so every
+ * set_pte_at() and pte_clear() goes through whatever set_ptes() the era has.
+ * ptep_get_and_clear() is the generic ptep_get() + pte_clear() (no
+ * __HAVE_ARCH_PTEP_GET_AND_CLEAR on sparc64), so it goes the same way.
+ */
+const pteProcsWith = (__set_pte_at: Proc, rangeApi = true): Proc[] => [
   flush_tlb_pending,
   __set_pte_at,
-  proc("set_pte_at", [call("__set_pte_at", forwardArgs)]),
-  proc("pte_clear", [call("__set_pte_at", forwardArgs)]),
+  proc("set_pte_at", [call(rangeApi ? "set_ptes" : "__set_pte_at", forwardArgs)]),
+  proc("pte_clear", [call("set_pte_at", forwardArgs)]),
 ];
 
-const pteProcs = pteProcsWith(
+const setPteAtActive = setPteAt(
+  tbActive,
+  "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
+);
+const pteProcs = pteProcsWith(setPteAtActive);
+/** After a1d416bf9faf the same code, two lines further down tlb.c. */
+const pteProcsV615 = pteProcsWith(
   setPteAt(
     tbActive,
     "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
+    `${TLB_C}:${LINES.v615.addOne}`,
   ),
 );
+/** Before 1a10a44dfc1d: set_pte_at() is sparc64's own macro, __set_pte_at(..., 0). */
+const pteProcsV65 = pteProcsWith(setPteAtActive, false);
 
 /** v7.0 (dacd24ec4965): the batch is used when the generic layer says the mode is active. */
 const pteProcsV70 = pteProcsWith(
@@ -194,6 +238,7 @@ const common = {
   perCpu: { active: 0 },
   perTask: {},
   contextSwitch: [],
+  builds: sparc64Builds,
 } as const;
 
 const departures = [
@@ -206,17 +251,30 @@ export const sparc64V65: ArchModel = {
   ...common,
   id: "sparc64@v6.5",
   era: "..v6.5",
+  ran: [
+    {
+      until: "v6.6",
+      why: "1a10a44dfc1d (v6.6) gave sparc64 its set_ptes() and the generic set_pte_at()",
+    },
+  ],
   commits: [],
   summary:
     "sparc64 before 1a10a44dfc1d: preemptible enter/leave via this_cpu_ptr; no set_ptes override",
   departures,
-  procs: [...enterLeave(false), ...pteProcs, setPtesPlain],
+  procs: [...enterLeave(false), ...pteProcsV65, setPtesPlain],
 };
 
 export const sparc64V614: ArchModel = {
   ...common,
   id: "sparc64@v6.14",
   era: "v6.6..v6.14",
+  ran: [
+    {
+      since: "v6.6",
+      until: "v6.15",
+      why: "1a10a44dfc1d (v6.6) until a1d416bf9faf and eb61ad14c459 (v6.15)",
+    },
+  ],
   commits: ["1a10a44dfc1d"],
   summary: "sparc64 before a1d416bf9faf: preemptible enter/leave via this_cpu_ptr; set_ptes nests",
   departures,
@@ -227,16 +285,24 @@ export const sparc64V615: ArchModel = {
   ...common,
   id: "sparc64@v6.15",
   era: "v6.15..v6.18",
+  ran: [
+    {
+      since: "v6.15",
+      until: "v7.0",
+      why: "a1d416bf9faf and eb61ad14c459 (v6.15) until 442bf488b9e8 and dacd24ec4965 (v7.0)",
+    },
+  ],
   commits: ["1a10a44dfc1d", "a1d416bf9faf", "eb61ad14c459"],
   summary: "sparc64 after a1d416bf9faf: preemption disabled for the region; set_ptes does not nest",
   departures,
-  procs: [...enterLeave(true), ...pteProcs, setPtesPlain],
+  procs: [...enterLeave(true), ...pteProcsV615, setPtesPlain],
 };
 
 export const sparc64V70: ArchModel = {
   ...common,
   id: "sparc64@v7.0",
   era: "v7.0..",
+  ran: [{ since: "v7.0", why: "442bf488b9e8 and dacd24ec4965 (v7.0)" }],
   commits: ["a1d416bf9faf", "eb61ad14c459", "442bf488b9e8", "dacd24ec4965"],
   summary:
     "sparc64 on the v7.0 generic layer: no `active`, batching asks is_lazy_mmu_mode_active(); flush is real",

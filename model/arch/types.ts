@@ -4,7 +4,7 @@
 
 import type { Draft } from "immer";
 import type { KernelEvent, Proc } from "../kernel/program";
-import type { Kernel, Val } from "../kernel/state";
+import type { Kernel, PreemptionModel, Val } from "../kernel/state";
 
 /** What a context-switch hook sees: the CPU, and the task leaving it or arriving on it. */
 export interface SwitchEnv {
@@ -26,6 +26,25 @@ export interface SwitchStep {
 }
 
 /**
+ * A span of mainline kernels by tag (`v6.6`, `v6.16-rc1`): `since` included, `until` not;
+ * an absent end is open. Compared by model/kernel/existed.ts.
+ */
+export interface KernelRange {
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** Kernels that had some code, and the source that says so. */
+export interface Existed extends KernelRange {
+  readonly why: string;
+}
+
+/** Whether a preemption model could be configured: in which kernels, or never, and why. */
+export type Buildable =
+  | ({ readonly can: true } & Existed)
+  | { readonly can: false; readonly why: string };
+
+/**
  * The caller-facing lazy MMU API: the arch hooks themselves, v7.0's lazy_mmu_mode_*(), or
  * one a user's design names (e.g. `lazy-mmu-state`: enter returns a state, leave takes it).
  */
@@ -38,6 +57,13 @@ export interface ArchModel {
   readonly arch: string;
   /** Kernel version range this era covers, e.g. `v6.6..v6.14`. */
   readonly era: string;
+  /**
+   * The mainline kernels whose code this model follows (one span or more). A cell whose
+   * scenario or preemption model shares no kernel with these is `n/a`.
+   */
+  readonly ran: readonly Existed[];
+  /** Per preemption model, the kernels of this architecture that could be built with it. */
+  readonly builds: Readonly<Record<PreemptionModel, Buildable>>;
   /** Kernel commits whose behaviour this model includes (12-hex prefixes). */
   readonly commits: readonly string[];
   readonly summary: string;

@@ -32,8 +32,23 @@
 //    set_pte_at()), so set_ptes() here is the plain loop.
 //  - x86-xen-pv@49147beb0ccb (v6.6..v6.14): a4a7644c1509 + 49147beb0ccb: per-CPU
 //    xen_lazy_nesting; enter_lazy() of the same mode increments it, leave_lazy() decrements
-//    it or sets NONE at zero. set_ptes() nests (bcc6cc832573). The context switch leaves
+//    it or sets NONE at zero. set_ptes() nests (bcc6cc832573), and so does every
+//    set_pte_at(), which is set_ptes(..., 1) from a3e1c9372c9b. The context switch leaves
 //    one level only, so a task preempted inside the inner level BUGs in enter_lazy(CPU).
+//
+// The macro chain (what a caller's PTE primitive compiles to on a Xen PV guest):
+//   set_pte            pv op xen_set_pte() -> __xen_set_pte(): queued if the mode reads MMU
+//   set_pte_at         v6.5: set_pte()   v6.6+: generic set_ptes(.., 1) -> set_pte()
+//   set_ptes           v6.6..v6.14: enter; set_pte(); leave (bcc6cc832573)   else the loop
+//   pte_clear          set_pte(ptep, __pte(0)) (paravirt.h)
+//   ptep_get_and_clear x86-64 native_ptep_get_and_clear(): xchg, trapped and applied by Xen
+//                      at once, never queued (arch/x86/include/asm/pgtable_64.h)
+//   ptep_modify_prot_start/commit  pv ops xen_ptep_modify_prot_start() (reads *ptep) and
+//                      xen_ptep_modify_prot_commit() (multicall mmu_update, then
+//                      xen_mc_issue(XEN_LAZY_MMU): queued while lazy)
+// Checked: a3e1c9372c9b's diff as posted (v4: x86 drops its own set_pte_at()), the stored
+// mmu_pv.c (xen_ptep_modify_prot_start/commit). native_ptep_get_and_clear() as xchg() on
+// SMP x86-64 is from memory of pgtable_64.h, not re-read.
 //  - x86-xen-pv@v6.15: c36549ff8d84 reverts the counter (v6.5 behaviour, code in its v6.6
 //    place); set_ptes() no longer nests (691ee97e1a9d).
 //  - x86-xen-pv@v7.0 (api lazy-mmu-mode): the hooks are reached through lazy_mmu_mode_*()
@@ -86,7 +101,8 @@ import { __task_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import { addrArg, nop, valueArg } from "../kernel/primitives";
 import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
 import type { Kernel, Val } from "../kernel/state";
-import type { ArchModel, SwitchEnv, SwitchStep } from "./types";
+import { x86Builds } from "./preemption";
+import type { ArchModel, Existed, SwitchEnv, SwitchStep } from "./types";
 
 const PARAVIRT_H = "arch/x86/include/asm/paravirt.h";
 const PARAVIRT_C = "arch/x86/kernel/paravirt.c";
@@ -95,6 +111,7 @@ const ENLIGHTEN_PV_C = "arch/x86/xen/enlighten_pv.c";
 const MMU_PV_C = "arch/x86/xen/mmu_pv.c";
 const MULTICALLS = "arch/x86/xen/multicalls.h";
 const HIGHMEM_H = "arch/x86/include/asm/highmem.h";
+const PGTABLE_64_H = "arch/x86/include/asm/pgtable_64.h";
 
 const ENTER = "arch_enter_lazy_mmu_mode";
 const LEAVE = "arch_leave_lazy_mmu_mode";
@@ -134,6 +151,18 @@ export const x86Native: ArchModel = {
   arch: "x86",
   era: "v5.11..v6.19",
   commits: ["6606c3e0da53", "157e118b5511", "691ee97e1a9d"],
+  ran: [
+    {
+      since: "v5.11",
+      until: "v6.6",
+      why: "157e118b5511 made kmap_local flush lazy mode; x86's own set_pte_at() was set_pte() until a3e1c9372c9b (v6.6)",
+    },
+    {
+      since: "v6.15",
+      why: "691ee97e1a9d: the generic set_ptes(), which set_pte_at() is from v6.6, no longer enters lazy mode (from v6.6 to then it nested, empty hooks and all)",
+    },
+  ],
+  builds: x86Builds,
   summary: "Native/KVM x86: paravirt_nop lazy MMU hooks, immediate PTE stores; kmap flushes",
   sources: [PARAVIRT_H, "arch/x86/kernel/paravirt.c (pv_ops.mmu.lazy_mode)", HIGHMEM_H],
   departures: [
@@ -356,9 +385,34 @@ function xenProcs(era: XenEra): Proc[] {
     // interrupt reads XEN_LAZY_NONE and never queues, so each is one step.
     proc(n.leave, [leaveStep]),
     proc(n.flush, [flushStep]),
-    // set_pte_at() and pte_clear() are set_pte(), the pv op xen_set_pte().
-    proc("set_pte_at", [call("__xen_set_pte", forwardArgs)]),
-    proc("pte_clear", [call("__xen_set_pte", forwardArgs)]),
+    // set_pte() is the pv op xen_set_pte() -> __xen_set_pte(); pte_clear() is
+    // set_pte(ptep, __pte(0)) (paravirt.h). set_pte_at() is x86's own set_pte() wrapper up
+    // to v6.5 and the generic set_ptes(..., 1) from a3e1c9372c9b (v6.6) on.
+    proc("set_pte", [call("__xen_set_pte", forwardArgs)]),
+    proc("pte_clear", [call("set_pte", forwardArgs)]),
+    ...(era === "v6.5" ? [proc("set_pte_at", [call("set_pte", forwardArgs)])] : []),
+    // x86-64 ptep_get_and_clear() is native_ptep_get_and_clear(): xchg() on the PTE, no pv
+    // op. The PTE page is read-only to a PV guest, so Xen traps the write and applies it at
+    // once: it is never queued in the multicall buffer. (Model: the read, then the store.)
+    proc("ptep_get_and_clear", [
+      call("ptep_get", forwardArgs),
+      call("native_ptep_get_and_clear", forwardArgs),
+    ]),
+    proc("native_ptep_get_and_clear", [
+      step(
+        "native_ptep_get_and_clear",
+        "xchg(&ptep->pte, 0)  /* trapped: Xen applies it now, the multicall buffer is untouched */",
+        `${PGTABLE_64_H} (native_ptep_get_and_clear)`,
+        (d, env) => {
+          storePte(d, env, addrArg(env), 0);
+        },
+      ),
+    ]),
+    // The pv ops xen_ptep_modify_prot_start() (returns *ptep: nothing cleared) and
+    // xen_ptep_modify_prot_commit() (an mmu_update with MMU_PT_UPDATE_PRESERVE_AD, always
+    // through the multicall buffer, then xen_mc_issue(XEN_LAZY_MMU)).
+    proc("ptep_modify_prot_start", [call("ptep_get", forwardArgs)]),
+    proc("ptep_modify_prot_commit", [call("xen_extend_mmu_update", forwardArgs)]),
     proc("__xen_set_pte", [
       step(
         "xen_batched_set_pte",
@@ -408,9 +462,7 @@ function xenProcs(era: XenEra): Proc[] {
   ];
   if (era === "49147beb0ccb") {
     // The default set_ptes() of bcc6cc832573: the loop (one page here) inside enter/leave.
-    procs.push(
-      proc("set_ptes", [call(ENTER, {}), call("set_pte_at", forwardArgs), call(LEAVE, {})]),
-    );
+    procs.push(proc("set_ptes", [call(ENTER, {}), call("set_pte", forwardArgs), call(LEAVE, {})]));
   }
   return procs;
 }
@@ -572,9 +624,15 @@ const xenDepartures = [
   "The checker splits a context switch into switch-out (start(prev), end(idle)) and switch-in (start(idle), end(next)); the net lazy-mode effect is the kernel's.",
 ];
 
-function xenModel(era: XenEra, rest: Pick<ArchModel, "id" | "era" | "commits" | "summary">) {
+function xenModel(
+  era: XenEra,
+  ran: Existed,
+  rest: Pick<ArchModel, "id" | "era" | "commits" | "summary">,
+) {
   const model: ArchModel = {
     ...rest,
+    ran: [ran],
+    builds: x86Builds,
     arch: "x86",
     sources: era === "v6.5" ? [...xenSources, PARAVIRT_C] : xenSources,
     departures: xenDepartures,
@@ -587,45 +645,80 @@ function xenModel(era: XenEra, rest: Pick<ArchModel, "id" | "era" | "commits" | 
   return model;
 }
 
-export const x86XenPvV65: ArchModel = xenModel("v6.5", {
-  id: "x86-xen-pv@v6.5",
-  era: "..v6.5",
-  commits: ["6606c3e0da53"],
-  summary:
-    "Xen PV up to v6.5: per-CPU lazy mode NONE/MMU/CPU, PTE updates queued in the multicall buffer; a preempted region is left and re-entered via TIF_LAZY_MMU_UPDATES",
-});
+export const x86XenPvV65: ArchModel = xenModel(
+  "v6.5",
+  {
+    until: "v6.6",
+    why: "a4a7644c1509 and bcc6cc832573 (v6.6) moved the lazy code and made set_ptes() nest",
+  },
+  {
+    id: "x86-xen-pv@v6.5",
+    era: "..v6.5",
+    commits: ["6606c3e0da53"],
+    summary:
+      "Xen PV up to v6.5: per-CPU lazy mode NONE/MMU/CPU, PTE updates queued in the multicall buffer; a preempted region is left and re-entered via TIF_LAZY_MMU_UPDATES",
+  },
+);
 
-export const x86XenPv49147beb0ccb: ArchModel = xenModel("49147beb0ccb", {
-  id: "x86-xen-pv@49147beb0ccb",
-  era: "v6.6..v6.14",
-  commits: ["a4a7644c1509", "bcc6cc832573", "49147beb0ccb"],
-  summary:
-    "Xen PV v6.6..v6.14: xen_lazy_nesting counts same-mode nesting (set_ptes nests); the context switch leaves one level only",
-});
+export const x86XenPv49147beb0ccb: ArchModel = xenModel(
+  "49147beb0ccb",
+  {
+    since: "v6.6",
+    until: "v6.15",
+    why: "49147beb0ccb (v6.6) added xen_lazy_nesting; c36549ff8d84 (v6.15) reverted it",
+  },
+  {
+    id: "x86-xen-pv@49147beb0ccb",
+    era: "v6.6..v6.14",
+    commits: ["a4a7644c1509", "bcc6cc832573", "49147beb0ccb"],
+    summary:
+      "Xen PV v6.6..v6.14: xen_lazy_nesting counts same-mode nesting (set_ptes nests); the context switch leaves one level only",
+  },
+);
 
-export const x86XenPvV615: ArchModel = xenModel("v6.15", {
-  id: "x86-xen-pv@v6.15",
-  era: "v6.15..v6.19",
-  commits: ["a4a7644c1509", "691ee97e1a9d", "c36549ff8d84"],
-  summary:
-    "Xen PV v6.15: the nesting counter reverted (c36549ff8d84); set_ptes no longer nests (691ee97e1a9d)",
-});
+export const x86XenPvV615: ArchModel = xenModel(
+  "v6.15",
+  {
+    since: "v6.15",
+    until: "v7.0",
+    why: "c36549ff8d84 and 691ee97e1a9d (v6.15) until the v7.0 series",
+  },
+  {
+    id: "x86-xen-pv@v6.15",
+    era: "v6.15..v6.19",
+    commits: ["a4a7644c1509", "691ee97e1a9d", "c36549ff8d84"],
+    summary:
+      "Xen PV v6.15: the nesting counter reverted (c36549ff8d84); set_ptes no longer nests (691ee97e1a9d)",
+  },
+);
 
-export const x86XenPvV70: ArchModel = xenModel("v7.0", {
-  id: "x86-xen-pv@v7.0",
-  era: "v7.0 (before 4594437880ce)",
-  commits: ["c36549ff8d84", "66bdd779d344", "291b3abed657"],
-  summary:
-    "Xen PV on the v7.0 generic layer: flush issues the buffer only; end-of-switch re-enters MMU mode for an active task (no TIF flag); enter_lazy() still BUGs on a lazy CPU",
-});
+export const x86XenPvV70: ArchModel = xenModel(
+  "v7.0",
+  {
+    since: "v7.0",
+    until: "v7.1-rc4",
+    why: "66bdd779d344 and 291b3abed657 (v7.0) until 4594437880ce reached mainline in v7.1-rc4",
+  },
+  {
+    id: "x86-xen-pv@v7.0",
+    era: "v7.0 (before 4594437880ce)",
+    commits: ["c36549ff8d84", "66bdd779d344", "291b3abed657"],
+    summary:
+      "Xen PV on the v7.0 generic layer: flush issues the buffer only; end-of-switch re-enters MMU mode for an active task (no TIF flag); enter_lazy() still BUGs on a lazy CPU",
+  },
+);
 
-export const x86XenPv4594437880ce: ArchModel = xenModel("4594437880ce", {
-  id: "x86-xen-pv@4594437880ce",
-  era: "v7.0 + 4594437880ce (May 2026)..",
-  commits: ["66bdd779d344", "291b3abed657", "4594437880ce"],
-  summary:
-    "Xen PV after 4594437880ce: enter skips a CPU already in MMU mode, leave skips leave_lazy() when the mode is NONE, both with preemption off",
-});
+export const x86XenPv4594437880ce: ArchModel = xenModel(
+  "4594437880ce",
+  { since: "v7.1-rc4", why: "4594437880ce (Juergen Gross, May 2026) is in mainline from v7.1-rc4" },
+  {
+    id: "x86-xen-pv@4594437880ce",
+    era: "v7.1-rc4.. (4594437880ce, May 2026, mainline in v7.1-rc4)",
+    commits: ["66bdd779d344", "291b3abed657", "4594437880ce"],
+    summary:
+      "Xen PV after 4594437880ce: enter skips a CPU already in MMU mode, leave skips leave_lazy() when the mode is NONE, both with preemption off",
+  },
+);
 
 export const x86Models: readonly ArchModel[] = [
   x86Native,

@@ -172,8 +172,27 @@ export function nop(fn: string, label: string, at: string): Step {
   return step(fn, label, at, () => undefined);
 }
 
-/** Names of the procedures the engine treats as PTE changes; their args are addr, value. */
-export const PTE_WRITERS: ReadonlySet<string> = new Set(["set_pte_at", "set_ptes", "pte_clear"]);
+/**
+ * Names of the procedures the engine treats as PTE changes; their args are addr, value. A
+ * wrapper and what it calls may both be listed (set_pte_at -> set_ptes): the change is the
+ * same, recorded once per address. The change is recorded when the procedure is called, so
+ * a get-and-clear is not one itself: its read comes first, then the clear it calls
+ * (pte_clear(), or x86's native_ptep_get_and_clear()). Neither is ptep_modify_prot_start():
+ * on Xen PV it only reads (xen_ptep_modify_prot_start()).
+ */
+export const PTE_WRITERS: ReadonlySet<string> = new Set([
+  "set_pte_at",
+  "set_ptes",
+  "pte_clear",
+  "native_ptep_get_and_clear",
+  "ptep_modify_prot_commit",
+]);
+
+/** The PTE writers whose new value is pte_none whatever the arguments say. */
+export const PTE_CLEARERS: ReadonlySet<string> = new Set([
+  "pte_clear",
+  "native_ptep_get_and_clear",
+]);
 
 function arg(env: StepEnv, name: string): Val {
   const v = env.args[name];
@@ -202,13 +221,24 @@ export const genericLazyProcs: readonly Proc[] = [
   ]),
 ];
 
-/** Generic PTE procedures, with no lazy MMU batching (include/linux/pgtable.h). */
+/**
+ * Generic PTE procedures, with no lazy MMU batching (include/linux/pgtable.h, v6.15). From
+ * the range API (v6.6) `set_pte_at(mm, addr, ptep, pte)` is `set_ptes(mm, addr, ptep, pte,
+ * 1)` for every architecture that does not define its own (x86 lost its own in a3e1c9372c9b,
+ * "x86: implement the new page table range API"; sparc64 in 1a10a44dfc1d; powerpc in
+ * 9fee28baa601), and set_ptes() loops over set_pte(). The set_ptes() here is the one after
+ * 691ee97e1a9d (v6.15): no lazy calls. An architecture model overrides by name what its era
+ * compiled (set_ptes of bcc6cc832573 for v6.6..v6.14, set_pte, pte_clear, ...).
+ */
 export const genericPteProcs: readonly Proc[] = [
-  proc("set_pte_at", [
-    step("set_pte_at", "set_pte(ptep, pte)", "include/linux/pgtable.h", (d, env) => {
+  proc("set_pte", [
+    step("set_pte", "WRITE_ONCE(*ptep, pte)", "include/linux/pgtable.h", (d, env) => {
       storePte(d, env, addrArg(env), valueArg(env));
     }),
   ]),
+  // set_ptes() (one page here): `for (;;) { set_pte(ptep, pte); if (--nr == 0) break; ... }`.
+  proc("set_ptes", [call("set_pte", forwardArgs)]),
+  proc("set_pte_at", [call("set_ptes", forwardArgs)]),
   proc("pte_clear", [
     step("pte_clear", "set_pte(ptep, __pte(0))", "include/linux/pgtable.h", (d, env) => {
       storePte(d, env, addrArg(env), 0);
@@ -220,11 +250,15 @@ export const genericPteProcs: readonly Proc[] = [
       env.emit({ kind: "read", addr, value: d.pte[addr] ?? 0 });
     }),
   ]),
+  // ptep_get_and_clear() without __HAVE_ARCH_PTEP_GET_AND_CLEAR: ptep_get(), pte_clear().
+  proc("ptep_get_and_clear", [call("ptep_get", forwardArgs), call("pte_clear", forwardArgs)]),
+  // __ptep_modify_prot_start() is ptep_get_and_clear(); __ptep_modify_prot_commit() is
+  // set_pte_at() (include/linux/pgtable.h, without __HAVE_ARCH_PTEP_MODIFY_PROT_TRANSACTION).
+  proc("ptep_modify_prot_start", [call("ptep_get_and_clear", forwardArgs)]),
+  proc("ptep_modify_prot_commit", [call("set_pte_at", forwardArgs)]),
   proc("flush_tlb_range", [
     nop("flush_tlb_range", "flush_tlb_range(vma, start, end)", "include/asm-generic/tlbflush.h"),
   ]),
-  // set_ptes() without lazy calls: the loop (one page here) over set_pte_at(); 691ee97e1a9d.
-  proc("set_ptes", [call("set_pte_at", forwardArgs)]),
   // kmap_local_page()/kunmap_local() hooks: empty unless the architecture defines them
   // (x86 flushes lazy MMU mode there: arch/x86/include/asm/highmem.h).
   proc("arch_kmap_local_post_map", [

@@ -6,7 +6,7 @@
 
 import type { Draft } from "immer";
 import { ENABLE_COUNT, PAUSE_COUNT } from "../kernel/lazy-mmu-mode";
-import { PTE_WRITERS } from "../kernel/primitives";
+import { PTE_CLEARERS, PTE_WRITERS } from "../kernel/primitives";
 import type { BugCheck, ContextRef } from "../kernel/program";
 import { type Addr, type Ghost, type Kernel, mmOf, type PteVal, type Val } from "../kernel/state";
 import type { CONTEXT_FIELDS, EVENT_FIELDS, EventKind, FieldsOf } from "./vocabulary";
@@ -105,7 +105,7 @@ export function observeCall(
     g.regions.push([]);
   } else if (PTE_WRITERS.has(fn)) {
     const addr = String(args.addr);
-    const value = fn === "pte_clear" ? 0 : Number(args.value ?? 0);
+    const value = PTE_CLEARERS.has(fn) ? 0 : Number(args.value ?? 0);
     (d.intended as Record<Addr, PteVal>)[addr] = value;
     if (g.lazyDepth > 0) {
       for (const r of g.regions) if (!r.includes(addr)) r.push(addr);
@@ -147,6 +147,34 @@ export function observeMightSleep(
   out.push({ kind: "might-sleep", fn, label, ctx: viewOf(d, ref, cpu) });
 }
 
+/** Where a check fired: the kernel function, and the step's `at` (`file:line` or `file (fn)`). */
+export interface CodeAt {
+  readonly fn: string;
+  readonly at: string;
+}
+
+export type BugCode = "caller" | "implementation";
+
+/** The file of a step's `at`: `mm/vmalloc.c:480` and `mm/vmalloc.c (vmap_pte_range)` -> `mm/vmalloc.c`. */
+export function fileOf(at: string): string {
+  return at.split(/[ :,]/)[0] ?? at;
+}
+
+/**
+ * Whose code fired a check. A BUG_ON/WARN_ON/VM_WARN_ON written in core-mm caller code
+ * (mm/, fs/; not mm/tests/, whose KUnit expectations judge the implementation) is the
+ * caller's: vmalloc's WARN_ONs are not the architecture's bug. Everything else is the
+ * implementation's: its own assertions (arch/, the generic layer), and the debug checks
+ * (smp_processor_id() in preemptible code, might_sleep, preempt count, unlock), which catch
+ * a state the v6.15 contract says the implementation must be robust to.
+ */
+export function codeOf(check: BugCheck, at: string): BugCode {
+  const assertion = check === "BUG_ON" || check === "WARN_ON" || check === "VM_WARN_ON";
+  const file = fileOf(at);
+  const core = (file.startsWith("mm/") && !file.startsWith("mm/tests/")) || file.startsWith("fs/");
+  return assertion && core ? "caller" : "implementation";
+}
+
 export function observeBug(
   d: Draft<Kernel>,
   ref: ContextRef,
@@ -154,7 +182,17 @@ export function observeBug(
   check: BugCheck,
   message: string,
   fatal: boolean,
+  origin: CodeAt,
   out: Observation[],
 ): void {
-  out.push({ kind: "bug", check, message, fatal, ctx: viewOf(d, ref, cpu) });
+  out.push({
+    kind: "bug",
+    check,
+    message,
+    fatal,
+    fn: origin.fn,
+    file: fileOf(origin.at),
+    code: codeOf(check, origin.at),
+    ctx: viewOf(d, ref, cpu),
+  });
 }

@@ -26,6 +26,7 @@ import type { Frame, Kernel, Task, Val } from "../kernel/state";
 import { produce as immerProduce, type Produce } from "./immer";
 import type { Machine } from "./machine";
 import {
+  type CodeAt,
   contextId,
   type Listen,
   listenAll,
@@ -301,7 +302,7 @@ function runChoice(
     const kernelEvents: KernelEvent[] = [];
     const env = makeEnv(m, ref, cpu, frame, choice, (e) => kernelEvents.push(e));
     const after = step.run(d, env);
-    for (const e of kernelEvents) record(d, ref, cpu, e, rec);
+    for (const e of kernelEvents) record(d, ref, cpu, e, rec, step);
     if (after === undefined) frame.pc += 1;
     else if (after === "return") popFrame(d, ref, cpu, stack, rec, undefined);
     else if ("return" in after) popFrame(d, ref, cpu, stack, rec, after.return);
@@ -391,6 +392,7 @@ function record(
   cpu: number,
   e: KernelEvent,
   rec: Recorder,
+  origin: CodeAt,
 ): void {
   if (e.kind === "read") {
     if (rec.listen("read")) {
@@ -398,7 +400,7 @@ function record(
     }
     return;
   }
-  if (rec.listen("bug")) observeBug(d, ref, cpu, e.check, e.message, e.fatal, rec.out);
+  if (rec.listen("bug")) observeBug(d, ref, cpu, e.check, e.message, e.fatal, origin, rec.out);
   if (e.fatal && d.halted === null) d.halted = e.message;
 }
 
@@ -432,9 +434,12 @@ function runSwitchHooks(
   rec: Recorder,
 ): string[] {
   const ran: string[] = [];
-  const emit = (e: KernelEvent) => record(d, ref, sw.cpu, e, rec);
+  // A check fired by a hook is that hook's code.
+  let origin: CodeAt = { fn: "__schedule", at: "kernel/sched/core.c" };
+  const emit = (e: KernelEvent) => record(d, ref, sw.cpu, e, rec, origin);
   const env: SwitchEnv = { ...sw, emit };
   for (const hook of m.arch.contextSwitch) {
+    origin = hook;
     if (hook.run(d, env)) ran.push(`${hook.fn}: ${hook.label} (${hook.at})`);
   }
   return ran;

@@ -55,7 +55,16 @@ export const EVENT_FIELDS = {
   /** A PTE read by the CPU's walker or by code. */
   read: { addr: "string", value: "number" },
   /** A kernel debug check fired (BUG_ON, WARN_ON, ...). */
-  bug: { check: "string", message: "string", fatal: "boolean" },
+  bug: {
+    check: "string",
+    message: "string",
+    fatal: "boolean",
+    /** The kernel function and file whose code fired it (the step's, or the hook's). */
+    fn: "string",
+    file: "string",
+    /** Whose code it is: `caller` (mm/ or fs/ debug checks) or `implementation`. */
+    code: "string",
+  },
   /** A context finished its program. */
   finish: {},
   /** A step at which the context may sleep (might_sleep()), seen before it runs. */
@@ -94,9 +103,13 @@ export const STATE_VIEW_FIELDS = {
 export const TRIGGERS = [...(Object.keys(EVENT_FIELDS) as EventKind[]), "state"] as const;
 export type Trigger = EventKind | "state";
 
-/** The event kinds that name a function, so that a check may filter them with `fn`. */
+/**
+ * The event kinds a check may filter with `fn`: those that name the function entered, left
+ * or about to sleep. A `bug` event's `fn` (the function whose code fired the check) is read
+ * in expressions (`event.fn`), not filtered on.
+ */
 export const KINDS_WITH_FN: ReadonlySet<Trigger> = new Set(
-  (Object.keys(EVENT_FIELDS) as EventKind[]).filter((k) => "fn" in EVENT_FIELDS[k]),
+  (Object.keys(EVENT_FIELDS) as EventKind[]).filter((k) => "fn" in EVENT_FIELDS[k] && k !== "bug"),
 );
 
 /** The names a check's expressions may start a path with, and what each holds. */

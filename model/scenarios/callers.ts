@@ -20,13 +20,13 @@
 //    init_mm (up to v6.16; later a lockless walker wrapped in enter/leave), used by
 //    set_memory_valid() from kfence_protect_page() (arch/arm64/include/asm/kfence.h).
 //
-// Departures: set_pte_at() is, from v6.6, `set_ptes(mm, addr, ptep, pte, 1)`; the model
-// keeps set_pte_at and set_ptes as separate procedures and routes only remap_pte_range()
-// through set_ptes (so that the nesting of bcc6cc832573 shows there). The generic
-// ptep_get_and_clear() and ptep_modify_prot_start()/commit() are written as a read, then
-// pte_clear() / set_pte_at(), which is what the generic versions do; arches with their own
-// (Xen PV's paravirt ptep_modify_prot_*) may differ. THP branches, error paths and
-// rss/rmap bookkeeping are left out.
+// Departures: the PTE primitives are called by name (set_pte_at, set_ptes, pte_clear,
+// ptep_get_and_clear, ptep_modify_prot_start/commit) and each architecture model resolves
+// them to what its era compiled (model/kernel/primitives.ts has the generic chain:
+// set_pte_at -> set_ptes -> set_pte from v6.6). remap_pte_range() calls set_ptes() itself.
+// zap_pte_range()'s ptep_get_and_clear_full() is ptep_get_and_clear() (the generic
+// definition; x86's own only picks the non-atomic variant for a full mm). THP branches,
+// error paths and rss/rmap bookkeeping are left out.
 
 import { nop, ptlOf, spin_lock, spin_unlock } from "../kernel/primitives";
 import { call, type Op, type Proc, proc } from "../kernel/program";
@@ -56,9 +56,17 @@ export function flushTlbRange(addr: Addr): Op {
   return call("flush_tlb_range", { addr });
 }
 
-/** ptep_get_and_clear() (include/linux/pgtable.h): read the PTE, then clear it. */
-export function ptepGetAndClear(addr: Addr): Op[] {
-  return [ptepGet(addr), pteClear(addr)];
+/** ptep_get_and_clear(mm, addr, ptep): what the architecture defines (generic: read, clear). */
+export function ptepGetAndClear(addr: Addr): Op {
+  return call("ptep_get_and_clear", { addr });
+}
+
+/** `old = ptep_modify_prot_start(vma, addr, ptep); ptep_modify_prot_commit(..., old, new)`. */
+export function ptepModifyProt(addr: Addr, value: PteVal): Op[] {
+  return [
+    call("ptep_modify_prot_start", { addr }),
+    call("ptep_modify_prot_commit", { addr, value }),
+  ];
 }
 
 /** `arch_enter_lazy_mmu_mode(); body; arch_leave_lazy_mmu_mode();` */
@@ -92,9 +100,12 @@ export function applyToPteRangeUser(
   );
 }
 
-/** zap_pte_range(): under the PTL, a region that clears user PTEs (mm/memory.c). */
+/**
+ * zap_pte_range(): under the PTL, a region that clears user PTEs with
+ * ptep_get_and_clear_full() (mm/memory.c).
+ */
 export function zapPteRange(name: string, addrs: readonly Addr[], lock = ptlOf("user")): Proc {
-  return proc(name, underPtl("zap_pte_range", lock, lazyRegion(addrs.map(pteClear))));
+  return proc(name, underPtl("zap_pte_range", lock, lazyRegion(addrs.map(ptepGetAndClear))));
 }
 
 /** A user PTE change outside any region, under the PTL (wp_page_copy(): set_pte_at). */
@@ -150,9 +161,8 @@ export function changePteRange(
     underPtl("change_pte_range", lock, [
       nop("change_pte_range", "flush_tlb_batched_pending(vma->vm_mm)", "mm/mprotect.c"),
       ...lazyRegion(
-        // oldpte = ptep_get(pte); ptep_modify_prot_start() (its own read of the same value
-        // is folded into the first); ptep_modify_prot_commit() -> set_pte_at().
-        writes.flatMap(([a, v]) => [ptepGet(a), pteClear(a), setPte(a, v)]),
+        // oldpte = ptep_get(pte); oldpte = ptep_modify_prot_start(); ptep_modify_prot_commit().
+        writes.flatMap(([a, v]) => [ptepGet(a), ...ptepModifyProt(a, v)]),
       ),
     ]),
   );
@@ -175,7 +185,7 @@ export function movePtes(
     spin_lock(fn, oldLock, "mm/mremap.c (pte_offset_map_lock)"),
     spin_lock(fn, newLock, "mm/mremap.c (spin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING))"),
     nop(fn, "flush_tlb_batched_pending(vma->vm_mm)", at),
-    ...lazyRegion(moves.flatMap(([from, to, v]) => [...ptepGetAndClear(from), setPte(to, v)])),
+    ...lazyRegion(moves.flatMap(([from, to, v]) => [ptepGetAndClear(from), setPte(to, v)])),
     ...moves.map(([from]) => flushTlbRange(from)),
     spin_unlock(fn, newLock, "mm/mremap.c (spin_unlock(new_ptl))"),
     spin_unlock(fn, oldLock, "mm/mremap.c (pte_unmap_unlock(old_ptep - 1, old_ptl))"),
@@ -196,7 +206,7 @@ export function vmapPteRange(name: string, writes: readonly [Addr, PteVal][]): P
  * (flush_tlb_kernel_range() when lazily freed vmap areas are purged).
  */
 export function vunmapPteRange(name: string, addrs: readonly Addr[]): Proc {
-  return proc(name, lazyRegion(addrs.flatMap(ptepGetAndClear)));
+  return proc(name, lazyRegion(addrs.map(ptepGetAndClear)));
 }
 
 /** An interrupt handler that makes a kernel page valid again, like kfence_unprotect(). */

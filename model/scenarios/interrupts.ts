@@ -18,6 +18,10 @@ export const kfenceIrqInRegion: Scenario = {
   summary:
     "An interrupt makes a kernel page valid (kfence_unprotect-like set_pte_at) on either CPU, inside or outside task A's zap_pte_range() region",
   source: "mm/kfence/core.c: kfence_unprotect(); mm/memory.c: zap_pte_range()",
+  existed: {
+    archs: ["x86", "generic"],
+    why: "kfence_protect_page() as a set_pte() and a TLB flush is x86's (arch/x86/include/asm/kfence.h) and riscv's; arm64 goes through set_memory_valid() (kfence-irq-apply-to-page-range), powerpc and sparc64 have their own or no KFENCE",
+  },
   cpus: 2,
   tasks: [{ id: "A", cpu: 0, entry: "zap_pte_range" }],
   irqs: [{ id: "kfence", handler: "kfence_unprotect", bound: 1 }],
@@ -35,6 +39,10 @@ export const kfenceIrqApplyToPageRange: Scenario = {
     "An interrupt makes a KFENCE page valid through arm64's set_memory_valid() -> apply_to_page_range(&init_mm): the handler itself enters and leaves lazy MMU mode, on either CPU, inside or outside task A's zap_pte_range() region",
   source:
     "arch/arm64/mm/pageattr.c: __change_memory_common(); arch/arm64/include/asm/kfence.h: kfence_protect_page(); mm/memory.c: apply_to_pte_range(), zap_pte_range()",
+  existed: {
+    archs: ["arm64"],
+    why: "set_memory_valid() -> apply_to_page_range() is arm64's KFENCE path (arch/arm64/mm/pageattr.c); x86's __kernel_map_pages() is CPA then arch_flush_lazy_mmu_mode()",
+  },
   cpus: 2,
   tasks: [{ id: "A", cpu: 0, entry: "zap_pte_range" }],
   irqs: [{ id: "kfence", handler: "set_memory_valid", bound: 1 }],

@@ -117,7 +117,7 @@ export const remapPteRangeSetPtes: Scenario = {
  */
 export const setPtesBcc6cc832573 = proc("set_ptes", [
   call(ENTER, {}),
-  call("set_pte_at", forwardArgs),
+  call("set_pte", forwardArgs),
   call(LEAVE, {}),
 ]);
 
@@ -127,6 +127,11 @@ export const remapPteRangeSetPtesBcc6: Scenario = {
     "remap_pte_range() calls set_ptes() inside its region; generic set_ptes() as of bcc6cc832573 enters and leaves lazy mode itself (an arch's own set_ptes() overrides it)",
   source:
     "mm/memory.c: remap_pte_range(); include/linux/pgtable.h: set_ptes() of bcc6cc832573 (v6.6..v6.14)",
+  existed: {
+    since: "v6.6",
+    until: "v6.15",
+    why: "the generic set_ptes() entered lazy mode from bcc6cc832573 (v6.6) until 691ee97e1a9d (v6.15)",
+  },
   cpus: 2,
   tasks: [{ id: "A", cpu: 0, entry: "remap_pte_range" }],
   irqs: [],

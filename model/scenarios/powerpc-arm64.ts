@@ -23,6 +23,10 @@ export const kfenceSetMemoryValidIrq: Scenario = {
     "Task A maps kernel PTEs with apply_to_pte_range() on init_mm; an interrupt on either CPU makes a KFENCE page valid with set_memory_valid(), itself an apply_to_page_range() region on init_mm",
   source:
     "arch/arm64/include/asm/kfence.h: kfence_protect_page(); arch/arm64/mm/pageattr.c: set_memory_valid(); b81c688426a9 (syzbot: lazy MMU hooks reached from softirq)",
+  existed: {
+    archs: ["arm64"],
+    why: "set_memory_valid() -> apply_to_page_range() is arm64's KFENCE path (arch/arm64/mm/pageattr.c)",
+  },
   cpus: 2,
   tasks: [{ id: "A", cpu: 0, entry: "apply_to_pte_range" }],
   irqs: [{ id: "kfence", handler: "set_memory_valid", bound: 1 }],
@@ -43,6 +47,10 @@ export const debugPageallocNested: Scenario = {
     "Task A's zap_pte_range() region allocates a page; with DEBUG_PAGEALLOC, __kernel_map_pages() maps it with apply_to_page_range() on init_mm: a nested region",
   source:
     "1ef3095b1405 (comment: 'a page allocation inside a lazy_mmu_mode section (such as zap_pte_range()) will change permissions on the linear map with apply_to_page_range(), which re-enters lazy_mmu_mode'); arch/arm64/mm/pageattr.c: __kernel_map_pages()",
+  existed: {
+    archs: ["arm64"],
+    why: "DEBUG_PAGEALLOC's __kernel_map_pages() through apply_to_page_range() is arm64's (arch/arm64/mm/pageattr.c); x86's is CPA then arch_flush_lazy_mmu_mode(), powerpc hash maps pages its own way",
+  },
   cpus: 2,
   tasks: [{ id: "A", cpu: 0, entry: "zap_pte_range" }],
   irqs: [],

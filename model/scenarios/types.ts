@@ -2,7 +2,7 @@
 // they run on. Callers are procedures of steps that call the lazy MMU hooks and the PTE
 // path by name; the architecture model supplies those.
 
-import type { Api } from "../arch/types";
+import type { Api, Existed } from "../arch/types";
 import type { Proc } from "../kernel/program";
 import type { Addr, PreemptionModel, PteVal, Val } from "../kernel/state";
 
@@ -56,6 +56,11 @@ export interface Scenario {
    * default) or `lazy-mmu-mode` (v7.0's lazy_mmu_mode_*(); it then links the generic layer).
    */
   readonly api?: Api;
+  /**
+   * The kernels in which its callers existed, and the architecture families (ArchModel.arch)
+   * whose code path it follows (all when absent). A cell outside them is `n/a`.
+   */
+  readonly existed?: Existed & { readonly archs?: readonly string[] };
   /** Preemption models under which the scenario is run by default. */
   readonly preemption: readonly PreemptionModel[];
 }

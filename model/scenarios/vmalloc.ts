@@ -22,6 +22,10 @@ export const vmapPteRangeScenario: Scenario = {
   summary:
     "Task A maps vmalloc pages with vmap_pte_range() (init_mm, no lock: preemptible region) while task B, queued on the same CPU, changes a user PTE under its PTL",
   source: "mm/vmalloc.c: vmap_pte_range(); mm/memory.c: wp_page_copy()",
+  existed: {
+    since: "v6.16",
+    why: "44562c71e2cf (v6.16) made vmap_pte_range() and vunmap_pte_range() enter lazy MMU mode",
+  },
   cpus: 2,
   tasks: [
     { id: "A", cpu: 0, entry: "vmap_pte_range" },
@@ -44,6 +48,10 @@ export const vunmapPteRangeScenario: Scenario = {
   summary:
     "Task A unmaps vmalloc pages with vunmap_pte_range() (init_mm, no lock: preemptible region) while task B, queued on the same CPU, changes a user PTE under its PTL",
   source: "mm/vmalloc.c: vunmap_pte_range(); mm/memory.c: wp_page_copy()",
+  existed: {
+    since: "v6.16",
+    why: "44562c71e2cf (v6.16) made vmap_pte_range() and vunmap_pte_range() enter lazy MMU mode",
+  },
   cpus: 2,
   tasks: [
     { id: "A", cpu: 0, entry: "vunmap_pte_range" },

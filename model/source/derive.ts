@@ -4,6 +4,7 @@
 // (`sparc64@tree:<name>`). Errors are values: an unsupported construct, an unbound call, a
 // missing file or a bad --config entry, each with file:line and what would fix it.
 
+import { arm64Builds, genericBuilds, sparc64Builds } from "../arch/preemption";
 import type { ArchModel } from "../arch/types";
 import { type Proc, proc } from "../kernel/program";
 import { arm64Source } from "./bindings/arm64";
@@ -127,6 +128,15 @@ export function deriveModel(
           : []),
       ],
       procs,
+      // The tree is the user's: whatever version it is, it is a kernel that was built, so
+      // every scenario's era applies; the preemption models are the architecture's.
+      ran: [{ why: `the kernel tree ${tree.name}` }],
+      builds:
+        source.arch === "sparc64"
+          ? sparc64Builds
+          : source.arch === "arm64"
+            ? arm64Builds
+            : genericBuilds,
       perCpu: {},
       perTask: {},
       contextSwitch: source.switchHooks.flatMap((h) => {

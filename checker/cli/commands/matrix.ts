@@ -10,7 +10,7 @@ import { matrixMarkdown } from "../../report/matrix";
 import type { CellSummary } from "../../report/summary";
 import { type Context, type ExitCode, type Outcome, output, userError } from "../command";
 import { inShard, parseShard } from "../flags";
-import { checkFormat, type RunFlags, runJobs, selection, warnFirst } from "./shared";
+import { checkFormat, type RunFlags, runJobs, selection, warnFirst, withNotBuilt } from "./shared";
 import { summariesExit } from "./verify";
 
 export const MATRIX_FORMATS = ["markdown", "json", "ktap"] as const;
@@ -59,11 +59,17 @@ export async function run(
   const stderr = warnFirst(ctx, sel.value.warnings);
   const all = sel.value.jobs;
   const jobs = all.filter((j) => inShard(shard.value, j.cell));
-  const results = await runJobs(jobs, ctx);
+  // n/a cells (no kernel had them) are reported with their reason, not run; a shard holds
+  // those of its cell numbers, so that the shards still make up the whole selection.
+  const notBuilt = sel.value.notBuilt.filter((n) => inShard(shard.value, n.cell));
+  const results = withNotBuilt(await runJobs(jobs, ctx), notBuilt);
+  const cells = all.length + sel.value.notBuilt.length;
   const report = matrixReport(
     results,
-    scenarioSummaries([...new Set(all.map((j) => j.scenario))]),
-    shard.value === undefined ? undefined : { ...shard.value, cells: all.length },
+    scenarioSummaries([
+      ...new Set([...all.map((j) => j.scenario), ...sel.value.notBuilt.map((n) => n.scenario)]),
+    ]),
+    shard.value === undefined ? undefined : { ...shard.value, cells },
   );
   return output(
     renderMatrix(report, flags.format, flags.failures === true),

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import type { ArchModel } from "../../../model/arch/types";
 import { fail, ok, type Result, type UserError } from "../../errors";
 import { loadModelFile } from "../../load/load";
-import { type CellSummary, interrupted } from "../../report/summary";
+import { type CellSummary, interrupted, notBuiltSummary } from "../../report/summary";
 import { modelFunctions, unknownFunctions } from "../../spec/functions";
 import type { Spec } from "../../spec/types";
 import type { Context } from "../command";
@@ -96,7 +96,24 @@ export function jobsOf(
     load,
     out,
     ...(kernel === undefined ? {} : { kernel }),
+    ...(c.whatIf === undefined ? {} : { whatIf: c.whatIf }),
   }));
+}
+
+/**
+ * The selected combinations no kernel had (without --any-era), as `n/a` summaries numbered
+ * after the jobs: reported with their reason, never run.
+ */
+export function notBuiltOf(opts: RunOptions): CellSummary[] {
+  return opts.notBuilt.map((n, i) => notBuiltSummary(opts.cells.length + i, n));
+}
+
+/** Run summaries and n/a ones together, in selection order. */
+export function withNotBuilt(
+  results: readonly CellSummary[],
+  notBuilt: readonly CellSummary[],
+): CellSummary[] {
+  return [...results, ...notBuilt].sort((a, b) => a.cell - b.cell);
 }
 
 /**
@@ -104,9 +121,15 @@ export function jobsOf(
  * writable, before anything runs (bad input exits 2 with nothing written). `warnings` are
  * for stderr.
  */
-export async function selection(
-  flags: RunFlags,
-): Promise<Result<{ spec: Spec; opts: RunOptions; jobs: CellJob[]; warnings: string }>> {
+export async function selection(flags: RunFlags): Promise<
+  Result<{
+    spec: Spec;
+    opts: RunOptions;
+    jobs: CellJob[];
+    notBuilt: CellSummary[];
+    warnings: string;
+  }>
+> {
   const load = loadFiles(flags);
   if (!load.ok) return load;
   const spec = resolveSpec(flags.spec);
@@ -125,6 +148,7 @@ export async function selection(
     spec: spec.value,
     opts: opts.value,
     jobs: jobsOf(opts.value, flags.out, load.value, derived.value?.job),
+    notBuilt: notBuiltOf(opts.value),
     warnings,
   });
 }

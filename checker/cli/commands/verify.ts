@@ -8,7 +8,7 @@ import type { CellSummary } from "../../report/summary";
 import { reportText } from "../../report/text";
 import type { Context, ExitCode, Outcome } from "../command";
 import { output, userError } from "../command";
-import { checkFormat, type RunFlags, runJobs, selection, warnFirst } from "./shared";
+import { checkFormat, type RunFlags, runJobs, selection, warnFirst, withNotBuilt } from "./shared";
 
 /** The exit code of a set of summaries (see exitCode in checker/outcome.ts). */
 export function summariesExit(
@@ -31,7 +31,8 @@ export async function run(
   const sel = await selection(flags);
   if (!sel.ok) return userError(sel.error);
   const stderr = warnFirst(ctx, sel.value.warnings);
-  const results = await runJobs(sel.value.jobs, ctx);
+  // The combinations no kernel had are reported n/a with their reason, not run.
+  const results = withNotBuilt(await runJobs(sel.value.jobs, ctx), sel.value.notBuilt);
   const text =
     flags.format === "json" ? reportJson(matrixReport(results, {})) : reportText(results);
   return output(text, summariesExit(results, "findings"), stderr);
