@@ -9,7 +9,7 @@ import { cli, cliRun, tempDir } from "./cli";
 
 const CUT = [
   "--arch",
-  "sparc64@v6.14",
+  "sparc64@v6.5",
   "--scenario",
   "apply-to-pte-range-init-mm",
   "--preemption",
@@ -42,7 +42,7 @@ describe("matrix and verify exit codes", () => {
     expect((await cliRun(["verify", ...CUT, "--out", out])).code).toBe(1);
     const trace = join(
       out,
-      "lazy-mmu-v6.15/sparc64@v6.14/apply-to-pte-range-init-mm/full-no-kernel-bug.itf.json",
+      "lazy-mmu-v6.15/sparc64@v6.5/apply-to-pte-range-init-mm/full-no-kernel-bug.itf.json",
     );
     expect(existsSync(trace)).toBe(true);
     const r = cli(["replay", trace, "--spec", "lazy-mmu-original"]);

@@ -63,18 +63,18 @@ describe("interrupts disabled around and inside a region", () => {
     }
   });
 
-  it("sparc64 v6.14's smp_processor_id() check passes with interrupts off (__flush_hash_table_range)", () => {
+  it("sparc64 v6.5's smp_processor_id() check passes with interrupts off (__flush_hash_table_range)", () => {
     // The same hooks fire the DEBUG_PREEMPT check when entered preemptible ...
     expect(
-      verdict(check(arch("sparc64@v6.14"), scenario("apply-to-pte-range-init-mm"), "full")),
+      verdict(check(arch("sparc64@v6.5"), scenario("apply-to-pte-range-init-mm"), "full")),
     ).toMatch(/no-kernel-bug/);
     // ... and not with interrupts disabled around the region.
     for (const p of ["none", "full", "rt"] as const)
-      expect(verdict(check(arch("sparc64@v6.14"), AROUND, p))).toBe("pass");
+      expect(verdict(check(arch("sparc64@v6.5"), AROUND, p))).toBe("pass");
   });
 
   it("a region entered with interrupts on is preemptible there even if they go off later", () => {
-    expect(verdict(check(arch("sparc64@v6.14"), INSIDE, "full"))).toBe("fail(no-kernel-bug)");
+    expect(verdict(check(arch("sparc64@v6.5"), INSIDE, "full"))).toBe("fail(no-kernel-bug)");
     expect(verdict(check(arch("sparc64@v6.15"), INSIDE, "full"))).toBe("pass");
   });
 });
@@ -184,18 +184,18 @@ function irqSaveIsNop(s: Scenario): Scenario {
 
 const MUTANTS: readonly Mutant[] = [
   {
-    name: "local_irq_save() does not disable interrupts (sparc64 v6.14, around)",
-    arch: arch("sparc64@v6.14"),
+    name: "local_irq_save() does not disable interrupts (sparc64 v6.5, around)",
+    arch: arch("sparc64@v6.5"),
     scenario: irqSaveIsNop(AROUND),
     preemption: "full",
-    original: { arch: arch("sparc64@v6.14"), scenario: AROUND },
+    original: { arch: arch("sparc64@v6.5"), scenario: AROUND },
   },
   {
-    name: "local_irq_save() does not disable interrupts (sparc64 v6.14, around, preemption none)",
-    arch: arch("sparc64@v6.14"),
+    name: "local_irq_save() does not disable interrupts (sparc64 v6.5, around, preemption none)",
+    arch: arch("sparc64@v6.5"),
     scenario: irqSaveIsNop(AROUND),
     preemption: "none",
-    original: { arch: arch("sparc64@v6.14"), scenario: AROUND },
+    original: { arch: arch("sparc64@v6.5"), scenario: AROUND },
   },
   {
     name: "sparc64 v6.15 enter without preempt_disable()",
@@ -243,7 +243,7 @@ describe("model mutants", () => {
     // v6.15 contract reads whether interrupts come back on after the region.
     expect(survived.map((s) => s.split(":")[0]).sort()).toEqual([
       "local_irq_restore() left out (interrupts stay off after the region)",
-      "local_irq_save() does not disable interrupts (sparc64 v6.14, around, preemption none)",
+      "local_irq_save() does not disable interrupts (sparc64 v6.5, around, preemption none)",
     ]);
     expect(killed).toHaveLength(MUTANTS.length - 2);
   });
