@@ -200,7 +200,7 @@ function deferringArch(postMapFlushes: boolean): ArchModel {
       step(name, "queue the store if lazy, else store now", at, (d, env) => {
         const c = cpuOf(d, env);
         const value = clear ? 0 : valueArg(env);
-        if (c.arch.lazy === 1 && !inInterrupt(env)) c.queued.push({ addr: addrArg(env), value });
+        if (c.arch.lazy === 1 && !inInterrupt(d, env)) c.queued.push({ addr: addrArg(env), value });
         else storePte(d, env, addrArg(env), value);
       }),
     ]);

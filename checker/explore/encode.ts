@@ -4,7 +4,7 @@
 // keys were made in. Immer shares unchanged subtrees between a state and its successors,
 // so encodings are cached by object identity and most of a successor's encoding is a hit.
 
-import type { Cpu, Frame, Ghost, Kernel, Task, Val } from "../../model/kernel/state";
+import type { Cpu, Frame, Ghost, IrqContext, Kernel, Task, Val } from "../../model/kernel/state";
 
 const cache = new WeakMap<object, string>();
 
@@ -47,12 +47,15 @@ function ghost(g: Ghost): string {
   return `${g.lazyDepth}${g.regions.map(strings).join("|")}${record(g.wrote)}`;
 }
 
+function irqContext(i: IrqContext | null): string {
+  if (i === null) return "-";
+  const below = i.interrupted === null ? "" : `^${irqContext(i.interrupted)}`;
+  return `${i.source}${stack(i.stack)}${i.preemptCount}${ghost(i.ghost)}${below}`;
+}
+
 function cpu(c: Cpu): string {
   return memo(c, () => {
-    const irq =
-      c.irq === null
-        ? "-"
-        : `${c.irq.source}${stack(c.irq.stack)}${c.irq.preemptCount}${ghost(c.irq.ghost)}`;
+    const irq = irqContext(c.irq);
     const queued = c.queued.map((u) => `${u.addr}=${u.value}`).join(",");
     return `C${c.id}:${c.current ?? "-"}:${c.irqsEnabled ? 1 : 0}:${irq}:${record(c.arch)}:${queued}:${strings(c.batch)}`;
   });

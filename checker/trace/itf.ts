@@ -58,6 +58,7 @@ const irq = (i: IrqContext): Itf => ({
   stack: i.stack.map(frame),
   preemptCount: int(i.preemptCount),
   ghost: ghost(i.ghost),
+  interrupted: opt(i.interrupted, irq),
 });
 const cpu = (c: Cpu): Itf => ({
   id: int(c.id),
@@ -195,6 +196,7 @@ const dIrq: Dec<IrqContext> = (x, p) => ({
   stack: field(x, p, "stack", dList(dFrame)),
   preemptCount: field(x, p, "preemptCount", dInt),
   ghost: field(x, p, "ghost", dGhost),
+  interrupted: field(x, p, "interrupted", dOpt(dIrq)),
 });
 const dCpu: Dec<Cpu> = (x, p) => ({
   id: field(x, p, "id", dInt),

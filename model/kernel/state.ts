@@ -57,6 +57,11 @@ export interface IrqContext {
   readonly stack: readonly Frame[];
   readonly preemptCount: number;
   readonly ghost: Ghost;
+  /**
+   * The softirq this hardirq landed on (softirqs run with interrupts enabled, so a hardirq
+   * can nest over one; kernel/softirq.c handle_softirqs()): it resumes when this returns.
+   */
+  readonly interrupted: IrqContext | null;
 }
 
 export interface Cpu {

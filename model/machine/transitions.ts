@@ -11,6 +11,7 @@
 
 import type { Draft } from "immer";
 import type { SwitchEnv } from "../arch/types";
+import { softirqCount } from "../kernel/context";
 import {
   type ContextRef,
   type KernelEvent,
@@ -18,7 +19,8 @@ import {
   type StepEnv,
   sleepsAt,
 } from "../kernel/program";
-import type { Frame, Kernel, Task, Val } from "../kernel/state";
+import type { Cpu, Frame, Kernel, Task, Val } from "../kernel/state";
+import type { IrqKind } from "../scenarios/types";
 import { produce } from "./immer";
 import type { Machine } from "./machine";
 import {
@@ -82,9 +84,7 @@ export function successors(m: Machine, s: Kernel, listen: Listen = listenAll): T
     if (cpu.irq !== null) {
       const t = runStep(m, s, { kind: "irq", cpu: cpu.id, source: cpu.irq.source }, cpu.id, listen);
       if (t) out.push(t);
-      continue;
-    }
-    if (cpu.current !== null) {
+    } else if (cpu.current !== null) {
       const task = s.tasks.find((x) => x.id === cpu.current);
       if (!task) throw new Error(`model error: CPU ${cpu.id} runs unknown task`);
       if (task.status === "done") {
@@ -106,7 +106,8 @@ export function successors(m: Machine, s: Kernel, listen: Listen = listenAll): T
       for (const src of m.scenario.irqs) {
         if ((s.irqFired[src.id] ?? 0) >= src.bound) continue;
         if (src.cpus !== undefined && !src.cpus.includes(cpu.id)) continue;
-        out.push(fireIrq(s, cpu.id, src.id, src.handler, listen));
+        if (!mayFire(m, s, cpu, src.kind ?? "hardirq")) continue;
+        out.push(fireIrq(s, cpu.id, src.id, src.handler, src.kind ?? "hardirq", listen));
       }
     }
   }
@@ -118,6 +119,20 @@ export function successors(m: Machine, s: Kernel, listen: Listen = listenAll): T
     }
   }
   return out;
+}
+
+/**
+ * May an interrupt of `kind` land on `cpu` (whose interrupts are on)? A hardirq on top of
+ * the task or of a softirq (which runs with interrupts on), never over another hardirq. A
+ * softirq only where no handler runs and the task has bottom halves enabled (irq_exit()
+ * and local_bh_enable() run softirqs only when !in_interrupt()), and never under
+ * PREEMPT_RT, where invoke_softirq() wakes ksoftirqd (kernel/softirq.c).
+ */
+function mayFire(m: Machine, s: Kernel, cpu: Cpu, kind: IrqKind): boolean {
+  if (kind === "hardirq") return cpu.irq === null || cpu.irq.interrupted === null;
+  if (m.preemption === "rt" || cpu.irq !== null) return false;
+  const current = s.tasks.find((t) => t.id === cpu.current);
+  return current === undefined || softirqCount(current) === 0;
 }
 
 /** Is every task done (a final state rather than a deadlock)? */
@@ -288,7 +303,8 @@ function finish(d: Draft<Kernel>, ref: ContextRef, cpu: number, rec: Recorder): 
   const c = d.cpus[cpu];
   if (!c) throw new Error(`model error: no CPU ${cpu}`);
   if (ref.kind === "irq") {
-    c.irq = null;
+    // Back to the softirq this hardirq interrupted, if any; either way interrupts are on.
+    c.irq = c.irq?.interrupted ?? null;
     c.irqsEnabled = true;
     return;
   }
@@ -368,6 +384,7 @@ function fireIrq(
   cpu: number,
   source: string,
   handler: string,
+  kind: IrqKind,
   listen: Listen,
 ): Transition {
   const events: Observation[] = [];
@@ -375,12 +392,14 @@ function fireIrq(
     const c = d.cpus[cpu];
     if (!c) throw new Error("model error: bad CPU");
     (d.irqFired as Record<string, number>)[source] = (s.irqFired[source] ?? 0) + 1;
-    c.irqsEnabled = false;
+    // A hardirq runs with interrupts off; a softirq with them on (handle_softirqs()).
+    c.irqsEnabled = kind === "softirq";
     c.irq = {
       source,
       stack: [{ proc: handler, pc: 0, args: {}, locals: {} }],
       preemptCount: 0,
       ghost: { lazyDepth: 0, regions: [], wrote: {} },
+      interrupted: c.irq,
     };
     observeCall(d, { kind: "irq", cpu, source }, cpu, handler, {}, events, listen);
   });

@@ -16,8 +16,19 @@ export interface TaskSpec {
   readonly pinned?: boolean;
 }
 
+/**
+ * `hardirq`: a device interrupt, run with interrupts off. `softirq`: softirq work run on
+ * interrupt exit or from local_bh_enable() (kernel/softirq.c invoke_softirq(), do_softirq()):
+ * with interrupts on, so a hardirq can nest over it, never where the task has bottom halves
+ * disabled, and not at all under PREEMPT_RT, whose invoke_softirq() wakes ksoftirqd instead
+ * (a scenario models that as a pinned task serving softirqs).
+ */
+export type IrqKind = "hardirq" | "softirq";
+
 export interface IrqSpec {
   readonly id: string;
+  /** `hardirq` when absent. */
+  readonly kind?: IrqKind;
   readonly handler: string;
   /** How many times it may fire in one run, over all CPUs. */
   readonly bound: number;
@@ -46,4 +57,16 @@ export interface Scenario {
   readonly api?: Api;
   /** Preemption models under which the scenario is run by default. */
   readonly preemption: readonly PreemptionModel[];
+  /**
+   * The kernels its callers existed in: tags (`until` exclusive) and the `arch` families
+   * whose code path it follows. A cell outside is `n/a` with `why`.
+   */
+  readonly existed?: Existed;
+}
+
+export interface Existed {
+  readonly since?: string;
+  readonly until?: string;
+  readonly archs?: readonly string[];
+  readonly why: string;
 }
