@@ -15,12 +15,12 @@
 // which includes the moment after local_bh_enable(). On PREEMPT_RT the per-CPU
 // softirq_ctrl.lock that the first local_bh_disable() takes (optional from
 // PREEMPT_RT_NEEDS_BH_LOCK) is modelled by its migrate_disable() only: two tasks of one
-// CPU are not serialised by it here. A softirq handler's own local_bh_disable() (nested in
+// CPU are not serialised by it here, and taking it is not a sleep point. A softirq handler's own local_bh_disable() (nested in
 // a softirq) is a preempt count increment of the handler. WARN_ON_ONCE(in_hardirq()) is
 // not modelled: no hardirq handler here disables bottom halves.
 
 import type { Draft } from "immer";
-import { addPreemptCount, bug, SOFTIRQ_COUNT, softirqCount, taskById } from "./context";
+import { addPreemptCount, bug, cpuOf, SOFTIRQ_COUNT, softirqCount, taskById } from "./context";
 import { preemptDecrement, spin_lock, spin_unlock } from "./primitives";
 import { type Op, type Step, type StepEnv, step } from "./program";
 import type { Kernel } from "./state";
@@ -30,6 +30,8 @@ const SOFTIRQ_C = "kernel/softirq.c";
 const BH_DISABLE = 2;
 /** SOFTIRQ_OFFSET: serving softirqs. */
 const SERVING = 1;
+/** PREEMPT_RT: this task holds softirq_ctrl.lock (taken by a first, preemptible entry). */
+const BH_LOCKED = "softirq_ctrl.lock";
 
 function addSoftirq(d: Draft<Kernel>, env: StepEnv, delta: number): void {
   if (env.self.kind !== "task") {
@@ -46,25 +48,26 @@ function addSoftirq(d: Draft<Kernel>, env: StepEnv, delta: number): void {
   }
   (t.flags as Record<string, number>)[SOFTIRQ_COUNT] = before + delta;
   if (env.preemption === "rt") {
-    // The first entry takes the per-CPU local lock, which on RT means migrate_disable();
-    // the last exit drops it.
-    if (before === 0 && delta > 0) t.migrationDisabled += 1;
-    if (before + delta === 0 && delta < 0) t.migrationDisabled -= 1;
+    // A first entry from preemptible code takes the per-CPU local lock (on RT that is
+    // migrate_disable()); the exit that brings the count to zero drops it if it was taken.
+    const flags = t.flags as Record<string, number>;
+    if (before === 0 && delta > 0 && t.preemptCount === 0 && cpuOf(d, env).irqsEnabled) {
+      t.migrationDisabled += 1;
+      flags[BH_LOCKED] = 1;
+    }
+    if (before + delta === 0 && delta < 0 && flags[BH_LOCKED] === 1) {
+      t.migrationDisabled -= 1;
+      delete flags[BH_LOCKED];
+    }
   } else if (delta > 0) t.preemptCount += 1;
   else preemptDecrement(d, env);
 }
 
 /** local_bh_disable(): softirq count += SOFTIRQ_DISABLE_OFFSET (RT: the local lock first). */
 export function local_bh_disable(fn: string, at = SOFTIRQ_C): Step {
-  return step(
-    fn,
-    "local_bh_disable()",
-    `${at} (__local_bh_disable_ip)`,
-    (d, env) => {
-      addSoftirq(d, env, BH_DISABLE);
-    },
-    { mightSleep: (preemption) => preemption === "rt" },
-  );
+  return step(fn, "local_bh_disable()", `${at} (__local_bh_disable_ip)`, (d, env) => {
+    addSoftirq(d, env, BH_DISABLE);
+  });
 }
 
 /**

@@ -2,6 +2,7 @@
 // theme file exports its scenarios; adding one is an import and an entry below.
 
 import { benchReference } from "./bench";
+import { callers2Scenarios } from "./callers-2";
 import { kfenceIrqApplyToPageRange, kfenceIrqInRegion } from "./interrupts";
 import {
   applyToPteRangeInitMm,
@@ -21,6 +22,7 @@ import {
   pagemapScanPmdEntryWide,
 } from "./pagemap";
 import { powerpcArm64Scenarios } from "./powerpc-arm64";
+import { softirqScenarios } from "./softirq";
 import type { Scenario } from "./types";
 import { v7ExtraScenarios, v7Scenarios } from "./v7";
 import { vmapPteRangeScenario, vunmapPteRangeScenario } from "./vmalloc";
@@ -47,6 +49,8 @@ export const scenarios: readonly Scenario[] = [
   ...powerpcArm64Scenarios,
   ...xenScenarios,
   ...v7Scenarios,
+  ...softirqScenarios,
+  ...callers2Scenarios,
 ];
 
 /** Scenarios that exist but are not part of the default matrix. */
