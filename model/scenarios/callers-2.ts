@@ -14,6 +14,10 @@
 //    cond_resched().
 //  - mm/memory.c copy_pte_range(): dst PTL (pte_alloc_map_lock), src PTL
 //    (spin_lock_nested), region over the copies, leave, unlock src, unlock dst.
+//  - mm/migrate_device.c migrate_vma_collect_pmd(): pte_offset_map_lock(), enter, per PTE
+//    ptep_get_and_clear() and set_pte_at() of a migration entry, then (before Ryan Roberts'
+//    2025 fix of 60bae7370896, posted 2025-05-30 with the 691ee97e1a9d series)
+//    flush_tlb_range() inside the region and leave after it; after the fix, leave first.
 //  - arch/arm64/mm/mmu.c split_kernel_leaf_mapping() (v6.18): mutex_lock(
 //    &pgtable_split_lock), arch_enter_lazy_mmu_mode() (v7.0: lazy_mmu_mode_enable()),
 //    split_kernel_leaf_mapping_locked() which allocates page tables and may sleep ("not a
@@ -28,12 +32,20 @@
 
 import { taskById } from "../kernel/context";
 import { lazyMmuModeProcs } from "../kernel/lazy-mmu-mode";
-import { alloc_page_may_sleep, might_sleep, nop, ptlOf, spin_unlock } from "../kernel/primitives";
+import {
+  alloc_page_may_sleep,
+  might_sleep,
+  nop,
+  ptlOf,
+  spin_lock,
+  spin_unlock,
+} from "../kernel/primitives";
 import { call, type Op, type Proc, proc, type Step, step } from "../kernel/program";
 import type { Addr } from "../kernel/state";
 import {
   copyPteRange,
   ENTER,
+  flushTlbRange,
   LEAVE,
   lazyRegion,
   pteClear,
@@ -236,6 +248,51 @@ export const copyPteRangeTwoPtls: Scenario = {
   },
 };
 
+const MIGRATE = "mm/migrate_device.c (migrate_vma_collect_pmd)";
+
+function migrateVmaCollectPmd(flushInRegion: boolean): Proc {
+  const fn = "migrate_vma_collect_pmd";
+  const body = [
+    ptepGet("user:0"),
+    pteClear("user:0"), // ptep_get_and_clear(mm, addr, ptep)
+    setPte("user:0", 9), // set_pte_at(mm, addr, ptep, swp_pte): the migration entry
+  ];
+  const flush = flushTlbRange("user:0");
+  return proc(fn, [
+    spin_lock(fn, ptlOf("user"), `${MIGRATE}: pte_offset_map_lock()`),
+    ...(flushInRegion ? lazyRegion([...body, flush]) : [...lazyRegion(body), flush]),
+    spin_unlock(fn, ptlOf("user"), `${MIGRATE}: pte_unmap_unlock(ptep - 1, ptl)`),
+  ]);
+}
+
+function migrateScenario(flushInRegion: boolean): Scenario {
+  return {
+    id: flushInRegion ? "migrate-vma-flush-in-region" : "migrate-vma-flush-after-leave",
+    summary: flushInRegion
+      ? "task A's migrate_vma_collect_pmd() replaces a user PTE with a migration entry and calls flush_tlb_range() inside the region, before the leave that completes deferred updates (60bae7370896 until Ryan Roberts' 2025 fix); task B changes another PTE of the table on the other CPU"
+      : "migrate_vma_collect_pmd() after Ryan Roberts' 2025 fix: the region is left before flush_tlb_range(); task B changes another PTE of the table on the other CPU",
+    source: `${MIGRATE}; 60bae7370896 (flush the TLB while holding the PTL); the fix "leave lazy mmu mode before the TLB maintenance" (Ryan Roberts, 2025-05-30)`,
+    cpus: 2,
+    tasks: [
+      { id: "A", cpu: 0, entry: "migrate_vma_collect_pmd" },
+      { id: "B", cpu: 1, entry: "wp_page_copy" },
+    ],
+    irqs: [],
+    ptes: { "user:0": 1, "user:1": 1 },
+    procs: [migrateVmaCollectPmd(flushInRegion), wpPageCopy("wp_page_copy", "user:1", 2)],
+    preemption: ALL,
+    existed: {
+      until: "v7.0",
+      why: flushInRegion
+        ? "from 60bae7370896 until the 2025 fix (v6.16 cycle; the fix's commit id was not found in the stored sources)"
+        : "from the 2025 fix; v7.0 converts the function to lazy_mmu_mode_enable()/disable()",
+    },
+  };
+}
+
+export const migrateVmaFlushInRegion = migrateScenario(true);
+export const migrateVmaFlushAfterLeave = migrateScenario(false);
+
 const MMU_C = "arch/arm64/mm/mmu.c (split_kernel_leaf_mapping)";
 
 function splitKernelLeafMapping(region: (body: readonly Op[]) => Op[]): Proc {
@@ -308,6 +365,8 @@ export const callers2Scenarios: readonly Scenario[] = [
   mglruWalkTrylock,
   madviseColdSplit,
   copyPteRangeTwoPtls,
+  migrateVmaFlushInRegion,
+  migrateVmaFlushAfterLeave,
   arm64SplitKernelLeafMapping,
   v7Arm64SplitKernelLeafMapping,
 ];
