@@ -6,7 +6,16 @@
 // is a property test). The model keeps `hw.stale` and `hw.unsynced` sorted, so a set
 // decodes to its sorted list; `cpu.batch` and `cpu.queued` are ordered (lists).
 
-import type { Cpu, Frame, Ghost, IrqContext, Kernel, Task, Val } from "../../model/kernel/state";
+import type {
+  Cpu,
+  Frame,
+  Ghost,
+  IrqContext,
+  IrqFrame,
+  Kernel,
+  Task,
+  Val,
+} from "../../model/kernel/state";
 
 export type Itf =
   | string
@@ -55,11 +64,18 @@ const ghost = (g: Ghost): Itf => ({
   regions: g.regions.map((r) => [...r]),
   wrote: map(g.wrote, int),
 });
+const irqFrame = (i: IrqFrame): Itf => ({
+  source: i.source,
+  stack: i.stack.map(frame),
+  preemptCount: int(i.preemptCount),
+  ghost: ghost(i.ghost),
+});
 const irq = (i: IrqContext): Itf => ({
   source: i.source,
   stack: i.stack.map(frame),
   preemptCount: int(i.preemptCount),
   ghost: ghost(i.ghost),
+  interrupted: opt(i.interrupted, irqFrame),
 });
 const cpu = (c: Cpu): Itf => ({
   id: int(c.id),
@@ -193,11 +209,17 @@ const dGhost: Dec<Ghost> = (x, p) => ({
   regions: field(x, p, "regions", dList(dList(dStr))),
   wrote: field(x, p, "wrote", dMap(dInt)),
 });
-const dIrq: Dec<IrqContext> = (x, p) => ({
+const dIrqFrame: Dec<IrqFrame> = (x, p) => ({
   source: field(x, p, "source", dStr),
   stack: field(x, p, "stack", dList(dFrame)),
   preemptCount: field(x, p, "preemptCount", dInt),
   ghost: field(x, p, "ghost", dGhost),
+});
+const dIrq: Dec<IrqContext> = (x, p) => ({
+  ...dIrqFrame(x, p),
+  // Absent in traces written before softirqs were modelled: nothing interrupted.
+  interrupted:
+    obj(x, p).interrupted === undefined ? null : field(x, p, "interrupted", dOpt(dIrqFrame)),
 });
 const dCpu: Dec<Cpu> = (x, p) => ({
   id: field(x, p, "id", dInt),
