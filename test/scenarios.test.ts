@@ -59,8 +59,8 @@ describe("every scenario", () => {
         expect(s.source).toMatch(/\.(c|h)\b|[0-9a-f]{12}/);
       });
 
-      it("stays small: 2 CPUs, 1 to 3 tasks, interrupt bound 1", () => {
-        expect(s.cpus).toBe(2);
+      it("stays small: 1 or 2 CPUs (one for a softirq on the task it lands on), 1 to 3 tasks, interrupt bound 1", () => {
+        expect([1, 2]).toContain(s.cpus);
         expect(s.tasks.length).toBeGreaterThanOrEqual(1);
         expect(s.tasks.length).toBeLessThanOrEqual(3);
         for (const t of s.tasks) expect(t.cpu).toBeLessThan(s.cpus);
@@ -191,7 +191,7 @@ function deferringArch(postMapFlushes: boolean): ArchModel {
       step(name, "queue the store if lazy, else store now", at, (d, env) => {
         const c = cpuOf(d, env);
         const value = clear ? 0 : valueArg(env);
-        if (c.arch.lazy === 1 && !inInterrupt(env)) c.queued.push({ addr: addrArg(env), value });
+        if (c.arch.lazy === 1 && !inInterrupt(d, env)) c.queued.push({ addr: addrArg(env), value });
         else storePte(d, env, addrArg(env), value);
       }),
     ]);

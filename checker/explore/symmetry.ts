@@ -14,7 +14,7 @@
 
 import { CPU_LOCALS } from "../../model/kernel/primitives";
 import { kernelSchema } from "../../model/kernel/schema";
-import type { Cpu, Frame, Kernel, Task, Val } from "../../model/kernel/state";
+import type { Cpu, Frame, IrqFrame, Kernel, Task, Val } from "../../model/kernel/state";
 import type { Machine } from "../../model/machine/machine";
 import type { Spec } from "../spec/types";
 import { Interner } from "./codec";
@@ -70,6 +70,7 @@ export function cpuSymmetry(m: Machine, spec: Spec): CpuSymmetry {
         (o) =>
           o.handler === src.handler &&
           o.bound === src.bound &&
+          (o.kind ?? "hardirq") === (src.kind ?? "hardirq") &&
           o.cpus !== undefined &&
           [...o.cpus].sort((a, b) => a - b).join() === image.join(),
       );
@@ -105,14 +106,18 @@ function renumberStack(stack: readonly Frame[], r: Renumbering): Frame[] {
   });
 }
 
+function renumberIrq<I extends IrqFrame>(i: I, r: Renumbering): I {
+  return { ...i, source: r.source.get(i.source) ?? i.source, stack: renumberStack(i.stack, r) };
+}
+
 function renumberCpu(c: Cpu, r: Renumbering): Cpu {
+  // The softirq a hardirq interrupted is renumbered like the handler on top of it.
   const irq =
     c.irq === null
       ? null
       : {
-          ...c.irq,
-          source: r.source.get(c.irq.source) ?? c.irq.source,
-          stack: renumberStack(c.irq.stack, r),
+          ...renumberIrq(c.irq, r),
+          interrupted: c.irq.interrupted === null ? null : renumberIrq(c.irq.interrupted, r),
         };
   return { ...c, id: r.cpu[c.id] ?? c.id, irq };
 }

@@ -125,13 +125,13 @@ function queuePteBarriers(irqSafe: boolean): Proc {
         "if (in_interrupt()) { emit_pte_barriers(); return; }",
         at,
         (d, env) => {
-          if (!inInterrupt(env)) return undefined;
+          if (!inInterrupt(d, env)) return undefined;
           dsb(d, env.cpu);
           return "return";
         },
       )
-    : step("queue_pte_barriers", "VM_WARN_ON(in_interrupt())", at, (_d, env) => {
-        VM_WARN_ON(env, inInterrupt(env), "VM_WARN_ON(in_interrupt()) in queue_pte_barriers()");
+    : step("queue_pte_barriers", "VM_WARN_ON(in_interrupt())", at, (d, env) => {
+        VM_WARN_ON(env, inInterrupt(d, env), "VM_WARN_ON(in_interrupt()) in queue_pte_barriers()");
       });
   return proc("queue_pte_barriers", [first, lazyOrEmit]);
 }
@@ -186,8 +186,8 @@ interface EraHooks {
 
 function hooks(era: EraHooks): Proc[] {
   const irqReturn = (fn: string, at: string) =>
-    step(fn, "if (in_interrupt()) return", at, (_d, env) =>
-      inInterrupt(env) ? "return" : undefined,
+    step(fn, "if (in_interrupt()) return", at, (d, env) =>
+      inInterrupt(d, env) ? "return" : undefined,
     );
   const enterAt = `${PGTABLE_H} (arch_enter_lazy_mmu_mode)`;
   const flushAt = `${PGTABLE_H} (arch_flush_lazy_mmu_mode)`;
@@ -198,7 +198,11 @@ function hooks(era: EraHooks): Proc[] {
   ].join("");
   const enter = step(ENTER, `${warns}set_thread_flag(TIF_LAZY_MMU)`, enterAt, (d, env) => {
     if (!era.irqReturns)
-      VM_WARN_ON(env, inInterrupt(env), "VM_WARN_ON(in_interrupt()) in arch_enter_lazy_mmu_mode()");
+      VM_WARN_ON(
+        env,
+        inInterrupt(d, env),
+        "VM_WARN_ON(in_interrupt()) in arch_enter_lazy_mmu_mode()",
+      );
     if (era.warnNested)
       VM_WARN_ON(
         env,

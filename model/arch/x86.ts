@@ -195,7 +195,7 @@ function setArch(d: Draft<Kernel>, cpu: number, key: string, v: Val): void {
 
 /** xen_get_lazy_mode(): NONE in interrupt context, else this CPU's mode. */
 function xenGetLazyMode(d: Draft<Kernel>, env: StepEnv): LazyMode {
-  return inInterrupt(env) ? "NONE" : modeOf(d, env.cpu);
+  return inInterrupt(d, env) ? "NONE" : modeOf(d, env.cpu);
 }
 
 type Emit = (what: string) => void;

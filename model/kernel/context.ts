@@ -23,8 +23,28 @@ export function currentTask(s: Draft<Kernel>, env: StepEnv): Draft<Task> | undef
   return id === null ? undefined : taskById(s, id);
 }
 
-export function inInterrupt(env: StepEnv): boolean {
-  return env.self.kind === "irq";
+/**
+ * Where a task's softirq count lives in `task.flags`, in units of SOFTIRQ_OFFSET: 2 per
+ * local_bh_disable() (SOFTIRQ_DISABLE_OFFSET), 1 while it serves softirqs (ksoftirqd).
+ * Non-RT it is a field of preempt_count, RT `current->softirq_disable_cnt`; either way
+ * softirq_count() reads it (include/linux/preempt.h).
+ */
+export const SOFTIRQ_COUNT = "softirq_count";
+
+export function softirqCount(t: Pick<Task, "flags">): number {
+  return Number(t.flags[SOFTIRQ_COUNT] ?? 0);
+}
+
+/**
+ * in_interrupt(), i.e. irq_count() != 0 (include/linux/preempt.h): in a hardirq or softirq
+ * handler, and also in a task that has bottom halves disabled (local_bh_disable(),
+ * spin_lock_bh()) or is serving softirqs (ksoftirqd), PREEMPT_RT included.
+ */
+export function inInterrupt(s: Kernel | Draft<Kernel>, env: StepEnv): boolean {
+  if (env.self.kind === "irq") return true;
+  const id = env.self.id;
+  const t = (s.tasks as readonly Pick<Task, "id" | "flags">[]).find((x) => x.id === id);
+  return t !== undefined && softirqCount(t) > 0;
 }
 
 export function preemptCount(s: Kernel | Draft<Kernel>, env: StepEnv): number {

@@ -17,7 +17,7 @@
 // the VM_WARN_ON, which is reported as a VM_WARN_ON event (the _ONCE is not modelled).
 
 import type { Draft } from "immer";
-import { VM_WARN_ON } from "./context";
+import { inInterrupt, VM_WARN_ON } from "./context";
 import { type Proc, proc, type StepEnv, step } from "./program";
 import type { Kernel, Task } from "./state";
 
@@ -42,17 +42,23 @@ export function __task_lazy_mmu_mode_active(t: Pick<Task, "flags"> | Draft<Task>
   return count(t, ENABLE_COUNT) > 0 && count(t, PAUSE_COUNT) === 0;
 }
 
-/** `is_lazy_mmu_mode_active()`: not in interrupt, and `current` is active. */
+/**
+ * `is_lazy_mmu_mode_active()`: not in interrupt (in_interrupt(): hardirq, softirq, or bottom
+ * halves disabled), and `current` is active.
+ */
 export function is_lazy_mmu_mode_active(s: Kernel | Draft<Kernel>, env: StepEnv): boolean {
-  if (env.self.kind === "irq") return false;
+  if (env.self.kind === "irq" || inInterrupt(s, env)) return false;
   const id = env.self.id;
   const t = (s.tasks as readonly (Task | Draft<Task>)[]).find((x) => x.id === id);
   return t !== undefined && __task_lazy_mmu_mode_active(t);
 }
 
-/** `current->lazy_mmu_state` of the running task, or undefined in interrupt context. */
+/**
+ * `current->lazy_mmu_state` of the running task, or undefined where in_interrupt() holds:
+ * there every call returns at once, also in a task with bottom halves disabled.
+ */
 function stateOf(d: Draft<Kernel>, env: StepEnv): Draft<Task> | undefined {
-  if (env.self.kind === "irq") return undefined;
+  if (env.self.kind === "irq" || inInterrupt(d, env)) return undefined;
   const id = env.self.id;
   return d.tasks.find((x) => x.id === id);
 }

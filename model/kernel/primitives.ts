@@ -150,7 +150,7 @@ export function might_sleep(fn: string, label: string, at: string): Step {
     label,
     at,
     (d, env) => {
-      if (inInterrupt(env) || !mayScheduleHere(d, env)) {
+      if (inInterrupt(d, env) || !mayScheduleHere(d, env)) {
         bug(
           env,
           "sleep-in-atomic",

@@ -7,7 +7,17 @@
 // fact table in state-fields.ts, which the compiler also asks for); the type below makes
 // the compiler refuse a declaration that misses a field or gives one the wrong kind.
 
-import type { Cpu, Frame, Ghost, Hardware, IrqContext, Kernel, QueuedUpdate, Task } from "./state";
+import type {
+  Cpu,
+  Frame,
+  Ghost,
+  Hardware,
+  IrqContext,
+  IrqFrame,
+  Kernel,
+  QueuedUpdate,
+  Task,
+} from "./state";
 
 /** How one field is stored, by what its type is. */
 export type Kind =
@@ -90,9 +100,14 @@ const task: KindOf<Task> = {
   },
 };
 
-const irq: KindOf<IrqContext> = {
+const irqFrame: KindOf<IrqFrame> = {
   kind: "struct",
   fields: { source: str, stack: list(frame), preemptCount: int, ghost },
+};
+
+const irq: KindOf<IrqContext> = {
+  kind: "struct",
+  fields: { ...irqFrame.fields, interrupted: optional(irqFrame) },
 };
 
 const queued: KindOf<QueuedUpdate> = { kind: "struct", fields: { addr: str, value: int } };

@@ -53,12 +53,23 @@ export interface Task {
   readonly ghost: Ghost;
 }
 
-/** An interrupt handler running on a CPU, above whatever task that CPU was running. */
-export interface IrqContext {
+/** An interrupt handler's own state: its source, stack, preempt count and ghost. */
+export interface IrqFrame {
   readonly source: string;
   readonly stack: readonly Frame[];
   readonly preemptCount: number;
   readonly ghost: Ghost;
+}
+
+/** An interrupt handler running on a CPU, above whatever task that CPU was running. */
+export interface IrqContext extends IrqFrame {
+  /**
+   * The softirq this hardirq landed on (softirqs run with interrupts enabled, so a hardirq
+   * can nest over one; kernel/softirq.c handle_softirqs()): it resumes when this returns.
+   * One level only: a hardirq never lands on a hardirq, a softirq only on a task, so the
+   * interrupted one interrupted nothing (and the state schema stays finite).
+   */
+  readonly interrupted: IrqFrame | null;
 }
 
 export interface Cpu {

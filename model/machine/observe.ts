@@ -5,6 +5,7 @@
 // their fields are declared in vocabulary.ts.
 
 import type { Draft } from "immer";
+import { softirqCount } from "../kernel/context";
 import { ENABLE_COUNT, PAUSE_COUNT } from "../kernel/lazy-mmu-mode";
 import { PTE_CLEARERS, PTE_WRITERS } from "../kernel/primitives";
 import type { BugCheck, ContextRef } from "../kernel/program";
@@ -68,11 +69,15 @@ export function viewOf(d: Draft<Kernel>, ref: ContextRef, cpu: number): ContextV
     ),
   ].sort();
   const inner = g.regions[g.regions.length - 1] ?? [];
+  // in_interrupt(): an interrupt handler, or a task with bottom halves disabled or serving
+  // softirqs (include/linux/preempt.h irq_count()).
+  const task = ref.kind === "task" ? d.tasks.find((x) => x.id === ref.id) : undefined;
+  const inInterrupt = ref.kind === "irq" || (task !== undefined && softirqCount(task) > 0);
   return {
     id: contextId(ref),
     kind: ref.kind,
     cpu,
-    inInterrupt: ref.kind === "irq",
+    inInterrupt,
     preemptCount,
     lazyDepth: g.lazyDepth,
     regionWrites: [...(g.regions[g.regions.length - 1] ?? [])],
@@ -83,7 +88,7 @@ export function viewOf(d: Draft<Kernel>, ref: ContextRef, cpu: number): ContextV
     regionMms: [...new Set(inner.map((a) => mmOf(a)))].sort(),
     enableCount,
     pauseCount,
-    lazyActive: ref.kind === "task" && enableCount > 0 && pauseCount === 0,
+    lazyActive: !inInterrupt && enableCount > 0 && pauseCount === 0,
   };
 }
 

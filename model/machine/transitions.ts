@@ -11,6 +11,7 @@
 
 import type { Draft } from "immer";
 import type { SwitchEnv } from "../arch/types";
+import { softirqCount } from "../kernel/context";
 import {
   type Call,
   type ContextRef,
@@ -22,7 +23,8 @@ import {
   type StepEnv,
   sleepsAt,
 } from "../kernel/program";
-import type { Frame, Kernel, Task, Val } from "../kernel/state";
+import type { Cpu, Frame, Kernel, Task, Val } from "../kernel/state";
+import type { IrqKind } from "../scenarios/types";
 import { produce as immerProduce, type Produce } from "./immer";
 import type { Machine } from "./machine";
 import {
@@ -104,9 +106,7 @@ export function successors(
   for (const cpu of s.cpus) {
     if (cpu.irq !== null) {
       out.push(...runStep(m, s, { kind: "irq", cpu: cpu.id, source: cpu.irq.source }, cpu.id, how));
-      continue;
-    }
-    if (cpu.current !== null) {
+    } else if (cpu.current !== null) {
       const task = s.tasks.find((x) => x.id === cpu.current);
       if (!task) throw new Error(`model error: CPU ${cpu.id} runs unknown task`);
       if (task.status === "done") {
@@ -127,7 +127,8 @@ export function successors(
       for (const src of m.scenario.irqs) {
         if ((s.irqFired[src.id] ?? 0) >= src.bound) continue;
         if (src.cpus !== undefined && !src.cpus.includes(cpu.id)) continue;
-        out.push(fireIrq(s, cpu.id, src.id, src.handler, how));
+        if (!mayFire(m, s, cpu, src.kind ?? "hardirq")) continue;
+        out.push(fireIrq(s, cpu.id, src.id, src.handler, src.kind ?? "hardirq", how));
       }
     }
   }
@@ -139,6 +140,20 @@ export function successors(
     }
   }
   return out;
+}
+
+/**
+ * May an interrupt of `kind` land on `cpu` (whose interrupts are on)? A hardirq on top of
+ * the task or of a softirq (which runs with interrupts on), never over another hardirq. A
+ * softirq only where no handler runs and the task has bottom halves enabled (irq_exit()
+ * and local_bh_enable() run softirqs only when !in_interrupt()), and never under
+ * PREEMPT_RT, where invoke_softirq() wakes ksoftirqd (kernel/softirq.c).
+ */
+function mayFire(m: Machine, s: Kernel, cpu: Cpu, kind: IrqKind): boolean {
+  if (kind === "hardirq") return cpu.irq === null || cpu.irq.interrupted === null;
+  if (m.preemption === "rt" || cpu.irq !== null) return false;
+  const current = s.tasks.find((t) => t.id === cpu.current);
+  return current === undefined || softirqCount(current) === 0;
 }
 
 /** Is every task done (a final state rather than a deadlock)? */
@@ -416,7 +431,9 @@ function finish(d: Draft<Kernel>, ref: ContextRef, cpu: number, rec: Recorder): 
   const c = d.cpus[cpu];
   if (!c) throw new Error(`model error: no CPU ${cpu}`);
   if (ref.kind === "irq") {
-    c.irq = null;
+    // Back to the softirq this hardirq interrupted, if any; either way interrupts are on.
+    const below = c.irq?.interrupted ?? null;
+    c.irq = below === null ? null : { ...below, interrupted: null };
     c.irqsEnabled = true;
     return;
   }
@@ -494,18 +511,35 @@ function switchIn(m: Machine, s: Kernel, cpu: number, task: Task, how: How): Tra
   return { action: { kind: "switch-in", cpu, task: task.id, hooks }, next, events };
 }
 
-function fireIrq(s: Kernel, cpu: number, source: string, handler: string, how: How): Transition {
+function fireIrq(
+  s: Kernel,
+  cpu: number,
+  source: string,
+  handler: string,
+  kind: IrqKind,
+  how: How,
+): Transition {
   const events: Observation[] = [];
   const next = how.produce(s, (d) => {
     const c = d.cpus[cpu];
     if (!c) throw new Error("model error: bad CPU");
     (d.irqFired as Record<string, number>)[source] = (s.irqFired[source] ?? 0) + 1;
-    c.irqsEnabled = false;
+    // A hardirq runs with interrupts off; a softirq with them on (handle_softirqs()).
+    c.irqsEnabled = kind === "softirq";
     c.irq = {
       source,
       stack: [{ proc: handler, pc: 0, args: {}, locals: {} }],
       preemptCount: 0,
       ghost: { lazyDepth: 0, regions: [], wrote: {} },
+      interrupted:
+        c.irq === null
+          ? null
+          : {
+              source: c.irq.source,
+              stack: c.irq.stack,
+              preemptCount: c.irq.preemptCount,
+              ghost: c.irq.ghost,
+            },
     };
     observeCall(d, { kind: "irq", cpu, source }, cpu, handler, {}, events, how.listen);
   });

@@ -5,6 +5,7 @@
 
 import { type Origin, Registry } from "../registry";
 import { benchReference } from "./bench";
+import { callers2Scenarios } from "./callers-2";
 import { kfenceIrqApplyToPageRange, kfenceIrqInRegion } from "./interrupts";
 import { irqsOffScenarios } from "./irqs-off";
 import {
@@ -25,6 +26,7 @@ import {
   pagemapScanPmdEntryWide,
 } from "./pagemap";
 import { powerpcArm64Scenarios } from "./powerpc-arm64";
+import { softirqScenarios } from "./softirq";
 import type { Scenario } from "./types";
 import { v7ExtraScenarios, v7Scenarios } from "./v7";
 import { vmapPteRangeScenario, vunmapPteRangeScenario } from "./vmalloc";
@@ -51,6 +53,8 @@ export const scenarioRegistry = new Registry<Scenario>([
   ...powerpcArm64Scenarios,
   ...xenScenarios,
   ...v7Scenarios,
+  ...softirqScenarios,
+  ...callers2Scenarios,
 ]);
 
 /** Scenarios that exist but are not part of the default matrix. */

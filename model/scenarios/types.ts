@@ -26,8 +26,19 @@ export interface TaskSpec {
   readonly inRegion?: boolean;
 }
 
+/**
+ * `hardirq`: a device interrupt, run with interrupts off. `softirq`: softirq work run on
+ * interrupt exit or from local_bh_enable() (kernel/softirq.c invoke_softirq(), do_softirq()):
+ * with interrupts on, so a hardirq can nest over it, never where the task has bottom halves
+ * disabled, and not at all under PREEMPT_RT, whose invoke_softirq() wakes ksoftirqd instead
+ * (a scenario models that as a pinned task serving softirqs).
+ */
+export type IrqKind = "hardirq" | "softirq";
+
 export interface IrqSpec {
   readonly id: string;
+  /** `hardirq` when absent. */
+  readonly kind?: IrqKind;
   readonly handler: string;
   /** How many times it may fire in one run, over all CPUs. */
   readonly bound: number;

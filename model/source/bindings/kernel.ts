@@ -164,8 +164,8 @@ export const kernelBindings: readonly Binding[] = [
   },
   {
     name: "in_interrupt",
-    does: "true in an interrupt handler",
-    use: () => (r) => (inInterrupt(r.env) ? 1 : 0),
+    does: "true in an interrupt handler, while serving softirqs and with bottom halves off",
+    use: () => (r) => (inInterrupt(r.d, r.env) ? 1 : 0),
   },
   {
     name: "preemptible",
