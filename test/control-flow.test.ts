@@ -218,3 +218,56 @@ describe("engine control flow", () => {
     expect(canonical(forgotten)).not.toBe(canonical(waiting));
   });
 });
+
+describe("named shared variables", () => {
+  // Two tasks on two CPUs share a flag: A publishes, B spins on it (a guard), as a
+  // completion or a seqcount reader would; the flag's initial value comes from the scenario.
+  const shared: Scenario = {
+    ...scenario([
+      step("publish", "ready = 1", "test", (d) => {
+        d.shared.ready = 1;
+      }),
+    ]),
+    id: "shared-flag",
+    cpus: 2,
+    tasks: [
+      { id: "A", cpu: 0, entry: "main" },
+      { id: "B", cpu: 1, entry: "waiter" },
+    ],
+    shared: { ready: 0, token: "none" },
+    procs: [
+      proc("main", [
+        step("publish", "ready = 1", "test", (d) => {
+          d.shared.ready = 1;
+        }),
+      ]),
+      proc("waiter", [
+        step(
+          "wait",
+          "while (!READ_ONCE(ready)) cpu_relax()",
+          "test",
+          (d) => {
+            d.shared.token = "seen";
+          },
+          { guard: (s) => s.shared.ready === 1 },
+        ),
+      ]),
+    ],
+  };
+
+  it("start from the scenario's values and are written by steps", () => {
+    const m = buildMachine(generic, shared, "none");
+    expect(initialState(m).shared).toEqual({ ready: 0, token: "none" });
+    const done = finals(shared);
+    expect(done.length).toBeGreaterThan(0);
+    for (const s of done) expect(s.shared).toEqual({ ready: 1, token: "seen" });
+  });
+
+  it("tell states apart and round-trip through ITF", () => {
+    const m = buildMachine(generic, shared, "none");
+    const s0 = initialState(m);
+    const s1: Kernel = { ...s0, shared: { ...s0.shared, ready: 1 } };
+    expect(canonical(s1)).not.toBe(canonical(s0));
+    expect(canonical(stateFromItf(stateToItf(s1), "/states/0"))).toBe(canonical(s1));
+  });
+});

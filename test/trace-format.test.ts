@@ -99,6 +99,17 @@ describe("lazymmu-trace/2", () => {
   });
 });
 
+describe("a lazymmu-trace/2 trace written before the shared variables existed", () => {
+  it("reads them as none and replays", () => {
+    const t = load(current);
+    t.vars = (t.vars as string[]).filter((v) => v !== "shared");
+    for (const st of t.states) delete st.shared;
+    const r = cli(["replay", write("no-shared.itf.json", t)]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+});
+
 describe("lazymmu-trace/1, written before the steps carried data", () => {
   // Both were written against sparc64@v6.14 before its set_pte_at() went through the era's
   // set_ptes() (which enters and leaves lazy mode itself): replay reads them and checks them

@@ -55,6 +55,9 @@ function varsOf(x: unknown, out: string[]): void {
 export function cpuSymmetry(m: Machine, spec: Spec): CpuSymmetry {
   const n = m.scenario.cpus;
   if (n < 2) return { ok: false, why: "one CPU" };
+  // A shared variable may hold a CPU number that renumbering would not follow.
+  if (Object.keys(m.scenario.shared ?? {}).length > 0)
+    return { ok: false, why: "the scenario has shared variables" };
   const vars: string[] = [];
   for (const r of spec.rules) for (const c of r.checks) varsOf(c.require, vars);
   const cpuBound = vars.find((v) => /cpu/i.test(v) || v === "ctx.id" || v.startsWith("state"));

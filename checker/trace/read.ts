@@ -20,6 +20,7 @@ import {
 import { ItfShapeError, STATE_VARS, stateFromItf } from "./itf";
 import { checkItfValue, pointer } from "./itf-check";
 import { LEGACY_FORMAT, type LegacyTrace, legacyStepMeta } from "./legacy";
+import { LATER_VARS } from "./state-fields";
 
 export interface LoadedStep {
   readonly meta: StepMeta;
@@ -64,8 +65,14 @@ function decodeTrace(x: unknown): AnyTrace {
   const meta = decodeTraceMeta(root["#meta"]);
   const vars = strings(root, "", "vars");
   const want = [...STATE_VARS];
-  if (vars.length !== want.length || want.some((v) => !vars.includes(v)))
+  const missing = want.filter((v) => !vars.includes(v));
+  if (
+    vars.some((v) => !(want as string[]).includes(v)) ||
+    new Set(vars).size !== vars.length ||
+    missing.some((v) => LATER_VARS[v] === undefined)
+  )
     throw new ItfShapeError("/vars", `the state variables ${JSON.stringify(want)}`);
+  const defaults = Object.fromEntries(missing.map((v) => [v, LATER_VARS[v]]));
   const states = root.states;
   if (!Array.isArray(states) || states.length === 0)
     throw new ItfShapeError("/states", "a non-empty list of states");
@@ -75,7 +82,12 @@ function decodeTrace(x: unknown): AnyTrace {
       `${meta.choices.length + 1} states (one more than the ${meta.choices.length} choices in /#meta/choices), got ${states.length}`,
     );
   }
-  const decoded = states.map((s, i) => decodeState(s, `/states/${i}`));
+  const decoded = states.map((s, i) =>
+    decodeState(
+      typeof s === "object" && s !== null && !Array.isArray(s) ? { ...defaults, ...s } : s,
+      `/states/${i}`,
+    ),
+  );
   if (meta.trace === LEGACY_FORMAT) {
     return {
       version: 1,

@@ -73,6 +73,15 @@ export const KERNEL: Shape = shapeOf(kernelSchema);
 /** The ITF state variables: the kernel state's top-level fields. */
 export const STATE_VARS = Object.keys(kernelSchema.fields) as readonly (keyof Kernel)[];
 
+/**
+ * State variables added after traces were first written, with the value a trace that lacks
+ * them stands for (`shared`: a scenario without shared variables), so older traces still
+ * read and replay.
+ */
+export const LATER_VARS: Readonly<Partial<Record<keyof Kernel, Itf>>> = {
+  shared: { "#map": [] },
+};
+
 // Encoding: integers as {"#bigint"}, maps as {"#map"} with sorted keys, sets as {"#set"},
 // records as objects, lists as arrays, absent values as the variant None.
 
@@ -306,6 +315,7 @@ export const TASK_FACTS: FactTable<Task> = {
 export const MEMORY_FACTS: FactTable<Kernel> = {
   pte: each<number>("pte", (a) => `pte[${a}]`, String),
   intended: each<number>("set to", (a) => `pte[${a}] set to`, String),
+  shared: each<Val>("shared", (k) => k, shown),
   hw: (v) => [
     ...listFact("stale translations", "stale translations", v.stale),
     ...listFact("walker barriers owed", "walker barriers owed", v.unsynced),

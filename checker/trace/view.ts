@@ -36,6 +36,7 @@ export type FactField =
   | "lazy regions"
   | "pte"
   | "set to"
+  | "shared"
   | "stale translations"
   | "walker barriers owed"
   | "held by"

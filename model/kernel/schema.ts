@@ -139,6 +139,7 @@ export const kernelSchema: KindOf<Kernel> = {
     locks: record(optional(str)),
     pte: record(int),
     intended: record(int),
+    shared: record(val),
     hw: hardware,
     halted: optional(str),
   },

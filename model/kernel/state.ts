@@ -113,6 +113,11 @@ export interface Kernel {
   readonly pte: Readonly<Record<Addr, PteVal>>;
   /** The value the latest PTE change asked for at each address (checker's bookkeeping). */
   readonly intended: Readonly<Record<Addr, PteVal>>;
+  /**
+   * Named shared (global) kernel variables a scenario declares: a flag another CPU sets, a
+   * counter callers share. Steps read and write them as `d.shared[name]`.
+   */
+  readonly shared: Readonly<Record<string, Val>>;
   readonly hw: Hardware;
   /** Set when a BUG_ON fired: the machine has stopped. */
   readonly halted: string | null;

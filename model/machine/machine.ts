@@ -107,6 +107,7 @@ export function initialState(m: Machine): Kernel {
     locks: {},
     pte: { ...scenario.ptes },
     intended: { ...scenario.ptes },
+    shared: { ...scenario.shared },
     hw: { stale: [], unsynced: [] },
     halted: null,
   };

@@ -56,6 +56,8 @@ export interface Scenario {
   readonly irqs: readonly IrqSpec[];
   /** Per-CPU architecture state every CPU starts with, over the model's `perCpu`. */
   readonly perCpu?: Readonly<Record<string, Val>>;
+  /** Named shared kernel variables and their initial values (`d.shared[name]` in steps). */
+  readonly shared?: Readonly<Record<string, Val>>;
   /** Initial PTE values (absent addresses are pte_none). */
   readonly ptes: Readonly<Record<Addr, PteVal>>;
   /** Callers and generic kernel code this scenario brings (the arch overrides by name). */
