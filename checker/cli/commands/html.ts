@@ -8,7 +8,7 @@ import { story } from "../../trace/story";
 import { type Context, EXIT, type Outcome, output, userError } from "../command";
 import { checkOutFile, writeAtomic } from "../files";
 import { type LoadFlags, loadFiles } from "./shared";
-import { loadCurrentTrace, type TreeFlags, traceModel, withTreeModels } from "./trace-input";
+import { renderableTrace, type TreeFlags, withTreeModels } from "./trace-input";
 
 export function run(
   [file = ""]: readonly string[],
@@ -30,11 +30,10 @@ function runWith(
 ): Outcome {
   const load = loadFiles(flags);
   if (!load.ok) return userError(load.error);
-  const trace = loadCurrentTrace(file);
-  if (!trace.ok) return userError(trace.error);
-  const model = traceModel(trace.value, file, derived);
-  const procs = model.ok ? model.value.machine.procs : undefined;
-  const page = renderHtml(traceView(trace.value, procs), story(trace.value));
+  const r = renderableTrace(file, derived);
+  if (!r.ok) return userError(r.error);
+  const { trace, procs } = r.value;
+  const page = renderHtml(traceView(trace, procs), story(trace));
   if (flags.output === undefined) return output(page);
   writeAtomic(flags.output, page);
   return output("", EXIT.ok, `wrote ${flags.output}\n`);

@@ -10,7 +10,7 @@ import { showTerminal } from "../../trace/show-terminal";
 import { story } from "../../trace/story";
 import { type Context, type Outcome, output, userError } from "../command";
 import { type LoadFlags, loadFiles } from "./shared";
-import { loadCurrentTrace, type TreeFlags, traceModel, withTreeModels } from "./trace-input";
+import { renderableTrace, type TreeFlags, withTreeModels } from "./trace-input";
 
 export interface ShowFlags {
   readonly width?: string;
@@ -43,11 +43,10 @@ function runWith(
   // A loaded model's procedures give its trace their source positions.
   const load = loadFiles(flags);
   if (!load.ok) return userError(load.error);
-  const trace = loadCurrentTrace(file);
-  if (!trace.ok) return userError(trace.error);
-  const model = traceModel(trace.value, file, derived);
-  const procs = model.ok ? model.value.machine.procs : undefined;
-  const text = renderShow(traceView(trace.value, procs), story(trace.value), {
+  const r = renderableTrace(file, derived);
+  if (!r.ok) return userError(r.error);
+  const { trace, procs } = r.value;
+  const text = renderShow(traceView(trace, procs), story(trace), {
     width: term.width,
     color: term.color,
     full: flags.full === true,

@@ -3,6 +3,7 @@
 
 import { findArch } from "../../../model/arch/index";
 import type { ArchModel } from "../../../model/arch/types";
+import type { ProcTable } from "../../../model/kernel/program";
 import type { PreemptionModel } from "../../../model/kernel/state";
 import { buildMachine, type Machine } from "../../../model/machine/machine";
 import { findScenario } from "../../../model/scenarios/index";
@@ -106,6 +107,24 @@ export async function treeModels(file: string, flags: TreeFlags): Promise<Result
   const r = deriveFromTree(flags.kernel, [family], flags.config ?? []);
   if ("error" in r) return fail(r.error);
   return { ok: true, value: derivedModels(r.derived) };
+}
+
+/**
+ * What `show` and `html` render: a current-format trace, and the procedures of the model it
+ * names when that model is known here (they give the source positions; absent, the trace's own
+ * labels are shown).
+ */
+export function renderableTrace(
+  file: string,
+  derived: readonly ArchModel[],
+): Result<{ readonly trace: LoadedTrace; readonly procs: ProcTable | undefined }> {
+  const trace = loadCurrentTrace(file);
+  if (!trace.ok) return trace;
+  const model = traceModel(trace.value, file, derived);
+  return {
+    ok: true,
+    value: { trace: trace.value, procs: model.ok ? model.value.machine.procs : undefined },
+  };
 }
 
 /** Runs `body` with the --kernel models: synchronously when there is no --kernel. */
