@@ -14,6 +14,12 @@ export interface Output {
   readonly stdout: string;
   readonly stderr: string;
   readonly exit: ExitCode;
+  /**
+   * An internal error's report (message, stack trace, arguments, versions): the process
+   * edge writes it to a file and names the file on stderr, so no stack trace reaches the
+   * terminal unless `--debug` asks for it.
+   */
+  readonly crashReport?: string;
 }
 
 /** A command's result: what to print and the exit code, or a user error (exit 2). */

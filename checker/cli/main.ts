@@ -1,9 +1,12 @@
 // The lazymmu command line. `execute` parses the arguments, runs the command and returns
 // what to print and the exit code; `cli` is the process edge, the only place that writes to
 // stdout and stderr, draws progress, handles Ctrl-C and sets the exit code. Anything thrown
-// that is not a user error is a bug of lazymmu's: one line and exit 4, the stack trace only
-// with `--debug`.
+// that is not a user error is a bug of lazymmu's: one line and exit 4; the stack trace goes
+// to a crash report file that the line names (to stderr instead with `--debug`).
 
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { formatError, type UserError, unreachable } from "../errors";
 import { errorMessage } from "../outcome";
 import type { RunProgress } from "../report/progress";
@@ -93,13 +96,37 @@ export function finish(outcome: Outcome, json: boolean): Output {
 }
 
 /** An internal error (a bug of lazymmu's, not bad input): one line, exit 4. */
-export function internalError(err: unknown, debug: boolean): Output {
+export function internalError(err: unknown, debug: boolean, argv: readonly string[] = []): Output {
   const stack = err instanceof Error && err.stack !== undefined ? `${err.stack}\n` : "";
-  return {
-    stdout: "",
-    stderr: `lazymmu: internal error: ${errorMessage(err)}\n${debug ? stack : "(run again with --debug for the stack trace; please report it)\n"}`,
-    exit: EXIT.internal,
-  };
+  const line = `lazymmu: internal error: ${errorMessage(err)}\n`;
+  if (debug) return { stdout: "", stderr: `${line}${stack}`, exit: EXIT.internal };
+  const crashReport = [
+    `lazymmu internal error, ${new Date().toISOString()}`,
+    `arguments: ${JSON.stringify(argv)}`,
+    `node ${process.version} on ${process.platform}-${process.arch}`,
+    "",
+    stack === "" ? errorMessage(err) : stack,
+  ].join("\n");
+  return { stdout: "", stderr: line, exit: EXIT.internal, crashReport };
+}
+
+/**
+ * Writes an internal error's report where the user can attach it to a bug report, and
+ * says where; when that fails, says how to see the stack trace instead.
+ */
+export function writeCrashReport(
+  report: string,
+  write: (path: string, text: string) => void = (p, t) => writeFileSync(p, t, { flag: "wx" }),
+  dir: string = tmpdir(),
+): string {
+  const stamp = new Date().toISOString().replaceAll(":", "-").replaceAll(".", "-");
+  const path = join(dir, `lazymmu-crash-${stamp}-${process.pid}.log`);
+  try {
+    write(path, report);
+    return `lazymmu: the stack trace is in ${path}; please attach it to a report\n`;
+  } catch {
+    return "lazymmu: (run again with --debug for the stack trace; please report it)\n";
+  }
 }
 
 /**
@@ -117,7 +144,7 @@ export async function execute(argv: readonly string[], edge: Edge = IN_PROCESS):
     const mod = await p.invocation.load();
     return finish(await mod.run(p.invocation.args, p.invocation.flags, p.ctx), p.json);
   } catch (err) {
-    return internalError(err, debug);
+    return internalError(err, debug, argv);
   }
 }
 
@@ -150,6 +177,7 @@ export async function cli(argv: readonly string[]): Promise<void> {
   process.off("SIGINT", onSigint);
   if (out.stdout !== "") process.stdout.write(out.stdout);
   if (out.stderr !== "") process.stderr.write(out.stderr);
+  if (out.crashReport !== undefined) process.stderr.write(writeCrashReport(out.crashReport));
   process.exitCode = out.exit;
 }
 

@@ -9,7 +9,15 @@ import { compareJson, compareMarkdown } from "../../report/compare";
 import { type Context, type Outcome, output, userError } from "../command";
 import { checkOutDir, resolveSpec } from "../files";
 import { type RawRunFlags, resolveRun } from "../options";
-import { checkFormat, jobsOf, type LoadFlags, loadFiles, runJobs } from "./shared";
+import {
+  checkFormat,
+  jobsOf,
+  type LoadFlags,
+  loadFiles,
+  runJobs,
+  unknownFunctionWarnings,
+  warnFirst,
+} from "./shared";
 import { summariesExit } from "./verify";
 
 interface CompareFlags extends RawRunFlags, LoadFlags {
@@ -42,6 +50,11 @@ export async function run(
     ...j,
     cell: j.cell + jobsA.length,
   }));
+  // Both specs' warnings, before any cell runs (a check that never fires is said up front).
+  const stderr = warnFirst(
+    ctx,
+    unknownFunctionWarnings(a.value) + unknownFunctionWarnings(b.value),
+  );
   const all = await runJobs([...jobsA, ...jobsB], ctx);
   const ra = all.slice(0, jobsA.length);
   const rb = all.slice(jobsA.length);
@@ -49,5 +62,6 @@ export async function run(
   return output(
     flags.format === "json" ? compareJson(cmp) : compareMarkdown(cmp),
     summariesExit(all, "content"),
+    stderr,
   );
 }
