@@ -15,6 +15,17 @@ function machine(arch: string, scenario: string, p: PreemptionModel) {
   return buildMachine(a, s, p);
 }
 
+/** The reachable states of a machine, explored once for the three properties that read them. */
+const explored = new Map<string, ReturnType<typeof reachable>>();
+function reachableOf(m: ReturnType<typeof machine>): ReturnType<typeof reachable> {
+  const key = `${m.arch.id} ${m.scenario.id} ${m.preemption}`;
+  const hit = explored.get(key);
+  if (hit) return hit;
+  const all = reachable(m);
+  explored.set(key, all);
+  return all;
+}
+
 const CASES: [string, string][] = [
   ["sparc64@v6.14", "zap-pte-range"],
   ["sparc64@v6.15", "kfence-irq-in-region"],
@@ -25,7 +36,7 @@ describe.each(["none", "full", "rt"] as const)("under preemption=%s", (p) => {
   it.each(CASES)("%s %s: interrupts only where enabled and within bound", (arch, scen) => {
     const m = machine(arch, scen, p);
     let irqs = 0;
-    for (const { state, out } of reachable(m)) {
+    for (const { state, out } of reachableOf(m)) {
       for (const t of out) {
         if (t.action.kind !== "irq") continue;
         irqs++;
@@ -44,7 +55,7 @@ describe.each(["none", "full", "rt"] as const)("under preemption=%s", (p) => {
   it.each(CASES)("%s %s: preemption only where the model allows it", (arch, scen) => {
     const m = machine(arch, scen, p);
     let preemptions = 0;
-    for (const { state, out } of reachable(m)) {
+    for (const { state, out } of reachableOf(m)) {
       for (const t of out) {
         if (t.action.kind !== "switch-out") continue;
         const a = t.action;
@@ -73,7 +84,7 @@ describe.each(["none", "full", "rt"] as const)("under preemption=%s", (p) => {
     (arch, scen) => {
       const m = machine(arch, scen, p);
       let migrations = 0;
-      for (const { state, out } of reachable(m)) {
+      for (const { state, out } of reachableOf(m)) {
         for (const t of out) {
           if (t.action.kind !== "migrate") continue;
           migrations++;
@@ -104,7 +115,7 @@ describe("locks", () => {
 
   it("without PREEMPT_RT the PTL disables preemption", () => {
     const m = machine("sparc64@v6.14", "zap-pte-range", "full");
-    for (const { state, out } of reachable(m)) {
+    for (const { state, out } of reachableOf(m)) {
       if (state.locks["ptl:user"] !== "A") continue;
       const a = state.tasks.find((t) => t.id === "A");
       expect(a?.preemptCount).toBeGreaterThan(0);
