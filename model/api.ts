@@ -82,6 +82,21 @@ function fieldProblems(
   return out;
 }
 
+/**
+ * An id names a directory of counterexamples (`<out>/<spec>/<arch>/<scenario>/`): letters,
+ * digits and `@ . _ : + -`, starting with a letter or digit, at most 100 characters, so no
+ * id climbs out of --out or makes a name the file system refuses.
+ */
+const ID = /^[A-Za-z0-9][A-Za-z0-9@._:+-]{0,99}$/;
+
+function idProblems(o: Record<string, unknown>): string[] {
+  return typeof o.id === "string" && o.id !== "" && !ID.test(o.id)
+    ? [
+        "id must be letters, digits and @ . _ : + - (starting with a letter or digit), at most 100 characters",
+      ]
+    : [];
+}
+
 /** What is wrong with a value offered as an architecture model (empty when nothing is). */
 export function archProblems(x: unknown): string[] {
   if (!isRecord(x)) return ["an architecture model must be an object"];
@@ -91,6 +106,7 @@ export function archProblems(x: unknown): string[] {
     ["commits", "sources", "departures", "procs", "contextSwitch"],
     ["perCpu", "perTask"],
   );
+  out.push(...idProblems(x));
   if (Array.isArray(x.procs)) {
     const names = new Set(x.procs.map((p: unknown) => (isRecord(p) ? p.name : undefined)));
     for (const hook of REQUIRED_HOOKS) {
@@ -109,6 +125,7 @@ export function scenarioProblems(x: unknown): string[] {
     ["tasks", "irqs", "procs", "preemption"],
     ["ptes"],
   );
+  out.push(...idProblems(x));
   const cpus = x.cpus;
   if (typeof cpus !== "number" || !Number.isInteger(cpus) || cpus < 1) {
     out.push("cpus must be a whole number of at least 1");

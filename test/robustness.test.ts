@@ -14,6 +14,7 @@ import { EXIT, exitCode } from "../checker/outcome";
 import { monitor } from "../checker/rules/monitor";
 import { runCell } from "../checker/run";
 import { readTrace } from "../checker/trace/read";
+import { archProblems, scenarioProblems } from "../model/api";
 import { generic } from "../model/arch/generic";
 import type { ArchModel } from "../model/arch/types";
 import { proc, step } from "../model/kernel/program";
@@ -183,5 +184,20 @@ describe("user-controlled names cannot reach Object.prototype", () => {
     const m = buildMachine(generic, scenario, "none");
     for (const name of ["toString", "__proto__", "constructor", "hasOwnProperty"])
       expect(m.procs[name], name).toBeUndefined();
+  });
+});
+
+describe("ids name directories, so they cannot climb out of --out", () => {
+  const ID_PROBLEM =
+    "id must be letters, digits and @ . _ : + - (starting with a letter or digit), at most 100 characters";
+  it("a loaded scenario or model whose id has a slash, starts with a dot or is too long is refused", () => {
+    const sc = findScenario("zap-pte-range");
+    if (!sc) throw new Error("no zap-pte-range");
+    for (const id of ["../../etc", "a/b", ".hidden", "x".repeat(101)]) {
+      expect(scenarioProblems({ ...sc, id }), id).toContain(ID_PROBLEM);
+      expect(archProblems({ ...generic, id }), id).toContain(ID_PROBLEM);
+    }
+    expect(scenarioProblems(sc)).toEqual([]);
+    expect(archProblems({ ...generic, id: "sparc64@tree:v6.15-rc1+" })).toEqual([]);
   });
 });
