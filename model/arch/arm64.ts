@@ -63,6 +63,7 @@
 import type { Draft } from "immer";
 import { cpuOf, currentTask, inInterrupt, VM_WARN_ON } from "../kernel/context";
 import { dsb, markUnsynced, storePte } from "../kernel/hardware";
+import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import { addrArg, nop, valueArg } from "../kernel/primitives";
 import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
@@ -73,9 +74,6 @@ import type { ArchModel, SwitchStep } from "./types";
 const PGTABLE_H = "arch/arm64/include/asm/pgtable.h";
 const PROCESS_C = "arch/arm64/kernel/process.c";
 const THREAD_INFO_H = "arch/arm64/include/asm/thread_info.h";
-const ENTER = "arch_enter_lazy_mmu_mode";
-const LEAVE = "arch_leave_lazy_mmu_mode";
-const FLUSH = "arch_flush_lazy_mmu_mode";
 const LAZY = "TIF_LAZY_MMU";
 const PENDING = "TIF_LAZY_MMU_PENDING";
 

@@ -77,6 +77,7 @@
 import type { Draft } from "immer";
 import { cpuOf } from "../kernel/context";
 import { invalidate, markStale, storePte } from "../kernel/hardware";
+import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import {
   addrArg,
@@ -96,9 +97,6 @@ const HASH_TLB_C = "arch/powerpc/mm/book3s64/hash_tlb.c";
 const HASH_H = "arch/powerpc/include/asm/book3s/64/hash.h";
 const PROCESS_C = "arch/powerpc/kernel/process.c";
 const PGTABLE_C = "arch/powerpc/mm/pgtable.c";
-const ENTER = "arch_enter_lazy_mmu_mode";
-const LEAVE = "arch_leave_lazy_mmu_mode";
-const FLUSH = "arch_flush_lazy_mmu_mode";
 const TLF = "_TLF_LAZY_MMU";
 const IDLE_TLF = "idle_TLF_LAZY_MMU";
 

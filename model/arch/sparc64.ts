@@ -45,6 +45,7 @@
 import type { Draft } from "immer";
 import { cpuOf } from "../kernel/context";
 import { invalidate, markStale, storePte } from "../kernel/hardware";
+import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import {
   addrArg,
@@ -61,8 +62,6 @@ import type { ArchModel } from "./types";
 
 const TLB_C = "arch/sparc/mm/tlb.c";
 const PGTABLE_64_H = "arch/sparc/include/asm/pgtable_64.h";
-const ENTER = "arch_enter_lazy_mmu_mode";
-const LEAVE = "arch_leave_lazy_mmu_mode";
 
 function batchOf(d: Draft<Kernel>, cpu: number) {
   const c = d.cpus[cpu];
@@ -156,9 +155,7 @@ function enterLeave(preemptSafe: boolean): Proc[] {
       preemptSafe ? [...leave, preempt_enable(LEAVE, `${TLB_C}:${LINES.v615.pe}`)] : leave,
     ),
     // sparc64 defines no arch_flush_lazy_mmu_mode() before v7.0: the generic empty one.
-    proc("arch_flush_lazy_mmu_mode", [
-      nop("arch_flush_lazy_mmu_mode", "do {} while (0)", "include/linux/pgtable.h"),
-    ]),
+    proc(FLUSH, [nop(FLUSH, "do {} while (0)", "include/linux/pgtable.h")]),
   ];
 }
 
@@ -216,10 +213,7 @@ const hooksV70: Proc[] = [
     ...flushIfPending(LEAVE, `${TLB_C} (arch_leave_lazy_mmu_mode, dacd24ec4965)`),
     preempt_enable(LEAVE, `${TLB_C} (arch_leave_lazy_mmu_mode, dacd24ec4965)`),
   ]),
-  proc(
-    "arch_flush_lazy_mmu_mode",
-    flushIfPending("arch_flush_lazy_mmu_mode", `${TLB_C} (arch_flush_lazy_mmu_mode, 442bf488b9e8)`),
-  ),
+  proc(FLUSH, flushIfPending(FLUSH, `${TLB_C} (arch_flush_lazy_mmu_mode, 442bf488b9e8)`)),
 ];
 
 /** set_ptes() of 1a10a44dfc1d: the loop (one page here) inside enter/leave. */
