@@ -29,6 +29,25 @@ export const ENTRY_POINTS = [
   "pte_clear",
 ] as const;
 
+/**
+ * v7.0's generic layer (include/linux/pgtable.h, 0a096ab7a3a6 and 5ab246749569): a tree that
+ * defines these is read as a `lazy-mmu-mode` model, its callers the v7.0 API's.
+ */
+export const V7_ENTRY_POINTS = [
+  "lazy_mmu_mode_enable",
+  "lazy_mmu_mode_disable",
+  "lazy_mmu_mode_pause",
+  "lazy_mmu_mode_resume",
+] as const;
+
+/** Read besides the architecture's own files: the generic headers of the lazy MMU path. */
+function follows(source: ArchSource): (path: string) => boolean {
+  return (path) =>
+    path.startsWith(`arch/${source.srcarch}/`) ||
+    path.startsWith("include/asm-generic/") ||
+    source.headers.includes(path);
+}
+
 export interface Derived {
   readonly model: ArchModel;
   readonly unit: Unit;
@@ -89,7 +108,7 @@ export function deriveModel(
       tree,
       parser,
       source.roots,
-      { srcarch: source.srcarch },
+      { srcarch: source.srcarch, follow: follows(source) },
       config,
       source.predefined,
     );
@@ -108,6 +127,18 @@ export function deriveModel(
           },
         };
       }
+    }
+    const v7 = V7_ENTRY_POINTS.filter((e) => compiler.root(e));
+    if (v7.length > 0 && v7.length < V7_ENTRY_POINTS.length) {
+      return {
+        ok: false,
+        problem: {
+          kind: "unbound",
+          at: "include/linux/pgtable.h",
+          message: `the tree defines ${v7.join(", ")}() but not ${V7_ENTRY_POINTS.filter((e) => !v7.includes(e)).join(", ")}()`,
+          fix: "point --kernel at a whole kernel tree (v7.0 defines all four in include/linux/pgtable.h)",
+        },
+      };
     }
     for (const h of source.switchHooks) compiler.root(h);
     const compiled = compiler.out;
@@ -139,6 +170,8 @@ export function deriveModel(
             : genericBuilds,
       perCpu: {},
       perTask: {},
+      // A tree with v7.0's generic layer: its hooks are reached only through it.
+      ...(v7.length > 0 ? { api: "lazy-mmu-mode" as const } : {}),
       contextSwitch: source.switchHooks.flatMap((h) => {
         if (!compiler.root(h)) return [];
         const def = unit.functions.get(h);

@@ -7,14 +7,21 @@
 
 import { dsb, markUnsynced, storePte } from "../../kernel/hardware";
 import { mmOf } from "../../kernel/state";
-import type { ArchSource } from "./types";
+import { type ArchSource, LAZY_MMU_HEADERS } from "./types";
 
 export const arm64Source: ArchSource = {
   arch: "arm64",
   srcarch: "arm64",
   roots: ["include/linux/pgtable.h", "arch/arm64/kernel/process.c"],
+  headers: LAZY_MMU_HEADERS,
   predefined: ["__KERNEL__", "__aarch64__"],
-  config: { CONFIG_ARM64: "y", CONFIG_SMP: "y", CONFIG_64BIT: "y", CONFIG_PGTABLE_LEVELS: "4" },
+  config: {
+    CONFIG_ARM64: "y",
+    CONFIG_SMP: "y",
+    CONFIG_ARCH_HAS_LAZY_MMU_MODE: "y",
+    CONFIG_64BIT: "y",
+    CONFIG_PGTABLE_LEVELS: "4",
+  },
   bindings: [
     {
       name: "dsb",
