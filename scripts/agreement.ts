@@ -6,11 +6,14 @@
 // the line that decides it; any other fails the run (exit 1).
 //
 //   node -r ts-node/register/transpile-only scripts/agreement.ts [TREE...] [--max-states N]
+//   ... scripts/agreement.ts --kernel DIR --arch sparc64 --builtin sparc64@v6.15 [--spec ID]
+//
+// The second form compares a tree of your own (a real kernel checkout) with a built-in era.
 //
 // test/source-agreement.test.ts runs a representative subset of the same cells.
 
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { runCell } from "../checker/run";
 import { parseSpec } from "../checker/spec/parse";
 import type { Spec } from "../checker/spec/types";
@@ -31,6 +34,7 @@ const ROOT = join(__dirname, "..");
 
 /** A fixture tree and the built-in era whose logic it reproduces. */
 export interface Era {
+  /** A fixture under test/fixtures/kernels/, or a directory (`--kernel`). */
   readonly tree: string;
   readonly source: ArchSource;
   readonly builtin: string;
@@ -103,7 +107,7 @@ export function specOf(id: string): Spec {
 }
 
 export function deriveEra(era: Era, parser: CParser): ArchModel {
-  const dir = join(ROOT, "test/fixtures/kernels", era.tree);
+  const dir = isAbsolute(era.tree) ? era.tree : join(ROOT, "test/fixtures/kernels", era.tree);
   const r = deriveModel(
     {
       name: era.tree,
@@ -172,14 +176,29 @@ async function main(): Promise<void> {
   const { loadCParser } = await import("../model/source/parser");
   const parser = await loadCParser();
   const args = process.argv.slice(2);
-  const cap = args.indexOf("--max-states");
-  const maxStates = cap >= 0 ? Number(args[cap + 1]) : 400_000;
-  const trees = args.filter((a, i) => !a.startsWith("--") && (cap < 0 || i !== cap + 1));
+  const opt = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const valued = new Set(["--max-states", "--kernel", "--arch", "--builtin", "--spec"]);
+  const maxStates = Number(opt("--max-states") ?? 400_000);
+  const trees = args.filter((a, i) => !a.startsWith("--") && !valued.has(args[i - 1] ?? ""));
+  const kernel = opt("--kernel");
+  const own: Era[] = [];
+  if (kernel !== undefined) {
+    const arch = opt("--arch") ?? "sparc64";
+    own.push({
+      tree: resolve(kernel),
+      source: arch === "arm64" ? arm64Source : sparc64Source,
+      builtin: opt("--builtin") ?? `${arch}@v6.15`,
+      spec: opt("--spec") ?? "lazy-mmu-v6.15",
+    });
+  }
   let bad = 0;
   let total = 0;
   const t0 = performance.now();
-  for (const era of ERAS) {
-    if (trees.length > 0 && !trees.includes(era.tree)) continue;
+  for (const era of kernel !== undefined ? own : ERAS) {
+    if (kernel === undefined && trees.length > 0 && !trees.includes(era.tree)) continue;
     const builtin = findArch(era.builtin);
     if (!builtin) throw new Error(`no built-in ${era.builtin}`);
     const derived = deriveEra(era, parser);

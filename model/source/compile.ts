@@ -451,7 +451,8 @@ export class Compiler {
     const condNode = field(n, "condition");
     const cons = field(n, "consequence");
     const altClause = field(n, "alternative");
-    const alt = altClause ? kids(altClause)[0] : undefined;
+    // `else /* comment */ stmt;`: the comment is a child of the else clause too.
+    const alt = altClause ? kids(altClause).find((c) => c.type !== "comment") : undefined;
     if (!condNode || !cons) fail("unsupported", this.where(n, scope), "malformed if", "");
     const [pre, cond] = this.hoisting(() => this.expr(condNode, scope));
     return [...pre, ...this.ifBody(n, condNode, cond, cons, alt, scope, loop)];

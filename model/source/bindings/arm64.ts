@@ -19,6 +19,7 @@ export const arm64Source: ArchSource = {
     CONFIG_ARM64: "y",
     CONFIG_SMP: "y",
     CONFIG_ARCH_HAS_LAZY_MMU_MODE: "y",
+    CONFIG_MMU: "y",
     CONFIG_64BIT: "y",
     CONFIG_PGTABLE_LEVELS: "4",
   },

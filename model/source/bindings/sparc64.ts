@@ -98,6 +98,7 @@ export const sparc64Source: ArchSource = {
     CONFIG_SPARC64: "y",
     CONFIG_SMP: "y",
     CONFIG_ARCH_HAS_LAZY_MMU_MODE: "y",
+    CONFIG_MMU: "y",
     CONFIG_64BIT: "y",
     CONFIG_PGTABLE_LEVELS: "4",
   },

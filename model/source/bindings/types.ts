@@ -63,10 +63,12 @@ export interface ArchSource {
 
 /**
  * The generic headers both architectures' lazy MMU code is read from: the hooks' defaults,
- * set_ptes() and set_pte_at(), v7.0's lazy_mmu_mode_*() (pgtable.h) and
- * is_lazy_mmu_mode_active() (sched.h).
+ * set_ptes() and set_pte_at(), v7.0's lazy_mmu_mode_*() (pgtable.h),
+ * is_lazy_mmu_mode_active() (sched.h) and `struct lazy_mmu_state` (mm_types_task.h: its u8
+ * counts wrap).
  */
 export const LAZY_MMU_HEADERS: readonly string[] = [
   "include/linux/pgtable.h",
   "include/linux/sched.h",
+  "include/linux/mm_types_task.h",
 ];
