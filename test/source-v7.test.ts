@@ -236,3 +236,37 @@ describe("headers of a full kernel tree", () => {
     expect(d.unit.files).not.toContain("include/linux/mm_types.h");
   });
 });
+
+describe("constructs of the real arm64 header", () => {
+  const PGTABLE = "arch/arm64/include/asm/pgtable.h";
+  const original = readFileSync(join(FIXTURES, "arm64-v7.0", PGTABLE), "utf8");
+  /** arm64-v7.0 as a kernel without CONFIG_ARM64_CONTPTE writes it: entry points by alias,
+   * and a switch on the page size with a case under #ifndef. */
+  const aliased = original
+    .replace(
+      "static inline void set_ptes(struct mm_struct *mm, unsigned long addr,\n\t\t\t    pte_t *ptep, pte_t pte, unsigned int nr)\n{",
+      "static inline void __set_ptes(struct mm_struct *mm, unsigned long addr,\n\t\t\t    pte_t *ptep, pte_t pte, unsigned int nr)\n{\n\tswitch (PAGE_SIZE) {\n#ifndef __PAGETABLE_PMD_FOLDED\n\tcase 4096:\n\t\tbreak;\n#endif\n\tdefault:\n\t\tVM_WARN_ON(1);\n\t}",
+    )
+    .replace(
+      "#define set_ptes set_ptes\n\n#define pte_clear(mm, addr, ptep)\t__set_pte(ptep, __pte(0))",
+      "static inline void __pte_clear(struct mm_struct *mm, unsigned long addr, pte_t *ptep)\n{\n\t__set_pte(ptep, __pte(0));\n}\n\n#define set_ptes\t__set_ptes\n#define pte_clear\t__pte_clear",
+    );
+
+  it("reads set_ptes and pte_clear through `#define set_ptes __set_ptes`, and a case under #ifndef", () => {
+    expect(aliased).not.toBe(original);
+    const d = derive("arm64-v7.0", arm64Source, { [PGTABLE]: aliased });
+    expect(d.generic).toEqual([]);
+    const label = (name: string) => {
+      const p = d.model.procs.find((x) => x.name === name);
+      return p?.ops[0]?.op === "step" ? p.ops[0].label : "";
+    };
+    expect(label("set_ptes")).toMatch(
+      /^arch\/arm64\/include\/asm\/pgtable\.h:\d+  #define set_ptes __set_ptes$/,
+    );
+    expect(label("pte_clear")).toMatch(/#define pte_clear __pte_clear$/);
+    // The case the #ifndef keeps is taken: no VM_WARN_ON(1) fires, as the fixture's verdicts show.
+    expect(cell(d.model, "v7-zap-nested-debug-pagealloc", "full", "lazy-mmu-v7.0")).toEqual(
+      cell(builtin("arm64@v7.0"), "v7-zap-nested-debug-pagealloc", "full", "lazy-mmu-v7.0"),
+    );
+  });
+});

@@ -73,6 +73,16 @@ interface Scope {
   readonly expanding: ReadonlySet<string>;
 }
 
+/** For name lookups outside any function (no macro being expanded). */
+const EMPTY_SCOPE: Scope = {
+  fn: "",
+  file: "",
+  vars: new Set(),
+  params: [],
+  subst: new Map(),
+  expanding: new Set(),
+};
+
 interface Loop {
   readonly brk: string;
   readonly cont: string;
@@ -125,7 +135,7 @@ export class Compiler {
     if (this.out.procs.has(name)) return true;
     const def = this.unit.functions.get(name);
     const mac = this.unit.macros.get(name);
-    if (def === undefined && (mac === undefined || mac.params === undefined)) {
+    if (def === undefined && (mac === undefined || mac.params === undefined) && !this.alias(name)) {
       this.undecided(name, name);
       return false;
     }
@@ -135,6 +145,20 @@ export class Compiler {
       if (next !== undefined && !this.out.procs.has(next)) this.compileProc(next);
     }
     return true;
+  }
+
+  /**
+   * An entry point the tree names with an object-like macro (arm64 without CONFIG_ARM64_CONTPTE:
+   * `#define set_ptes __set_ptes`): the function or function-like macro it stands for.
+   */
+  private alias(name: string): string | undefined {
+    const mac = this.unit.macros.get(name);
+    if (mac === undefined || mac.params !== undefined || ENTRY_PARAMS[name] === undefined)
+      return undefined;
+    const target = this.resolveName(name, EMPTY_SCOPE);
+    if (target === name) return undefined;
+    const m = this.unit.macros.get(target);
+    return this.unit.functions.has(target) || m?.params !== undefined ? target : undefined;
   }
 
   /** A name the tree defines only under an #if that could not be evaluated: say so. */
@@ -191,6 +215,27 @@ export class Compiler {
         ...(ENTRY_PARAMS[name] ? { entry: ENTRY_PARAMS[name] } : {}),
       };
       if (body) ops.push(...this.stmt(body, scope, undefined));
+    } else if (this.alias(name) !== undefined) {
+      // `#define set_ptes __set_ptes`: a call of what it names, with the entry's parameters.
+      const mac = this.unit.macros.get(name);
+      const params = [...(ENTRY_PARAMS[name] ?? [])];
+      if (!mac) throw new Error(`model error: no definition of ${name}`);
+      this.out.macrosUsed.set(name, mac);
+      const scope: Scope = {
+        fn: name,
+        file: mac.file,
+        vars: new Set(params),
+        params,
+        subst: new Map(),
+        expanding: new Set(),
+        ...(ENTRY_PARAMS[name] ? { entry: ENTRY_PARAMS[name] } : {}),
+      };
+      const call = this.parseStatements(`${mac.body}(${params.join(", ")});`)[0];
+      if (!call) throw new Error("model error: cannot parse a synthetic call");
+      const at = `${mac.file}:${mac.line}`;
+      const label = `#define ${name} ${mac.body}`;
+      for (const o of this.stmt(call, scope, undefined))
+        ops.push(o.op === "step" ? step(name, `${at}  ${label}`, at, o.run) : o);
     } else {
       // An entry point the tree defines as a function-like macro (set_pte_at, pte_clear).
       const mac = this.unit.macros.get(name);
@@ -519,7 +564,15 @@ export class Compiler {
     if (!condNode || !body) fail("unsupported", this.where(n, scope), "malformed switch", "");
     const [pre, cond] = this.hoisting(() => this.expr(condNode, scope));
     const end = this.fresh("endswitch");
-    const cases = kids(body).filter((c) => c.type === "case_statement");
+    // `#ifndef __PAGETABLE_PMD_FOLDED  case PUD_SIZE: ... #endif` among the cases: the branch
+    // the unit's macros take.
+    const flat = (items: readonly Node[]): Node[] =>
+      items.flatMap((c) =>
+        c.type === "preproc_if" || c.type === "preproc_ifdef"
+          ? flat(takenBranch(c, scope.file, this.unit.macros, this.parser))
+          : [c],
+      );
+    const cases = flat(kids(body)).filter((c) => c.type === "case_statement");
     const targets: { value: ((r: Run) => Val) | undefined; label: string }[] = cases.map((c) => {
       const v = field(c, "value");
       return { value: v ? this.expr(v, scope) : undefined, label: this.fresh("case") };

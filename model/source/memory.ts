@@ -71,25 +71,28 @@ function perCpuSlot(r: Run, ptr: string): [Record<string, Val>, string] {
   return [c.arch as Record<string, Val>, rest.slice(colon + 1)];
 }
 
-/** `task:<id>.<path>`: the task's flags object and the key `<path>`. */
-function taskSlot(r: Run, ptr: string): [Record<string, Val>, string] {
+/**
+ * `task:<id>.<path>`: the task's flags object and the key `<path>`. An idle CPU's task
+ * (`task:idle@cpuN`) has no state in the model: it reads as zeroes and cannot be written.
+ */
+function taskSlot(r: Run, ptr: string, writing: boolean): [Record<string, Val>, string] {
   const rest = ptr.slice("task:".length);
   const dot = rest.indexOf(".");
   const id = dot < 0 ? rest : rest.slice(0, dot);
   const t = r.d.tasks.find((x) => x.id === id);
-  if (!t || dot < 0) throw new Error(`model error: cannot reach ${ptr}`);
-  return [t.flags as Record<string, Val>, rest.slice(dot + 1)];
+  if (dot < 0 || (!t && writing)) throw new Error(`model error: cannot reach ${ptr}`);
+  return [t ? (t.flags as Record<string, Val>) : {}, rest.slice(dot + 1)];
 }
 
-function slotOf(r: Run, p: string): [Record<string, Val>, string] | undefined {
+function slotOf(r: Run, p: string, writing: boolean): [Record<string, Val>, string] | undefined {
   if (p.startsWith("pcpu:")) return perCpuSlot(r, p);
-  if (p.startsWith("task:")) return taskSlot(r, p);
+  if (p.startsWith("task:")) return taskSlot(r, p, writing);
   return undefined;
 }
 
 export function load(r: Run, ptr: Val): Val {
   const p = String(ptr);
-  const slot = slotOf(r, p);
+  const slot = slotOf(r, p, false);
   if (slot) {
     const [o, k] = slot;
     return o[k] ?? 0;
@@ -100,7 +103,7 @@ export function load(r: Run, ptr: Val): Val {
 
 export function store(r: Run, ptr: Val, v: Val, pteStore: PteStore): void {
   const p = String(ptr);
-  const slot = slotOf(r, p);
+  const slot = slotOf(r, p, true);
   if (slot) {
     const [o, k] = slot;
     if (v === 0 || v === false) {

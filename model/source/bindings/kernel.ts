@@ -221,10 +221,22 @@ export const kernelBindings: readonly Binding[] = [
     does: "current: the task this CPU runs",
     use: () => current,
   },
+  ...[
+    "page_table_check_ptes_set",
+    "page_table_check_pmds_set",
+    "page_table_check_puds_set",
+    "page_table_check_pte_clear",
+  ].map(
+    (name): Binding => ({ name, does: "nothing (CONFIG_PAGE_TABLE_CHECK is off)", use: () => none }),
+  ),
   {
-    name: "page_table_check_ptes_set",
-    does: "nothing (CONFIG_PAGE_TABLE_CHECK is off)",
-    use: () => none,
+    name: "pte_advance_pfn",
+    does: "the PTE nr pages on (model PTE values are page numbers)",
+    use: (args) => {
+      const pte = args[0]?.value() ?? none;
+      const nr = args[1]?.value() ?? none;
+      return (r) => Number(pte(r)) + Number(nr(r));
+    },
   },
 ];
 
