@@ -261,7 +261,7 @@ describe("constructs of the real arm64 header", () => {
       return p?.ops[0]?.op === "step" ? p.ops[0].label : "";
     };
     expect(label("set_ptes")).toMatch(
-      /^arch\/arm64\/include\/asm\/pgtable\.h:\d+  #define set_ptes __set_ptes$/,
+      /^arch\/arm64\/include\/asm\/pgtable\.h:\d+ {2}#define set_ptes __set_ptes$/,
     );
     expect(label("pte_clear")).toMatch(/#define pte_clear __pte_clear$/);
     // The case the #ifndef keeps is taken: no VM_WARN_ON(1) fires, as the fixture's verdicts show.

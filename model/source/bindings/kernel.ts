@@ -227,7 +227,11 @@ export const kernelBindings: readonly Binding[] = [
     "page_table_check_puds_set",
     "page_table_check_pte_clear",
   ].map(
-    (name): Binding => ({ name, does: "nothing (CONFIG_PAGE_TABLE_CHECK is off)", use: () => none }),
+    (name): Binding => ({
+      name,
+      does: "nothing (CONFIG_PAGE_TABLE_CHECK is off)",
+      use: () => none,
+    }),
   ),
   {
     name: "pte_advance_pfn",
