@@ -264,8 +264,15 @@ export class Compiler {
       );
     }
     if (!ops.some((o) => o.op !== "label")) {
-      const at = def ? `${def.file}:${def.line}` : name;
-      ops.unshift(step(name, `${at}  { }  /* empty */`, at, () => undefined));
+      // An empty body, or a macro that expands to nothing (`do {} while (0)`): one step, at
+      // the definition.
+      const mac = this.unit.macros.get(name);
+      const at = def ? `${def.file}:${def.line}` : mac ? `${mac.file}:${mac.line}` : name;
+      const text =
+        def || !mac
+          ? "{ }  /* empty */"
+          : `#define ${name}${mac.params ? `(${mac.params.join(", ")})` : ""} ${mac.body}`;
+      ops.unshift(step(name, `${at}  ${text}`, at, () => undefined));
     }
   }
 
