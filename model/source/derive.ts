@@ -1,8 +1,10 @@
 // Deriving an architecture model from a kernel tree: preprocess the architecture's files
 // under a configuration, compile the lazy MMU hooks and the PTE write path down to their
 // bindings, and package the procedures as an ArchModel whose id says where it came from
-// (`sparc64@tree:<name>`). Errors are values: an unsupported construct, an unbound call, a
-// missing file or a bad --config entry, each with file:line and what would fix it.
+// (`sparc64@tree:<name>`). A tree that defines v7.0's lazy_mmu_mode_*() helpers gives a
+// model of that API (its hooks are reached only through them, as for the built-in v7.0
+// eras). Errors are values: an unsupported construct, an unbound call, a missing file or a
+// bad --config entry, each with file:line and what would fix it.
 
 import { arm64Builds, genericBuilds, sparc64Builds } from "../arch/preemption";
 import type { ArchModel } from "../arch/types";
