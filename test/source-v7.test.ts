@@ -269,4 +269,21 @@ describe("constructs of the real arm64 header", () => {
       cell(builtin("arm64@v7.0"), "v7-zap-nested-debug-pagealloc", "full", "lazy-mmu-v7.0"),
     );
   });
+
+  it("keeps WRITE_ONCE() a plain store when the tree's asm-generic header defines it", () => {
+    const rwonce =
+      "#define WRITE_ONCE(x, val) do { unbound_type_check(x); __store(x, val); } while (0)\n";
+    const d = derive("arm64-v7.0", arm64Source, {
+      [PGTABLE]: original.replace(
+        "#include <asm/thread_info.h>",
+        "#include <asm/thread_info.h>\n#include <asm/rwonce.h>",
+      ),
+      "include/asm-generic/rwonce.h": rwonce,
+    });
+    expect(d.unit.files).toContain("include/asm-generic/rwonce.h");
+    const nosync = d.model.procs.find((p) => p.name === "__set_pte_nosync");
+    expect(nosync?.ops.flatMap((o) => (o.op === "step" ? [o.label] : []))).toEqual([
+      "arch/arm64/include/asm/pgtable.h:46  WRITE_ONCE(*ptep, pte);",
+    ]);
+  });
 });

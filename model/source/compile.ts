@@ -378,7 +378,15 @@ export class Compiler {
       if (fnNode?.type === "identifier") {
         const name = this.resolveName(fnNode.text, scope);
         const mac = this.unit.macros.get(name);
-        if (!this.bindings.has(name) && mac?.params !== undefined && !scope.expanding.has(name)) {
+        // READ_ONCE()/WRITE_ONCE() are plain accesses (callExpr), whatever a tree's
+        // asm-generic/rwonce.h expands them to.
+        const access = name === "READ_ONCE" || name === "WRITE_ONCE";
+        if (
+          !access &&
+          !this.bindings.has(name) &&
+          mac?.params !== undefined &&
+          !scope.expanding.has(name)
+        ) {
           this.out.macrosUsed.set(name, mac);
           return this.expandMacroStatement(
             mac,
