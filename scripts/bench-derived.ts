@@ -30,16 +30,20 @@ export async function benchDerived(): Promise<string[]> {
   const spec = parseSpec(readFileSync(join(root, SPEC), "utf8"), SPEC);
   if (!derived.ok || !scenario || !spec.ok) throw new Error("derived bench configuration missing");
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const r = runCell(
     { spec: spec.value, arch: derived.value.model, scenario, preemption: "full" },
     { maxStates: 50_000_000, timeoutMs: 3_600_000, now: () => performance.now() },
   );
   const seconds = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(cpu0);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   return [
     `derived: ${derived.value.model.id} (read from ${TREE}) on the same configuration`,
     `verdict:          ${r.verdict}`,
     `distinct states:  ${r.stats.states}`,
     `seconds:          ${seconds.toFixed(2)}`,
-    `states/second:    ${Math.round(r.stats.states / seconds)}`,
+    `cpu seconds:      ${cpuSeconds.toFixed(2)}`,
+    `states/second:    ${Math.round(r.stats.states / seconds)} (wall), ${Math.round(r.stats.states / cpuSeconds)} (CPU)`,
   ];
 }

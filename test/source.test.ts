@@ -96,43 +96,13 @@ function verdictOf(arch: ArchModel, scenarioId: string, p: PreemptionModel) {
   return { verdict: r.verdict, rules: [...new Set(r.violations.map((v) => v.rule))].sort() };
 }
 
-/**
- * The one disagreement, v6.6..v6.14: the kernel routes every set_pte_at() through set_ptes()
+/*
+ * v6.6..v6.14 agree too: the kernel routes every set_pte_at() through set_ptes()
  * (include/linux/pgtable.h `#define set_pte_at(mm, addr, ptep, pte) set_ptes(mm, addr, ptep,
  * pte, 1)`, our fixture's line 30), and sparc64's set_ptes() of 1a10a44dfc1d wraps its loop
- * in arch_enter/leave_lazy_mmu_mode() (arch/sparc/include/asm/pgtable_64.h). So every
- * set_pte_at() inside a region nests (no-nesting), and a set_pte_at() outside a region runs
- * its own enter/leave, whose leave flushes the batch before it returns (no immediate-outside
- * through set_pte_at); an interrupt handler's set_pte_at() enters lazy mode in interrupt
- * context (no-interrupt-context). The built-in sparc64@v6.14 calls __set_pte_at() directly: it is the
- * one in error (reference section 11; fidelity issue 8 corrects it).
- *
- * MERGE NOTE (source into integ, not yet combined with fidelity): with only the fidelity
- * branch's model/arch/sparc64.ts laid over this tree (a scratch check, not a merge), 7 of the
- * 8 v6.14 cells still pass unchanged (the adjustment below is idempotent once the built-in
- * model nests: no-nesting is kept, immediate-outside is already gone); second-task-same-cpu
- * full then differs in no-kernel-bug only (the derived model has it, fidelity's built-in does
- * not), which depends on fidelity's other changes (no-kernel-bug counting only implementation
- * code). After the lead combines both: if the derived and built-in v6.14 verdicts agree, drop
- * the v6.14 branch of expectedDerived (return builtin); if no-kernel-bug still differs, that is
- * the derived model's PTE write path firing a debug check fidelity attributes elsewhere.
+ * in arch_enter/leave_lazy_mmu_mode(); the built-in sparc64@v6.14 does the same since the
+ * fidelity corrections (reference section 11). scripts/agreement.ts compares every cell.
  */
-function expectedDerived(
-  era: string,
-  scenarioId: string,
-  builtin: { verdict: string; rules: string[] },
-) {
-  if (era !== "v6.14") return builtin;
-  const irqs = (findScenario(scenarioId)?.irqs.length ?? 0) > 0;
-  const rules = [
-    ...new Set([
-      ...builtin.rules.filter((r) => r !== "immediate-outside"),
-      "no-nesting",
-      ...(irqs ? ["no-interrupt-context"] : []),
-    ]),
-  ].sort();
-  return { verdict: "fail", rules };
-}
 
 describe("derived sparc64 models agree with the built-in eras", () => {
   for (const era of ERAS) {
@@ -142,9 +112,7 @@ describe("derived sparc64 models agree with the built-in eras", () => {
           const builtin = findArch(`sparc64@${era}`);
           if (!builtin) throw new Error(`no sparc64@${era}`);
           const derived = derive(`sparc64-${era}`).model;
-          expect(verdictOf(derived, id, p)).toEqual(
-            expectedDerived(era, id, verdictOf(builtin, id, p)),
-          );
+          expect(verdictOf(derived, id, p)).toEqual(verdictOf(builtin, id, p));
         });
       }
     }

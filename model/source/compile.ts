@@ -4,8 +4,11 @@
 // compiled to closures over the state draft; if/else, loops, break/continue, goto and return
 // become `{ goto }` jumps to label ops of the same procedure; a call of another function read
 // from the tree is an engine call (a frame of its own in traces), its arguments computed at
-// the call. A function called inside an expression must be a single `return expr;` (it is
-// inlined): values returned from frames are not needed by the code read so far.
+// the call. A function called inside an expression is inlined when its body is a single
+// `return expr;`; any other is an engine call made just before the statement's own step,
+// its returned value landing in a local of the caller that the expression then reads
+// (`if (!is_lazy_mmu_mode_active())`, `y = bar() + 1;`). Such a call is not hoisted out of
+// the right operand of `&&`, `||` or `?:` (C may not evaluate it): that is an error.
 //
 // Labels are the real source: `arch/sparc/mm/tlb.c:57  b->active = 1;`.
 
@@ -70,6 +73,16 @@ interface Scope {
   readonly expanding: ReadonlySet<string>;
 }
 
+/** For name lookups outside any function (no macro being expanded). */
+const EMPTY_SCOPE: Scope = {
+  fn: "",
+  file: "",
+  vars: new Set(),
+  params: [],
+  subst: new Map(),
+  expanding: new Set(),
+};
+
 interface Loop {
   readonly brk: string;
   readonly cont: string;
@@ -94,6 +107,10 @@ export class Compiler {
   private readonly bindings: Map<string, Binding>;
   private readonly constants: Readonly<Record<string, Constant>>;
   private labels = 0;
+  /** Calls hoisted out of the expressions of the statement being compiled (see callExpr). */
+  private hoisted: Op[] | undefined;
+  /** > 0 inside an operand C may skip (the right of && and ||, the arms of ?:). */
+  private conditional = 0;
   readonly out: Compiled = {
     procs: new Map(),
     bound: new Map(),
@@ -118,13 +135,42 @@ export class Compiler {
     if (this.out.procs.has(name)) return true;
     const def = this.unit.functions.get(name);
     const mac = this.unit.macros.get(name);
-    if (def === undefined && (mac === undefined || mac.params === undefined)) return false;
+    if (def === undefined && (mac === undefined || mac.params === undefined) && !this.alias(name)) {
+      this.undecided(name, name);
+      return false;
+    }
     this.queue.push(name);
     while (this.queue.length > 0) {
       const next = this.queue.shift();
       if (next !== undefined && !this.out.procs.has(next)) this.compileProc(next);
     }
     return true;
+  }
+
+  /**
+   * An entry point the tree names with an object-like macro (arm64 without CONFIG_ARM64_CONTPTE:
+   * `#define set_ptes __set_ptes`): the function or function-like macro it stands for.
+   */
+  private alias(name: string): string | undefined {
+    const mac = this.unit.macros.get(name);
+    if (mac === undefined || mac.params !== undefined || ENTRY_PARAMS[name] === undefined)
+      return undefined;
+    const target = this.resolveName(name, EMPTY_SCOPE);
+    if (target === name) return undefined;
+    const m = this.unit.macros.get(target);
+    return this.unit.functions.has(target) || m?.params !== undefined ? target : undefined;
+  }
+
+  /** A name the tree defines only under an #if that could not be evaluated: say so. */
+  private undecided(name: string, at: string): void {
+    const why = this.unit.undecided.get(name);
+    if (why === undefined) return;
+    fail(
+      "unsupported",
+      at,
+      `${name} is defined only under an #if the front end cannot evaluate (${why})`,
+      "give the symbols of that condition a value with --config",
+    );
   }
 
   private where(n: Node, scope: Scope): string {
@@ -169,6 +215,27 @@ export class Compiler {
         ...(ENTRY_PARAMS[name] ? { entry: ENTRY_PARAMS[name] } : {}),
       };
       if (body) ops.push(...this.stmt(body, scope, undefined));
+    } else if (this.alias(name) !== undefined) {
+      // `#define set_ptes __set_ptes`: a call of what it names, with the entry's parameters.
+      const mac = this.unit.macros.get(name);
+      const params = [...(ENTRY_PARAMS[name] ?? [])];
+      if (!mac) throw new Error(`model error: no definition of ${name}`);
+      this.out.macrosUsed.set(name, mac);
+      const scope: Scope = {
+        fn: name,
+        file: mac.file,
+        vars: new Set(params),
+        params,
+        subst: new Map(),
+        expanding: new Set(),
+        ...(ENTRY_PARAMS[name] ? { entry: ENTRY_PARAMS[name] } : {}),
+      };
+      const call = this.parseStatements(`${mac.body}(${params.join(", ")});`)[0];
+      if (!call) throw new Error("model error: cannot parse a synthetic call");
+      const at = `${mac.file}:${mac.line}`;
+      const label = `#define ${name} ${mac.body}`;
+      for (const o of this.stmt(call, scope, undefined))
+        ops.push(o.op === "step" ? step(name, `${at}  ${label}`, at, o.run) : o);
     } else {
       // An entry point the tree defines as a function-like macro (set_pte_at, pte_clear).
       const mac = this.unit.macros.get(name);
@@ -197,8 +264,15 @@ export class Compiler {
       );
     }
     if (!ops.some((o) => o.op !== "label")) {
-      const at = def ? `${def.file}:${def.line}` : name;
-      ops.unshift(step(name, `${at}  { }  /* empty */`, at, () => undefined));
+      // An empty body, or a macro that expands to nothing (`do {} while (0)`): one step, at
+      // the definition.
+      const mac = this.unit.macros.get(name);
+      const at = def ? `${def.file}:${def.line}` : mac ? `${mac.file}:${mac.line}` : name;
+      const text =
+        def || !mac
+          ? "{ }  /* empty */"
+          : `#define ${name}${mac.params ? `(${mac.params.join(", ")})` : ""} ${mac.body}`;
+      ops.unshift(step(name, `${at}  ${text}`, at, () => undefined));
     }
   }
 
@@ -233,11 +307,12 @@ export class Compiler {
         return this.ifStatement(n, scope, loop);
       case "return_statement": {
         const e = kids(n)[0];
-        const v = e ? this.expr(e, scope) : undefined;
+        const [pre, v] = this.hoisting(() => (e ? this.expr(e, scope) : undefined));
         return [
-          this.mkStep(n, scope, (d, env) => {
-            v?.({ d, env });
-            return "return";
+          ...pre,
+          this.mkStep(n, scope, (d, env): Next => {
+            if (!v) return "return";
+            return { return: v({ d, env }) };
           }),
         ];
       }
@@ -284,8 +359,9 @@ export class Compiler {
       const name = declName(d);
       const value = field(d, "value");
       if (!name || !value) continue;
-      const v = this.expr(value, scope);
+      const [pre, v] = this.hoisting(() => this.expr(value, scope));
       ops.push(
+        ...pre,
         this.mkStep(n, scope, (dr, env) => {
           env.locals[name] = v({ d: dr, env });
         }),
@@ -302,7 +378,15 @@ export class Compiler {
       if (fnNode?.type === "identifier") {
         const name = this.resolveName(fnNode.text, scope);
         const mac = this.unit.macros.get(name);
-        if (!this.bindings.has(name) && mac?.params !== undefined && !scope.expanding.has(name)) {
+        // READ_ONCE()/WRITE_ONCE() are plain accesses (callExpr), whatever a tree's
+        // asm-generic/rwonce.h expands them to.
+        const access = name === "READ_ONCE" || name === "WRITE_ONCE";
+        if (
+          !access &&
+          !this.bindings.has(name) &&
+          mac?.params !== undefined &&
+          !scope.expanding.has(name)
+        ) {
           this.out.macrosUsed.set(name, mac);
           return this.expandMacroStatement(
             mac,
@@ -317,15 +401,47 @@ export class Compiler {
         }
       }
     }
-    const v = this.expr(e, scope);
+    const [pre, v] = this.hoisting(() => this.expr(e, scope));
     return [
+      ...pre,
       this.mkStep(stmtNode, scope, (d, env) => {
         v({ d, env });
       }),
     ];
   }
 
-  private callStep(name: string, argNodes: readonly Node[], at: Node, scope: Scope): Step {
+  /** Compiles an expression of one statement; returns the calls hoisted out of it first. */
+  private hoisting<T>(f: () => T): [Op[], T] {
+    const outer = this.hoisted;
+    const outerConditional = this.conditional;
+    const mine: Op[] = [];
+    this.hoisted = mine;
+    this.conditional = 0;
+    try {
+      return [mine, f()];
+    } finally {
+      this.hoisted = outer;
+      this.conditional = outerConditional;
+    }
+  }
+
+  /** An operand C evaluates only sometimes: no call may be hoisted out of it. */
+  private maybe<T>(f: () => T): T {
+    this.conditional += 1;
+    try {
+      return f();
+    } finally {
+      this.conditional -= 1;
+    }
+  }
+
+  private callStep(
+    name: string,
+    argNodes: readonly Node[],
+    at: Node,
+    scope: Scope,
+    result?: string,
+  ): Step {
     const callee = this.unit.functions.get(name);
     if (!callee) throw new Error(`model error: ${name} is not a function`);
     if (!this.out.procs.has(name)) this.queue.push(name);
@@ -351,7 +467,7 @@ export class Compiler {
         if (addr !== undefined) out.addr = addr;
         out.value = pi >= 0 && args[pi] ? args[pi](r) : 0;
       }
-      return { call: name, args: out };
+      return result === undefined ? { call: name, args: out } : { call: name, args: out, result };
     });
   }
 
@@ -395,9 +511,22 @@ export class Compiler {
     const condNode = field(n, "condition");
     const cons = field(n, "consequence");
     const altClause = field(n, "alternative");
-    const alt = altClause ? kids(altClause)[0] : undefined;
+    // `else /* comment */ stmt;`: the comment is a child of the else clause too.
+    const alt = altClause ? kids(altClause).find((c) => c.type !== "comment") : undefined;
     if (!condNode || !cons) fail("unsupported", this.where(n, scope), "malformed if", "");
-    const cond = this.expr(condNode, scope);
+    const [pre, cond] = this.hoisting(() => this.expr(condNode, scope));
+    return [...pre, ...this.ifBody(n, condNode, cond, cons, alt, scope, loop)];
+  }
+
+  private ifBody(
+    n: Node,
+    condNode: Node,
+    cond: Eval,
+    cons: Node,
+    alt: Node | undefined,
+    scope: Scope,
+    loop: Loop | undefined,
+  ): Op[] {
     const then = this.stmt(cons, scope, loop);
     const only = then[0];
     if (!alt && then.length === 1 && only?.op === "goto") {
@@ -448,15 +577,24 @@ export class Compiler {
     const condNode = field(n, "condition");
     const body = field(n, "body");
     if (!condNode || !body) fail("unsupported", this.where(n, scope), "malformed switch", "");
-    const cond = this.expr(condNode, scope);
+    const [pre, cond] = this.hoisting(() => this.expr(condNode, scope));
     const end = this.fresh("endswitch");
-    const cases = kids(body).filter((c) => c.type === "case_statement");
+    // `#ifndef __PAGETABLE_PMD_FOLDED  case PUD_SIZE: ... #endif` among the cases: the branch
+    // the unit's macros take.
+    const flat = (items: readonly Node[]): Node[] =>
+      items.flatMap((c) =>
+        c.type === "preproc_if" || c.type === "preproc_ifdef"
+          ? flat(takenBranch(c, scope.file, this.unit.macros, this.parser))
+          : [c],
+      );
+    const cases = flat(kids(body)).filter((c) => c.type === "case_statement");
     const targets: { value: ((r: Run) => Val) | undefined; label: string }[] = cases.map((c) => {
       const v = field(c, "value");
       return { value: v ? this.expr(v, scope) : undefined, label: this.fresh("case") };
     });
     const inner: Loop = { brk: end, cont: loop?.cont ?? "" };
     const ops: Op[] = [
+      ...pre,
       this.mkStep(
         n,
         scope,
@@ -495,7 +633,7 @@ export class Compiler {
           : this.exprStatement(init, init, scope)),
       );
     ops.push(label(top));
-    const cond = condNode ? this.expr(condNode, scope) : undefined;
+    const [pre, cond] = this.hoisting(() => (condNode ? this.expr(condNode, scope) : undefined));
     const test = cond
       ? this.mkStep(
           condNode ?? n,
@@ -504,12 +642,13 @@ export class Compiler {
           `while ${oneLine((condNode ?? n).text)}`,
         )
       : undefined;
-    if (n.type !== "do_statement" && test) ops.push(test);
+    if (n.type !== "do_statement" && test) ops.push(...pre, test);
     if (body) ops.push(...this.stmt(body, scope, { brk, cont }));
     ops.push(label(cont));
     if (update) ops.push(...this.exprStatement(update, update, scope));
     if (n.type === "do_statement" && test) {
       ops.push(
+        ...pre,
         this.mkStep(
           condNode ?? n,
           scope,
@@ -637,9 +776,10 @@ export class Compiler {
 
   private write(p: PlaceEval): (r: Run, v: Val) => void {
     const pteStore = this.arch.pteStore;
+    const widths = this.unit.fieldWidths;
     return (r, v) => {
       const pl = p(r);
-      if ("mem" in pl) store(r, pl.mem, v, pteStore);
+      if ("mem" in pl) store(r, pl.mem, wrapTo(widths, pl.mem, v), pteStore);
       else r.env.locals[pl.local] = v;
     };
   }
@@ -748,7 +888,8 @@ export class Compiler {
         const rNode = field(n, "right");
         if (!l || !rNode) break;
         const a = this.expr(l, scope);
-        const b = this.expr(rNode, scope);
+        const lazy = op === "&&" || op === "||";
+        const b = lazy ? this.maybe(() => this.expr(rNode, scope)) : this.expr(rNode, scope);
         if (op === "&&") return (r) => (truthy(a(r)) && truthy(b(r)) ? 1 : 0);
         if (op === "||") return (r) => (truthy(a(r)) || truthy(b(r)) ? 1 : 0);
         const f = binary(op, at);
@@ -759,7 +900,8 @@ export class Compiler {
         const t = field(n, "consequence");
         const e = field(n, "alternative");
         if (!c || !t || !e) break;
-        const [cv, tv, ev] = [this.expr(c, scope), this.expr(t, scope), this.expr(e, scope)];
+        const cv = this.expr(c, scope);
+        const [tv, ev] = this.maybe(() => [this.expr(t, scope), this.expr(e, scope)]);
         return (r) => (truthy(cv(r)) ? tv(r) : ev(r));
       }
       case "call_expression":
@@ -796,6 +938,7 @@ export class Compiler {
           expanding: new Set([...scope.expanding, name]),
         });
     }
+    this.undecided(name, this.where(n, scope));
     return fail(
       "unbound",
       this.where(n, scope),
@@ -807,6 +950,33 @@ export class Compiler {
   private parseExpression(text: string): Node | undefined {
     const s = this.parseStatements(`(${text});`)[0];
     return s?.type === "expression_statement" ? kids(s)[0] : undefined;
+  }
+
+  /**
+   * A call of a tree function inside an expression: an engine call made as a step before the
+   * statement's own (a frame of its own, where preemption and interrupts land as anywhere),
+   * whose `return` value the expression reads from a local of this frame.
+   */
+  private hoistCall(
+    name: string,
+    def: FnDef,
+    n: Node,
+    argNodes: readonly Node[],
+    scope: Scope,
+    at: string,
+  ): Eval {
+    const into = this.hoisted;
+    if (into === undefined || this.conditional > 0) {
+      return fail(
+        "unsupported",
+        at,
+        `${name}() (${def.file}:${def.line}) is called where C may not evaluate it (the right of && or ||, an arm of ?:) and is not a single \`return expr;\``,
+        "test it in an if of its own, or bind it",
+      );
+    }
+    const local = this.fresh("ret");
+    into.push(this.callStep(name, argNodes, n, scope, local));
+    return (r) => r.env.locals[local] ?? 0;
   }
 
   private callExpr(n: Node, scope: Scope): Eval {
@@ -860,14 +1030,7 @@ export class Compiler {
     const def = this.unit.functions.get(name);
     if (def) {
       const ret = singleReturn(def);
-      if (!ret) {
-        return fail(
-          "unsupported",
-          at,
-          `${name}() (${def.file}:${def.line}) is called inside an expression but is not a single \`return expr;\``,
-          "call it as a statement, or bind it",
-        );
-      }
+      if (!ret) return this.hoistCall(name, def, n, argNodes, scope, at);
       this.out.functionsUsed.set(name, def);
       const subst = new Map<string, MacroArg>();
       def.params.forEach((p, i) => {
@@ -882,6 +1045,7 @@ export class Compiler {
         expanding: new Set([...scope.expanding, name]),
       });
     }
+    this.undecided(name, at);
     return fail(
       "unbound",
       at,
@@ -889,6 +1053,15 @@ export class Compiler {
       `add the file that defines it to the tree, or bind it in model/source/bindings/${this.arch.arch}.ts`,
     );
   }
+}
+
+/** A store into an unsigned field of fixed width wraps as in C (`u8 enable_count`). */
+function wrapTo(widths: ReadonlyMap<string, number>, place: string, v: Val): Val {
+  if (typeof v !== "number") return v;
+  const bits = widths.get(place.slice(place.lastIndexOf(".") + 1));
+  if (bits === undefined) return v;
+  const m = 2 ** bits;
+  return ((v % m) + m) % m;
 }
 
 function declName(d: Node): string | undefined {

@@ -1,8 +1,10 @@
 // Deriving an architecture model from a kernel tree: preprocess the architecture's files
 // under a configuration, compile the lazy MMU hooks and the PTE write path down to their
 // bindings, and package the procedures as an ArchModel whose id says where it came from
-// (`sparc64@tree:<name>`). Errors are values: an unsupported construct, an unbound call, a
-// missing file or a bad --config entry, each with file:line and what would fix it.
+// (`sparc64@tree:<name>`). A tree that defines v7.0's lazy_mmu_mode_*() helpers gives a
+// model of that API (its hooks are reached only through them, as for the built-in v7.0
+// eras). Errors are values: an unsupported construct, an unbound call, a missing file or a
+// bad --config entry, each with file:line and what would fix it.
 
 import { arm64Builds, genericBuilds, sparc64Builds } from "../arch/preemption";
 import type { ArchModel } from "../arch/types";
@@ -28,6 +30,25 @@ export const ENTRY_POINTS = [
   "set_pte_at",
   "pte_clear",
 ] as const;
+
+/**
+ * v7.0's generic layer (include/linux/pgtable.h, 0a096ab7a3a6 and 5ab246749569): a tree that
+ * defines these is read as a `lazy-mmu-mode` model, its callers the v7.0 API's.
+ */
+export const V7_ENTRY_POINTS = [
+  "lazy_mmu_mode_enable",
+  "lazy_mmu_mode_disable",
+  "lazy_mmu_mode_pause",
+  "lazy_mmu_mode_resume",
+] as const;
+
+/** Read besides the architecture's own files: the generic headers of the lazy MMU path. */
+function follows(source: ArchSource): (path: string) => boolean {
+  return (path) =>
+    path.startsWith(`arch/${source.srcarch}/`) ||
+    path.startsWith("include/asm-generic/") ||
+    source.headers.includes(path);
+}
 
 export interface Derived {
   readonly model: ArchModel;
@@ -89,7 +110,7 @@ export function deriveModel(
       tree,
       parser,
       source.roots,
-      { srcarch: source.srcarch },
+      { srcarch: source.srcarch, follow: follows(source) },
       config,
       source.predefined,
     );
@@ -108,6 +129,18 @@ export function deriveModel(
           },
         };
       }
+    }
+    const v7 = V7_ENTRY_POINTS.filter((e) => compiler.root(e));
+    if (v7.length > 0 && v7.length < V7_ENTRY_POINTS.length) {
+      return {
+        ok: false,
+        problem: {
+          kind: "unbound",
+          at: "include/linux/pgtable.h",
+          message: `the tree defines ${v7.join(", ")}() but not ${V7_ENTRY_POINTS.filter((e) => !v7.includes(e)).join(", ")}()`,
+          fix: "point --kernel at a whole kernel tree (v7.0 defines all four in include/linux/pgtable.h)",
+        },
+      };
     }
     for (const h of source.switchHooks) compiler.root(h);
     const compiled = compiler.out;
@@ -139,6 +172,8 @@ export function deriveModel(
             : genericBuilds,
       perCpu: {},
       perTask: {},
+      // A tree with v7.0's generic layer: its hooks are reached only through it.
+      ...(v7.length > 0 ? { api: "lazy-mmu-mode" as const } : {}),
       contextSwitch: source.switchHooks.flatMap((h) => {
         if (!compiler.root(h)) return [];
         const def = unit.functions.get(h);

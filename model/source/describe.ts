@@ -10,6 +10,10 @@ export function describeDerived(x: Derived): string {
   for (const f of unit.files) out.push(`  ${f}`);
   if (unit.skipped.length > 0)
     out.push(`Includes not in the tree (not followed): ${unit.skipped.join(", ")}`);
+  if (unit.unfollowed.length > 0)
+    out.push(
+      `Includes off the lazy MMU path (in the tree, not read): ${unit.unfollowed.length} (${unit.unfollowed.slice(0, 8).join(", ")}${unit.unfollowed.length > 8 ? ", ..." : ""})`,
+    );
   const overridden = Object.entries(x.config).map(([k, v]) => `${k}=${v}`);
   out.push(`Configuration: ${overridden.join(" ")}`, "");
   for (const p of model.procs) {

@@ -3,6 +3,10 @@
 //    `.<index>` appended for members and array elements: kept in `cpus[cpu].arch` under
 //    `<var>.<field>`; static per-CPU storage starts zeroed, so an absent key reads 0 and a
 //    0 written is deleted (one state, not two);
+//  - `task:<id>` a task_struct (`current`, v7.0's `&current->lazy_mmu_state`), members
+//    appended as for per-CPU objects: kept in the task's `flags` under `<field>.<field>`
+//    (`lazy_mmu_state.enable_count`, where the engine's v7.0 layer keeps it too); an absent
+//    key reads 0 and a 0 written is deleted;
 //  - `pte:<addr>` a PTE (`ptep`): its value is the model's `pte[addr]`, and a store to it is
 //    the architecture's binding (what the MMU then holds);
 //  - `mm:user`, `mm:kernel` an mm (`&init_mm` is `mm:kernel`).
@@ -35,9 +39,15 @@ export function mmPointer(addr: Addr): string {
   return `mm:${mmOf(addr)}`;
 }
 
+export function taskPointer(id: string): string {
+  return `task:${id}`;
+}
+
 export function member(ptr: Val, name: string | number): string {
-  if (typeof ptr !== "string" || !ptr.startsWith("pcpu:")) {
-    throw new Error(`model error: member ${name} of ${String(ptr)}, which is not a per-CPU object`);
+  if (typeof ptr !== "string" || !(ptr.startsWith("pcpu:") || ptr.startsWith("task:"))) {
+    throw new Error(
+      `model error: member ${name} of ${String(ptr)}, which is not a per-CPU object or a task`,
+    );
   }
   return `${ptr}.${name}`;
 }
@@ -61,10 +71,30 @@ function perCpuSlot(r: Run, ptr: string): [Record<string, Val>, string] {
   return [c.arch as Record<string, Val>, rest.slice(colon + 1)];
 }
 
+/**
+ * `task:<id>.<path>`: the task's flags object and the key `<path>`. An idle CPU's task
+ * (`task:idle@cpuN`) has no state in the model: it reads as zeroes and cannot be written.
+ */
+function taskSlot(r: Run, ptr: string, writing: boolean): [Record<string, Val>, string] {
+  const rest = ptr.slice("task:".length);
+  const dot = rest.indexOf(".");
+  const id = dot < 0 ? rest : rest.slice(0, dot);
+  const t = r.d.tasks.find((x) => x.id === id);
+  if (dot < 0 || (!t && writing)) throw new Error(`model error: cannot reach ${ptr}`);
+  return [t ? (t.flags as Record<string, Val>) : {}, rest.slice(dot + 1)];
+}
+
+function slotOf(r: Run, p: string, writing: boolean): [Record<string, Val>, string] | undefined {
+  if (p.startsWith("pcpu:")) return perCpuSlot(r, p);
+  if (p.startsWith("task:")) return taskSlot(r, p, writing);
+  return undefined;
+}
+
 export function load(r: Run, ptr: Val): Val {
   const p = String(ptr);
-  if (p.startsWith("pcpu:")) {
-    const [o, k] = perCpuSlot(r, p);
+  const slot = slotOf(r, p, false);
+  if (slot) {
+    const [o, k] = slot;
     return o[k] ?? 0;
   }
   if (p.startsWith("pte:")) return r.d.pte[p.slice(4)] ?? 0;
@@ -73,8 +103,9 @@ export function load(r: Run, ptr: Val): Val {
 
 export function store(r: Run, ptr: Val, v: Val, pteStore: PteStore): void {
   const p = String(ptr);
-  if (p.startsWith("pcpu:")) {
-    const [o, k] = perCpuSlot(r, p);
+  const slot = slotOf(r, p, true);
+  if (slot) {
+    const [o, k] = slot;
     if (v === 0 || v === false) {
       if (k in o) delete o[k];
     } else if (o[k] !== v) o[k] = v;

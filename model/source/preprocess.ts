@@ -5,11 +5,15 @@
 // the architecture header was included first. The result is the unit the compiler reads:
 // the function definitions and macros that survive the configuration, by name.
 //
-// An include the tree does not have is skipped and listed (a partial tree still works); a
-// condition that cannot be evaluated is an error naming file:line.
+// An include the tree does not have is skipped and listed (a partial tree still works), and
+// so is one the architecture does not follow (a full kernel checkout: only the headers of
+// the lazy MMU path are read, not the thousands the real includes reach). A condition
+// that cannot be evaluated takes neither branch; the names defined under it are remembered,
+// and using one is an error naming the #if's file:line (a header's #if far from the lazy
+// MMU path does not stop the run).
 
 import { type CParser, field, kids, type Node } from "./parser";
-import { fail, type KernelTree } from "./tree";
+import { fail, type KernelTree, SourceFailure } from "./tree";
 
 /** Kconfig values: `y`, `m`, `n`, a number or a string. */
 export type Config = Readonly<Record<string, string>>;
@@ -38,12 +42,36 @@ export interface Unit {
   readonly files: readonly string[];
   /** `#include`s the tree does not hold (not followed). */
   readonly skipped: readonly string[];
+  /** `#include`s the tree holds but the architecture does not follow (off the lazy MMU path). */
+  readonly unfollowed: readonly string[];
+  /** Bit widths of the unsigned fixed-width struct fields read, by field name (`enable_count`: 8). */
+  readonly fieldWidths: ReadonlyMap<string, number>;
+  /** Names defined only under an #if that could not be evaluated: where, and why. */
+  readonly undecided: ReadonlyMap<string, string>;
 }
 
 export interface IncludePaths {
   /** The architecture's directory under arch/ (`sparc`, `arm64`). */
   readonly srcarch: string;
+  /** Whether an include found in the tree is read (absent: every one is). */
+  readonly follow?: (path: string) => boolean;
 }
+
+/** Unsigned fixed-width field types and their widths (include/linux/types.h names). */
+const WIDTHS: Readonly<Record<string, number>> = {
+  u8: 8,
+  __u8: 8,
+  uint8_t: 8,
+  "unsigned char": 8,
+  u16: 16,
+  __u16: 16,
+  uint16_t: 16,
+  "unsigned short": 16,
+  u32: 32,
+  __u32: 32,
+  uint32_t: 32,
+  "unsigned int": 32,
+};
 
 /** What the compiler predefines and the configuration defines, as macros. */
 function initialMacros(config: Config, predefined: readonly string[]): Map<string, Macro> {
@@ -57,6 +85,17 @@ function initialMacros(config: Config, predefined: readonly string[]): Map<strin
     else if (v !== "n") def(k, v);
   }
   return m;
+}
+
+/** A type's text with its whitespace runs made single spaces (`unsigned  char`). */
+function words(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const ws = ch === " " || ch === "\t" || ch === "\n";
+    if (!ws) out += ch;
+    else if (out !== "" && !out.endsWith(" ")) out += " ";
+  }
+  return out.trimEnd();
 }
 
 export function where(file: string, n: Node): string {
@@ -90,6 +129,10 @@ export function preprocess(
   const functions = new Map<string, FnDef>();
   const files: string[] = [];
   const skipped: string[] = [];
+  const unfollowed: string[] = [];
+  const fieldWidths = new Map<string, number>();
+  const ambiguous = new Set<string>();
+  const undecided = new Map<string, string>();
   const seen = new Set<string>();
 
   function resolveInclude(from: string, node: Node): string | undefined {
@@ -108,6 +151,10 @@ export function preprocess(
     } else candidates.push(`include/${inner}`, `arch/${paths.srcarch}/include/${inner}`);
     const found = candidates.find((c) => tree.read(c) !== undefined);
     if (found === undefined && !skipped.includes(inner)) skipped.push(inner);
+    if (found !== undefined && paths.follow && !paths.follow(found)) {
+      if (!unfollowed.includes(found)) unfollowed.push(found);
+      return undefined;
+    }
     return found;
   }
 
@@ -129,6 +176,38 @@ export function preprocess(
 
   function evalCond(n: Node, file: string): number {
     return condValue(n, file, macros, parser, 0);
+  }
+
+  /** An #if whose condition cannot be evaluated: neither branch; its names remembered. */
+  function undecidable(n: Node, file: string, why: SourceFailure): void {
+    const reason = `${why.problem.at}: ${why.problem.message}`;
+    const note = (name: string | undefined) => {
+      if (name && !undecided.has(name)) undecided.set(name, reason);
+    };
+    for (const d of n.descendantsOfType(["preproc_def", "preproc_function_def"]))
+      note(d ? field(d, "name")?.text : undefined);
+    for (const d of n.descendantsOfType("function_definition"))
+      note(d ? functionOf(d, file)?.name : undefined);
+  }
+
+  function fields(n: Node): void {
+    for (const f of n.descendantsOfType("field_declaration")) {
+      const t = f ? field(f, "type") : undefined;
+      const type = t ? words(t.text) : undefined;
+      const bits = type === undefined ? undefined : WIDTHS[type];
+      for (const d of f ? kids(f) : []) {
+        if (d.type !== "field_identifier") continue;
+        const name = d.text;
+        if (ambiguous.has(name)) continue;
+        const was = fieldWidths.get(name);
+        if (bits === undefined || (was !== undefined && was !== bits)) {
+          if (was !== undefined) fieldWidths.delete(name);
+          if (bits === undefined || was !== undefined) ambiguous.add(name);
+          continue;
+        }
+        fieldWidths.set(name, bits);
+      }
+    }
   }
 
   function walk(items: readonly Node[], file: string): void {
@@ -162,7 +241,15 @@ export function preprocess(
         case "preproc_elif": {
           const cond = field(n, "condition");
           if (!cond) fail("unsupported", where(file, n), "an #if without a condition", "");
-          if (evalCond(cond, file) !== 0) walk(branchItems(n), file);
+          let value: number;
+          try {
+            value = evalCond(cond, file);
+          } catch (e) {
+            if (!(e instanceof SourceFailure)) throw e;
+            undecidable(n, file, e);
+            break;
+          }
+          if (value !== 0) walk(branchItems(n), file);
           else walkAlternative(n, file);
           break;
         }
@@ -179,6 +266,11 @@ export function preprocess(
           if (def) functions.set(def.name, def);
           break;
         }
+        case "struct_specifier":
+        case "declaration":
+        case "type_definition":
+          fields(n);
+          break;
         default:
           break;
       }
@@ -193,7 +285,9 @@ export function preprocess(
   }
 
   for (const r of roots) readFile(r, "--kernel");
-  return { functions, macros, files, skipped };
+  for (const name of [...undecided.keys()])
+    if (functions.has(name) || macros.has(name)) undecided.delete(name);
+  return { functions, macros, files, skipped, unfollowed, fieldWidths, undecided };
 }
 
 /**

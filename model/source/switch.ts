@@ -5,6 +5,7 @@
 import type { SwitchStep } from "../arch/types";
 import type { ContextRef, Op, StepEnv } from "../kernel/program";
 import type { Val } from "../kernel/state";
+import { taskPointer } from "./memory";
 
 interface Frame {
   readonly ops: readonly Op[];
@@ -36,7 +37,10 @@ export function switchHook(
       const self: ContextRef = { kind: "task", id: task };
       const entry = procs.get(name);
       if (!entry) throw new Error(`model error: no procedure ${name}`);
-      const stack: Frame[] = [{ ops: entry, pc: 0, args: {}, locals: {} }];
+      // __switch_to(prev, next): the tasks as `task:` pointers (an idle CPU's as its idle task).
+      const who = (t: string | null) => taskPointer(t ?? `idle@cpu${sw.cpu}`);
+      const args = { prev: who(sw.prev), next: who(sw.next) };
+      const stack: Frame[] = [{ ops: entry, pc: 0, args, locals: {} }];
       for (let n = 0; n < MAX_STEPS; n++) {
         const f = stack[stack.length - 1];
         if (!f) return true;

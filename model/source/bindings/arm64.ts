@@ -7,14 +7,22 @@
 
 import { dsb, markUnsynced, storePte } from "../../kernel/hardware";
 import { mmOf } from "../../kernel/state";
-import type { ArchSource } from "./types";
+import { type ArchSource, type Binding, LAZY_MMU_HEADERS } from "./types";
 
 export const arm64Source: ArchSource = {
   arch: "arm64",
   srcarch: "arm64",
   roots: ["include/linux/pgtable.h", "arch/arm64/kernel/process.c"],
+  headers: LAZY_MMU_HEADERS,
   predefined: ["__KERNEL__", "__aarch64__"],
-  config: { CONFIG_ARM64: "y", CONFIG_SMP: "y", CONFIG_64BIT: "y", CONFIG_PGTABLE_LEVELS: "4" },
+  config: {
+    CONFIG_ARM64: "y",
+    CONFIG_SMP: "y",
+    CONFIG_ARCH_HAS_LAZY_MMU_MODE: "y",
+    CONFIG_MMU: "y",
+    CONFIG_64BIT: "y",
+    CONFIG_PGTABLE_LEVELS: "4",
+  },
   bindings: [
     {
       name: "dsb",
@@ -35,6 +43,27 @@ export const arm64Source: ArchSource = {
       does: "nothing more: the engine switches the task",
       use: () => () => 0,
     },
+    ...[
+      "__sync_cache_and_tags",
+      "__check_safe_pte_update",
+      "tls_thread_switch",
+      "hw_breakpoint_thread_switch",
+      "contextidr_thread_switch",
+      "entry_task_switch",
+      "uao_thread_switch",
+      "ssbs_thread_switch",
+      "erratum_1418040_thread_switch",
+      "ptrauth_thread_switch_user",
+      "gcs_thread_switch",
+      "mte_thread_switch",
+      "update_sctlr_el1",
+    ].map(
+      (name): Binding => ({
+        name,
+        does: "nothing: caches, MTE tags, CONFIG_DEBUG_VM's update check and per-thread CPU registers are not modelled",
+        use: () => () => 0,
+      }),
+    ),
     {
       name: "pte_valid_not_user",
       does: "the PTE being written is a valid kernel (init_mm) entry",
@@ -50,6 +79,8 @@ export const arm64Source: ArchSource = {
   constants: {
     PAGE_SHIFT: { value: () => 12, does: "12" },
     PAGE_SIZE: { value: () => 4096, does: "4096" },
+    PMD_SIZE: { value: () => 2 * 1024 * 1024, does: "2 MiB (4K pages)" },
+    PUD_SIZE: { value: () => 1024 * 1024 * 1024, does: "1 GiB (4K pages)" },
   },
   pteStore: (r, addr, _old, value) => {
     storePte(r.d, r.env, addr, value);

@@ -16,7 +16,7 @@ import {
 import { preemptDecrement } from "../../kernel/primitives";
 import type { BugCheck, StepEnv } from "../../kernel/program";
 import type { Kernel, Val } from "../../kernel/state";
-import { type Eval, perCpuPointer, type Run, truthy } from "../memory";
+import { type Eval, perCpuPointer, type Run, taskPointer, truthy } from "../memory";
 import { kids } from "../parser";
 import type { Arg, Binding, Constant } from "./types";
 
@@ -42,6 +42,12 @@ function debugPreemptCheck(r: Run, fn: string): void {
 }
 
 const none: Eval = () => 0;
+
+/** `current`: the task this CPU runs (an interrupt handler's is the task it interrupted). */
+const current: Eval = (r) => {
+  const t = currentTask(r.d, r.env);
+  return taskPointer(t ? t.id : `idle@cpu${cpuOf(r.d, r.env).id}`);
+};
 
 function check(name: string, kind: BugCheck): Binding {
   return {
@@ -211,15 +217,41 @@ export const kernelBindings: readonly Binding[] = [
     result: (f & b) !== 0n,
   })),
   {
-    name: "page_table_check_ptes_set",
-    does: "nothing (CONFIG_PAGE_TABLE_CHECK is off)",
-    use: () => none,
+    name: "get_current",
+    does: "current: the task this CPU runs",
+    use: () => current,
+  },
+  ...[
+    "page_table_check_ptes_set",
+    "page_table_check_pmds_set",
+    "page_table_check_puds_set",
+    "page_table_check_pte_clear",
+  ].map(
+    (name): Binding => ({
+      name,
+      does: "nothing (CONFIG_PAGE_TABLE_CHECK is off)",
+      use: () => none,
+    }),
+  ),
+  {
+    name: "pte_advance_pfn",
+    does: "the PTE nr pages on (model PTE values are page numbers)",
+    use: (args) => {
+      const pte = args[0]?.value() ?? none;
+      const nr = args[1]?.value() ?? none;
+      return (r) => Number(pte(r)) + Number(nr(r));
+    },
   },
 ];
 
 export const kernelConstants: Readonly<Record<string, Constant>> = {
   init_mm: { value: () => "mm:kernel", does: "the kernel's mm (`&init_mm` is mm:kernel)" },
   NULL: { value: () => 0, does: "0" },
+  current: {
+    value: current,
+    does: "the task this CPU runs (its fields are the task's state: `current->lazy_mmu_state`)",
+  },
+  U8_MAX: { value: () => 255, does: "255 (include/linux/limits.h: (u8)~0U)" },
   true: { value: () => 1, does: "1" },
   false: { value: () => 0, does: "0" },
 };

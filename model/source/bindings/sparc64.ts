@@ -9,7 +9,7 @@
 import { invalidate, markStale, storePte } from "../../kernel/hardware";
 import { mmOf, type Val } from "../../kernel/state";
 import { element, load, type Run } from "../memory";
-import type { ArchSource, Binding } from "./types";
+import { type ArchSource, type Binding, LAZY_MMU_HEADERS } from "./types";
 
 function flushAddr(r: Run, v: Val): void {
   if (typeof v === "string" && v.includes(":")) invalidate(r.d, v);
@@ -92,8 +92,16 @@ export const sparc64Source: ArchSource = {
   arch: "sparc64",
   srcarch: "sparc",
   roots: ["include/linux/pgtable.h", "arch/sparc/mm/tlb.c"],
+  headers: LAZY_MMU_HEADERS,
   predefined: ["__KERNEL__", "__sparc__", "__arch64__", "__sparc_v9__"],
-  config: { CONFIG_SPARC64: "y", CONFIG_SMP: "y", CONFIG_64BIT: "y", CONFIG_PGTABLE_LEVELS: "4" },
+  config: {
+    CONFIG_SPARC64: "y",
+    CONFIG_SMP: "y",
+    CONFIG_ARCH_HAS_LAZY_MMU_MODE: "y",
+    CONFIG_MMU: "y",
+    CONFIG_64BIT: "y",
+    CONFIG_PGTABLE_LEVELS: "4",
+  },
   bindings: flushes,
   constants: {
     PAGE_SHIFT: { value: () => 13, does: "13" },

@@ -41,6 +41,12 @@ export interface ArchSource {
   readonly srcarch: string;
   /** Files read first, in order (includes are followed from them). */
   readonly roots: readonly string[];
+  /**
+   * The generic headers of the lazy MMU path whose includes are followed, besides the
+   * architecture's own files under arch/ and include/asm-generic/ (a full checkout's other
+   * headers are not read).
+   */
+  readonly headers: readonly string[];
   /** What the compiler predefines for this target (`__sparc__`, `__arch64__`). */
   readonly predefined: readonly string[];
   /** The default configuration; `--config` entries override it. */
@@ -54,3 +60,15 @@ export interface ArchSource {
   readonly switchHooks: readonly string[];
   readonly departures: readonly string[];
 }
+
+/**
+ * The generic headers both architectures' lazy MMU code is read from: the hooks' defaults,
+ * set_ptes() and set_pte_at(), v7.0's lazy_mmu_mode_*() (pgtable.h),
+ * is_lazy_mmu_mode_active() (sched.h) and `struct lazy_mmu_state` (mm_types_task.h: its u8
+ * counts wrap).
+ */
+export const LAZY_MMU_HEADERS: readonly string[] = [
+  "include/linux/pgtable.h",
+  "include/linux/sched.h",
+  "include/linux/mm_types_task.h",
+];
