@@ -11,7 +11,16 @@ import type { Scenario } from "./scenarios/types";
 // arm64's thread-flag and barrier helpers (TIF_LAZY_MMU, TIF_LAZY_MMU_PENDING, dsb; isb).
 export { emit_pte_barriers, set_thread_flag, test_thread_flag } from "./arch/arm64";
 export { architectures, findArch } from "./arch/index";
-export type { Api, ArchModel, SwitchEnv, SwitchStep } from "./arch/types";
+export type {
+  Api,
+  ArchModel,
+  ArchState,
+  ArchStateOf,
+  Mutable,
+  SwitchEnv,
+  SwitchStep,
+} from "./arch/types";
+export { archState } from "./arch/types";
 export * from "./kernel/context";
 export * from "./kernel/hardware";
 export * from "./kernel/lazy-mmu-mode";
