@@ -93,6 +93,51 @@ export const collapseHugePageScenario: Scenario = {
   existed: THP_PATH,
 };
 
+/** A scenario flag: A has left its region (and returned), so khugepaged may run. */
+const A_DONE = "a_done";
+
+export const collapseHugePageAfterRegion: Scenario = {
+  id: "collapse-huge-page-after-region",
+  summary:
+    "collapse-huge-page with khugepaged (task K) starting only once task A has left its init_mm region and returned: a batch K's set_pmd_at() finds active can only be one that A's enter left behind on a CPU it no longer runs on",
+  source:
+    "mm/khugepaged.c collapse_huge_page(); arch/sparc/mm/tlb.c arch_enter_lazy_mmu_mode() (this_cpu_ptr() then `tb->active = 1`, preemptible before a1d416bf9faf); mm/memory.c apply_to_pte_range()",
+  cpus: 2,
+  tasks: [
+    { id: "A", cpu: 0, entry: "apply_to_page_range" },
+    { id: "K", cpu: 1, entry: "khugepaged" },
+  ],
+  irqs: [],
+  shared: { [A_DONE]: 0 },
+  ptes: { [USER_PMD]: 1 },
+  procs: [
+    proc("apply_to_page_range", [
+      call("apply_to_pte_range", {}),
+      step(
+        "apply_to_page_range",
+        "return err  /* (scenario) A has left its region */",
+        "mm/memory.c (__apply_to_page_range)",
+        (d) => {
+          (d.shared as Record<string, number>)[A_DONE] = 1;
+        },
+      ),
+    ]),
+    applyToPteRangeKernel("apply_to_pte_range", [["kernel:0", 1]]),
+    proc("khugepaged", [
+      step(
+        "khugepaged",
+        "(scenario) khugepaged_do_scan() reaches this PMD after A is done",
+        "mm/khugepaged.c (khugepaged)",
+        () => ({ call: "collapse_huge_page" }),
+        { guard: (s) => s.shared[A_DONE] === 1 },
+      ),
+    ]),
+    collapseHugePage(),
+  ],
+  preemption: ALL,
+  existed: THP_PATH,
+};
+
 /** hugetlb_change_protection() over one hugetlb entry. */
 function hugetlbChangeProtection(): Proc {
   const fn = "hugetlb_change_protection";
@@ -218,6 +263,7 @@ export const copyPmdRangeNewTables: Scenario = {
 
 export const hugePageScenarios: readonly Scenario[] = [
   collapseHugePageScenario,
+  collapseHugePageAfterRegion,
   hugetlbChangeProtectionScenario,
   arm64SplitKernelPmd,
   copyPmdRangeNewTables,
