@@ -5,6 +5,10 @@
 //    huge folio, and under the pmd lock again pgtable_trans_huge_deposit() and set_pmd_at()
 //    install the huge PMD. No lazy MMU region. The flush must be complete before the copy:
 //    a write through a stale small-page translation after it would be lost.
+//  - mm/huge_memory.c __split_huge_pmd_locked(): `old_pmd = pmdp_invalidate(vma, haddr, pmd)`
+//    ("we first mark the current pmd notpresent ..., then we flush the SMP TLB and finally
+//    we write the non-huge version of the pmd entry with pmd_populate"), the dirty and
+//    young bits read from old_pmd, set_ptes() into the withdrawn table, pmd_populate().
 //  - mm/hugetlb.c hugetlb_change_protection() (mprotect() of a hugetlb mapping): per entry,
 //    under huge_pte_lock(), huge_ptep_modify_prot_start() and _commit(); after the loop
 //    flush_hugetlb_tlb_range(). No lazy MMU region.
@@ -138,6 +142,48 @@ export const collapseHugePageAfterRegion: Scenario = {
   existed: THP_PATH,
 };
 
+const HUGE_MEMORY = "mm/huge_memory.c (__split_huge_pmd_locked)";
+
+/**
+ * __split_huge_pmd() of an anonymous THP: under the pmd lock, pmdp_invalidate() (the old
+ * entry's dirty and young bits are read from what it returns, so no CPU may still write
+ * through the huge translation), then the deposited table is filled with set_ptes() and
+ * installed with pmd_populate().
+ */
+function splitHugePmd(): Proc {
+  const fn = "__split_huge_pmd";
+  return proc(fn, [
+    spin_lock(fn, PMD_PTL, "mm/huge_memory.c (__split_huge_pmd): ptl = pmd_lock(vma->vm_mm, pmd)"),
+    call("pmdp_invalidate", { addr: USER_PMD, value: 5 }),
+    nop(
+      "__split_huge_pmd_locked",
+      "pgtable = pgtable_trans_huge_withdraw(mm, pmd); pmd_populate(mm, &_pmd, pgtable); pte = pte_offset_map(&_pmd, haddr)",
+      HUGE_MEMORY,
+    ),
+    call("set_ptes", { addr: "user:0", value: 1 }),
+    call("pmd_populate", { addr: USER_PMD, value: 6 }),
+    spin_unlock(fn, PMD_PTL, "mm/huge_memory.c (__split_huge_pmd): spin_unlock(ptl)"),
+  ]);
+}
+
+export const splitHugePmdScenario: Scenario = {
+  id: "split-huge-pmd",
+  summary:
+    "task A maps kernel PTEs with apply_to_pte_range() on init_mm (no lock: preemptible, migratable); task S splits a THP on the other CPU: pmdp_invalidate() under the pmd lock, then set_ptes() into the deposited table and pmd_populate()",
+  source:
+    "mm/huge_memory.c __split_huge_pmd_locked() (old_pmd = pmdp_invalidate(vma, haddr, pmd); set_ptes(); pmd_populate()); mm/pgtable-generic.c pmdp_invalidate(); mm/memory.c apply_to_pte_range() (38e0edb15bd0)",
+  cpus: 2,
+  tasks: [
+    { id: "A", cpu: 0, entry: "apply_to_pte_range" },
+    { id: "S", cpu: 1, entry: "__split_huge_pmd" },
+  ],
+  irqs: [],
+  ptes: { [USER_PMD]: 1 },
+  procs: [applyToPteRangeKernel("apply_to_pte_range", [["kernel:0", 1]]), splitHugePmd()],
+  preemption: ALL,
+  existed: THP_PATH,
+};
+
 /** hugetlb_change_protection() over one hugetlb entry. */
 function hugetlbChangeProtection(): Proc {
   const fn = "hugetlb_change_protection";
@@ -264,6 +310,7 @@ export const copyPmdRangeNewTables: Scenario = {
 export const hugePageScenarios: readonly Scenario[] = [
   collapseHugePageScenario,
   collapseHugePageAfterRegion,
+  splitHugePmdScenario,
   hugetlbChangeProtectionScenario,
   arm64SplitKernelPmd,
   copyPmdRangeNewTables,
