@@ -23,8 +23,9 @@
 //  - arch/arm64/include/asm/pgtable.h: emit_pte_barriers(), queue_pte_barriers(),
 //    arch_enter/flush/leave_lazy_mmu_mode() (5fdd05efa1cd, "arm64/mm: Batch barriers when
 //    updating kernel mappings"); __set_pte_complete(): `if (pte_valid_not_user(pte))
-//    queue_pte_barriers()`; set_pmd/set_pud when valid, set_p4d/set_pgd always (not modelled:
-//    PTE level only).
+//    queue_pte_barriers()`; set_pmd()/set_pud(): `if (pmd_valid(pmd)) queue_pte_barriers()`
+//    (checked in the v4 11/11 patch as posted, Reviewed-by Catalin Marinas); set_p4d()/
+//    set_pgd() queue always (not modelled: no scenario writes those levels).
 //  - b81c688426a9 ("arm64/mm: Disable barrier batching in interrupt contexts"): enter, flush
 //    and leave begin with `if (in_interrupt()) return;`, queue_pte_barriers() with
 //    `if (in_interrupt()) { emit_pte_barriers(); return; }` (diff read; it replaces the
@@ -166,7 +167,41 @@ const flush_tlb_range: Proc = proc("flush_tlb_range", [
   ),
 ]);
 
+/**
+ * set_pmd() and set_pud() (5fdd05efa1cd): WRITE_ONCE() of the entry, then
+ * `if (pmd_valid(pmd)) queue_pte_barriers()` (user entries too: a table pointer of a user
+ * mm is valid); set_p4d()/set_pgd() queue always (no scenario writes those levels). Only a
+ * kernel entry owes the walker a barrier (markUnsynced), as for PTEs.
+ */
+function setTableEntry(fn: "set_pmd" | "set_pud", level: "pmd" | "pud"): Proc {
+  return proc(fn, [
+    step(
+      fn,
+      `WRITE_ONCE(*${level}p, ${level}); if (${level}_valid(${level})) queue_pte_barriers()`,
+      `${PGTABLE_H} (${fn})`,
+      (d, env) => {
+        const addr = addrArg(env);
+        const value = valueArg(env);
+        storePte(d, env, addr, value);
+        if (value === 0) return undefined;
+        if (mmOf(addr) === "kernel") markUnsynced(d, env.cpu, addr);
+        return { call: "queue_pte_barriers", args: env.args };
+      },
+    ),
+  ]);
+}
+
+/** PMD level: set_pmd()/set_pud() queue barriers; a THP's set_pmd_at() is __set_pte_at(). */
+const pmdProcs: Proc[] = [
+  setTableEntry("set_pmd", "pmd"),
+  setTableEntry("set_pud", "pud"),
+  // set_pmd_at(): __set_pte_at(mm, addr, (pte_t *)pmdp, pmd_pte(pmd), PMD_SIZE >> PAGE_SHIFT),
+  // whose __set_pte_complete() queues barriers for a valid kernel entry only.
+  proc("set_pmd_at", [call("__set_pte", forwardArgs)]),
+];
+
 const pteProcs: Proc[] = [
+  ...pmdProcs,
   setPte,
   emit_pte_barriers,
   flush_tlb_range,
@@ -271,7 +306,7 @@ const common = {
 const departures = [
   "The isb is not modelled: only walker visibility (the dsb) is; the kernel issues the isb when the task next flushes, before it touches the address.",
   "TLB maintenance of a changed valid entry is the caller's and not deferred: not modelled.",
-  "PTE level only: set_pmd/set_pud/set_p4d/set_pgd call queue_pte_barriers() the same way.",
+  "set_pmd()/set_pud() queue barriers for a valid entry (5fdd05efa1cd); set_p4d()/set_pgd() (which queue always) are not modelled: no scenario writes those levels.",
   "set_ptes() is one page: __set_pte_nosync() then one __set_pte_complete().",
   "flush_tlb_range()/flush_tlb_kernel_range() are their leading dsb(ishst); the TLBIs are not modelled.",
   "The idle task's thread flags are per-CPU scalars idle.TIF_*.",

@@ -14,6 +14,9 @@
 //  - arch/powerpc/mm/book3s64/hash_tlb.c: hpte_need_flush() (get_cpu_var: preemption off;
 //    if !batch->active flush_hash_page() now; else flush first on another mm, append, flush
 //    when full) and __flush_tlb_pending().
+//  - arch/powerpc/mm/book3s64/hash_pgtable.c (hpte_do_hugepage_flush(): a THP's hash entries
+//    flushed at once with flush_hash_hugepage(); hash__pmdp_collapse_flush()) and
+//    hash_tlb.c flush_hash_table_pmd_range() (its own region, interrupts off): thpProcs().
 //  - arch/powerpc/kernel/process.c (__switch_to): before _switch(), if this CPU's batch is
 //    active, current's local_flags |= _TLF_LAZY_MMU, flush, active = 0; after _switch(), if
 //    the new current has _TLF_LAZY_MMU, clear it and set active = 1 on this CPU. Present from
@@ -80,6 +83,8 @@ import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import {
   addrArg,
+  local_irq_restore,
+  local_irq_save,
   nop,
   preempt_disable,
   preempt_enable,
@@ -201,6 +206,79 @@ const pteProcsWith = (update: Proc, rangeApi: boolean): Proc[] => [
   proc("pte_clear", [call("hash__pte_update", forwardArgs)]),
 ];
 
+const HASH_PGTABLE_C = "arch/powerpc/mm/book3s64/hash_pgtable.c";
+const BOOK3S64_PGTABLE_H = "arch/powerpc/include/asm/book3s/64/pgtable.h";
+
+/**
+ * THP on the hash MMU. set_pmd_at() (book3s64/pgtable.c) is set_pte_at() on the PMD (it
+ * only installs a non-valid one); a huge PMD's hash entries are flushed at once by
+ * hash__pmd_hugepage_update() -> hpte_do_hugepage_flush() -> flush_hash_hugepage(), never
+ * through ppc64_tlb_batch. khugepaged's pmdp_collapse_flush() is hash__pmdp_collapse_flush():
+ * `pmd = *pmdp; pmd_clear(pmdp); serialize_against_pte_lookup(mm);
+ * flush_hash_table_pmd_range(mm, &pmd, address)`, and flush_hash_table_pmd_range()
+ * (hash_tlb.c) runs its own region with interrupts off: local_irq_save(),
+ * arch_enter_lazy_mmu_mode(), hpte_need_flush() for each PTE with H_PAGE_HASHPTE,
+ * arch_leave_lazy_mmu_mode(), local_irq_restore() (checked in the stored hash_tlb.c and in
+ * the v7.0 series' diff of it). Not in the v7.0 model: there the region is
+ * lazy_mmu_mode_enable()/disable(), and no v7.0 scenario collapses a THP.
+ */
+function thpProcs(batching: Batching): Proc[] {
+  const fn = "flush_hash_table_pmd_range";
+  return [
+    proc("set_pmd_at", [call("set_pte_at", forwardArgs)]),
+    // pmd_clear(): `*pmdp = __pmd(0)`. A PMD that pointed at a PTE table leaves the hash
+    // entries of its PTEs (the model: the PMD's address) until they are flushed.
+    proc("pmd_clear", [
+      step("pmd_clear", "*pmdp = __pmd(0)", `${BOOK3S64_PGTABLE_H} (pmd_clear)`, (d, env) => {
+        const addr = addrArg(env);
+        const old = d.pte[addr] ?? 0;
+        storePte(d, env, addr, 0);
+        if (old !== 0) markStale(d, addr);
+      }),
+    ]),
+    // pmdp_invalidate() -> pmd_hugepage_update() -> hash__pmd_hugepage_update(): the atomic
+    // update, then `if (old & H_PAGE_HASHPTE) hpte_do_hugepage_flush()`, which flushes the
+    // huge page's hash entries at once (flush_hash_hugepage()), batch or no batch.
+    proc("pmdp_establish", [
+      step(
+        "hash__pmd_hugepage_update",
+        "old = pmd_xchg(pmdp, new); if (old & H_PAGE_HASHPTE) hpte_do_hugepage_flush(mm, addr, pmdp, old)",
+        `${HASH_PGTABLE_C} (hash__pmd_hugepage_update, hpte_do_hugepage_flush)`,
+        (d, env) => {
+          storePte(d, env, addrArg(env), valueArg(env));
+        },
+      ),
+    ]),
+    proc("pmdp_collapse_flush", [
+      call("pmd_clear", forwardArgs),
+      nop(
+        "hash__pmdp_collapse_flush",
+        "serialize_against_pte_lookup(vma->vm_mm)",
+        `${HASH_PGTABLE_C} (hash__pmdp_collapse_flush)`,
+      ),
+      call(fn, forwardArgs),
+    ]),
+    proc(fn, [
+      local_irq_save(fn, "flags", `${HASH_TLB_C} (flush_hash_table_pmd_range)`),
+      call(ENTER, {}),
+      step(
+        fn,
+        "for (i = 0; i < PTRS_PER_PTE; i++) if (pte_val(*pte) & H_PAGE_HASHPTE) hpte_need_flush(mm, addr, pte, pteval, 0)",
+        `${HASH_TLB_C} (flush_hash_table_pmd_range)`,
+        (d, env) => {
+          const addr = addrArg(env);
+          if (!d.hw.stale.includes(addr)) return;
+          const b = batchOf(d, env.cpu);
+          if (!batching(d, env)) invalidate(d, addr);
+          else if (!b.batch.includes(addr)) b.batch.push(addr);
+        },
+      ),
+      call(LEAVE, {}),
+      local_irq_restore(fn, "flags", `${HASH_TLB_C} (flush_hash_table_pmd_range)`),
+    ]),
+  ];
+}
+
 /** The hooks up to v6.18, with b9ef323ea168's preempt_disable()/preempt_enable() if the era has them. */
 function hooks(era: PowerpcHashEra): Proc[] {
   const preemptSafe = era.preemptOffRegion;
@@ -304,6 +382,9 @@ function powerpcHashProcs(era: PowerpcHashEra): Proc[] {
     ...(era.genericLayer ? hooksV70 : hooks(era)),
     ...pteProcsWith(era.genericLayer ? pteUpdateV70 : pteUpdate, era.rangeApi),
     era.setPtesNests ? setPtesNesting : setPtesPlain,
+    // THP (thpProcs): only up to v6.18, where flush_hash_table_pmd_range()'s region is
+    // arch_enter/leave_lazy_mmu_mode().
+    ...(era.genericLayer ? [] : thpProcs(batchActive)),
   ];
 }
 

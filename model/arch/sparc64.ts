@@ -4,7 +4,9 @@
 //
 // Sources: arch/sparc/mm/tlb.c (flush_tlb_pending, arch_enter/leave_lazy_mmu_mode,
 // tlb_batch_add_one), arch/sparc/include/asm/pgtable_64.h (__set_pte_at,
-// maybe_tlb_batch_add, set_ptes), arch/sparc/include/asm/tlbflush_64.h.
+// maybe_tlb_batch_add, set_ptes), arch/sparc/include/asm/tlbflush_64.h. The PMD and
+// hugetlb paths (set_pmd_at, __set_pmd_acct, hugetlbpage.c), which feed tlb_batch_add_one()
+// without going through set_ptes(), are in ./sparc64-huge.ts.
 // Line numbers: arch/sparc/mm/tlb.c as of v6.14 for sparc64@v6.5 and @v6.14 (checked
 // against the context lines of a1d416bf9faf's hunks; v6.5's are assumed the same, not
 // checked), v6.15 for sparc64@v6.15 (after a1d416bf9faf). pgtable_64.h positions and the
@@ -54,17 +56,10 @@ import {
   this_cpu_ptr,
   valueArg,
 } from "../kernel/primitives";
-import {
-  call,
-  forwardArgs,
-  numberLocal,
-  type Proc,
-  proc,
-  type StepEnv,
-  step,
-} from "../kernel/program";
+import { call, forwardArgs, numberLocal, type Proc, proc, step } from "../kernel/program";
 import { type Kernel, mmOf } from "../kernel/state";
 import { sparc64Builds } from "./preemption";
+import { type Batching, PMD_LINES, type PmdLines, sparc64HugeProcs } from "./sparc64-huge";
 import { type ArchModel, archState } from "./types";
 
 const TLB_C = "arch/sparc/mm/tlb.c";
@@ -89,6 +84,8 @@ export interface Sparc64Era {
   readonly genericLayer: boolean;
   /** The lines of arch/sparc/mm/tlb.c the steps cite (v6.14's or v6.15's, see LINES). */
   readonly tlbC: TlbLines;
+  /** The lines of set_pmd_at()/__set_pmd_acct() in tlb.c (./sparc64-huge.ts); undefined: not read. */
+  readonly pmdLines: PmdLines | undefined;
 }
 
 /** Per-CPU `tlb_batch.active` (gone in v7.0, dacd24ec4965). */
@@ -117,7 +114,6 @@ const flush_tlb_pending: Proc = proc("flush_tlb_pending", [
 ]);
 
 /** Does tlb_batch_add_one() batch here? Up to v6.18 `tb->active`; v7.0 the generic layer. */
-type Batching = (s: Draft<Kernel>, env: StepEnv) => boolean;
 
 const tbActive: Batching = (d, env) => sparc.cpu(d, env.cpu).active === 1;
 
@@ -265,6 +261,9 @@ function sparc64Procs(era: Sparc64Era): Proc[] {
     ...(era.genericLayer ? hooksV70 : enterLeave(era)),
     ...pteProcsOf(era),
     era.setPtesNests ? setPtesNesting : setPtesPlain,
+    ...(era.genericLayer
+      ? sparc64HugeProcs(is_lazy_mmu_mode_active, era.pmdLines, "is_lazy_mmu_mode_active()")
+      : sparc64HugeProcs(tbActive, era.pmdLines, "tb->active")),
   ];
 }
 
@@ -274,6 +273,7 @@ const ERA_V6_5: Sparc64Era = {
   preemptOffRegion: false,
   genericLayer: false,
   tlbC: LINES.v614,
+  pmdLines: PMD_LINES.v614,
 };
 const ERA_V6_14: Sparc64Era = { ...ERA_V6_5, rangeApi: true, setPtesNests: true };
 const ERA_V6_15: Sparc64Era = {
@@ -281,9 +281,15 @@ const ERA_V6_15: Sparc64Era = {
   setPtesNests: false,
   preemptOffRegion: true,
   tlbC: LINES.v615,
+  pmdLines: PMD_LINES.v615,
 };
 /** The v7.0 steps cite tlb.c by function, but for tlb_batch_add_one(), at v6.14's line. */
-const ERA_V7_0: Sparc64Era = { ...ERA_V6_15, genericLayer: true, tlbC: LINES.v614 };
+const ERA_V7_0: Sparc64Era = {
+  ...ERA_V6_15,
+  genericLayer: true,
+  tlbC: LINES.v614,
+  pmdLines: undefined,
+};
 
 const common = {
   arch: "sparc64",

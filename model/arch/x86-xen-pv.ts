@@ -18,7 +18,9 @@
 //  - arch/x86/xen/mmu_pv.c: xen_set_pte() -> __xen_set_pte() -> xen_batched_set_pte()
 //    (queue when the mode reads MMU, interrupts off from xen_mc_batch() to xen_mc_issue())
 //    or HYPERVISOR_mmu_update() now; xen_flush_tlb_one_user() and friends queue an mmuext
-//    op and xen_mc_issue(XEN_LAZY_MMU).
+//    op and xen_mc_issue(XEN_LAZY_MMU); xen_set_pmd()/xen_set_pud() of a pinned table go
+//    through xen_set_pmd_hyper()/xen_set_pud_hyper(): an mmu_update in the multicall buffer,
+//    then xen_mc_issue(XEN_LAZY_MMU) (stored mmu_pv.c, 03c11eb3b16d).
 //  - arch/x86/xen/multicalls.h/.c: xen_mc_issue(mode) flushes the whole per-CPU buffer
 //    when (xen_get_lazy_mode() & mode) == 0; xen_mc_flush() issues every queued entry.
 //  - include/linux/pgtable.h: set_ptes() of bcc6cc832573 (v6.6) wraps its loop in
@@ -430,6 +432,24 @@ function xenProcs(era: XenEra): Proc[] {
         },
       ),
     ]),
+    // set_pmd()/set_pud() are the pv ops xen_set_pmd()/xen_set_pud(): a pinned table (every
+    // table of a live mm) goes through xen_set_pmd_hyper()/xen_set_pud_hyper(), an
+    // mmu_update in the multicall buffer then xen_mc_issue(XEN_LAZY_MMU): queued while the
+    // CPU is in MMU mode, else the whole buffer is issued at once. pmd_clear() and
+    // pmd_populate() are set_pmd() (paravirt.h). An unpinned table is stored directly.
+    ...(["pmd", "pud"] as const).map((level) =>
+      proc(`set_${level}`, [
+        step(
+          `xen_set_${level}_hyper`,
+          `preempt_disable(); xen_mc_batch(); u.ptr = arbitrary_virt_to_machine(ptr).maddr; u.val = ${level}_val_ma(val); xen_extend_mmu_update(&u); xen_mc_issue(XEN_LAZY_MMU); preempt_enable()`,
+          `${MMU_PV_C} (xen_set_${level}, xen_set_${level}_hyper), ${MULTICALLS} (xen_mc_issue)`,
+          (d, env) => {
+            queueUpdate(d, env.cpu, addrArg(env), valueArg(env));
+            if (xenGetLazyMode(d, env) !== "MMU") issueQueued(d, env.cpu);
+          },
+        ),
+      ]),
+    ),
     // flush_tlb_range()/flush_tlb_one_kernel() end in xen_flush_tlb_one_user() or
     // xen_flush_tlb_multi(): a multicall entry, then xen_mc_issue(XEN_LAZY_MMU).
     proc("flush_tlb_range", [
@@ -550,7 +570,7 @@ const xenSources = [
 ];
 
 const xenDepartures = [
-  "Only PTE updates are kept in the multicall buffer; queued mmuext ops (TLB flushes) are not, as x86 TLB staleness is not modelled. Their effect of issuing the whole buffer when the CPU is not in MMU mode (xen_mc_issue) is.",
+  "Only PTE and PMD/PUD updates are kept in the multicall buffer (xen_set_pmd_hyper() and xen_set_pud_hyper() queue like PTE sets, for a pinned table); queued mmuext ops (TLB flushes) are not, as x86 TLB staleness is not modelled. Their effect of issuing the whole buffer when the CPU is not in MMU mode (xen_mc_issue) is.",
   "The flush pv op does the leave and enter work in its own step instead of calling arch_leave/enter_lazy_mmu_mode(), so the checker does not count a flush as a region boundary.",
   "xen_leave_lazy_mmu() and the flush run with preemption off and are one step each: an interrupt between their lines reads XEN_LAZY_NONE, never queues, and could only issue the buffer early.",
   "BUG_ON(preemptible()) in the context-switch hooks is left out: it always holds there.",

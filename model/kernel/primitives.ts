@@ -174,6 +174,27 @@ export function nop(fn: string, label: string, at: string): Step {
 }
 
 /**
+ * Page-table entries above the PTE level, and huge-page entries, change through these
+ * (their args are addr, value, as for PTEs; an address names the entry, `user:pmd0`): the
+ * PMD/PUD setters of every architecture (set_pmd_at() for a THP, set_pmd()/set_pud() for a
+ * table or a kernel block, pmd_clear()), pmdp_establish() (the exchange under
+ * pmdp_invalidate()), and hugetlb's set_huge_pte_at() and huge_ptep_get_and_clear(). The
+ * last is a get-and-clear recorded when it is called, before its read: no modelled caller
+ * calls it inside a lazy MMU region, where that order would matter to no-read-hazard.
+ */
+const PMD_WRITERS_LIST = [
+  "set_pmd_at",
+  "set_pmd",
+  "pmd_clear",
+  "set_pud",
+  "pmdp_establish",
+  "set_huge_pte_at",
+  "huge_ptep_get_and_clear",
+] as const;
+
+const PMD_CLEARERS_LIST = ["pmd_clear", "huge_ptep_get_and_clear"] as const;
+
+/**
  * Names of the procedures the engine treats as PTE changes; their args are addr, value. A
  * wrapper and what it calls may both be listed (set_pte_at -> set_ptes): the change is the
  * same, recorded once per address. The change is recorded when the procedure is called, so
@@ -187,12 +208,14 @@ export const PTE_WRITERS: ReadonlySet<string> = new Set([
   "pte_clear",
   "native_ptep_get_and_clear",
   "ptep_modify_prot_commit",
+  ...PMD_WRITERS_LIST,
 ]);
 
 /** The PTE writers whose new value is pte_none whatever the arguments say. */
 export const PTE_CLEARERS: ReadonlySet<string> = new Set([
   "pte_clear",
   "native_ptep_get_and_clear",
+  ...PMD_CLEARERS_LIST,
 ]);
 
 function arg(env: StepEnv, name: string): Val {
@@ -218,6 +241,76 @@ export function valueArg(env: StepEnv): number {
  */
 export const genericLazyProcs: readonly Proc[] = [
   proc(FLUSH, [nop(FLUSH, "do {} while (0)", "include/linux/pgtable.h")]),
+];
+
+/**
+ * Generic PMD, PUD and huge-page procedures: what an architecture with no lazy MMU work at
+ * these levels compiles (x86 native is the reference: set_pmd_at() is `set_pmd(pmdp, pmd)`,
+ * arch/x86/include/asm/pgtable.h, and set_pmd()/set_pud() store the entry, native_set_pmd()
+ * and native_set_pud() in arch/x86/include/asm/pgtable_64.h). The core-mm helpers over them
+ * are include/linux/pgtable.h's and mm/pgtable-generic.c's (for an architecture that does
+ * not define its own):
+ *  - pmdp_huge_get_and_clear(): `pmd = *pmdp; pmd_clear(pmdp)`;
+ *  - pmdp_collapse_flush() (khugepaged): pmdp_huge_get_and_clear(), then
+ *    flush_tlb_range() over the huge page ("collapse entails shooting down ptes not pmd");
+ *  - pmdp_invalidate() (THP split): pmdp_establish() of the invalid entry, then
+ *    flush_pmd_tlb_range() (flush_tlb_range() here);
+ *  - hugetlb (include/asm-generic/hugetlb.h): set_huge_pte_at() is set_pte_at(),
+ *    huge_ptep_get_and_clear() is ptep_get_and_clear(); huge_ptep_modify_prot_start() and
+ *    _commit() are those two; flush_hugetlb_tlb_range() is flush_tlb_range().
+ * One address stands for a PMD entry and the translations under it (`user:pmd0`).
+ */
+export const genericPmdProcs: readonly Proc[] = [
+  proc("set_pmd", [
+    step(
+      "set_pmd",
+      "WRITE_ONCE(*pmdp, pmd)",
+      "arch/x86/include/asm/pgtable_64.h (native_set_pmd)",
+      (d, env) => {
+        storePte(d, env, addrArg(env), valueArg(env));
+      },
+    ),
+  ]),
+  proc("set_pud", [
+    step(
+      "set_pud",
+      "WRITE_ONCE(*pudp, pud)",
+      "arch/x86/include/asm/pgtable_64.h (native_set_pud)",
+      (d, env) => {
+        storePte(d, env, addrArg(env), valueArg(env));
+      },
+    ),
+  ]),
+  proc("set_pmd_at", [call("set_pmd", forwardArgs)]),
+  proc("pmd_clear", [call("set_pmd", ({ args }) => ({ addr: args.addr ?? "", value: 0 }))]),
+  // pmd_populate(mm, pmd, pte_page): point the PMD at a new PTE table (x86: set_pmd()).
+  proc("pmd_populate", [call("set_pmd", forwardArgs)]),
+  proc("pmdp_huge_get_and_clear", [
+    step(
+      "pmdp_huge_get_and_clear",
+      "pmd = *pmdp",
+      "include/linux/pgtable.h (pmdp_huge_get_and_clear)",
+      (d, env) => {
+        env.locals.old = d.pte[addrArg(env)] ?? 0;
+      },
+    ),
+    call("pmd_clear", forwardArgs),
+  ]),
+  proc("pmdp_collapse_flush", [
+    call("pmdp_huge_get_and_clear", forwardArgs),
+    call("flush_tlb_range", forwardArgs),
+  ]),
+  // pmdp_establish(): exchange the entry (x86 and arm64: xchg), return the old one.
+  proc("pmdp_establish", [call("set_pmd_at", forwardArgs)]),
+  proc("pmdp_invalidate", [
+    call("pmdp_establish", forwardArgs),
+    call("flush_tlb_range", forwardArgs),
+  ]),
+  proc("set_huge_pte_at", [call("set_pte_at", forwardArgs)]),
+  proc("huge_ptep_get_and_clear", [call("ptep_get_and_clear", forwardArgs)]),
+  proc("huge_ptep_modify_prot_start", [call("huge_ptep_get_and_clear", forwardArgs)]),
+  proc("huge_ptep_modify_prot_commit", [call("set_huge_pte_at", forwardArgs)]),
+  proc("flush_hugetlb_tlb_range", [call("flush_tlb_range", forwardArgs)]),
 ];
 
 /**
@@ -266,4 +359,5 @@ export const genericPteProcs: readonly Proc[] = [
   proc("arch_kmap_local_post_unmap", [
     nop("arch_kmap_local_post_unmap", "do { } while (0)", "mm/highmem.c"),
   ]),
+  ...genericPmdProcs,
 ];

@@ -6,6 +6,7 @@
 import { type Origin, Registry } from "../registry";
 import { benchReference } from "./bench";
 import { callers2Scenarios } from "./callers-2";
+import { hugePageScenarios } from "./huge-pages";
 import { kfenceIrqApplyToPageRange, kfenceIrqInRegion } from "./interrupts";
 import { irqsOffScenarios } from "./irqs-off";
 import {
@@ -28,6 +29,7 @@ import {
 import { powerpcArm64Scenarios } from "./powerpc-arm64";
 import { softirqScenarios } from "./softirq";
 import type { Scenario } from "./types";
+import { movePresentPtesScenario } from "./userfaultfd";
 import { v7ExtraScenarios, v7Scenarios } from "./v7";
 import { vmapPteRangeScenario, vunmapPteRangeScenario } from "./vmalloc";
 import { xenScenarios } from "./xen";
@@ -55,6 +57,8 @@ export const scenarioRegistry = new Registry<Scenario>([
   ...v7Scenarios,
   ...softirqScenarios,
   ...callers2Scenarios,
+  ...hugePageScenarios,
+  movePresentPtesScenario,
 ]);
 
 /** Scenarios that exist but are not part of the default matrix. */
