@@ -301,17 +301,17 @@ function equalCode(k: Kind, a: string, b: string, g: Gen): string {
       const x = g.fresh("x");
       const y = g.fresh("y");
       const i = g.fresh("i");
-      return `{ const ${x} = ${a}; const ${y} = ${b}; if (${x}.length !== ${y}.length) return false;
-        for (let ${i} = 0; ${i} < ${x}.length; ${i}++) { ${equalCode(k.of, `${x}[${i}]`, `${y}[${i}]`, g)} } }`;
+      return `{ const ${x} = ${a}; const ${y} = ${b}; if (${x} !== ${y}) { if (${x}.length !== ${y}.length) return false;
+        for (let ${i} = 0; ${i} < ${x}.length; ${i}++) { ${equalCode(k.of, `${x}[${i}]`, `${y}[${i}]`, g)} } } }`;
     }
     case "record": {
       const x = g.fresh("x");
       const y = g.fresh("y");
       const n = g.fresh("n");
       const key = g.fresh("k");
-      return `{ const ${x} = ${a}; const ${y} = ${b}; let ${n} = 0;
+      return `{ const ${x} = ${a}; const ${y} = ${b}; if (${x} !== ${y}) { let ${n} = 0;
         for (const ${key} in ${x}) { if (!(${key} in ${y})) return false; ${n}++; ${equalCode(k.of, `${x}[${key}]`, `${y}[${key}]`, g)} }
-        for (const ${key} in ${y}) ${n}--; if (${n} !== 0) return false; }`;
+        for (const ${key} in ${y}) ${n}--; if (${n} !== 0) return false; } }`;
     }
     case "struct": {
       const x = g.fresh("x");
