@@ -44,7 +44,24 @@ export function contextId(ref: ContextRef): string {
   return ref.kind === "task" ? ref.id : `${ref.source}@cpu${ref.cpu}`;
 }
 
+// The ghost looked up last, by draft and context: a step's calls and returns ask for the
+// same context's ghost in the same draft several times, and each lookup searches the
+// tasks. Nothing replaces a ghost object inside one draft (a handler that returns or
+// arrives replaces the CPU's irq, but it is another context then: another `ref`).
+let lastDraft: unknown;
+let lastRef: ContextRef | undefined;
+let lastGhost: Draft<Ghost> | undefined;
+
 function ghostOf(d: Draft<Kernel>, ref: ContextRef): Draft<Ghost> {
+  if (d === lastDraft && ref === lastRef && lastGhost !== undefined) return lastGhost;
+  const g = findGhost(d, ref);
+  lastDraft = d;
+  lastRef = ref;
+  lastGhost = g;
+  return g;
+}
+
+function findGhost(d: Draft<Kernel>, ref: ContextRef): Draft<Ghost> {
   if (ref.kind === "task") {
     const t = d.tasks.find((x) => x.id === ref.id);
     if (!t) throw new Error(`model error: no task ${ref.id}`);
