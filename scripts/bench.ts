@@ -1,7 +1,7 @@
 // `npm run bench`: explores a fixed configuration (scripts/bench-setup.ts) and prints
 // distinct states, transitions, depth, exploration time (wall and CPU), states per second,
 // memory per stored state and peak memory.
-//   --config 2x3 (default) | 3x3   --symmetry | --no-symmetry   --repeat N (best of N runs)
+//   --config 2x3 (default) | 3x3   --symmetry (CPU symmetry reduction)   --repeat N (best of N runs)
 //   --derived: afterwards, the same 2x3 configuration on the sparc64 model derived from the
 //     fixture tree (scripts/bench-derived.ts), in the same process.
 // One configuration per process, so that the memory figures are its own: bytes per state
