@@ -11,7 +11,16 @@ import type { Scenario } from "./scenarios/types";
 // arm64's thread-flag and barrier helpers (TIF_LAZY_MMU, TIF_LAZY_MMU_PENDING, dsb; isb).
 export { emit_pte_barriers, set_thread_flag, test_thread_flag } from "./arch/arm64";
 export { architectures, findArch } from "./arch/index";
-export type { Api, ArchModel, SwitchEnv, SwitchStep } from "./arch/types";
+export type {
+  Api,
+  ArchModel,
+  ArchState,
+  ArchStateOf,
+  Mutable,
+  SwitchEnv,
+  SwitchStep,
+} from "./arch/types";
+export { archState } from "./arch/types";
 export * from "./kernel/context";
 export * from "./kernel/hardware";
 export * from "./kernel/lazy-mmu-mode";
@@ -59,8 +68,9 @@ export function definedAs(x: unknown): Definition | undefined {
   return typeof x === "object" && x !== null ? defined.get(x) : undefined;
 }
 
-/** The hooks every model must define; arch_flush_lazy_mmu_mode() is optional (a no-op). */
-export const REQUIRED_HOOKS = ["arch_enter_lazy_mmu_mode", "arch_leave_lazy_mmu_mode"] as const;
+import { REQUIRED_HOOKS } from "./kernel/hooks";
+
+export { REQUIRED_HOOKS };
 
 const PREEMPTION = ["none", "full", "rt"];
 

@@ -5,16 +5,15 @@
 // their fields are declared in vocabulary.ts.
 
 import type { Draft } from "immer";
-import { softirqCount } from "../kernel/context";
+import { contextOf, findContext, softirqCount } from "../kernel/context";
+import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { ENABLE_COUNT, PAUSE_COUNT } from "../kernel/lazy-mmu-mode";
 import { PTE_CLEARERS, PTE_WRITERS } from "../kernel/primitives";
 import type { BugCheck, ContextRef } from "../kernel/program";
 import { type Addr, type Ghost, type Kernel, mmOf, type PteVal, type Val } from "../kernel/state";
 import type { CONTEXT_FIELDS, EVENT_FIELDS, EventKind, FieldsOf } from "./vocabulary";
 
-export const ENTER = "arch_enter_lazy_mmu_mode";
-export const LEAVE = "arch_leave_lazy_mmu_mode";
-export const FLUSH = "arch_flush_lazy_mmu_mode";
+export { ENTER, FLUSH, LEAVE };
 
 /** A context as rules see it at the moment of an event (declared in vocabulary.ts). */
 export type ContextView = FieldsOf<typeof CONTEXT_FIELDS>;
@@ -62,14 +61,7 @@ function ghostOf(d: Draft<Kernel>, ref: ContextRef): Draft<Ghost> {
 }
 
 function findGhost(d: Draft<Kernel>, ref: ContextRef): Draft<Ghost> {
-  if (ref.kind === "task") {
-    const t = d.tasks.find((x) => x.id === ref.id);
-    if (!t) throw new Error(`model error: no task ${ref.id}`);
-    return t.ghost;
-  }
-  const irq = d.cpus[ref.cpu]?.irq;
-  if (!irq) throw new Error(`model error: no interrupt on CPU ${ref.cpu}`);
-  return irq.ghost;
+  return contextOf(d, ref).ghost;
 }
 
 /** What the fields of a view are computed from. */
@@ -116,10 +108,7 @@ const VIEW: { readonly [K in keyof ContextView]: (v: Seen) => ContextView[K] } =
   kind: (v) => v.ref.kind,
   cpu: (v) => v.cpu,
   inInterrupt,
-  preemptCount: (v) =>
-    v.ref.kind === "task"
-      ? (taskOf(v)?.preemptCount ?? 0)
-      : (v.d.cpus[v.ref.cpu]?.irq?.preemptCount ?? 0),
+  preemptCount: (v) => findContext(v.d, v.ref)?.preemptCount ?? 0,
   lazyDepth: (v) => v.g.lazyDepth,
   regionWrites: (v) => [...(v.g.regions[v.g.regions.length - 1] ?? [])],
   outerRegionWrites: (v) => [...(v.g.regions[0] ?? [])],
