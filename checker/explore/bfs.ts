@@ -183,8 +183,8 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
           stoppedBy = "max-states";
           break search;
         }
-        const { index, added } = store.add(key);
-        if (!added) continue;
+        const index = store.add(key);
+        if (!store.added) continue;
         parent.push(i);
         choice.push(k);
         report(sys.stateViolations(t.next), index);

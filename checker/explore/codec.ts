@@ -146,8 +146,16 @@ export type Equal = (a: unknown, b: unknown) => boolean;
 /** Generates statements, naming its temporaries uniquely. */
 class Gen {
   private n = 0;
+  /** Arrays made once for the whole compiled function (one per place that needs one). */
+  readonly scratch: string[] = [];
   fresh(base: string): string {
     return `${base}${this.n++}`;
+  }
+  /** An array the code at one place reuses: that place never runs inside itself. */
+  scratchArray(): string {
+    const name = this.fresh("scratch");
+    this.scratch.push(name);
+    return name;
   }
 }
 
@@ -177,10 +185,10 @@ function encodeCode(k: Kind, v: string, g: Gen): string {
     }
     case "record": {
       const r = g.fresh("r");
-      const ids = g.fresh("ids");
+      const ids = g.scratchArray();
       const key = g.fresh("k");
       const i = g.fresh("i");
-      return `{ const ${r} = ${v}; const ${ids} = []; for (const ${key} in ${r}) ${ids}.push(t.id(${key}));
+      return `{ const ${r} = ${v}; ${ids}.length = 0; for (const ${key} in ${r}) ${ids}.push(t.id(${key}));
         if (${ids}.length > 1) ${ids}.sort(byNumber); w.uint(${ids}.length);
         for (let ${i} = 0; ${i} < ${ids}.length; ${i}++) { w.uint(${ids}[${i}]); ${encodeCode(k.of, `${r}[t.strings[${ids}[${i}]]]`, g)} } }`;
     }
@@ -301,17 +309,17 @@ function equalCode(k: Kind, a: string, b: string, g: Gen): string {
       const x = g.fresh("x");
       const y = g.fresh("y");
       const i = g.fresh("i");
-      return `{ const ${x} = ${a}; const ${y} = ${b}; if (${x}.length !== ${y}.length) return false;
-        for (let ${i} = 0; ${i} < ${x}.length; ${i}++) { ${equalCode(k.of, `${x}[${i}]`, `${y}[${i}]`, g)} } }`;
+      return `{ const ${x} = ${a}; const ${y} = ${b}; if (${x} !== ${y}) { if (${x}.length !== ${y}.length) return false;
+        for (let ${i} = 0; ${i} < ${x}.length; ${i}++) { ${equalCode(k.of, `${x}[${i}]`, `${y}[${i}]`, g)} } } }`;
     }
     case "record": {
       const x = g.fresh("x");
       const y = g.fresh("y");
       const n = g.fresh("n");
       const key = g.fresh("k");
-      return `{ const ${x} = ${a}; const ${y} = ${b}; let ${n} = 0;
+      return `{ const ${x} = ${a}; const ${y} = ${b}; if (${x} !== ${y}) { let ${n} = 0;
         for (const ${key} in ${x}) { if (!(${key} in ${y})) return false; ${n}++; ${equalCode(k.of, `${x}[${key}]`, `${y}[${key}]`, g)} }
-        for (const ${key} in ${y}) ${n}--; if (${n} !== 0) return false; }`;
+        for (const ${key} in ${y}) ${n}--; if (${n} !== 0) return false; } }`;
     }
     case "struct": {
       const x = g.fresh("x");
@@ -325,8 +333,14 @@ function equalCode(k: Kind, a: string, b: string, g: Gen): string {
 const byNumber = (a: number, b: number) => a - b;
 
 export function encoder(k: Kind): Encode {
-  const body = encodeCode(k, "v", new Gen());
-  const make = new Function("S", "byNumber", `return function encode(v, w, t) { ${body} };`);
+  const g = new Gen();
+  const body = encodeCode(k, "v", g);
+  const scratch = g.scratch.map((name) => `const ${name} = [];`).join(" ");
+  const make = new Function(
+    "S",
+    "byNumber",
+    `${scratch} return function encode(v, w, t) { ${body} };`,
+  );
   return make(writeScalar, byNumber);
 }
 

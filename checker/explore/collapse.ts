@@ -127,7 +127,7 @@ export class CollapsedCodec {
     if (!l) throw new Error(`checker error: no list field ${li}`);
     this.part.reset();
     l.encode(x, this.part, this.interner);
-    return l.store.add(this.part.bytes()).index;
+    return l.store.add(this.part.bytes());
   }
 
   element(li: number, id: number): unknown {
@@ -140,7 +140,7 @@ export class CollapsedCodec {
   addRest(v: object): number {
     this.part.reset();
     this.restEncode(v, this.part, this.interner);
-    return this.restStore.add(this.part.bytes()).index;
+    return this.restStore.add(this.part.bytes());
   }
 
   rest(id: number): Record<string, unknown> {

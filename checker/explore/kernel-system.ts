@@ -1,24 +1,19 @@
 // The kernel model as a system the explorer walks (bfs.ts): a machine's transitions, judged
 // by a spec's monitor, keyed by the packed encoding of the state. In the hot loop the
-// steps' recipes run on a private deep copy of the state instead of an immer draft: the
-// recipe mutates the copy, which then is the successor (same result, no proxies); the
-// state it came from is never written.
+// steps' recipes run on lazily copied drafts instead of immer drafts (lazy-draft.ts): the
+// recipe mutates copies of the parts it reaches, and the successor shares the rest with
+// the state it came from, which is never written. Events carry only the context fields
+// the spec's checks read (the monitor's `listens` says which).
 
 import type { Kernel } from "../../model/kernel/state";
-import type { Produce } from "../../model/machine/immer";
 import { initialState, type Machine } from "../../model/machine/machine";
 import type { Action } from "../../model/machine/transitions";
 import { allDone, successors } from "../../model/machine/transitions";
 import type { Monitor, Violation } from "../rules/monitor";
 import type { System } from "./bfs";
-import { CollapsedKernelCodec, mutableCopy } from "./kernel-codec";
+import { CollapsedKernelCodec } from "./kernel-codec";
+import { lazyProduce } from "./lazy-draft";
 import { cpuSymmetry, SymmetricKernelCodec } from "./symmetry";
-
-const onCopy: Produce = (base, recipe) => {
-  const d = mutableCopy(base);
-  recipe(d);
-  return d;
-};
 
 export interface KernelSystemOptions {
   /** Reduce by CPU symmetry where the machine and spec allow it (symmetry.ts). */
@@ -38,7 +33,7 @@ export function kernelSystem(
     reduced: sym?.ok === true,
     initial: initialState(m),
     successors: (s) =>
-      successors(m, s, mon.listens, onCopy).map((t) => {
+      successors(m, s, mon.listens, lazyProduce).map((t) => {
         opts.onAction?.(t.action);
         return {
           next: t.next,

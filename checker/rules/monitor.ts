@@ -2,7 +2,7 @@
 // reached, which rules failed, and why in words.
 
 import type { Kernel } from "../../model/kernel/state";
-import type { Listen, Observation } from "../../model/machine/observe";
+import type { ContextView, Listen, Observation, ViewFields } from "../../model/machine/observe";
 import { stateView } from "../../model/machine/observed-state";
 import type { EventKind, Rule, Spec } from "../spec/types";
 import { type Compiled, compile, type Env, truthy, type Value } from "./expr";
@@ -25,6 +25,53 @@ interface CompiledCheck {
   readonly fns: ReadonlySet<string> | undefined;
   readonly require: Compiled;
   readonly explain: string;
+  /** The context fields its requirement and explanation read ("all": the whole `ctx`). */
+  readonly ctxFields: ViewFields;
+  /** Whether it reads `state` (the view of every task and CPU, built only then). */
+  readonly readsState: boolean;
+}
+
+/** What the checks one kind of event (and function) concerns read. */
+interface Concerned {
+  readonly checks: readonly CompiledCheck[];
+  /** The context fields they read, or false when no check concerns the event. */
+  readonly fields: ViewFields | false;
+  readonly readsState: boolean;
+}
+
+/** Every `var` path an expression names, and those of an explanation's `{path}`s. */
+function varsOf(x: unknown, out: string[]): void {
+  if (Array.isArray(x)) {
+    for (const y of x) varsOf(y, out);
+  } else if (typeof x === "object" && x !== null) {
+    for (const [k, v] of Object.entries(x)) {
+      if (k === "var" && typeof v === "string") out.push(v);
+      else varsOf(v, out);
+    }
+  }
+}
+
+const TEMPLATE_VAR = /\{([A-Za-z0-9_.]+)\}/g;
+
+function readsOf(require: unknown, explain: string): { ctx: ViewFields; state: boolean } {
+  const vars: string[] = [];
+  varsOf(require, vars);
+  for (const m of explain.matchAll(TEMPLATE_VAR)) if (m[1] !== undefined) vars.push(m[1]);
+  const fields = new Set<keyof ContextView>();
+  let all = false;
+  for (const v of vars) {
+    const [root, field] = v.split(".");
+    if (root !== "ctx") continue;
+    // The whole view, or a field the view does not have (it reads as null either way).
+    if (field === undefined) all = true;
+    else fields.add(field as keyof ContextView);
+  }
+  return { ctx: all ? "all" : [...fields], state: vars.some((v) => v.split(".")[0] === "state") };
+}
+
+function union(a: ViewFields, b: ViewFields): ViewFields {
+  if (a === "all" || b === "all") return "all";
+  return [...new Set([...a, ...b])];
 }
 
 export interface Monitor {
@@ -44,12 +91,16 @@ export function monitor(spec: Spec): Monitor {
   for (const rule of spec.rules) {
     rule.checks.forEach((c, index) => {
       const list = byEvent.get(c.on.event) ?? [];
+      const explain = c.explain ?? `rule ${rule.id} does not hold`;
+      const reads = readsOf(c.require, explain);
       list.push({
         rule,
         index,
         fns: c.on.fn === undefined ? undefined : new Set(c.on.fn),
         require: compile(c.require),
-        explain: c.explain ?? `rule ${rule.id} does not hold`,
+        explain,
+        ctxFields: reads.ctx,
+        readsState: reads.state,
       });
       byEvent.set(c.on.event, list);
     });
@@ -88,14 +139,11 @@ export function monitor(spec: Spec): Monitor {
     }
   }
 
-  // The checks an event of this kind (and function) concerns, computed once per pair: the
-  // explorer asks for every call and return it records.
+  // The checks an event of this kind (and function) concerns, and what they read, computed
+  // once per pair: the explorer asks for every call and return it records.
   // Keyed by kind, then function ("" for none): no string is built per event.
-  const concerned = new Map<string, Map<string, readonly CompiledCheck[]>>();
-  const relevantTo = (
-    kind: Observation["kind"],
-    fn: string | undefined,
-  ): readonly CompiledCheck[] => {
+  const concerned = new Map<string, Map<string, Concerned>>();
+  const relevantTo = (kind: Observation["kind"], fn: string | undefined): Concerned => {
     let byFn = concerned.get(kind);
     if (byFn === undefined) {
       byFn = new Map();
@@ -103,14 +151,19 @@ export function monitor(spec: Spec): Monitor {
     }
     let hit = byFn.get(fn ?? "");
     if (hit === undefined) {
-      hit = (byEvent.get(kind) ?? []).filter(
+      const checks = (byEvent.get(kind) ?? []).filter(
         (c) => c.fns === undefined || (fn !== undefined && c.fns.has(fn)),
       );
+      hit = {
+        checks,
+        fields: checks.length === 0 ? false : checks.map((c) => c.ctxFields).reduce(union, []),
+        readsState: checks.some((c) => c.readsState),
+      };
       byFn.set(fn ?? "", hit);
     }
     return hit;
   };
-  const listens: Listen = (kind, fn) => relevantTo(kind, fn).length > 0;
+  const listens: Listen = (kind, fn) => relevantTo(kind, fn).fields;
 
   return {
     spec,
@@ -121,19 +174,14 @@ export function monitor(spec: Spec): Monitor {
         const fn =
           e.kind === "call" || e.kind === "return" || e.kind === "might-sleep" ? e.fn : undefined;
         const relevant = relevantTo(e.kind, fn);
-        if (relevant.length === 0) continue;
+        if (relevant.checks.length === 0) continue;
         const { ctx, ...event } = e;
-        run(
-          relevant,
-          {
-            event: event as unknown as Value,
-            ctx: ctx as unknown as Value,
-            state: stateView(post),
-          },
-          post,
-          out,
-          eventAddr(e),
-        );
+        const vars: Record<string, Value> = {
+          event: event as unknown as Value,
+          ctx: ctx as unknown as Value,
+        };
+        if (relevant.readsState) vars.state = stateView(post);
+        run(relevant.checks, vars, post, out, eventAddr(e));
       }
       return out;
     },

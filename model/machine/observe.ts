@@ -25,60 +25,124 @@ type EventOf<K extends EventKind> = { readonly kind: K; readonly ctx: ContextVie
 /** An event the checker observes; its kinds and fields are declared in vocabulary.ts. */
 export type Observation = { [K in EventKind]: EventOf<K> }[EventKind];
 
-/** Which events a consumer wants recorded (the ghost is kept up to date regardless). */
-export type Listen = (kind: Observation["kind"], fn?: string) => boolean;
+/**
+ * Which fields of an event's context view a consumer reads: all of them, or these (the
+ * others are left out of the view: the explorer builds only what the spec's checks read).
+ */
+export type ViewFields = "all" | readonly (keyof ContextView)[];
 
-export const listenAll: Listen = () => true;
+/**
+ * Which events a consumer wants recorded, and which context fields it reads of them
+ * (false: not recorded; the ghost is kept up to date regardless).
+ */
+export type Listen = (kind: Observation["kind"], fn?: string) => ViewFields | false;
+
+export const listenAll: Listen = () => "all";
 
 export function contextId(ref: ContextRef): string {
   return ref.kind === "task" ? ref.id : `${ref.source}@cpu${ref.cpu}`;
 }
 
+// The ghost looked up last, by draft and context: a step's calls and returns ask for the
+// same context's ghost in the same draft several times, and each lookup searches the
+// tasks. Nothing replaces a ghost object inside one draft (a handler that returns or
+// arrives replaces the CPU's irq, but it is another context then: another `ref`).
+let lastDraft: unknown;
+let lastRef: ContextRef | undefined;
+let lastGhost: Draft<Ghost> | undefined;
+
 function ghostOf(d: Draft<Kernel>, ref: ContextRef): Draft<Ghost> {
+  if (d === lastDraft && ref === lastRef && lastGhost !== undefined) return lastGhost;
+  const g = findGhost(d, ref);
+  lastDraft = d;
+  lastRef = ref;
+  lastGhost = g;
+  return g;
+}
+
+function findGhost(d: Draft<Kernel>, ref: ContextRef): Draft<Ghost> {
   return contextOf(d, ref).ghost;
 }
 
-export function viewOf(d: Draft<Kernel>, ref: ContextRef, cpu: number): ContextView {
-  const g = ghostOf(d, ref);
-  const preemptCount = findContext(d, ref)?.preemptCount ?? 0;
-  // `current`: the task itself, or the task an interrupt handler interrupted.
+/** What the fields of a view are computed from. */
+interface Seen {
+  readonly d: Draft<Kernel>;
+  readonly ref: ContextRef;
+  readonly cpu: number;
+  readonly g: Draft<Ghost>;
+}
+
+const taskOf = (v: Seen) =>
+  v.ref.kind === "task" ? v.d.tasks.find((x) => x.id === (v.ref as { id: string }).id) : undefined;
+
+/** `current`'s flags: the task itself, or the task an interrupt handler interrupted. */
+function currentFlags(v: Seen): Readonly<Record<string, Val>> {
+  const { d, ref } = v;
   const currentId = ref.kind === "task" ? ref.id : (d.cpus[ref.cpu]?.current ?? null);
-  const flags = d.tasks.find((x) => x.id === currentId)?.flags ?? {};
-  const enableCount = Number(flags[ENABLE_COUNT] ?? 0);
-  const pauseCount = Number(flags[PAUSE_COUNT] ?? 0);
-  const locksHeld =
-    ref.kind === "task"
-      ? Object.keys(d.locks)
-          .filter((l) => d.locks[l] === ref.id)
-          .sort()
-      : [];
-  const ptlHeld = [
-    ...new Set(
-      locksHeld.filter((l) => l.startsWith("ptl:")).map((l) => l.slice(4).split("#")[0] ?? ""),
-    ),
-  ].sort();
-  const inner = g.regions[g.regions.length - 1] ?? [];
-  // in_interrupt(): an interrupt handler, or a task with bottom halves disabled or serving
-  // softirqs (include/linux/preempt.h irq_count()).
-  const task = ref.kind === "task" ? d.tasks.find((x) => x.id === ref.id) : undefined;
-  const inInterrupt = ref.kind === "irq" || (task !== undefined && softirqCount(task) > 0);
-  return {
-    id: contextId(ref),
-    kind: ref.kind,
-    cpu,
-    inInterrupt,
-    preemptCount,
-    lazyDepth: g.lazyDepth,
-    regionWrites: [...(g.regions[g.regions.length - 1] ?? [])],
-    outerRegionWrites: [...(g.regions[0] ?? [])],
-    wrote: { ...g.wrote },
-    locksHeld,
-    ptlHeld,
-    regionMms: [...new Set(inner.map((a) => mmOf(a)))].sort(),
-    enableCount,
-    pauseCount,
-    lazyActive: !inInterrupt && enableCount > 0 && pauseCount === 0,
-  };
+  return d.tasks.find((x) => x.id === currentId)?.flags ?? {};
+}
+
+function locksHeld(v: Seen): string[] {
+  const { d, ref } = v;
+  if (ref.kind !== "task") return [];
+  return Object.keys(d.locks)
+    .filter((l) => d.locks[l] === ref.id)
+    .sort();
+}
+
+/**
+ * in_interrupt(): an interrupt handler, or a task with bottom halves disabled or serving
+ * softirqs (include/linux/preempt.h irq_count()).
+ */
+function inInterrupt(v: Seen): boolean {
+  const task = taskOf(v);
+  return v.ref.kind === "irq" || (task !== undefined && softirqCount(task) > 0);
+}
+
+const enableCount = (v: Seen) => Number(currentFlags(v)[ENABLE_COUNT] ?? 0);
+const pauseCount = (v: Seen) => Number(currentFlags(v)[PAUSE_COUNT] ?? 0);
+
+/** Each field of a context view, as computed at the moment of the event. */
+const VIEW: { readonly [K in keyof ContextView]: (v: Seen) => ContextView[K] } = {
+  id: (v) => contextId(v.ref),
+  kind: (v) => v.ref.kind,
+  cpu: (v) => v.cpu,
+  inInterrupt,
+  preemptCount: (v) => findContext(v.d, v.ref)?.preemptCount ?? 0,
+  lazyDepth: (v) => v.g.lazyDepth,
+  regionWrites: (v) => [...(v.g.regions[v.g.regions.length - 1] ?? [])],
+  outerRegionWrites: (v) => [...(v.g.regions[0] ?? [])],
+  wrote: (v) => ({ ...v.g.wrote }),
+  locksHeld,
+  ptlHeld: (v) =>
+    [
+      ...new Set(
+        locksHeld(v)
+          .filter((l) => l.startsWith("ptl:"))
+          .map((l) => l.slice(4).split("#")[0] ?? ""),
+      ),
+    ].sort(),
+  regionMms: (v) =>
+    [...new Set((v.g.regions[v.g.regions.length - 1] ?? []).map((a) => mmOf(a)))].sort(),
+  enableCount,
+  pauseCount,
+  lazyActive: (v) => !inInterrupt(v) && enableCount(v) > 0 && pauseCount(v) === 0,
+};
+
+const ALL_FIELDS = Object.keys(VIEW) as (keyof ContextView)[];
+
+/** The view of `ref` now: every field, or only those asked for. */
+export function viewOf(
+  d: Draft<Kernel>,
+  ref: ContextRef,
+  cpu: number,
+  fields: ViewFields = "all",
+): ContextView {
+  const v: Seen = { d, ref, cpu, g: ghostOf(d, ref) };
+  const out: Record<string, unknown> = {};
+  for (const f of fields === "all" ? ALL_FIELDS : fields) out[f] = VIEW[f](v);
+  // Every field asked for is there; a consumer that asked for some reads only those.
+  return out as ContextView;
 }
 
 /** A procedure is entered: record it, then update the ghost (rules see the state before). */
@@ -91,8 +155,9 @@ export function observeCall(
   out: Observation[],
   listen: Listen,
 ): void {
-  if (listen("call", fn))
-    out.push({ kind: "call", fn, args: { ...args }, ctx: viewOf(d, ref, cpu) });
+  const fields = listen("call", fn);
+  if (fields !== false)
+    out.push({ kind: "call", fn, args: { ...args }, ctx: viewOf(d, ref, cpu, fields) });
   const g = ghostOf(d, ref);
   if (fn === ENTER) {
     g.lazyDepth += 1;
@@ -118,8 +183,9 @@ export function observeReturn(
   out: Observation[],
   listen: Listen,
 ): void {
-  if (listen("return", fn)) {
-    out.push({ kind: "return", fn, args: { ...args }, ctx: viewOf(d, ref, cpu) });
+  const fields = listen("return", fn);
+  if (fields !== false) {
+    out.push({ kind: "return", fn, args: { ...args }, ctx: viewOf(d, ref, cpu, fields) });
   }
   if (fn !== LEAVE) return;
   const g = ghostOf(d, ref);
@@ -137,8 +203,9 @@ export function observeMightSleep(
   fn: string,
   label: string,
   out: Observation[],
+  fields: ViewFields = "all",
 ): void {
-  out.push({ kind: "might-sleep", fn, label, ctx: viewOf(d, ref, cpu) });
+  out.push({ kind: "might-sleep", fn, label, ctx: viewOf(d, ref, cpu, fields) });
 }
 
 /** Where a check fired: the kernel function, and the step's `at` (`file:line` or `file (fn)`). */
@@ -178,6 +245,7 @@ export function observeBug(
   fatal: boolean,
   origin: CodeAt,
   out: Observation[],
+  fields: ViewFields = "all",
 ): void {
   out.push({
     kind: "bug",
@@ -187,6 +255,6 @@ export function observeBug(
     fn: origin.fn,
     file: fileOf(origin.at),
     code: codeOf(check, origin.at),
-    ctx: viewOf(d, ref, cpu),
+    ctx: viewOf(d, ref, cpu, fields),
   });
 }

@@ -304,8 +304,9 @@ function runChoice(
     const frame = stack[stack.length - 1];
     if (!frame) throw new Error("model error: empty stack");
     const sleeps = sleepsAt(step, m.preemption);
-    if (sleeps && listen("might-sleep", step.fn))
-      observeMightSleep(d, ref, cpu, step.fn, step.label, events);
+    const sleepFields = sleeps ? listen("might-sleep", step.fn) : false;
+    if (sleepFields !== false)
+      observeMightSleep(d, ref, cpu, step.fn, step.label, events, sleepFields);
     const kernelEvents: KernelEvent[] = [];
     const env = makeEnv(m, ref, cpu, frame, choice, (e) => kernelEvents.push(e));
     const after = step.run(d, env);
@@ -402,12 +403,16 @@ function record(
   origin: CodeAt,
 ): void {
   if (e.kind === "read") {
-    if (rec.listen("read")) {
-      rec.out.push({ kind: "read", addr: e.addr, value: e.value, ctx: viewOf(d, ref, cpu) });
+    const fields = rec.listen("read");
+    if (fields !== false) {
+      const ctx = viewOf(d, ref, cpu, fields);
+      rec.out.push({ kind: "read", addr: e.addr, value: e.value, ctx });
     }
     return;
   }
-  if (rec.listen("bug")) observeBug(d, ref, cpu, e.check, e.message, e.fatal, origin, rec.out);
+  const fields = rec.listen("bug");
+  if (fields !== false)
+    observeBug(d, ref, cpu, e.check, e.message, e.fatal, origin, rec.out, fields);
   if (e.fatal && d.halted === null) d.halted = e.message;
 }
 
@@ -419,7 +424,8 @@ function record(
  * context-switch hooks run.
  */
 function finish(d: Draft<Kernel>, ref: ContextRef, cpu: number, rec: Recorder): void {
-  if (rec.listen("finish")) rec.out.push({ kind: "finish", ctx: viewOf(d, ref, cpu) });
+  const fields = rec.listen("finish");
+  if (fields !== false) rec.out.push({ kind: "finish", ctx: viewOf(d, ref, cpu, fields) });
   const c = d.cpus[cpu];
   if (!c) throw new Error(`model error: no CPU ${cpu}`);
   if (ref.kind === "irq") {

@@ -1,0 +1,42 @@
+// The benchmark's configurations, loaded and built without exploring: `npm run bench`
+// explores them (scripts/bench.ts), and `npm run bench:spin` loads this module alone to
+// measure the start-up CPU time it subtracts (the modules the bench loads, nothing more).
+// Configurations (sparc64 after a1d416bf9faf, preemption full, spec v6.15):
+//   2x3 (default): bench-reference, 2 CPUs, 3 tasks, an interrupt source per CPU;
+//     mirrored for SPIN by bench/spin/bench_reference.pml;
+//   3x3: the same with an idle third CPU and its own interrupt source (the mirror's
+//     -DNCPU=3 variant).
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Cell } from "../checker/run";
+import { parseSpec } from "../checker/spec/parse";
+import { findArch } from "../model/arch/index";
+import { findScenario } from "../model/scenarios/index";
+import type { Scenario } from "../model/scenarios/types";
+
+export const BENCH_ARCH = "sparc64@v6.15";
+export const BENCH_SCENARIO = "bench-reference";
+export const BENCH_SPEC = "specs/lazy-mmu-v6.15.json";
+export const BENCH_CONFIGS = ["2x3", "3x3"] as const;
+export type BenchConfig = (typeof BENCH_CONFIGS)[number];
+
+/** The mirror's -DNCPU=3: CPU 2 starts idle and has a kfence source of its own. */
+function withThirdCpu(s: Scenario): Scenario {
+  return {
+    ...s,
+    id: `${s.id}-3cpu`,
+    summary: `${s.summary}; a third, idle CPU with its own interrupt source`,
+    cpus: 3,
+    irqs: [...s.irqs, { id: "kfence2", handler: "kfence_unprotect", bound: 1, cpus: [2] }],
+  };
+}
+
+export function benchCell(config: BenchConfig): Cell {
+  const arch = findArch(BENCH_ARCH);
+  const reference = findScenario(BENCH_SCENARIO);
+  const spec = parseSpec(readFileSync(join(__dirname, "..", BENCH_SPEC), "utf8"), BENCH_SPEC);
+  if (!arch || !reference || !spec.ok) throw new Error("bench configuration missing");
+  const scenario = config === "3x3" ? withThirdCpu(reference) : reference;
+  return { spec: spec.value, arch, scenario, preemption: "full" };
+}
