@@ -26,7 +26,7 @@ const cells: [string, string][] = [
 describe("packed state keys", () => {
   for (const [arch, scenario] of cells) {
     it(`${arch} ${scenario}: keys round-trip and agree on equality`, () => {
-      const states: Kernel[] = reachable(machine(arch, scenario, "full"), 3000).flatMap((x) => [
+      const states: Kernel[] = reachable(machine(arch, scenario, "full"), 1000).flatMap((x) => [
         x.state,
         ...x.out.map((t) => t.next),
       ]);
