@@ -170,6 +170,8 @@ function stateView(s: Kernel): Value {
       irqsEnabled: c.irqsEnabled,
       arch: c.arch,
     })),
+    staleTlb: s.hw.tlb,
+    tlbOvertaken: s.hw.overtaken,
   } as unknown as Value;
 }
 

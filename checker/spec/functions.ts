@@ -3,6 +3,7 @@
 // rule that never fires passes without checking anything.
 
 import { architectures } from "../../model/arch/index";
+import { genericLazyProcs, genericPteProcs } from "../../model/kernel/primitives";
 import type { Proc } from "../../model/kernel/program";
 import { extraScenarios, scenarios } from "../../model/scenarios/index";
 import type { Spec } from "./types";
@@ -14,7 +15,10 @@ export interface UnknownFunction {
   readonly fn: string;
 }
 
-/** Every procedure name and step function of every architecture model and scenario. */
+/**
+ * Every procedure name and step function of the generic kernel code every model links
+ * (model/kernel/primitives.ts), of every architecture model and of every scenario.
+ */
 export function modelFunctions(): ReadonlySet<string> {
   const names = new Set<string>();
   const add = (procs: readonly Proc[]) => {
@@ -23,6 +27,8 @@ export function modelFunctions(): ReadonlySet<string> {
       for (const op of p.ops) if (op.op === "step") names.add(op.fn);
     }
   };
+  add(genericLazyProcs);
+  add(genericPteProcs);
   for (const a of architectures) add(a.procs);
   for (const s of [...scenarios, ...extraScenarios]) {
     add(s.procs);

@@ -8,7 +8,7 @@
 
 import type { ProcTable } from "../../model/kernel/program";
 import { type Kind, kernelSchema } from "../../model/kernel/schema";
-import type { Cpu, Frame, Kernel, Task, Val } from "../../model/kernel/state";
+import type { Cpu, Frame, Hardware, Kernel, Task, Val } from "../../model/kernel/state";
 import { type Itf, ItfShapeError } from "./itf-value";
 import type { FactField } from "./view";
 
@@ -70,6 +70,9 @@ export function shapeOf(k: Kind): Shape {
 /** The kernel state, field by field, in the order traces write them. */
 export const KERNEL: Shape = shapeOf(kernelSchema);
 
+/** The shape of `hw`, whose later fields older traces lack. */
+const KERNEL_HW: Shape | undefined = KERNEL.t === "record" ? KERNEL.fields.hw : undefined;
+
 /** The ITF state variables: the kernel state's top-level fields. */
 export const STATE_VARS = Object.keys(kernelSchema.fields) as readonly (keyof Kernel)[];
 
@@ -80,6 +83,15 @@ export const STATE_VARS = Object.keys(kernelSchema.fields) as readonly (keyof Ke
  */
 export const LATER_VARS: Readonly<Partial<Record<keyof Kernel, Itf>>> = {
   shared: { "#map": [] },
+};
+
+/**
+ * Fields of `hw` added after traces were first written (the TLB state), with the value a
+ * trace that lacks them stands for: nothing cached, nothing overtaken.
+ */
+const LATER_HW_FIELDS: Readonly<Partial<Record<keyof Hardware, Itf>>> = {
+  tlb: { "#set": [] },
+  overtaken: { "#set": [] },
 };
 
 // Encoding: integers as {"#bigint"}, maps as {"#map"} with sorted keys, sets as {"#set"},
@@ -215,10 +227,12 @@ export function decode(s: Shape, x: unknown, path: string): unknown {
     }
     case "record": {
       const o = obj(x, path);
+      const later: Readonly<Record<string, Itf | undefined>> =
+        s === KERNEL_HW ? LATER_HW_FIELDS : {};
       return Object.fromEntries(
         Object.entries(s.fields)
           .filter(([k, f]) => f.t !== "absent" || o[k] !== undefined)
-          .map(([k, f]) => [k, decode(f, o[k], `${path}/${k}`)]),
+          .map(([k, f]) => [k, decode(f, o[k] ?? later[k], `${path}/${k}`)]),
       );
     }
   }
@@ -295,7 +309,7 @@ export const CPU_FACTS: FactTable<Cpu> = {
     listFact(
       "queued",
       "queued",
-      v.map((u) => `${u.addr}=${u.value}`),
+      v.map((u) => (u.op === "tlb-flush" ? `flush ${u.addr}` : `${u.addr}=${u.value}`)),
     ),
   id: "hidden", // the lane or the owner's name says it
 };
@@ -319,6 +333,11 @@ export const MEMORY_FACTS: FactTable<Kernel> = {
   hw: (v) => [
     ...listFact("stale translations", "stale translations", v.stale),
     ...listFact("walker barriers owed", "walker barriers owed", v.unsynced),
+    // Shown once used, so that a trace of an architecture that never caches reads as before.
+    ...(v.tlb.length > 0 ? listFact("stale TLB entries", "stale TLB entries", v.tlb) : []),
+    ...(v.overtaken.length > 0
+      ? listFact("TLB flush overtook an update", "TLB flush overtook an update", v.overtaken)
+      : []),
   ],
   locks: each<string | null>("held by", (l) => `${l} held by`, shown),
   irqFired: each<number>("fired", (i) => `irq ${i} fired`, String),

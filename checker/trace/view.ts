@@ -39,6 +39,8 @@ export type FactField =
   | "shared"
   | "stale translations"
   | "walker barriers owed"
+  | "stale TLB entries"
+  | "TLB flush overtook an update"
   | "held by"
   | "fired"
   | "halted";

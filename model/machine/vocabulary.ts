@@ -97,6 +97,13 @@ export const STATE_VIEW_FIELDS = {
       },
     },
   },
+  /**
+   * Addresses whose old translation a CPU's TLB may still hold, owed by the caller's TLB
+   * flush (x86, arm64, generic: model/kernel/hardware.ts `hw.tlb`).
+   */
+  staleTlb: { list: "string" },
+  /** Addresses whose TLB flush took effect before an earlier, still deferred update of them. */
+  tlbOvertaken: { list: "string" },
 } as const satisfies Record<string, FieldType>;
 
 /** What a check may be triggered by: an event kind, or every reachable state. */

@@ -27,6 +27,7 @@ import {
 } from "./pagemap";
 import { powerpcArm64Scenarios } from "./powerpc-arm64";
 import { softirqScenarios } from "./softirq";
+import { tlbScenarios } from "./tlb";
 import type { Scenario } from "./types";
 import { v7ExtraScenarios, v7Scenarios } from "./v7";
 import { vmapPteRangeScenario, vunmapPteRangeScenario } from "./vmalloc";
@@ -55,6 +56,7 @@ export const scenarioRegistry = new Registry<Scenario>([
   ...v7Scenarios,
   ...softirqScenarios,
   ...callers2Scenarios,
+  ...tlbScenarios,
 ]);
 
 /** Scenarios that exist but are not part of the default matrix. */
