@@ -10,10 +10,10 @@ import type { Action } from "../model/machine/transitions";
 import type { Scenario } from "../model/scenarios/types";
 import { type Exploration, explore, type Limits, type Stats } from "./explore/bfs";
 import { kernelSystem } from "./explore/kernel-system";
+import { rebuild, type TraceStep } from "./explore/rebuild";
 import { errorMessage, type Verdict } from "./outcome";
 import { monitor, type Violation } from "./rules/monitor";
 import type { Spec } from "./spec/types";
-import { rebuild, type TraceStep } from "./trace/build";
 
 export type { Verdict } from "./outcome";
 

@@ -15,7 +15,7 @@ import { EXIT } from "../checker/outcome";
 import { matrixReport } from "../checker/report/json";
 import { matrixKtap } from "../checker/report/ktap";
 import { matrixMarkdown } from "../checker/report/matrix";
-import { reportText } from "../checker/report/text";
+import { reportText } from "../checker/report/verify-text";
 import { runCell } from "../checker/run";
 import { generic } from "../model/arch/generic";
 import type { ArchModel } from "../model/arch/types";

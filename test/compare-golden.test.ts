@@ -4,8 +4,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { compareResults } from "../checker/compare";
-import { compareMarkdown } from "../checker/report/compare";
+import { compareResults } from "../checker/compare-contracts";
+import { compareMarkdown } from "../checker/report/contract-comparison";
 import type { CellResult } from "../checker/run";
 import { ROOT, run, summary } from "./helpers";
 

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { canonical } from "../checker/explore/encode";
-import { rebuild } from "../checker/trace/build";
+import { rebuild } from "../checker/explore/rebuild";
 import { eventMeta } from "../checker/trace/document";
 import { STATE_VARS, stateFromItf, stateToItf } from "../checker/trace/itf";
 import { checkItfValue } from "../checker/trace/itf-check";

@@ -4,10 +4,10 @@
 // PTE values and stale translations.
 
 import { describe, expect, it } from "vitest";
-import { renderHtml } from "../checker/trace/html";
-import { traceView } from "../checker/trace/lanes";
-import { renderShow } from "../checker/trace/show";
-import { story } from "../checker/trace/story";
+import { renderHtml } from "../checker/report/html";
+import { traceView } from "../checker/report/lanes";
+import { renderShow } from "../checker/report/show";
+import { story } from "../checker/report/story";
 import { walkTrace } from "./traces";
 
 const irqWalk = () =>

@@ -1,9 +1,9 @@
-// How `show` picks its width and colour (checker/trace/show-terminal.ts): flags first, then
+// How `show` picks its width and colour (checker/report/show-terminal.ts): flags first, then
 // $COLUMNS / FORCE_COLOR / NO_COLOR / TERM, then the terminal; and the same end to end.
 
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { showTerminal } from "../checker/trace/show-terminal";
+import { showTerminal } from "../checker/report/show-terminal";
 import { cli } from "./cli";
 import { MIGRATION_TRACE, matrixTraces } from "./traces";
 

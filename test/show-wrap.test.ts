@@ -1,11 +1,11 @@
-// `show`'s wrapping (checker/trace/wrap.ts): at token boundaries, never inside an
+// `show`'s wrapping (checker/report/wrap.ts): at token boundaries, never inside an
 // identifier, a field such as `tb->active` or a path that fits on a line of its own;
 // measured in display columns; every line within the width, and nothing lost or reordered.
 
 import fc from "fast-check";
 import stringWidth from "string-width";
 import { describe, expect, it } from "vitest";
-import { wrap } from "../checker/trace/wrap";
+import { wrap } from "../checker/report/wrap";
 
 describe("wrap", () => {
   it("moves a token that does not fit to the next line whole", () => {

@@ -4,8 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 import { canonical } from "../checker/explore/encode";
+import { rebuild } from "../checker/explore/rebuild";
 import { monitor } from "../checker/rules/monitor";
-import { rebuild } from "../checker/trace/build";
 import { traceDocument } from "../checker/trace/document";
 import { stateFromItf } from "../checker/trace/itf";
 import { allDone, successors } from "../model/machine/transitions";

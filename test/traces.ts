@@ -5,8 +5,8 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
+import { rebuild } from "../checker/explore/rebuild";
 import type { CellResult } from "../checker/run";
-import { rebuild } from "../checker/trace/build";
 import { traceDocument } from "../checker/trace/document";
 import { type LoadedTrace, readTrace } from "../checker/trace/read";
 import { findArch } from "../model/arch/index";

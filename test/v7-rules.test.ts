@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { resolveRun } from "../checker/cli/options";
-import { compareResults } from "../checker/compare";
+import { compareResults } from "../checker/compare-contracts";
 import { runCell } from "../checker/run";
 import { findArch } from "../model/arch/index";
 import { lazyMmuModeProcs } from "../model/kernel/lazy-mmu-mode";

@@ -9,8 +9,8 @@
 // shows the same BUG_ON there).
 
 import { describe, expect, it } from "vitest";
+import { traceText } from "../checker/report/trace-text";
 import { runCell } from "../checker/run";
-import { traceText } from "../checker/trace/text";
 import { genericBuilds } from "../model/arch/preemption";
 import type { ArchModel } from "../model/arch/types";
 import { BUG_ON } from "../model/kernel/context";

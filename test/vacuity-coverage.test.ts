@@ -3,9 +3,9 @@
 // rule when they end in distinct violations (--traces-per-rule), each replaying.
 
 import { describe, expect, it } from "vitest";
+import { rebuild } from "../checker/explore/rebuild";
 import { runCell } from "../checker/run";
 import type { Spec } from "../checker/spec/types";
-import { rebuild } from "../checker/trace/build";
 import { findArch } from "../model/arch/index";
 import { findScenario } from "../model/scenarios/index";
 import { bundledSpec } from "./helpers";

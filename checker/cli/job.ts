@@ -9,10 +9,10 @@ import { findScenario } from "../../model/scenarios/index";
 import type { Progress } from "../explore/bfs";
 import { tracePath } from "../report/paths";
 import { type CellSummary, summarize } from "../report/summary";
+import { traceText } from "../report/trace-text";
 import { runCell } from "../run";
 import type { Spec } from "../spec/types";
 import { traceDocument } from "../trace/document";
-import { traceText } from "../trace/text";
 
 export interface CellJob {
   /** Position in the whole selection (before --shard). */

@@ -8,7 +8,7 @@
 import { unreachable } from "../errors";
 import type { MatrixReport } from "./json";
 import type { CellSummary } from "./summary";
-import { stoppedText } from "./text";
+import { stoppedText } from "./verify-text";
 
 /** KTAP descriptions "can't include #"; results are one line each. */
 function clean(s: string): string {

@@ -11,10 +11,9 @@ import { contextId, type Observation } from "../../model/machine/observe";
 import type { Action } from "../../model/machine/transitions";
 import type { Origin } from "../../model/registry";
 import { scenarioOrigin } from "../../model/scenarios/index";
+import type { TraceStep } from "../explore/rebuild";
 import type { CellResult, Counterexample } from "../run";
-import type { TraceStep } from "./build";
 import { type Itf, STATE_VARS, stateToItf } from "./itf";
-import type { LoadedTrace } from "./read";
 
 export const TRACE_FORMAT = "lazymmu-trace/2";
 
@@ -244,13 +243,4 @@ export function traceDocument(cell: CellResult, cx: Counterexample): TraceDocume
       ({ "#meta": stepMeta(index, s), ...stateToItf(s.state) }) as Record<string, Itf | StepMeta>,
   );
   return { "#meta": traceMeta(cell, cx), vars: [...STATE_VARS], states };
-}
-
-/** The trace as `readTrace` gives it back, without the round trip through JSON. */
-export function loadedTrace(cell: CellResult, cx: Counterexample): LoadedTrace {
-  return {
-    version: 2,
-    meta: traceMeta(cell, cx),
-    steps: cx.steps.map((s, index) => ({ meta: stepMeta(index, s), state: s.state })),
-  };
 }

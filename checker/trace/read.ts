@@ -3,10 +3,12 @@
 // decoded into kernel states. Any departure from the shape `traceDocument` writes is a
 // `bad-trace` error naming the file, the JSON pointer where it broke and what was expected
 // there. A trace of the earlier format lazymmu-trace/1 is read by legacy.ts, for `replay`.
+// `loadedTrace` gives the same value straight from a run, for the `.txt` trace.
 
 import type { Kernel, Val } from "../../model/kernel/state";
 import type { Origin } from "../../model/registry";
 import { fail, ok, type Result } from "../errors";
+import type { CellResult, Counterexample } from "../run";
 import { parseJson } from "../spec/parse";
 import { bool, int, list, nat, oneOf, optStr, type Rec, record, str, strings } from "./decode";
 import {
@@ -14,8 +16,10 @@ import {
   type ContextMeta,
   type EventMeta,
   type StepMeta,
+  stepMeta,
   TRACE_FORMAT,
   type TraceMeta,
+  traceMeta,
 } from "./document";
 import { ItfShapeError, STATE_VARS, stateFromItf } from "./itf";
 import { checkItfValue, pointer } from "./itf-check";
@@ -252,4 +256,13 @@ function decodeStepMeta(x: unknown, path: string, index: number): StepMeta {
 function choiceOf(v: unknown, path: string): Val {
   if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
   throw new ItfShapeError(path, "a number, string or boolean (the value the step chose)");
+}
+
+/** The trace as `readTrace` gives it back, without the round trip through JSON. */
+export function loadedTrace(cell: CellResult, cx: Counterexample): LoadedTrace {
+  return {
+    version: 2,
+    meta: traceMeta(cell, cx),
+    steps: cx.steps.map((s, index) => ({ meta: stepMeta(index, s), state: s.state })),
+  };
 }

@@ -10,10 +10,10 @@ import { initialState, type Machine } from "../../model/machine/machine";
 import { allDone, successors } from "../../model/machine/transitions";
 import { monitor, type Violation } from "../rules/monitor";
 import type { Spec } from "../spec/types";
-import { type Difference, sameState, stableJson, stateDifferences } from "./compare";
 import { type ActionMeta, describeAction, type EventMeta, eventMeta } from "./document";
 import type { LegacyStepMeta } from "./legacy";
 import type { AnyTrace } from "./read";
+import { type Difference, sameState, stableJson, stateDifferences } from "./state-diff";
 
 export type ReplayOutcome =
   | { readonly kind: "reproduced"; readonly steps: number; readonly rule: string }

@@ -4,8 +4,8 @@
 // content), 3 when a limit cut a run short, 4 when a model threw, 2 on bad input.
 // Counterexamples of both runs are written under --out, each under its spec's id.
 
-import { compareResults } from "../../compare";
-import { compareJson, compareMarkdown } from "../../report/compare";
+import { compareResults } from "../../compare-contracts";
+import { compareJson, compareMarkdown } from "../../report/contract-comparison";
 import { type Context, type Outcome, output, userError } from "../command";
 import { checkOutDir, resolveSpec } from "../files";
 import { type RawRunFlags, resolveRun } from "../options";

@@ -2,9 +2,9 @@
 // any browser (no network): swimlanes per CPU, arrow keys and a slider to step through.
 
 import type { ArchModel } from "../../../model/arch/types";
-import { renderHtml } from "../../trace/html";
-import { traceView } from "../../trace/lanes";
-import { story } from "../../trace/story";
+import { renderHtml } from "../../report/html";
+import { traceView } from "../../report/lanes";
+import { story } from "../../report/story";
 import { type Context, EXIT, type Outcome, output, userError } from "../command";
 import { checkOutFile, writeAtomic } from "../files";
 import { type LoadFlags, loadFiles } from "./shared";

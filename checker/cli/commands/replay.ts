@@ -5,8 +5,8 @@
 import type { ArchModel } from "../../../model/arch/types";
 import { loadedOrigins } from "../../load/load";
 import { originMismatch } from "../../load/origins";
+import { replayText } from "../../report/replay-text";
 import { replay } from "../../trace/replay";
-import { replayText } from "../../trace/replay-text";
 import { type Context, EXIT, type Outcome, output, userError } from "../command";
 import { resolveTraceSpec } from "../files";
 import { type LoadFlags, loadFiles } from "./shared";

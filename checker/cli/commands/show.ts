@@ -4,10 +4,10 @@
 // changed. With --kernel, a derived model's trace is shown against the model read from the tree.
 
 import type { ArchModel } from "../../../model/arch/types";
-import { traceView } from "../../trace/lanes";
-import { renderShow } from "../../trace/show";
-import { showTerminal } from "../../trace/show-terminal";
-import { story } from "../../trace/story";
+import { traceView } from "../../report/lanes";
+import { renderShow } from "../../report/show";
+import { showTerminal } from "../../report/show-terminal";
+import { story } from "../../report/story";
 import { type Context, type Outcome, output, userError } from "../command";
 import { type LoadFlags, loadFiles } from "./shared";
 import { renderableTrace, type TreeFlags, withTreeModels } from "./trace-input";

@@ -5,7 +5,7 @@
 import { exitCode } from "../../outcome";
 import { matrixReport, reportJson } from "../../report/json";
 import type { CellSummary } from "../../report/summary";
-import { reportText } from "../../report/text";
+import { reportText } from "../../report/verify-text";
 import type { Context, ExitCode, Outcome } from "../command";
 import { output, userError } from "../command";
 import { checkFormat, type RunFlags, runJobs, selection, warnFirst, withNotBuilt } from "./shared";

@@ -4,9 +4,9 @@
 // same data `show` and `html` render.
 
 import type { CellResult, Counterexample } from "../run";
-import { loadedTrace } from "./document";
+import { loadedTrace } from "../trace/read";
+import { diff, type Fact, factsOf } from "../trace/view";
 import { type TraceView, traceView } from "./lanes";
-import { diff, type Fact, factsOf } from "./view";
 
 /** In the initial state: everything but empty values and the interrupt bookkeeping. */
 function initiallyWorthSaying(f: Fact): boolean {

@@ -1,8 +1,8 @@
 // What `replay` prints: whether the trace reproduces, and if not, the step where the model
 // and the trace part ways and what differs there.
 
-import type { TraceMeta } from "./document";
-import type { ReplayOutcome } from "./replay";
+import type { TraceMeta } from "../trace/document";
+import type { ReplayOutcome } from "../trace/replay";
 
 export function replayText(file: string, meta: TraceMeta, r: ReplayOutcome): string {
   const cell = `${meta.arch}, ${meta.scenario}, preemption ${meta.preemption}, spec ${meta.spec}`;

@@ -7,8 +7,8 @@
 
 import { unsyncedEntry } from "../../model/kernel/hardware";
 import type { Kernel } from "../../model/kernel/state";
-import type { EventMeta, StepMeta } from "./document";
-import type { LoadedTrace } from "./read";
+import type { EventMeta, StepMeta } from "../trace/document";
+import type { LoadedTrace } from "../trace/read";
 
 export interface Story {
   readonly headline: string;

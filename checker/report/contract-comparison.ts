@@ -2,7 +2,7 @@
 // runs whose verdict (or set of violated rules) differs, with the rules that make the
 // difference. Markdown for people, JSON for tools.
 
-import type { CellDiff, Comparison, RuleChange, RuleRef } from "../compare";
+import type { CellDiff, Comparison, RuleChange, RuleRef } from "../compare-contracts";
 import { unreachable } from "../errors";
 
 function ruleLine(c: RuleChange): string {

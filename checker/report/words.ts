@@ -1,9 +1,9 @@
-// A trace's events in words, from their data (document.ts): the sentence the text trace
+// A trace's events in words, from their data (trace/document.ts): the sentence the text trace
 // prints ("A calls set_pte_at(addr=user:0, value=2)"), and the shorter form a swimlane
 // prints when the event's context is the one that acted, which the lane already names
 // ("call set_pte_at(addr=user:0, value=2)").
 
-import type { EventMeta } from "./document";
+import type { EventMeta } from "../trace/document";
 
 function callText(e: { readonly fn: string; readonly args: Readonly<Record<string, unknown>> }) {
   return `${e.fn}(${Object.entries(e.args)

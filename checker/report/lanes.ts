@@ -3,15 +3,15 @@
 // line the step models, the events it caused, and what changed in each lane: a CPU's own
 // state and that of the tasks on it in its lane, PTE values, stale translations, walker
 // barriers and locks in the memory lane. The one view of a trace: built from its data (the
-// steps' actions and events as document.ts records them, and the states), never from text;
-// the `.txt` trace (text.ts), `show` and `html` all render this.
+// steps' actions and events as trace/document.ts records them, and the states), never from text;
+// the `.txt` trace (trace-text.ts), `show` and `html` all render this.
 
 import type { ProcTable } from "../../model/kernel/program";
 import type { Kernel } from "../../model/kernel/state";
 import { contextId } from "../../model/machine/observe";
-import { type ContextMeta, type StepMeta, type TraceMeta, withChoice } from "./document";
-import type { LoadedTrace } from "./read";
-import { type Fact, type FactField, factList, type Owner } from "./view";
+import { type ContextMeta, type StepMeta, type TraceMeta, withChoice } from "../trace/document";
+import type { LoadedTrace } from "../trace/read";
+import { type Fact, type FactField, factList, type Owner } from "../trace/view";
 import { eventInLane, eventSentence } from "./words";
 
 export interface Change {
