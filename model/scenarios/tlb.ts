@@ -26,17 +26,21 @@
 // Departures: one gathered address per tlb_finish_mmu()/flush_tlb_range() call; the
 // force_flush flush under the PTL is not taken (no dirty shared page, no full batch).
 
+import { lazyMmuModeProcs } from "../kernel/lazy-mmu-mode";
 import { nop, ptlOf } from "../kernel/primitives";
 import { call, proc } from "../kernel/program";
 import {
   changePteRange,
   flushTlbRange,
   lazyRegion,
+  ptepGetAndClear,
   setPte,
+  underPtl,
   wpPageCopy,
   zapPteRange,
 } from "./callers";
 import type { Scenario } from "./types";
+import { lazyMmuRegion } from "./v7";
 
 const ALL = ["none", "full", "rt"] as const;
 const OTHER_PTL = `${ptlOf("user")}#2`;
@@ -129,8 +133,44 @@ export const arm64ChangeMemoryFlushKernelRange: Scenario = {
   preemption: ALL,
 };
 
+export const v7ZapPteRangeTlbFinishMmu: Scenario = {
+  id: "v7-zap-pte-range-tlb-finish-mmu",
+  summary:
+    "v7.0: task A unmaps two user PTEs with zap_pte_range() (lazy_mmu_mode_enable()/disable() under the PTL), then tlb_finish_mmu() flushes the gathered range; task B, queued on the same CPU, changes a PTE of another table",
+  source:
+    "mm/memory.c: zap_pte_range() (lazy_mmu_mode_disable(), then tlb_flush_mmu_tlbonly() under force_flush); mm/mmu_gather.c: tlb_finish_mmu()",
+  api: "lazy-mmu-mode",
+  cpus: 2,
+  tasks: [
+    { id: "A", cpu: 0, entry: "unmap_region" },
+    { id: "B", cpu: 0, entry: "wp_page_copy" },
+  ],
+  irqs: [],
+  ptes: { "user:0": 1, "user:1": 1, "user:8": 1 },
+  genericProcs: lazyMmuModeProcs,
+  procs: [
+    proc("unmap_region", [
+      nop("unmap_region", "tlb_gather_mmu(&tlb, mm)", "mm/mmu_gather.c (tlb_gather_mmu)"),
+      call("zap_pte_range"),
+      tlbFinishMmu("user:0"),
+      tlbFinishMmu("user:1"),
+    ]),
+    proc(
+      "zap_pte_range",
+      underPtl(
+        "zap_pte_range",
+        ptlOf("user"),
+        lazyMmuRegion([ptepGetAndClear("user:0"), ptepGetAndClear("user:1")]),
+      ),
+    ),
+    wpPageCopy("wp_page_copy", "user:8", 2, OTHER_PTL),
+  ],
+  preemption: ALL,
+};
+
 export const tlbScenarios: readonly Scenario[] = [
   zapPteRangeTlbFinishMmu,
   changeProtectionFlushTlbRange,
   arm64ChangeMemoryFlushKernelRange,
+  v7ZapPteRangeTlbFinishMmu,
 ];
