@@ -59,8 +59,9 @@ export function definedAs(x: unknown): Definition | undefined {
   return typeof x === "object" && x !== null ? defined.get(x) : undefined;
 }
 
-/** The hooks every model must define; arch_flush_lazy_mmu_mode() is optional (a no-op). */
-export const REQUIRED_HOOKS = ["arch_enter_lazy_mmu_mode", "arch_leave_lazy_mmu_mode"] as const;
+import { REQUIRED_HOOKS } from "./kernel/hooks";
+
+export { REQUIRED_HOOKS };
 
 const PREEMPTION = ["none", "full", "rt"];
 

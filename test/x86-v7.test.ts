@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { runCell } from "../checker/run";
 import type { ArchModel } from "../model/arch/types";
-import { x86XenPv4594437880ce, x86XenPvV70, x86XenPvV615 } from "../model/arch/x86";
+import { x86XenPv4594437880ce, x86XenPvV70, x86XenPvV615 } from "../model/arch/x86-xen-pv";
 import { nop } from "../model/kernel/primitives";
 import type { Proc } from "../model/kernel/program";
 import { findScenario } from "../model/scenarios/index";

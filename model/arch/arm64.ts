@@ -63,6 +63,7 @@
 import type { Draft } from "immer";
 import { cpuOf, currentTask, inInterrupt, VM_WARN_ON } from "../kernel/context";
 import { dsb, markUnsynced, storePte } from "../kernel/hardware";
+import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import { addrArg, nop, valueArg } from "../kernel/primitives";
 import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
@@ -73,9 +74,6 @@ import type { ArchModel, SwitchStep } from "./types";
 const PGTABLE_H = "arch/arm64/include/asm/pgtable.h";
 const PROCESS_C = "arch/arm64/kernel/process.c";
 const THREAD_INFO_H = "arch/arm64/include/asm/thread_info.h";
-const ENTER = "arch_enter_lazy_mmu_mode";
-const LEAVE = "arch_leave_lazy_mmu_mode";
-const FLUSH = "arch_flush_lazy_mmu_mode";
 const LAZY = "TIF_LAZY_MMU";
 const PENDING = "TIF_LAZY_MMU_PENDING";
 
@@ -85,8 +83,8 @@ const PENDING = "TIF_LAZY_MMU_PENDING";
  */
 function flagSlot(d: Draft<Kernel>, env: StepEnv, flag: string): [Record<string, Val>, string] {
   const t = currentTask(d, env);
-  if (t) return [t.flags as Record<string, Val>, flag];
-  return [cpuOf(d, env).arch as Record<string, Val>, `idle.${flag}`];
+  if (t) return [t.flags, flag];
+  return [cpuOf(d, env).arch, `idle.${flag}`];
 }
 
 export function test_thread_flag(d: Draft<Kernel>, env: StepEnv, flag: string): boolean {
@@ -177,14 +175,28 @@ const pteProcs: Proc[] = [
   proc("pte_clear", [call("__set_pte", forwardArgs)]),
 ];
 
-interface EraHooks {
+/** What the kernels of one arm64 era do differently; each era below is one such record. */
+export interface Arm64Era {
   /** b81c688426a9: every hook returns at once in interrupt context. */
   readonly irqReturns: boolean;
   /** 5fdd05efa1cd and b81c688426a9: enter warns when already lazy. */
   readonly warnNested: boolean;
+  /**
+   * v7.0 (4dd9b4d7a8d5): no TIF_LAZY_MMU; queue_pte_barriers() asks the generic layer's
+   * is_lazy_mmu_mode_active(); enter is empty, leave = flush.
+   */
+  readonly genericLayer: boolean;
 }
 
-function hooks(era: EraHooks): Proc[] {
+/** The idle task's thread flags, kept per CPU (see flagSlot). */
+type Arm64Cpu = {
+  readonly "idle.TIF_LAZY_MMU"?: 0 | 1;
+  readonly "idle.TIF_LAZY_MMU_PENDING"?: 0 | 1;
+};
+/** A task's TIF_LAZY_MMU (up to v6.18) and TIF_LAZY_MMU_PENDING. */
+type Arm64Task = { readonly TIF_LAZY_MMU?: 0 | 1; readonly TIF_LAZY_MMU_PENDING?: 0 | 1 };
+
+function hooks(era: Arm64Era): Proc[] {
   const irqReturn = (fn: string, at: string) =>
     step(fn, "if (in_interrupt()) return", at, (d, env) =>
       inInterrupt(d, env) ? "return" : undefined,
@@ -251,7 +263,7 @@ const common = {
   arch: "arm64",
   sources: [PGTABLE_H, THREAD_INFO_H, PROCESS_C],
   perCpu: {},
-  perTask: { [LAZY]: 0, [PENDING]: 0 },
+  perTask: { TIF_LAZY_MMU: 0, TIF_LAZY_MMU_PENDING: 0 },
   contextSwitch: switchTo,
   builds: arm64Builds,
 } as const;
@@ -265,7 +277,17 @@ const departures = [
   "The idle task's thread flags are per-CPU scalars idle.TIF_*.",
 ];
 
-export const arm64V5fdd: ArchModel = {
+/** An era's procedures, from its features. */
+function arm64Procs(era: Arm64Era): Proc[] {
+  return [...(era.genericLayer ? hooksV70() : hooks(era)), ...pteProcs];
+}
+
+const ERA_5FDD05EFA1CD: Arm64Era = { irqReturns: false, warnNested: true, genericLayer: false };
+const ERA_B81C688426A9: Arm64Era = { ...ERA_5FDD05EFA1CD, irqReturns: true };
+const ERA_1EF3095B1405: Arm64Era = { ...ERA_B81C688426A9, warnNested: false };
+const ERA_V7_0: Arm64Era = { ...ERA_1EF3095B1405, genericLayer: true };
+
+export const arm64V5fdd: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
   id: "arm64@5fdd05efa1cd",
   era: "v6.16-rc (5fdd05efa1cd..b81c688426a9)",
@@ -280,10 +302,10 @@ export const arm64V5fdd: ArchModel = {
   summary:
     "arm64 barrier batching in TIF flags: warns in interrupt context and on nesting; an interrupt's kernel store follows the interrupted task's flag",
   departures,
-  procs: [...hooks({ irqReturns: false, warnNested: true }), ...pteProcs],
+  procs: arm64Procs(ERA_5FDD05EFA1CD),
 };
 
-export const arm64Vb81c: ArchModel = {
+export const arm64Vb81c: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
   id: "arm64@b81c688426a9",
   era: "v6.16-rc (b81c688426a9..1ef3095b1405)",
@@ -297,10 +319,10 @@ export const arm64Vb81c: ArchModel = {
   commits: ["5fdd05efa1cd", "b81c688426a9"],
   summary: "arm64: in interrupt context the hooks return at once and barriers are immediate",
   departures,
-  procs: [...hooks({ irqReturns: true, warnNested: true }), ...pteProcs],
+  procs: arm64Procs(ERA_B81C688426A9),
 };
 
-export const arm64V1ef3: ArchModel = {
+export const arm64V1ef3: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
   id: "arm64@1ef3095b1405",
   era: "v6.16..v6.18",
@@ -315,7 +337,7 @@ export const arm64V1ef3: ArchModel = {
   summary:
     "arm64 tolerating nesting: no warning; an inner leave ends batching for the outer region",
   departures,
-  procs: [...hooks({ irqReturns: true, warnNested: false }), ...pteProcs],
+  procs: arm64Procs(ERA_1EF3095B1405),
 };
 
 /**
@@ -355,7 +377,7 @@ function hooksV70(): Proc[] {
   ];
 }
 
-export const arm64V70: ArchModel = {
+export const arm64V70: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
   id: "arm64@v7.0",
   era: "v7.0..",
@@ -365,8 +387,13 @@ export const arm64V70: ArchModel = {
     "arm64 on the v7.0 generic layer: no TIF_LAZY_MMU, queue_pte_barriers() asks is_lazy_mmu_mode_active(); enter is empty, leave = flush",
   api: "lazy-mmu-mode",
   departures,
-  perTask: { [PENDING]: 0 },
-  procs: [...hooksV70(), ...pteProcs],
+  perTask: { TIF_LAZY_MMU_PENDING: 0 },
+  procs: arm64Procs(ERA_V7_0),
 };
 
-export const arm64Models: readonly ArchModel[] = [arm64V5fdd, arm64Vb81c, arm64V1ef3, arm64V70];
+export const arm64Models: readonly ArchModel<Arm64Cpu, Arm64Task>[] = [
+  arm64V5fdd,
+  arm64Vb81c,
+  arm64V1ef3,
+  arm64V70,
+];

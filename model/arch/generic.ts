@@ -3,6 +3,7 @@
 // Source: include/linux/pgtable.h (#ifndef __HAVE_ARCH_ENTER_LAZY_MMU_MODE), v2.6.19
 // (6606c3e0da53) to v6.18.
 
+import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { nop } from "../kernel/primitives";
 import { proc } from "../kernel/program";
 import { genericBuilds } from "./preemption";
@@ -31,15 +32,9 @@ export const generic: ArchModel = {
   sources: [PGTABLE_H],
   departures: [],
   procs: [
-    proc("arch_enter_lazy_mmu_mode", [
-      nop("arch_enter_lazy_mmu_mode", "do {} while (0)", PGTABLE_H),
-    ]),
-    proc("arch_leave_lazy_mmu_mode", [
-      nop("arch_leave_lazy_mmu_mode", "do {} while (0)", PGTABLE_H),
-    ]),
-    proc("arch_flush_lazy_mmu_mode", [
-      nop("arch_flush_lazy_mmu_mode", "do {} while (0)", PGTABLE_H),
-    ]),
+    proc(ENTER, [nop(ENTER, "do {} while (0)", PGTABLE_H)]),
+    proc(LEAVE, [nop(LEAVE, "do {} while (0)", PGTABLE_H)]),
+    proc(FLUSH, [nop(FLUSH, "do {} while (0)", PGTABLE_H)]),
   ],
   perCpu: {},
   perTask: {},

@@ -8,11 +8,13 @@ import { generic } from "./generic";
 import { powerpcHashModels } from "./powerpc-hash";
 import { sparc64Models } from "./sparc64";
 import type { ArchModel } from "./types";
-import { x86Models } from "./x86";
+import { x86Native } from "./x86-native";
+import { x86XenPvModels } from "./x86-xen-pv";
 
 export const archRegistry = new Registry<ArchModel>([
   generic,
-  ...x86Models,
+  x86Native,
+  ...x86XenPvModels,
   ...sparc64Models,
   ...powerpcHashModels,
   ...arm64Models,

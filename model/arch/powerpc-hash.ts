@@ -75,8 +75,8 @@
 //  - Radix (all hooks return at once) is not modelled: this is the hash MMU.
 
 import type { Draft } from "immer";
-import { cpuOf } from "../kernel/context";
 import { invalidate, markStale, storePte } from "../kernel/hardware";
+import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import {
   addrArg,
@@ -86,30 +86,52 @@ import {
   this_cpu_ptr,
   valueArg,
 } from "../kernel/primitives";
-import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
-import { type Kernel, mmOf, type Task } from "../kernel/state";
+import {
+  call,
+  forwardArgs,
+  numberLocal,
+  type Proc,
+  proc,
+  type StepEnv,
+  step,
+} from "../kernel/program";
+import { type Kernel, mmOf } from "../kernel/state";
 import { powerpcBuilds } from "./preemption";
-import type { ArchModel, SwitchStep } from "./types";
+import { type ArchModel, archState, type SwitchStep } from "./types";
 
 const TLBFLUSH_HASH_H = "arch/powerpc/include/asm/book3s/64/tlbflush-hash.h";
 const HASH_TLB_C = "arch/powerpc/mm/book3s64/hash_tlb.c";
 const HASH_H = "arch/powerpc/include/asm/book3s/64/hash.h";
 const PROCESS_C = "arch/powerpc/kernel/process.c";
 const PGTABLE_C = "arch/powerpc/mm/pgtable.c";
-const ENTER = "arch_enter_lazy_mmu_mode";
-const LEAVE = "arch_leave_lazy_mmu_mode";
-const FLUSH = "arch_flush_lazy_mmu_mode";
-const TLF = "_TLF_LAZY_MMU";
 const IDLE_TLF = "idle_TLF_LAZY_MMU";
+
+/** What the kernels of one hash-MMU era do differently; each era below is one such record. */
+export interface PowerpcHashEra {
+  /** b9ef323ea168 (v6.1-rc3): enter begins with preempt_disable(), leave ends with preempt_enable(). */
+  readonly preemptOffRegion: boolean;
+  /** 9fee28baa601 (v6.6): set_pte_at() is the generic set_ptes(.., 1); before, powerpc's own. */
+  readonly rangeApi: boolean;
+  /** 9fee28baa601 until 47b8def9358c: set_ptes() wraps its loop in enter/leave. */
+  readonly setPtesNests: boolean;
+  /**
+   * v7.0 (58852f24f956, c3f0778ffeca, 313a05a15a1b): no `batch->active` and no __switch_to
+   * hand-over; hpte_need_flush() asks is_lazy_mmu_mode_active(); the flush is real.
+   */
+  readonly genericLayer: boolean;
+}
+
+/** Per-CPU `ppc64_tlb_batch.active`, and the idle task's _TLF_LAZY_MMU (up to v6.18). */
+type PowerpcCpu = { readonly active?: 0 | 1; readonly idle_TLF_LAZY_MMU?: 0 | 1 };
+/** Per-task `thread_info.local_flags & _TLF_LAZY_MMU` (up to v6.18). */
+type PowerpcTask = { readonly _TLF_LAZY_MMU?: 0 | 1 };
+
+const ppc = archState<PowerpcCpu, PowerpcTask>();
 
 function batchOf(d: Draft<Kernel>, cpu: number) {
   const c = d.cpus[cpu];
   if (!c) throw new Error(`model error: no CPU ${cpu}`);
   return c;
-}
-
-function setArch(d: Draft<Kernel>, cpu: number, key: string, v: number): void {
-  (batchOf(d, cpu).arch as Record<string, number>)[key] = v;
 }
 
 /** __flush_tlb_pending(batch): flush_hash_page/flush_hash_range over the batch, index = 0. */
@@ -121,7 +143,7 @@ function flushBatch(d: Draft<Kernel>, cpu: number): void {
 
 /** Does hpte_need_flush() batch? Up to v6.18 `batch->active`; v7.0 the generic layer. */
 type Batching = (d: Draft<Kernel>, env: StepEnv) => boolean;
-const batchActive: Batching = (d, env) => cpuOf(d, env).arch.active === 1;
+const batchActive: Batching = (d, env) => ppc.cpu(d, env.cpu).active === 1;
 
 /** hash__pte_update(): the atomic store, then hpte_need_flush() if the old PTE was hashed. */
 function pteUpdateWith(batching: Batching, label: string, at: string): Proc {
@@ -140,9 +162,9 @@ function pteUpdateWith(batching: Batching, label: string, at: string): Proc {
     ),
     step("hpte_need_flush", label, at, (d, env) => {
       const addr = addrArg(env);
-      const old = Number(env.locals.old ?? 0);
+      const old = numberLocal(env, "old");
       if (old === 0 || old === valueArg(env)) return;
-      const b = cpuOf(d, env);
+      const b = batchOf(d, env.cpu);
       if (!batching(d, env)) {
         invalidate(d, addr);
         return;
@@ -178,26 +200,24 @@ const pteProcsWith = (update: Proc, rangeApi: boolean): Proc[] => [
   proc("set_pte_at", [call(rangeApi ? "set_ptes" : "hash__pte_update", forwardArgs)]),
   proc("pte_clear", [call("hash__pte_update", forwardArgs)]),
 ];
-const pteProcsV60 = pteProcsWith(pteUpdate, false);
-const pteProcs = pteProcsWith(pteUpdate, true);
-const pteProcsV70 = pteProcsWith(pteUpdateV70, true);
 
-/** The hooks; `preemptSafe` adds b9ef323ea168's preempt_disable()/preempt_enable(). */
-function hooks(preemptSafe: boolean): Proc[] {
+/** The hooks up to v6.18, with b9ef323ea168's preempt_disable()/preempt_enable() if the era has them. */
+function hooks(era: PowerpcHashEra): Proc[] {
+  const preemptSafe = era.preemptOffRegion;
   const at = (v60: number, b9ef: number) => `${TLBFLUSH_HASH_H}:${preemptSafe ? b9ef : v60}`;
   const enter = [
     this_cpu_ptr(ENTER, "batch", "ppc64_tlb_batch", at(35, 40)),
     step(ENTER, "batch->active = 1", at(36, 41), (d, env) => {
-      setArch(d, Number(env.locals.batch), "active", 1);
+      ppc.cpu(d, numberLocal(env, "batch")).active = 1;
     }),
   ];
   const leave = [
     this_cpu_ptr(LEAVE, "batch", "ppc64_tlb_batch", at(45, 50)),
     step(LEAVE, "if (batch->index) __flush_tlb_pending(batch)", at(47, 52), (d, env) => {
-      flushBatch(d, Number(env.locals.batch));
+      flushBatch(d, numberLocal(env, "batch"));
     }),
     step(LEAVE, "batch->active = 0", at(49, 54), (d, env) => {
-      setArch(d, Number(env.locals.batch), "active", 0);
+      ppc.cpu(d, numberLocal(env, "batch")).active = 0;
     }),
   ];
   return [
@@ -211,7 +231,7 @@ function hooks(preemptSafe: boolean): Proc[] {
 const flushIfPending = (fn: string, at: string) => [
   this_cpu_ptr(fn, "batch", "ppc64_tlb_batch", at),
   step(fn, "if (batch->index) __flush_tlb_pending(batch)", at, (d, env) => {
-    flushBatch(d, Number(env.locals.batch));
+    flushBatch(d, numberLocal(env, "batch"));
   }),
 ];
 
@@ -227,12 +247,6 @@ const hooksV70: Proc[] = [
   proc(FLUSH, flushIfPending(FLUSH, `${TLBFLUSH_HASH_H} (arch_flush_lazy_mmu_mode, c3f0778ffeca)`)),
 ];
 
-function taskOf(d: Draft<Kernel>, id: string): Draft<Task> {
-  const t = d.tasks.find((x) => x.id === id);
-  if (!t) throw new Error(`model error: no task ${id}`);
-  return t;
-}
-
 /**
  * __switch_to(prev, new) on this CPU. The model splits a switch into switch-out (prev, to
  * idle) and switch-in (from idle, next); the idle task's local flag is a per-CPU scalar.
@@ -244,12 +258,12 @@ const switchTo: readonly SwitchStep[] = [
       "batch = this_cpu_ptr(&ppc64_tlb_batch); if (batch->active) { current_thread_info()->local_flags |= _TLF_LAZY_MMU; if (batch->index) __flush_tlb_pending(batch); batch->active = 0; }",
     at: `${PROCESS_C} (__switch_to, before _switch())`,
     run: (d, sw) => {
-      const b = batchOf(d, sw.cpu);
-      if (b.arch.active !== 1) return false;
-      if (sw.prev !== null) (taskOf(d, sw.prev).flags as Record<string, number>)[TLF] = 1;
-      else setArch(d, sw.cpu, IDLE_TLF, 1);
+      const b = ppc.cpu(d, sw.cpu);
+      if (b.active !== 1) return false;
+      if (sw.prev !== null) ppc.task(d, sw.prev)._TLF_LAZY_MMU = 1;
+      else b.idle_TLF_LAZY_MMU = 1;
       flushBatch(d, sw.cpu);
-      setArch(d, sw.cpu, "active", 0);
+      b.active = 0;
       return true;
     },
   },
@@ -259,15 +273,16 @@ const switchTo: readonly SwitchStep[] = [
       "if (current_thread_info()->local_flags & _TLF_LAZY_MMU) { local_flags &= ~_TLF_LAZY_MMU; batch = this_cpu_ptr(&ppc64_tlb_batch); batch->active = 1; }",
     at: `${PROCESS_C} (__switch_to, after _switch())`,
     run: (d, sw) => {
+      const b = ppc.cpu(d, sw.cpu);
       if (sw.next !== null) {
-        const flags = taskOf(d, sw.next).flags as Record<string, number>;
-        if (flags[TLF] !== 1) return false;
-        flags[TLF] = 0;
+        const t = ppc.task(d, sw.next);
+        if (t._TLF_LAZY_MMU !== 1) return false;
+        t._TLF_LAZY_MMU = 0;
       } else {
-        if (batchOf(d, sw.cpu).arch[IDLE_TLF] !== 1) return false;
-        setArch(d, sw.cpu, IDLE_TLF, 0);
+        if (b.idle_TLF_LAZY_MMU !== 1) return false;
+        b.idle_TLF_LAZY_MMU = 0;
       }
-      setArch(d, sw.cpu, "active", 1);
+      b.active = 1;
       return true;
     },
   },
@@ -283,11 +298,35 @@ const setPtesNesting: Proc = proc("set_ptes", [
 /** set_ptes() after 47b8def9358c, and set_pte_at() before v6.6: the bare store. */
 const setPtesPlain: Proc = proc("set_ptes", [call("hash__pte_update", forwardArgs)]);
 
+/** An era's procedures, from its features. */
+function powerpcHashProcs(era: PowerpcHashEra): Proc[] {
+  return [
+    ...(era.genericLayer ? hooksV70 : hooks(era)),
+    ...pteProcsWith(era.genericLayer ? pteUpdateV70 : pteUpdate, era.rangeApi),
+    era.setPtesNests ? setPtesNesting : setPtesPlain,
+  ];
+}
+
+const ERA_V6_0: PowerpcHashEra = {
+  preemptOffRegion: false,
+  rangeApi: false,
+  setPtesNests: false,
+  genericLayer: false,
+};
+const ERA_B9EF323EA168: PowerpcHashEra = { ...ERA_V6_0, preemptOffRegion: true };
+const ERA_9FEE28BAA601: PowerpcHashEra = {
+  ...ERA_B9EF323EA168,
+  rangeApi: true,
+  setPtesNests: true,
+};
+const ERA_47B8DEF9358C: PowerpcHashEra = { ...ERA_9FEE28BAA601, setPtesNests: false };
+const ERA_V7_0: PowerpcHashEra = { ...ERA_47B8DEF9358C, genericLayer: true };
+
 const common = {
   arch: "powerpc-hash",
   sources: [TLBFLUSH_HASH_H, HASH_TLB_C, HASH_H, PROCESS_C, PGTABLE_C],
-  perCpu: { active: 0, [IDLE_TLF]: 0 },
-  perTask: { [TLF]: 0 },
+  perCpu: { active: 0, idle_TLF_LAZY_MMU: 0 },
+  perTask: { _TLF_LAZY_MMU: 0 },
   contextSwitch: switchTo,
   builds: powerpcBuilds,
 } as const;
@@ -300,7 +339,7 @@ const departures = [
   "Radix is not modelled (all hooks return at once there).",
 ];
 
-export const powerpcHashV60: ArchModel = {
+export const powerpcHashV60: ArchModel<PowerpcCpu, PowerpcTask> = {
   ...common,
   id: "powerpc-hash@v6.0",
   era: "..v6.1-rc2",
@@ -312,10 +351,10 @@ export const powerpcHashV60: ArchModel = {
     ...departures,
     "There is no set_ptes() before v6.6: remap_pte_range() called set_pte_at(); set_ptes() here is that bare store.",
   ],
-  procs: [...hooks(false), ...pteProcsV60, setPtesPlain],
+  procs: powerpcHashProcs(ERA_V6_0),
 };
 
-export const powerpcHashB9ef: ArchModel = {
+export const powerpcHashB9ef: ArchModel<PowerpcCpu, PowerpcTask> = {
   ...common,
   id: "powerpc-hash@b9ef323ea168",
   era: "v6.1-rc3..v6.5",
@@ -333,10 +372,10 @@ export const powerpcHashB9ef: ArchModel = {
     ...departures,
     "There is no set_ptes() before v6.6: remap_pte_range() called set_pte_at(); set_ptes() here is that bare store.",
   ],
-  procs: [...hooks(true), ...pteProcsV60, setPtesPlain],
+  procs: powerpcHashProcs(ERA_B9EF323EA168),
 };
 
-export const powerpcHash9fee: ArchModel = {
+export const powerpcHash9fee: ArchModel<PowerpcCpu, PowerpcTask> = {
   ...common,
   id: "powerpc-hash@9fee28baa601",
   era: "v6.6 (9fee28baa601..47b8def9358c)",
@@ -350,10 +389,10 @@ export const powerpcHash9fee: ArchModel = {
   commits: ["b9ef323ea168", "9fee28baa601"],
   summary: "book3s64 hash whose set_ptes() wraps its loop in enter/leave: regions nest",
   departures,
-  procs: [...hooks(true), ...pteProcs, setPtesNesting],
+  procs: powerpcHashProcs(ERA_9FEE28BAA601),
 };
 
-export const powerpcHash47b8: ArchModel = {
+export const powerpcHash47b8: ArchModel<PowerpcCpu, PowerpcTask> = {
   ...common,
   id: "powerpc-hash@47b8def9358c",
   era: "v6.6..v6.18",
@@ -367,10 +406,10 @@ export const powerpcHash47b8: ArchModel = {
   commits: ["b9ef323ea168", "9fee28baa601", "47b8def9358c"],
   summary: "book3s64 hash after 47b8def9358c: set_ptes() does not enter lazy mode",
   departures,
-  procs: [...hooks(true), ...pteProcs, setPtesPlain],
+  procs: powerpcHashProcs(ERA_47B8DEF9358C),
 };
 
-export const powerpcHashV70: ArchModel = {
+export const powerpcHashV70: ArchModel<PowerpcCpu, PowerpcTask> = {
   ...common,
   id: "powerpc-hash@v7.0",
   era: "v7.0..",
@@ -386,10 +425,10 @@ export const powerpcHashV70: ArchModel = {
   perCpu: {},
   perTask: {},
   contextSwitch: [],
-  procs: [...hooksV70, ...pteProcsV70, setPtesPlain],
+  procs: powerpcHashProcs(ERA_V7_0),
 };
 
-export const powerpcHashModels: readonly ArchModel[] = [
+export const powerpcHashModels: readonly ArchModel<PowerpcCpu, PowerpcTask>[] = [
   powerpcHashV60,
   powerpcHashB9ef,
   powerpcHash9fee,

@@ -43,8 +43,8 @@
 // pte_accessible(); the dcache flush of tlb_batch_add() is not modelled.
 
 import type { Draft } from "immer";
-import { cpuOf } from "../kernel/context";
 import { invalidate, markStale, storePte } from "../kernel/hardware";
+import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import {
   addrArg,
@@ -54,15 +54,47 @@ import {
   this_cpu_ptr,
   valueArg,
 } from "../kernel/primitives";
-import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
+import {
+  call,
+  forwardArgs,
+  numberLocal,
+  type Proc,
+  proc,
+  type StepEnv,
+  step,
+} from "../kernel/program";
 import { type Kernel, mmOf } from "../kernel/state";
 import { sparc64Builds } from "./preemption";
-import type { ArchModel } from "./types";
+import { type ArchModel, archState } from "./types";
 
 const TLB_C = "arch/sparc/mm/tlb.c";
 const PGTABLE_64_H = "arch/sparc/include/asm/pgtable_64.h";
-const ENTER = "arch_enter_lazy_mmu_mode";
-const LEAVE = "arch_leave_lazy_mmu_mode";
+
+/** What the kernels of one sparc64 era do differently; each era below is one such record. */
+export interface Sparc64Era {
+  /**
+   * 1a10a44dfc1d (v6.6): sparc64 defines set_ptes() and set_pte_at() is the generic
+   * set_ptes(.., 1); before it set_pte_at() is sparc64's own __set_pte_at(.., 0).
+   */
+  readonly rangeApi: boolean;
+  /** 1a10a44dfc1d until eb61ad14c459 (v6.15): set_ptes() wraps its loop in enter/leave. */
+  readonly setPtesNests: boolean;
+  /** a1d416bf9faf (v6.15): enter begins with preempt_disable(), leave ends with preempt_enable(). */
+  readonly preemptOffRegion: boolean;
+  /**
+   * v7.0 (442bf488b9e8, dacd24ec4965): no `tb->active`, tlb_batch_add_one() asks
+   * is_lazy_mmu_mode_active(), arch_flush_lazy_mmu_mode() flushes; reached only through
+   * the generic layer's lazy_mmu_mode_*().
+   */
+  readonly genericLayer: boolean;
+  /** The lines of arch/sparc/mm/tlb.c the steps cite (v6.14's or v6.15's, see LINES). */
+  readonly tlbC: TlbLines;
+}
+
+/** Per-CPU `tlb_batch.active` (gone in v7.0, dacd24ec4965). */
+type Sparc64Cpu = { readonly active?: 0 | 1 };
+
+const sparc = archState<Sparc64Cpu>();
 
 function batchOf(d: Draft<Kernel>, cpu: number) {
   const c = d.cpus[cpu];
@@ -77,7 +109,7 @@ const flush_tlb_pending: Proc = proc("flush_tlb_pending", [
     "tb = &get_cpu_var(tlb_batch); flush_tsb_user(tb); smp_flush_tlb_pending(); tb->tlb_nr = 0",
     `${TLB_C}:23`,
     (d, env) => {
-      const tb = cpuOf(d, env);
+      const tb = batchOf(d, env.cpu);
       for (const addr of tb.batch) invalidate(d, addr);
       tb.batch = [];
     },
@@ -87,14 +119,10 @@ const flush_tlb_pending: Proc = proc("flush_tlb_pending", [
 /** Does tlb_batch_add_one() batch here? Up to v6.18 `tb->active`; v7.0 the generic layer. */
 type Batching = (s: Draft<Kernel>, env: StepEnv) => boolean;
 
-const tbActive: Batching = (d, env) => cpuOf(d, env).arch.active === 1;
+const tbActive: Batching = (d, env) => sparc.cpu(d, env.cpu).active === 1;
 
 /** __set_pte_at(): store now, then maybe_tlb_batch_add() for a user mm's old entry. */
-const setPteAt = (
-  batching: Batching,
-  label: string,
-  addOneAt = `${TLB_C}:${LINES.v614.addOne}`,
-): Proc =>
+const setPteAt = (batching: Batching, label: string, addOneAt: string): Proc =>
   proc("__set_pte_at", [
     step(
       "__set_pte_at",
@@ -110,9 +138,9 @@ const setPteAt = (
     ),
     step("tlb_batch_add_one", label, addOneAt, (d, env) => {
       const addr = addrArg(env);
-      const orig = Number(env.locals.orig ?? 0);
+      const orig = numberLocal(env, "orig");
       if (mmOf(addr) !== "user" || orig === 0 || orig === valueArg(env)) return;
-      const tb = cpuOf(d, env);
+      const tb = batchOf(d, env.cpu);
       if (!batching(d, env)) invalidate(d, addr);
       else if (!tb.batch.includes(addr)) tb.batch.push(addr);
     }),
@@ -122,43 +150,53 @@ const setPteAt = (
  * Lines of arch/sparc/mm/tlb.c: v6.14 (also used for v6.5), and v6.15 after a1d416bf9faf,
  * whose hunks (@@ -52,8 +52,10 @@, @@ -64,6 +66,7 @@, as posted and acked) shift them.
  */
+interface TlbLines {
+  readonly pd?: number;
+  readonly ptr: number;
+  readonly active: number;
+  readonly lptr: number;
+  readonly lflush: number;
+  readonly lactive: number;
+  readonly pe?: number;
+  readonly addOne: number;
+}
+
 const LINES = {
   v614: { ptr: 55, active: 57, lptr: 62, lflush: 64, lactive: 66, addOne: 69 },
   v615: { pd: 57, ptr: 58, active: 59, lptr: 64, lflush: 66, lactive: 68, pe: 69, addOne: 71 },
-} as const;
+} as const satisfies Record<string, TlbLines>;
 
-function enterLeave(preemptSafe: boolean): Proc[] {
-  const L = preemptSafe ? LINES.v615 : LINES.v614;
+/** The hooks up to v6.18: this_cpu_ptr(&tlb_batch), then `tb->active` set or flushed and cleared. */
+function enterLeave(era: Sparc64Era): Proc[] {
+  const L = era.tlbC;
   const enter = [
     this_cpu_ptr(ENTER, "tb", "tlb_batch", `${TLB_C}:${L.ptr}`),
     step(ENTER, "tb->active = 1", `${TLB_C}:${L.active}`, (d, env) => {
-      (batchOf(d, Number(env.locals.tb)).arch as Record<string, number>).active = 1;
+      sparc.cpu(d, numberLocal(env, "tb")).active = 1;
     }),
   ];
   const leave = [
     this_cpu_ptr(LEAVE, "tb", "tlb_batch", `${TLB_C}:${L.lptr}`),
     step(LEAVE, "if (tb->tlb_nr) flush_tlb_pending()", `${TLB_C}:${L.lflush}`, (d, env) =>
-      batchOf(d, Number(env.locals.tb)).batch.length > 0
+      batchOf(d, numberLocal(env, "tb")).batch.length > 0
         ? { call: "flush_tlb_pending" }
         : undefined,
     ),
     step(LEAVE, "tb->active = 0", `${TLB_C}:${L.lactive}`, (d, env) => {
-      (batchOf(d, Number(env.locals.tb)).arch as Record<string, number>).active = 0;
+      sparc.cpu(d, numberLocal(env, "tb")).active = 0;
     }),
   ];
   return [
     proc(
       ENTER,
-      preemptSafe ? [preempt_disable(ENTER, `${TLB_C}:${LINES.v615.pd}`), ...enter] : enter,
+      era.preemptOffRegion ? [preempt_disable(ENTER, `${TLB_C}:${L.pd}`), ...enter] : enter,
     ),
     proc(
       LEAVE,
-      preemptSafe ? [...leave, preempt_enable(LEAVE, `${TLB_C}:${LINES.v615.pe}`)] : leave,
+      era.preemptOffRegion ? [...leave, preempt_enable(LEAVE, `${TLB_C}:${L.pe}`)] : leave,
     ),
     // sparc64 defines no arch_flush_lazy_mmu_mode() before v7.0: the generic empty one.
-    proc("arch_flush_lazy_mmu_mode", [
-      nop("arch_flush_lazy_mmu_mode", "do {} while (0)", "include/linux/pgtable.h"),
-    ]),
+    proc(FLUSH, [nop(FLUSH, "do {} while (0)", "include/linux/pgtable.h")]),
   ];
 }
 
@@ -178,35 +216,27 @@ const pteProcsWith = (__set_pte_at: Proc, rangeApi = true): Proc[] => [
   proc("pte_clear", [call("set_pte_at", forwardArgs)]),
 ];
 
-const setPteAtActive = setPteAt(
-  tbActive,
-  "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
-);
-const pteProcs = pteProcsWith(setPteAtActive);
-/** After a1d416bf9faf the same code, two lines further down tlb.c. */
-const pteProcsV615 = pteProcsWith(
-  setPteAt(
-    tbActive,
-    "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
-    `${TLB_C}:${LINES.v615.addOne}`,
-  ),
-);
-/** Before 1a10a44dfc1d: set_pte_at() is sparc64's own macro, __set_pte_at(..., 0). */
-const pteProcsV65 = pteProcsWith(setPteAtActive, false);
-
-/** v7.0 (dacd24ec4965): the batch is used when the generic layer says the mode is active. */
-const pteProcsV70 = pteProcsWith(
-  setPteAt(
-    is_lazy_mmu_mode_active,
-    "maybe_tlb_batch_add(): if (!is_lazy_mmu_mode_active()) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
-  ),
-);
+/** The PTE path of an era: __set_pte_at() batching by `tb->active` or, v7.0, by the generic layer. */
+function pteProcsOf(era: Sparc64Era): Proc[] {
+  const setPte = era.genericLayer
+    ? setPteAt(
+        is_lazy_mmu_mode_active,
+        "maybe_tlb_batch_add(): if (!is_lazy_mmu_mode_active()) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
+        `${TLB_C}:${era.tlbC.addOne}`,
+      )
+    : setPteAt(
+        tbActive,
+        "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
+        `${TLB_C}:${era.tlbC.addOne}`,
+      );
+  return pteProcsWith(setPte, era.rangeApi);
+}
 
 /** v7.0 hooks: no `active`; flush is real (442bf488b9e8); leave = flush + preempt_enable. */
 const flushIfPending = (fn: string, at: string) => [
   this_cpu_ptr(fn, "tb", "tlb_batch", at),
   step(fn, "if (tb->tlb_nr) flush_tlb_pending()", at, (d, env) =>
-    batchOf(d, Number(env.locals.tb)).batch.length > 0 ? { call: "flush_tlb_pending" } : undefined,
+    batchOf(d, numberLocal(env, "tb")).batch.length > 0 ? { call: "flush_tlb_pending" } : undefined,
   ),
 ];
 
@@ -216,10 +246,7 @@ const hooksV70: Proc[] = [
     ...flushIfPending(LEAVE, `${TLB_C} (arch_leave_lazy_mmu_mode, dacd24ec4965)`),
     preempt_enable(LEAVE, `${TLB_C} (arch_leave_lazy_mmu_mode, dacd24ec4965)`),
   ]),
-  proc(
-    "arch_flush_lazy_mmu_mode",
-    flushIfPending("arch_flush_lazy_mmu_mode", `${TLB_C} (arch_flush_lazy_mmu_mode, 442bf488b9e8)`),
-  ),
+  proc(FLUSH, flushIfPending(FLUSH, `${TLB_C} (arch_flush_lazy_mmu_mode, 442bf488b9e8)`)),
 ];
 
 /** set_ptes() of 1a10a44dfc1d: the loop (one page here) inside enter/leave. */
@@ -232,14 +259,42 @@ const setPtesNesting: Proc = proc("set_ptes", [
 /** set_ptes() after eb61ad14c459: the bare loop. */
 const setPtesPlain: Proc = proc("set_ptes", [call("__set_pte_at", forwardArgs)]);
 
+/** An era's procedures, from its features. */
+function sparc64Procs(era: Sparc64Era): Proc[] {
+  return [
+    ...(era.genericLayer ? hooksV70 : enterLeave(era)),
+    ...pteProcsOf(era),
+    era.setPtesNests ? setPtesNesting : setPtesPlain,
+  ];
+}
+
+const ERA_V6_5: Sparc64Era = {
+  rangeApi: false,
+  setPtesNests: false,
+  preemptOffRegion: false,
+  genericLayer: false,
+  tlbC: LINES.v614,
+};
+const ERA_V6_14: Sparc64Era = { ...ERA_V6_5, rangeApi: true, setPtesNests: true };
+const ERA_V6_15: Sparc64Era = {
+  ...ERA_V6_14,
+  setPtesNests: false,
+  preemptOffRegion: true,
+  tlbC: LINES.v615,
+};
+/** The v7.0 steps cite tlb.c by function, but for tlb_batch_add_one(), at v6.14's line. */
+const ERA_V7_0: Sparc64Era = { ...ERA_V6_15, genericLayer: true, tlbC: LINES.v614 };
+
 const common = {
   arch: "sparc64",
   sources: [TLB_C, PGTABLE_64_H, "arch/sparc/include/asm/tlbflush_64.h"],
-  perCpu: { active: 0 },
   perTask: {},
   contextSwitch: [],
   builds: sparc64Builds,
 } as const;
+
+/** Up to v6.18 each CPU's `tlb_batch.active` starts at 0. */
+const perCpuActive: Sparc64Cpu = { active: 0 };
 
 const departures = [
   "One user mm and base pages only: tlb_batch_add_one()'s flush on a different mm or page size, and the flush when the batch is full, are not modelled.",
@@ -247,7 +302,7 @@ const departures = [
   "The TSB and TLB flushes are one invalidation of the address on every CPU (smp_flush_tlb_pending).",
 ];
 
-export const sparc64V65: ArchModel = {
+export const sparc64V65: ArchModel<Sparc64Cpu> = {
   ...common,
   id: "sparc64@v6.5",
   era: "..v6.5",
@@ -261,10 +316,11 @@ export const sparc64V65: ArchModel = {
   summary:
     "sparc64 before 1a10a44dfc1d: preemptible enter/leave via this_cpu_ptr; no set_ptes override",
   departures,
-  procs: [...enterLeave(false), ...pteProcsV65, setPtesPlain],
+  perCpu: perCpuActive,
+  procs: sparc64Procs(ERA_V6_5),
 };
 
-export const sparc64V614: ArchModel = {
+export const sparc64V614: ArchModel<Sparc64Cpu> = {
   ...common,
   id: "sparc64@v6.14",
   era: "v6.6..v6.14",
@@ -278,10 +334,11 @@ export const sparc64V614: ArchModel = {
   commits: ["1a10a44dfc1d"],
   summary: "sparc64 before a1d416bf9faf: preemptible enter/leave via this_cpu_ptr; set_ptes nests",
   departures,
-  procs: [...enterLeave(false), ...pteProcs, setPtesNesting],
+  perCpu: perCpuActive,
+  procs: sparc64Procs(ERA_V6_14),
 };
 
-export const sparc64V615: ArchModel = {
+export const sparc64V615: ArchModel<Sparc64Cpu> = {
   ...common,
   id: "sparc64@v6.15",
   era: "v6.15..v6.18",
@@ -295,10 +352,11 @@ export const sparc64V615: ArchModel = {
   commits: ["1a10a44dfc1d", "a1d416bf9faf", "eb61ad14c459"],
   summary: "sparc64 after a1d416bf9faf: preemption disabled for the region; set_ptes does not nest",
   departures,
-  procs: [...enterLeave(true), ...pteProcsV615, setPtesPlain],
+  perCpu: perCpuActive,
+  procs: sparc64Procs(ERA_V6_15),
 };
 
-export const sparc64V70: ArchModel = {
+export const sparc64V70: ArchModel<Sparc64Cpu> = {
   ...common,
   id: "sparc64@v7.0",
   era: "v7.0..",
@@ -309,10 +367,10 @@ export const sparc64V70: ArchModel = {
   api: "lazy-mmu-mode",
   departures,
   perCpu: {},
-  procs: [...hooksV70, ...pteProcsV70, setPtesPlain],
+  procs: sparc64Procs(ERA_V7_0),
 };
 
-export const sparc64Models: readonly ArchModel[] = [
+export const sparc64Models: readonly ArchModel<Sparc64Cpu>[] = [
   sparc64V65,
   sparc64V614,
   sparc64V615,

@@ -1,10 +1,51 @@
 // What an architecture model supplies: its lazy MMU hooks and PTE path as procedures of
 // atomic steps, its per-CPU and per-task state, and its context-switch hooks. One file per
-// architecture; each era is one ArchModel value, so that a model reads beside its source.
+// architecture (x86 has two: native and Xen PV); each era is one ArchModel value built from
+// a feature record of that architecture (one named field per thing the kernels of the era
+// do differently), so that a model reads beside its source and its code asks features,
+// never era names.
 
 import type { Draft } from "immer";
+import { taskById } from "../kernel/context";
 import type { KernelEvent, Proc } from "../kernel/program";
 import type { Kernel, PreemptionModel, Val } from "../kernel/state";
+
+/**
+ * An architecture's per-CPU or per-task state: named scalars, e.g. sparc64's
+ * `{ active: 0 | 1 }`. The kernel state keeps them as a record of scalars (`Cpu.arch`,
+ * `Task.flags`; model/kernel/schema.ts), whatever the architecture.
+ */
+export type ArchState = { readonly [name: string]: Val };
+
+/** A state record as a step may change it. */
+export type Mutable<S> = { -readonly [K in keyof S]: S[K] };
+
+/**
+ * Typed access to one architecture's state from a step: a CPU's record and a task's, as the
+ * architecture declared them (`perCpu`, `perTask`). The one place the kernel state's
+ * untyped records are read at an architecture's types: the initial state holds exactly the
+ * declared fields, and the model's steps write only those.
+ */
+export interface ArchStateOf<CpuState extends ArchState, TaskState extends ArchState> {
+  cpu(d: Draft<Kernel>, cpu: number): Mutable<CpuState>;
+  task(d: Draft<Kernel>, id: string): Mutable<TaskState>;
+}
+
+export function archState<
+  CpuState extends ArchState,
+  TaskState extends ArchState = Record<never, Val>,
+>(): ArchStateOf<CpuState, TaskState> {
+  return {
+    cpu(d, cpu) {
+      const c = d.cpus[cpu];
+      if (c === undefined) throw new Error(`model error: no CPU ${cpu}`);
+      return c.arch as Mutable<CpuState>;
+    },
+    task(d, id) {
+      return taskById(d, id).flags as Mutable<TaskState>;
+    },
+  };
+}
 
 /** What a context-switch hook sees: the CPU, and the task leaving it or arriving on it. */
 export interface SwitchEnv {
@@ -50,7 +91,10 @@ export type Buildable =
  */
 export type Api = "arch-hooks" | "lazy-mmu-mode" | (string & {});
 
-export interface ArchModel {
+export interface ArchModel<
+  CpuState extends ArchState = ArchState,
+  TaskState extends ArchState = ArchState,
+> {
   /** Stable id used on the command line, e.g. `sparc64@v6.14`. */
   readonly id: string;
   /** The architecture, e.g. `sparc64`. */
@@ -73,8 +117,10 @@ export interface ArchModel {
   readonly departures: readonly string[];
   /** arch_enter/leave/flush_lazy_mmu_mode and any PTE-path overrides (set_pte_at, ...). */
   readonly procs: readonly Proc[];
-  readonly perCpu: Readonly<Record<string, Val>>;
-  readonly perTask: Readonly<Record<string, Val>>;
+  /** Each CPU's architecture state in the initial state (its fields and first values). */
+  readonly perCpu: CpuState;
+  /** Each task's, beside the kernel's own thread flags. */
+  readonly perTask: TaskState;
   /**
    * Which callers the hooks are written for: `arch-hooks` (callers call the arch hooks, up to
    * v6.18; the default) or `lazy-mmu-mode` (v7.0: hooks reached only through

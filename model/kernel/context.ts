@@ -2,7 +2,7 @@
 // state, the current task. What `current`, `in_interrupt()` and `preemptible()` mean here.
 
 import type { Draft } from "immer";
-import type { BugCheck, StepEnv } from "./program";
+import type { BugCheck, ContextRef, StepEnv } from "./program";
 import type { Cpu, Kernel, Task } from "./state";
 
 export function taskById<T extends Kernel | Draft<Kernel>>(s: T, id: string): T["tasks"][number] {
@@ -15,6 +15,33 @@ export function cpuOf<T extends Kernel | Draft<Kernel>>(s: T, env: StepEnv): T["
   const c = s.cpus[env.cpu];
   if (c === undefined) throw new Error(`model error: no CPU ${env.cpu}`);
   return c as T["cpus"][number];
+}
+
+/**
+ * The task or interrupt handler a context reference names (absent when it is gone: a task
+ * that never existed, a CPU with no handler running): what holds its stack, preempt count
+ * and ghost. The one place a reference is resolved.
+ */
+export function findContext<T extends Kernel | Draft<Kernel>>(
+  s: T,
+  ref: ContextRef,
+): T["tasks"][number] | NonNullable<T["cpus"][number]["irq"]> | undefined {
+  if (ref.kind === "task") return s.tasks.find((x) => x.id === ref.id);
+  return (s.cpus[ref.cpu]?.irq ?? undefined) as NonNullable<T["cpus"][number]["irq"]> | undefined;
+}
+
+/** findContext(), for a context that must exist: its absence is a model error. */
+export function contextOf<T extends Kernel | Draft<Kernel>>(
+  s: T,
+  ref: ContextRef,
+): T["tasks"][number] | NonNullable<T["cpus"][number]["irq"]> {
+  const c = findContext(s, ref);
+  if (c !== undefined) return c;
+  throw new Error(
+    ref.kind === "task"
+      ? `model error: no task ${ref.id}`
+      : `model error: no interrupt on CPU ${ref.cpu}`,
+  );
 }
 
 /** `current`: the task on this CPU (inside an interrupt, the task it interrupted). */
@@ -48,17 +75,13 @@ export function inInterrupt(s: Kernel | Draft<Kernel>, env: StepEnv): boolean {
 }
 
 export function preemptCount(s: Kernel | Draft<Kernel>, env: StepEnv): number {
-  if (env.self.kind === "irq") return cpuOf(s, env).irq?.preemptCount ?? 0;
-  return taskById(s, env.self.id).preemptCount;
+  if (env.self.kind === "irq") return findContext(s, env.self)?.preemptCount ?? 0;
+  return contextOf(s, env.self).preemptCount;
 }
 
 export function addPreemptCount(d: Draft<Kernel>, env: StepEnv, delta: number): void {
-  if (env.self.kind === "irq") {
-    const irq = cpuOf(d, env).irq;
-    if (irq) irq.preemptCount += delta;
-    return;
-  }
-  taskById(d, env.self.id).preemptCount += delta;
+  const c = env.self.kind === "irq" ? findContext(d, env.self) : contextOf(d, env.self);
+  if (c) c.preemptCount += delta;
 }
 
 /** What DEBUG_PREEMPT's check_preemption_disabled() accepts as "cannot move CPU". */

@@ -18,6 +18,7 @@
 
 import type { Draft } from "immer";
 import { inInterrupt, VM_WARN_ON } from "./context";
+import { ENTER, FLUSH, LEAVE } from "./hooks";
 import { type Proc, proc, type StepEnv, step } from "./program";
 import type { Kernel, Task } from "./state";
 
@@ -78,7 +79,7 @@ const enable: Proc = proc(LAZY_MMU_MODE_ENABLE, [
       const n = count(t, ENABLE_COUNT);
       VM_WARN_ON(env, n === U8_MAX, "lazy_mmu_mode_enable(): enable_count == U8_MAX");
       setCount(t, ENABLE_COUNT, n + 1);
-      return n === 0 ? { call: "arch_enter_lazy_mmu_mode", args: {} } : "return";
+      return n === 0 ? { call: ENTER, args: {} } : "return";
     },
   ),
 ]);
@@ -94,9 +95,7 @@ const disable: Proc = proc(LAZY_MMU_MODE_DISABLE, [
       const n = count(t, ENABLE_COUNT);
       VM_WARN_ON(env, n === 0, "lazy_mmu_mode_disable(): enable_count == 0");
       setCount(t, ENABLE_COUNT, n - 1);
-      return n - 1 === 0
-        ? { call: "arch_leave_lazy_mmu_mode", args: {} }
-        : { call: "arch_flush_lazy_mmu_mode", args: {} };
+      return n - 1 === 0 ? { call: LEAVE, args: {} } : { call: FLUSH, args: {} };
     },
   ),
 ]);
@@ -112,9 +111,7 @@ const pause: Proc = proc(LAZY_MMU_MODE_PAUSE, [
       const n = count(t, PAUSE_COUNT);
       VM_WARN_ON(env, n === U8_MAX, "lazy_mmu_mode_pause(): pause_count == U8_MAX");
       setCount(t, PAUSE_COUNT, n + 1);
-      return n === 0 && count(t, ENABLE_COUNT) > 0
-        ? { call: "arch_leave_lazy_mmu_mode", args: {} }
-        : "return";
+      return n === 0 && count(t, ENABLE_COUNT) > 0 ? { call: LEAVE, args: {} } : "return";
     },
   ),
 ]);
@@ -130,9 +127,7 @@ const resume: Proc = proc(LAZY_MMU_MODE_RESUME, [
       const n = count(t, PAUSE_COUNT);
       VM_WARN_ON(env, n === 0, "lazy_mmu_mode_resume(): pause_count == 0");
       setCount(t, PAUSE_COUNT, n - 1);
-      return n - 1 === 0 && count(t, ENABLE_COUNT) > 0
-        ? { call: "arch_enter_lazy_mmu_mode", args: {} }
-        : "return";
+      return n - 1 === 0 && count(t, ENABLE_COUNT) > 0 ? { call: ENTER, args: {} } : "return";
     },
   ),
 ]);

@@ -16,6 +16,7 @@ import {
   taskById,
 } from "./context";
 import { flushTlbAddr, storePteTlbOwed } from "./hardware";
+import { FLUSH } from "./hooks";
 import { call, forwardArgs, type Proc, proc, type Step, type StepEnv, step } from "./program";
 import type { Kernel, Val } from "./state";
 
@@ -216,9 +217,7 @@ export function valueArg(env: StepEnv): number {
  * it is a design in which flush is optional or gone (posted series), not a mainline one.
  */
 export const genericLazyProcs: readonly Proc[] = [
-  proc("arch_flush_lazy_mmu_mode", [
-    nop("arch_flush_lazy_mmu_mode", "do {} while (0)", "include/linux/pgtable.h"),
-  ]),
+  proc(FLUSH, [nop(FLUSH, "do {} while (0)", "include/linux/pgtable.h")]),
 ];
 
 /**

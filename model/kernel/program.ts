@@ -139,6 +139,26 @@ export function proc(name: string, ops: readonly Op[]): Proc {
   return { name, ops };
 }
 
+/**
+ * A number an earlier step of this frame stored in a local (the CPU `this_cpu_ptr()`
+ * captured, a PTE value read): read at its type; a local unset or of another type is a
+ * model error, not a value to convert.
+ */
+export function numberLocal(env: StepEnv, name: string): number {
+  const v = env.locals[name];
+  if (typeof v !== "number") throw new Error(`model error: local ${name} is not a number: ${v}`);
+  return v;
+}
+
+/** A local an earlier step stored from a closed set of strings (e.g. a lazy mode). */
+export function stringLocal<T extends string>(env: StepEnv, name: string, values: readonly T[]): T {
+  const v = env.locals[name];
+  const found = values.find((x) => x === v);
+  if (found === undefined)
+    throw new Error(`model error: local ${name} is not one of ${values.join(", ")}: ${v}`);
+  return found;
+}
+
 /** `result = proc(args)`: `args` fixed or computed from the caller's args and locals. */
 export function call(procName: string, args?: CallArgs, opts: { result?: string } = {}): Call {
   return {

@@ -5,16 +5,15 @@
 // their fields are declared in vocabulary.ts.
 
 import type { Draft } from "immer";
-import { softirqCount } from "../kernel/context";
+import { contextOf, findContext, softirqCount } from "../kernel/context";
+import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { ENABLE_COUNT, PAUSE_COUNT } from "../kernel/lazy-mmu-mode";
 import { PTE_CLEARERS, PTE_WRITERS } from "../kernel/primitives";
 import type { BugCheck, ContextRef } from "../kernel/program";
 import { type Addr, type Ghost, type Kernel, mmOf, type PteVal, type Val } from "../kernel/state";
 import type { CONTEXT_FIELDS, EVENT_FIELDS, EventKind, FieldsOf } from "./vocabulary";
 
-export const ENTER = "arch_enter_lazy_mmu_mode";
-export const LEAVE = "arch_leave_lazy_mmu_mode";
-export const FLUSH = "arch_flush_lazy_mmu_mode";
+export { ENTER, FLUSH, LEAVE };
 
 /** A context as rules see it at the moment of an event (declared in vocabulary.ts). */
 export type ContextView = FieldsOf<typeof CONTEXT_FIELDS>;
@@ -36,22 +35,12 @@ export function contextId(ref: ContextRef): string {
 }
 
 function ghostOf(d: Draft<Kernel>, ref: ContextRef): Draft<Ghost> {
-  if (ref.kind === "task") {
-    const t = d.tasks.find((x) => x.id === ref.id);
-    if (!t) throw new Error(`model error: no task ${ref.id}`);
-    return t.ghost;
-  }
-  const irq = d.cpus[ref.cpu]?.irq;
-  if (!irq) throw new Error(`model error: no interrupt on CPU ${ref.cpu}`);
-  return irq.ghost;
+  return contextOf(d, ref).ghost;
 }
 
 export function viewOf(d: Draft<Kernel>, ref: ContextRef, cpu: number): ContextView {
   const g = ghostOf(d, ref);
-  const preemptCount =
-    ref.kind === "task"
-      ? (d.tasks.find((x) => x.id === ref.id)?.preemptCount ?? 0)
-      : (d.cpus[ref.cpu]?.irq?.preemptCount ?? 0);
+  const preemptCount = findContext(d, ref)?.preemptCount ?? 0;
   // `current`: the task itself, or the task an interrupt handler interrupted.
   const currentId = ref.kind === "task" ? ref.id : (d.cpus[ref.cpu]?.current ?? null);
   const flags = d.tasks.find((x) => x.id === currentId)?.flags ?? {};

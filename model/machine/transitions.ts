@@ -11,7 +11,7 @@
 
 import type { Draft } from "immer";
 import type { SwitchEnv } from "../arch/types";
-import { softirqCount } from "../kernel/context";
+import { contextOf, findContext, softirqCount } from "../kernel/context";
 import {
   type Call,
   type ContextRef,
@@ -162,19 +162,11 @@ export function allDone(s: Kernel): boolean {
 }
 
 function stackOf(s: Kernel | Draft<Kernel>, ref: ContextRef): readonly Frame[] {
-  if (ref.kind === "task") return s.tasks.find((t) => t.id === ref.id)?.stack ?? [];
-  return s.cpus[ref.cpu]?.irq?.stack ?? [];
+  return findContext(s, ref)?.stack ?? [];
 }
 
 function mutableStack(d: Draft<Kernel>, ref: ContextRef): Draft<Frame>[] {
-  if (ref.kind === "task") {
-    const t = d.tasks.find((x) => x.id === ref.id);
-    if (!t) throw new Error(`model error: no task ${ref.id}`);
-    return t.stack;
-  }
-  const irq = d.cpus[ref.cpu]?.irq;
-  if (!irq) throw new Error(`model error: no interrupt on CPU ${ref.cpu}`);
-  return irq.stack;
+  return contextOf(d, ref).stack;
 }
 
 interface Push {

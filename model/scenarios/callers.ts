@@ -28,13 +28,12 @@
 // definition; x86's own only picks the non-atomic variant for a full mm). THP branches,
 // error paths and rss/rmap bookkeeping are left out.
 
+import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { nop, ptlOf, spin_lock, spin_unlock } from "../kernel/primitives";
 import { call, type Op, type Proc, proc } from "../kernel/program";
 import type { Addr, PteVal } from "../kernel/state";
 
-export const ENTER = "arch_enter_lazy_mmu_mode";
-export const LEAVE = "arch_leave_lazy_mmu_mode";
-export const FLUSH = "arch_flush_lazy_mmu_mode";
+export { ENTER, FLUSH, LEAVE };
 
 export function setPte(addr: Addr, value: PteVal): Op {
   return call("set_pte_at", { addr, value });

@@ -1,8 +1,8 @@
-// x86: the lazy MMU hooks are paravirt calls (PVOP_VCALL0(mmu.lazy_mode.*)). Native and
-// KVM guests leave them as paravirt_nop: every PTE store is immediate. A Xen PV guest
-// cannot write its page tables: each PTE change is a hypercall, and in lazy MMU mode it
-// is queued in a per-CPU multicall buffer and issued later (leave, flush, context switch,
-// or any multicall issued while the CPU is not in MMU mode, e.g. from an interrupt).
+// x86 Xen PV guests: the lazy MMU hooks are paravirt calls (PVOP_VCALL0(mmu.lazy_mode.*)).
+// A Xen PV guest cannot write its page tables: each PTE change is a hypercall, and in lazy
+// MMU mode it is queued in a per-CPU multicall buffer and issued later (leave, flush,
+// context switch, or any multicall issued while the CPU is not in MMU mode, e.g. from an
+// interrupt). Native and KVM x86 are x86-native.ts.
 //
 // Sources (checked against torvalds/linux with the search tool; line numbers differ by
 // era, so steps cite `file (function)`):
@@ -23,11 +23,9 @@
 //    when (xen_get_lazy_mode() & mode) == 0; xen_mc_flush() issues every queued entry.
 //  - include/linux/pgtable.h: set_ptes() of bcc6cc832573 (v6.6) wraps its loop in
 //    arch_enter/leave_lazy_mmu_mode(); 691ee97e1a9d (v6.15) removed that.
-//  - arch/x86/include/asm/highmem.h (157e118b5511, v5.11): arch_kmap_local_post_map() is
-//    arch_flush_lazy_mmu_mode(); post_unmap is flush_tlb_one_kernel() then the same.
+//  - arch/x86/include/asm/highmem.h: the kmap_local hooks (x86-common.ts).
 //
-// Eras:
-//  - x86-native: paravirt_nop hooks; generic set_ptes() of v6.15 (no lazy calls).
+// Eras (each a XenEra feature record below; the code asks its features):
 //  - x86-xen-pv@v6.5: paravirt.c code; no default set_ptes() yet (remap and friends call
 //    set_pte_at()), so set_ptes() here is the plain loop.
 //  - x86-xen-pv@49147beb0ccb (v6.6..v6.14): a4a7644c1509 + 49147beb0ccb: per-CPU
@@ -95,102 +93,89 @@
 //    switch-in (idle -> next): each runs start() and end() with idle on the other side.
 
 import type { Draft } from "immer";
-import { cpuOf, inInterrupt, taskById } from "../kernel/context";
+import { inInterrupt, taskById } from "../kernel/context";
 import { issueQueued, queueUpdate, storePte } from "../kernel/hardware";
+import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { __task_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
-import { addrArg, nop, valueArg } from "../kernel/primitives";
-import { call, forwardArgs, type Proc, proc, type StepEnv, step } from "../kernel/program";
-import type { Kernel, Val } from "../kernel/state";
+import { addrArg, valueArg } from "../kernel/primitives";
+import {
+  call,
+  forwardArgs,
+  type Proc,
+  proc,
+  type StepEnv,
+  step,
+  stringLocal,
+} from "../kernel/program";
+import type { Kernel } from "../kernel/state";
 import { x86Builds } from "./preemption";
-import type { ArchModel, Existed, SwitchEnv, SwitchStep } from "./types";
+import { type ArchModel, archState, type Existed, type SwitchEnv, type SwitchStep } from "./types";
+import { HIGHMEM_H, kmapHooks, PARAVIRT_H } from "./x86-common";
 
-const PARAVIRT_H = "arch/x86/include/asm/paravirt.h";
 const PARAVIRT_C = "arch/x86/kernel/paravirt.c";
 const HYPERVISOR_H = "arch/x86/include/asm/xen/hypervisor.h";
 const ENLIGHTEN_PV_C = "arch/x86/xen/enlighten_pv.c";
 const MMU_PV_C = "arch/x86/xen/mmu_pv.c";
 const MULTICALLS = "arch/x86/xen/multicalls.h";
-const HIGHMEM_H = "arch/x86/include/asm/highmem.h";
 const PGTABLE_64_H = "arch/x86/include/asm/pgtable_64.h";
 
-const ENTER = "arch_enter_lazy_mmu_mode";
-const LEAVE = "arch_leave_lazy_mmu_mode";
-const FLUSH = "arch_flush_lazy_mmu_mode";
+/** What the kernels of one Xen PV era do differently; each era below is one such record. */
+export interface XenEra {
+  /**
+   * Up to v6.5 the lazy code is arch/x86/kernel/paravirt.c's (paravirt_enter_lazy_mmu() &
+   * co.); a4a7644c1509 (v6.6) moved it, unchanged in behaviour, to the Xen files.
+   */
+  readonly codeInParavirtC: boolean;
+  /** Up to v6.5 set_pte_at() is x86's own set_pte(); from a3e1c9372c9b the generic set_ptes(.., 1). */
+  readonly ownSetPteAt: boolean;
+  /** 49147beb0ccb (v6.6) to c36549ff8d84 (v6.15): per-CPU xen_lazy_nesting counts same-mode enters. */
+  readonly nestingCounter: boolean;
+  /** bcc6cc832573 (v6.6) to 691ee97e1a9d (v6.15): the generic set_ptes() enters and leaves. */
+  readonly setPtesNests: boolean;
+  /**
+   * v7.0 (66bdd779d344, 291b3abed657): the hooks are reached through lazy_mmu_mode_*(); the
+   * flush only issues the buffer; the context switch re-enters MMU mode for a task whose
+   * __task_lazy_mmu_mode_active() holds, and TIF_LAZY_MMU_UPDATES is gone.
+   */
+  readonly genericLayer: boolean;
+  /** 4594437880ce: enter and leave test the mode first, with preemption off. */
+  readonly checkedEnterLeave: boolean;
+}
 
-/** Per-CPU `xen_lazy_mode` (`paravirt_lazy_mode` up to v6.5). */
-const MODE = "xen_lazy_mode";
-/** Per-CPU `xen_lazy_nesting` (49147beb0ccb to c36549ff8d84). */
-const NESTING = "xen_lazy_nesting";
-/** Thread flag: the task was in lazy MMU mode when switched out. */
-const TIF = "TIF_LAZY_MMU_UPDATES";
+const ERA_V6_5: XenEra = {
+  codeInParavirtC: true,
+  ownSetPteAt: true,
+  nestingCounter: false,
+  setPtesNests: false,
+  genericLayer: false,
+  checkedEnterLeave: false,
+};
+const ERA_49147BEB0CCB: XenEra = {
+  ...ERA_V6_5,
+  codeInParavirtC: false,
+  ownSetPteAt: false,
+  nestingCounter: true,
+  setPtesNests: true,
+};
+const ERA_V6_15: XenEra = { ...ERA_49147BEB0CCB, nestingCounter: false, setPtesNests: false };
+const ERA_V7_0: XenEra = { ...ERA_V6_15, genericLayer: true };
+const ERA_4594437880CE: XenEra = { ...ERA_V7_0, checkedEnterLeave: true };
 
 type LazyMode = "NONE" | "MMU" | "CPU";
-type XenEra = "v6.5" | "49147beb0ccb" | "v6.15" | "v7.0" | "4594437880ce";
+const LAZY_MODES: readonly LazyMode[] = ["NONE", "MMU", "CPU"];
 
-/** The v7.0 eras: hooks reached through lazy_mmu_mode_*(), state read from the task. */
-function isV7(era: XenEra): boolean {
-  return era === "v7.0" || era === "4594437880ce";
-}
+/**
+ * Per-CPU state: `xen_lazy_mode` (`paravirt_lazy_mode` up to v6.5) and, in the eras with
+ * the counter, `xen_lazy_nesting`.
+ */
+type XenCpu = { readonly xen_lazy_mode: LazyMode; readonly xen_lazy_nesting?: number };
+/** Per-task state: TIF_LAZY_MMU_UPDATES, set when the task was switched out in MMU mode. */
+type XenTask = { readonly TIF_LAZY_MMU_UPDATES?: boolean };
 
-// ---------------------------------------------------------------------------------------
-// x86 shared: the kmap_local hooks of highmem.h.
+const xen = archState<XenCpu, XenTask>();
 
-const kmapHooks: Proc[] = [
-  proc("arch_kmap_local_post_map", [call(FLUSH, {})]),
-  proc("arch_kmap_local_post_unmap", [
-    nop("arch_kmap_local_post_unmap", "flush_tlb_one_kernel(vaddr)", HIGHMEM_H),
-    call(FLUSH, {}),
-  ]),
-];
-
-// ---------------------------------------------------------------------------------------
-// Native (and KVM): the pv ops are paravirt_nop.
-
-export const x86Native: ArchModel = {
-  id: "x86-native",
-  arch: "x86",
-  era: "v5.11..v6.19",
-  commits: ["6606c3e0da53", "157e118b5511", "691ee97e1a9d"],
-  ran: [
-    {
-      since: "v5.11",
-      until: "v6.6",
-      why: "157e118b5511 made kmap_local flush lazy mode; x86's own set_pte_at() was set_pte() until a3e1c9372c9b (v6.6)",
-    },
-    {
-      since: "v6.15",
-      why: "691ee97e1a9d: the generic set_ptes(), which set_pte_at() is from v6.6, no longer enters lazy mode (from v6.6 to then it nested, empty hooks and all)",
-    },
-  ],
-  builds: x86Builds,
-  summary: "Native/KVM x86: paravirt_nop lazy MMU hooks, immediate PTE stores; kmap flushes",
-  sources: [PARAVIRT_H, "arch/x86/kernel/paravirt.c (pv_ops.mmu.lazy_mode)", HIGHMEM_H],
-  departures: [
-    "set_ptes() is the generic loop of v6.15 (691ee97e1a9d); in v6.6..v6.14 it also called the (empty) enter/leave hooks, which the checker would count as nesting.",
-    "TLB flushes are not modelled: native PTE stores are immediate and flushing the TLB is the caller's job, outside lazy MMU mode.",
-  ],
-  procs: [
-    proc(ENTER, [nop(ENTER, "PVOP_VCALL0(mmu.lazy_mode.enter)  /* paravirt_nop */", PARAVIRT_H)]),
-    proc(LEAVE, [nop(LEAVE, "PVOP_VCALL0(mmu.lazy_mode.leave)  /* paravirt_nop */", PARAVIRT_H)]),
-    proc(FLUSH, [nop(FLUSH, "PVOP_VCALL0(mmu.lazy_mode.flush)  /* paravirt_nop */", PARAVIRT_H)]),
-    ...kmapHooks,
-  ],
-  perCpu: {},
-  perTask: {},
-  contextSwitch: [],
-};
-
-// ---------------------------------------------------------------------------------------
-// Xen PV.
-
-function modeOf(d: Draft<Kernel> | Kernel, cpu: number): LazyMode {
-  return (d.cpus[cpu]?.arch[MODE] ?? "NONE") as LazyMode;
-}
-
-function setArch(d: Draft<Kernel>, cpu: number, key: string, v: Val): void {
-  const c = d.cpus[cpu];
-  if (!c) throw new Error(`model error: no CPU ${cpu}`);
-  (c.arch as Record<string, Val>)[key] = v;
+function modeOf(d: Draft<Kernel>, cpu: number): LazyMode {
+  return xen.cpu(d, cpu).xen_lazy_mode;
 }
 
 /** xen_get_lazy_mode(): NONE in interrupt context, else this CPU's mode. */
@@ -205,20 +190,22 @@ type Emit = (what: string) => void;
  * decrement it or set NONE at zero; else set NONE.
  */
 function leaveLazy(d: Draft<Kernel>, cpu: number, mode: LazyMode, era: XenEra, bug: Emit) {
-  if (modeOf(d, cpu) !== mode) {
-    bug(`leave_lazy(XEN_LAZY_${mode}): xen_lazy_mode is XEN_LAZY_${modeOf(d, cpu)}`);
+  const c = xen.cpu(d, cpu);
+  if (c.xen_lazy_mode !== mode) {
+    bug(`leave_lazy(XEN_LAZY_${mode}): xen_lazy_mode is XEN_LAZY_${c.xen_lazy_mode}`);
     return;
   }
-  const nesting = Number(d.cpus[cpu]?.arch[NESTING] ?? 0);
-  if (era === "49147beb0ccb" && nesting > 0) setArch(d, cpu, NESTING, nesting - 1);
-  else setArch(d, cpu, MODE, "NONE");
+  const nesting = c.xen_lazy_nesting ?? 0;
+  if (era.nestingCounter && nesting > 0) c.xen_lazy_nesting = nesting - 1;
+  else c.xen_lazy_mode = "NONE";
 }
 
 /** enter_lazy(mode) on `cpu` in one go (callers that run with preemption off). */
 function enterLazy(d: Draft<Kernel>, cpu: number, mode: LazyMode, era: XenEra, bug: Emit) {
-  const old = modeOf(d, cpu);
-  if (era === "49147beb0ccb" && old === mode) {
-    setArch(d, cpu, NESTING, Number(d.cpus[cpu]?.arch[NESTING] ?? 0) + 1);
+  const c = xen.cpu(d, cpu);
+  const old = c.xen_lazy_mode;
+  if (era.nestingCounter && old === mode) {
+    c.xen_lazy_nesting = (c.xen_lazy_nesting ?? 0) + 1;
     return;
   }
   if (old !== "NONE") {
@@ -227,7 +214,7 @@ function enterLazy(d: Draft<Kernel>, cpu: number, mode: LazyMode, era: XenEra, b
     );
     return;
   }
-  setArch(d, cpu, MODE, mode);
+  c.xen_lazy_mode = mode;
 }
 
 function stepBug(env: StepEnv): Emit {
@@ -240,25 +227,24 @@ function switchBug(sw: SwitchEnv): Emit {
     sw.emit({ kind: "bug", check: "BUG_ON", message: `kernel BUG: ${what}`, fatal: true });
 }
 
+/** The era's names for the pv-op bodies and the files they are in. */
 interface Names {
   readonly enter: string;
   readonly leave: string;
   readonly flush: string;
   readonly start: string;
-  readonly end: string;
   readonly enterAt: string;
   readonly flushAt: string;
   readonly switchAt: string;
 }
 
 function namesOf(era: XenEra): Names {
-  if (era === "v6.5") {
+  if (era.codeInParavirtC) {
     return {
       enter: "paravirt_enter_lazy_mmu",
       leave: "xen_leave_lazy_mmu",
       flush: "paravirt_flush_lazy_mmu",
       start: "paravirt_start_context_switch",
-      end: "xen_end_context_switch",
       enterAt: PARAVIRT_C,
       flushAt: PARAVIRT_C,
       switchAt: PARAVIRT_C,
@@ -269,7 +255,6 @@ function namesOf(era: XenEra): Names {
     leave: "xen_leave_lazy_mmu",
     flush: "xen_flush_lazy_mmu",
     start: "xen_start_context_switch",
-    end: "xen_end_context_switch",
     enterAt: MMU_PV_C,
     flushAt: MMU_PV_C,
     switchAt: ENLIGHTEN_PV_C,
@@ -278,8 +263,8 @@ function namesOf(era: XenEra): Names {
 
 /** enter_lazy(XEN_LAZY_MMU) with preemption enabled: the read and the write are two steps. */
 function enterLazyMmuSteps(era: XenEra, fn: string) {
-  const at = era === "v6.5" ? `${PARAVIRT_C} (enter_lazy)` : `${HYPERVISOR_H} (enter_lazy)`;
-  if (era === "4594437880ce") {
+  const at = era.codeInParavirtC ? `${PARAVIRT_C} (enter_lazy)` : `${HYPERVISOR_H} (enter_lazy)`;
+  if (era.checkedEnterLeave) {
     // Preemption off around the test and enter_lazy(): one step (interrupts read NONE).
     return [
       step(
@@ -292,7 +277,10 @@ function enterLazyMmuSteps(era: XenEra, fn: string) {
       ),
     ];
   }
-  if (era !== "49147beb0ccb") {
+  const write = step(fn, "this_cpu_write(xen_lazy_mode, XEN_LAZY_MMU)", at, (d, env) => {
+    xen.cpu(d, env.cpu).xen_lazy_mode = "MMU";
+  });
+  if (!era.nestingCounter) {
     return [
       step(fn, "BUG_ON(this_cpu_read(xen_lazy_mode) != XEN_LAZY_NONE)", at, (d, env) => {
         const old = modeOf(d, env.cpu);
@@ -301,9 +289,7 @@ function enterLazyMmuSteps(era: XenEra, fn: string) {
             `enter_lazy(XEN_LAZY_MMU): BUG_ON(xen_lazy_mode != XEN_LAZY_NONE), it is XEN_LAZY_${old}`,
           );
       }),
-      step(fn, "this_cpu_write(xen_lazy_mode, XEN_LAZY_MMU)", at, (d, env) => {
-        setArch(d, env.cpu, MODE, "MMU");
-      }),
+      write,
     ];
   }
   return [
@@ -315,9 +301,10 @@ function enterLazyMmuSteps(era: XenEra, fn: string) {
       "if (mode == old_mode) { this_cpu_inc(xen_lazy_nesting); return; } BUG_ON(old_mode != XEN_LAZY_NONE)",
       at,
       (d, env) => {
-        const old = String(env.locals.old_mode);
+        const old = stringLocal(env, "old_mode", LAZY_MODES);
         if (old === "MMU") {
-          setArch(d, env.cpu, NESTING, Number(cpuOf(d, env).arch[NESTING] ?? 0) + 1);
+          const c = xen.cpu(d, env.cpu);
+          c.xen_lazy_nesting = (c.xen_lazy_nesting ?? 0) + 1;
           return "return";
         }
         if (old !== "NONE")
@@ -327,36 +314,33 @@ function enterLazyMmuSteps(era: XenEra, fn: string) {
         return undefined;
       },
     ),
-    step(fn, "this_cpu_write(xen_lazy_mode, XEN_LAZY_MMU)", at, (d, env) => {
-      setArch(d, env.cpu, MODE, "MMU");
-    }),
+    write,
   ];
 }
 
 function xenProcs(era: XenEra): Proc[] {
   const n = namesOf(era);
-  const leaveLazyLabel =
-    era === "49147beb0ccb"
-      ? "leave_lazy(XEN_LAZY_MMU): BUG_ON(mode != MMU); if (!xen_lazy_nesting) mode = NONE; else this_cpu_dec(xen_lazy_nesting)"
-      : "leave_lazy(XEN_LAZY_MMU): BUG_ON(mode != MMU); this_cpu_write(mode, XEN_LAZY_NONE)";
-  const leaveLazyAt =
-    era === "v6.5" ? `${PARAVIRT_C} (paravirt_leave_lazy_mmu)` : `${HYPERVISOR_H} (leave_lazy)`;
-  const leaveFixed = era === "4594437880ce";
+  const leaveLazyLabel = era.nestingCounter
+    ? "leave_lazy(XEN_LAZY_MMU): BUG_ON(mode != MMU); if (!xen_lazy_nesting) mode = NONE; else this_cpu_dec(xen_lazy_nesting)"
+    : "leave_lazy(XEN_LAZY_MMU): BUG_ON(mode != MMU); this_cpu_write(mode, XEN_LAZY_NONE)";
+  const leaveLazyAt = era.codeInParavirtC
+    ? `${PARAVIRT_C} (paravirt_leave_lazy_mmu)`
+    : `${HYPERVISOR_H} (leave_lazy)`;
   const leaveStep = step(
     n.leave,
-    leaveFixed
+    era.checkedEnterLeave
       ? `preempt_disable(); xen_mc_flush(); if (xen_get_lazy_mode() != XEN_LAZY_NONE) ${leaveLazyLabel}; preempt_enable()`
       : `preempt_disable(); xen_mc_flush(); ${leaveLazyLabel}; preempt_enable()`,
-    leaveFixed
+    era.checkedEnterLeave
       ? `${MMU_PV_C} (xen_leave_lazy_mmu, 4594437880ce), ${leaveLazyAt}`
       : `${MMU_PV_C} (xen_leave_lazy_mmu), ${leaveLazyAt}`,
     (d, env) => {
       issueQueued(d, env.cpu);
-      if (leaveFixed && xenGetLazyMode(d, env) === "NONE") return;
+      if (era.checkedEnterLeave && xenGetLazyMode(d, env) === "NONE") return;
       leaveLazy(d, env.cpu, "MMU", era, stepBug(env));
     },
   );
-  const flushStep = isV7(era)
+  const flushStep = era.genericLayer
     ? step(
         n.flush,
         "preempt_disable(); if (xen_get_lazy_mode() == XEN_LAZY_MMU) xen_mc_flush(); preempt_enable()",
@@ -390,7 +374,7 @@ function xenProcs(era: XenEra): Proc[] {
     // to v6.5 and the generic set_ptes(..., 1) from a3e1c9372c9b (v6.6) on.
     proc("set_pte", [call("__xen_set_pte", forwardArgs)]),
     proc("pte_clear", [call("set_pte", forwardArgs)]),
-    ...(era === "v6.5" ? [proc("set_pte_at", [call("set_pte", forwardArgs)])] : []),
+    ...(era.ownSetPteAt ? [proc("set_pte_at", [call("set_pte", forwardArgs)])] : []),
     // x86-64 ptep_get_and_clear() is native_ptep_get_and_clear(): xchg() on the PTE, no pv
     // op. The PTE page is read-only to a PV guest, so Xen traps the write and applies it at
     // once: it is never queued in the multicall buffer. (Model: the read, then the store.)
@@ -460,7 +444,7 @@ function xenProcs(era: XenEra): Proc[] {
     ]),
     ...kmapHooks,
   ];
-  if (era === "49147beb0ccb") {
+  if (era.setPtesNests) {
     // The default set_ptes() of bcc6cc832573: the loop (one page here) inside enter/leave.
     procs.push(proc("set_ptes", [call(ENTER, {}), call("set_pte", forwardArgs), call(LEAVE, {})]));
   }
@@ -469,19 +453,29 @@ function xenProcs(era: XenEra): Proc[] {
 
 /**
  * The context-switch hooks: start(prev) then end(next) in the kernel; here switch-out
- * runs start(prev) and end(idle), switch-in runs start(idle) and end(next).
+ * runs start(prev) and end(idle), switch-in runs start(idle) and end(next). Up to v6.19
+ * start() records a task switched out in MMU mode in TIF_LAZY_MMU_UPDATES and end() re-enters
+ * MMU mode for a task that has it; from v7.0 (291b3abed657) there is no flag: end() re-enters
+ * if __task_lazy_mmu_mode_active(next). arch_enter_lazy_mmu_mode() there runs with the CPU
+ * in XEN_LAZY_NONE (leave_lazy(CPU) just ran), so 4594437880ce's test "mode != MMU" passes
+ * and both v7.0 eras call enter_lazy(MMU).
  */
 function xenContextSwitch(era: XenEra): SwitchStep[] {
-  if (isV7(era)) return xenContextSwitchV7(era);
   const n = namesOf(era);
-  const at = (fn: string) => `${n.switchAt} (${fn})`;
-  const endAt = `${ENLIGHTEN_PV_C} (xen_end_context_switch)`;
+  const end = "xen_end_context_switch";
+  const startAt = era.genericLayer
+    ? `${ENLIGHTEN_PV_C} (${n.start}, 291b3abed657)`
+    : `${n.switchAt} (${n.start})`;
+  const endAt = era.genericLayer
+    ? `${ENLIGHTEN_PV_C} (${end}, 291b3abed657)`
+    : `${ENLIGHTEN_PV_C} (${end})`;
   return [
     {
       fn: n.start,
-      label:
-        "if (this_cpu_read(xen_lazy_mode) == XEN_LAZY_MMU) { arch_leave_lazy_mmu_mode(); set_ti_thread_flag(prev, TIF_LAZY_MMU_UPDATES); } enter_lazy(XEN_LAZY_CPU)",
-      at: at(n.start),
+      label: era.genericLayer
+        ? "if (this_cpu_read(xen_lazy_mode) == XEN_LAZY_MMU) arch_leave_lazy_mmu_mode(); enter_lazy(XEN_LAZY_CPU)"
+        : "if (this_cpu_read(xen_lazy_mode) == XEN_LAZY_MMU) { arch_leave_lazy_mmu_mode(); set_ti_thread_flag(prev, TIF_LAZY_MMU_UPDATES); } enter_lazy(XEN_LAZY_CPU)",
+      at: startAt,
       run: (d, sw) => {
         if (sw.prev === null || d.halted !== null) return false;
         const wasMmu = modeOf(d, sw.cpu) === "MMU";
@@ -489,7 +483,7 @@ function xenContextSwitch(era: XenEra): SwitchStep[] {
           // arch_leave_lazy_mmu_mode() is xen_leave_lazy_mmu(): flush, leave_lazy(MMU).
           issueQueued(d, sw.cpu);
           leaveLazy(d, sw.cpu, "MMU", era, switchBug(sw));
-          (taskById(d, sw.prev).flags as Record<string, Val>)[TIF] = true;
+          if (!era.genericLayer) xen.task(d, sw.prev).TIF_LAZY_MMU_UPDATES = true;
         }
         const before = d.halted;
         enterLazy(d, sw.cpu, "CPU", era, switchBug(sw));
@@ -497,7 +491,7 @@ function xenContextSwitch(era: XenEra): SwitchStep[] {
       },
     },
     {
-      fn: "xen_end_context_switch",
+      fn: end,
       label: "(idle) xen_mc_flush(); leave_lazy(XEN_LAZY_CPU)",
       at: endAt,
       run: (d, sw) => {
@@ -510,7 +504,7 @@ function xenContextSwitch(era: XenEra): SwitchStep[] {
     {
       fn: n.start,
       label: "(idle) enter_lazy(XEN_LAZY_CPU)",
-      at: at(n.start),
+      at: startAt,
       run: (d, sw) => {
         if (sw.next === null || d.halted !== null) return false;
         enterLazy(d, sw.cpu, "CPU", era, switchBug(sw));
@@ -518,91 +512,31 @@ function xenContextSwitch(era: XenEra): SwitchStep[] {
       },
     },
     {
-      fn: "xen_end_context_switch",
-      label:
-        "xen_mc_flush(); leave_lazy(XEN_LAZY_CPU); if (test_and_clear_ti_thread_flag(next, TIF_LAZY_MMU_UPDATES)) arch_enter_lazy_mmu_mode()",
+      fn: end,
+      label: era.genericLayer
+        ? "xen_mc_flush(); leave_lazy(XEN_LAZY_CPU); if (__task_lazy_mmu_mode_active(next)) arch_enter_lazy_mmu_mode()"
+        : "xen_mc_flush(); leave_lazy(XEN_LAZY_CPU); if (test_and_clear_ti_thread_flag(next, TIF_LAZY_MMU_UPDATES)) arch_enter_lazy_mmu_mode()",
       at: endAt,
       run: (d, sw) => {
         if (sw.next === null || d.halted !== null) return false;
         const issued = issueQueued(d, sw.cpu);
         leaveLazy(d, sw.cpu, "CPU", era, switchBug(sw));
-        const t = taskById(d, sw.next);
-        const resume = t.flags[TIF] === true;
-        if (resume) {
-          (t.flags as Record<string, Val>)[TIF] = false;
-          enterLazy(d, sw.cpu, "MMU", era, switchBug(sw));
-        }
+        const resume = era.genericLayer
+          ? d.halted === null && __task_lazy_mmu_mode_active(taskById(d, sw.next))
+          : testAndClearTif(d, sw.next);
+        if (resume) enterLazy(d, sw.cpu, "MMU", era, switchBug(sw));
         return resume || issued > 0 || d.halted !== null;
       },
     },
   ];
 }
 
-/**
- * The v7.0 context-switch hooks (291b3abed657): no TIF_LAZY_MMU_UPDATES. start(prev) leaves
- * MMU mode if this CPU is in it; end(next) re-enters it if __task_lazy_mmu_mode_active(next).
- * arch_enter_lazy_mmu_mode() there runs with the CPU in XEN_LAZY_NONE (leave_lazy(CPU) just
- * ran), so the 4594437880ce test "mode != MMU" passes and both eras call enter_lazy(MMU).
- */
-function xenContextSwitchV7(era: XenEra): SwitchStep[] {
-  const at = (fn: string) => `${ENLIGHTEN_PV_C} (${fn}, 291b3abed657)`;
-  const start = "xen_start_context_switch";
-  const end = "xen_end_context_switch";
-  return [
-    {
-      fn: start,
-      label:
-        "if (this_cpu_read(xen_lazy_mode) == XEN_LAZY_MMU) arch_leave_lazy_mmu_mode(); enter_lazy(XEN_LAZY_CPU)",
-      at: at(start),
-      run: (d, sw) => {
-        if (sw.prev === null || d.halted !== null) return false;
-        const wasMmu = modeOf(d, sw.cpu) === "MMU";
-        if (wasMmu) {
-          // xen_leave_lazy_mmu(): xen_mc_flush(), leave_lazy(MMU) (mode is MMU: no BUG).
-          issueQueued(d, sw.cpu);
-          leaveLazy(d, sw.cpu, "MMU", era, switchBug(sw));
-        }
-        const before = d.halted;
-        enterLazy(d, sw.cpu, "CPU", era, switchBug(sw));
-        return wasMmu || d.halted !== before;
-      },
-    },
-    {
-      fn: end,
-      label: "(idle) xen_mc_flush(); leave_lazy(XEN_LAZY_CPU)",
-      at: at(end),
-      run: (d, sw) => {
-        if (sw.prev === null || d.halted !== null) return false;
-        const issued = issueQueued(d, sw.cpu);
-        leaveLazy(d, sw.cpu, "CPU", era, switchBug(sw));
-        return issued > 0 || d.halted !== null;
-      },
-    },
-    {
-      fn: start,
-      label: "(idle) enter_lazy(XEN_LAZY_CPU)",
-      at: at(start),
-      run: (d, sw) => {
-        if (sw.next === null || d.halted !== null) return false;
-        enterLazy(d, sw.cpu, "CPU", era, switchBug(sw));
-        return d.halted !== null;
-      },
-    },
-    {
-      fn: end,
-      label:
-        "xen_mc_flush(); leave_lazy(XEN_LAZY_CPU); if (__task_lazy_mmu_mode_active(next)) arch_enter_lazy_mmu_mode()",
-      at: at(end),
-      run: (d, sw) => {
-        if (sw.next === null || d.halted !== null) return false;
-        const issued = issueQueued(d, sw.cpu);
-        leaveLazy(d, sw.cpu, "CPU", era, switchBug(sw));
-        const active = d.halted === null && __task_lazy_mmu_mode_active(taskById(d, sw.next));
-        if (active) enterLazy(d, sw.cpu, "MMU", era, switchBug(sw));
-        return active || issued > 0 || d.halted !== null;
-      },
-    },
-  ];
+/** test_and_clear_ti_thread_flag(next, TIF_LAZY_MMU_UPDATES). */
+function testAndClearTif(d: Draft<Kernel>, task: string): boolean {
+  const t = xen.task(d, task);
+  if (t.TIF_LAZY_MMU_UPDATES !== true) return false;
+  t.TIF_LAZY_MMU_UPDATES = false;
+  return true;
 }
 
 const xenSources = [
@@ -624,29 +558,31 @@ const xenDepartures = [
   "The checker splits a context switch into switch-out (start(prev), end(idle)) and switch-in (start(idle), end(next)); the net lazy-mode effect is the kernel's.",
 ];
 
+/** An era's model: its features, the kernels it ran in, and what names and describes it. */
 function xenModel(
   era: XenEra,
   ran: Existed,
   rest: Pick<ArchModel, "id" | "era" | "commits" | "summary">,
-) {
-  const model: ArchModel = {
+): ArchModel<XenCpu, XenTask> {
+  return {
     ...rest,
     ran: [ran],
     builds: x86Builds,
     arch: "x86",
-    sources: era === "v6.5" ? [...xenSources, PARAVIRT_C] : xenSources,
+    sources: era.codeInParavirtC ? [...xenSources, PARAVIRT_C] : xenSources,
     departures: xenDepartures,
     procs: xenProcs(era),
-    perCpu: era === "49147beb0ccb" ? { [MODE]: "NONE", [NESTING]: 0 } : { [MODE]: "NONE" },
-    perTask: isV7(era) ? {} : { [TIF]: false },
-    ...(isV7(era) ? { api: "lazy-mmu-mode" as const } : {}),
+    perCpu: era.nestingCounter
+      ? { xen_lazy_mode: "NONE", xen_lazy_nesting: 0 }
+      : { xen_lazy_mode: "NONE" },
+    perTask: era.genericLayer ? {} : { TIF_LAZY_MMU_UPDATES: false },
+    ...(era.genericLayer ? { api: "lazy-mmu-mode" as const } : {}),
     contextSwitch: xenContextSwitch(era),
   };
-  return model;
 }
 
-export const x86XenPvV65: ArchModel = xenModel(
-  "v6.5",
+export const x86XenPvV65 = xenModel(
+  ERA_V6_5,
   {
     until: "v6.6",
     why: "a4a7644c1509 and bcc6cc832573 (v6.6) moved the lazy code and made set_ptes() nest",
@@ -660,8 +596,8 @@ export const x86XenPvV65: ArchModel = xenModel(
   },
 );
 
-export const x86XenPv49147beb0ccb: ArchModel = xenModel(
-  "49147beb0ccb",
+export const x86XenPv49147beb0ccb = xenModel(
+  ERA_49147BEB0CCB,
   {
     since: "v6.6",
     until: "v6.15",
@@ -676,8 +612,8 @@ export const x86XenPv49147beb0ccb: ArchModel = xenModel(
   },
 );
 
-export const x86XenPvV615: ArchModel = xenModel(
-  "v6.15",
+export const x86XenPvV615 = xenModel(
+  ERA_V6_15,
   {
     since: "v6.15",
     until: "v7.0",
@@ -692,8 +628,8 @@ export const x86XenPvV615: ArchModel = xenModel(
   },
 );
 
-export const x86XenPvV70: ArchModel = xenModel(
-  "v7.0",
+export const x86XenPvV70 = xenModel(
+  ERA_V7_0,
   {
     since: "v7.0",
     until: "v7.1-rc4",
@@ -708,8 +644,8 @@ export const x86XenPvV70: ArchModel = xenModel(
   },
 );
 
-export const x86XenPv4594437880ce: ArchModel = xenModel(
-  "4594437880ce",
+export const x86XenPv4594437880ce = xenModel(
+  ERA_4594437880CE,
   { since: "v7.1-rc4", why: "4594437880ce (Juergen Gross, May 2026) is in mainline from v7.1-rc4" },
   {
     id: "x86-xen-pv@4594437880ce",
@@ -720,8 +656,7 @@ export const x86XenPv4594437880ce: ArchModel = xenModel(
   },
 );
 
-export const x86Models: readonly ArchModel[] = [
-  x86Native,
+export const x86XenPvModels: readonly ArchModel<XenCpu, XenTask>[] = [
   x86XenPvV65,
   x86XenPv49147beb0ccb,
   x86XenPvV615,
