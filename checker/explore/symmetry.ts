@@ -12,6 +12,7 @@
 // symmetric: every renumbering maps each bound interrupt source to one with the same
 // handler and bound, and no rule of the spec reads a CPU number or a context's name.
 
+import { unsyncedEntry, unsyncedKey } from "../../model/kernel/hardware";
 import { CPU_LOCALS } from "../../model/kernel/primitives";
 import { kernelSchema } from "../../model/kernel/schema";
 import type { Cpu, Frame, IrqFrame, Kernel, Task, Val } from "../../model/kernel/state";
@@ -134,9 +135,8 @@ function renumberRest(k: Kernel, r: Renumbering): Kernel {
   for (const [src, n] of Object.entries(k.irqFired)) irqFired[r.source.get(src) ?? src] = n;
   const unsynced = k.hw.unsynced
     .map((e) => {
-      const bar = e.indexOf("|");
-      const c = Number(e.slice(0, bar));
-      return `${r.cpu[c] ?? c}${e.slice(bar)}`;
+      const { cpu, addr } = unsyncedEntry(e);
+      return unsyncedKey(r.cpu[cpu] ?? cpu, addr);
     })
     .sort();
   return { ...k, irqFired, hw: { ...k.hw, unsynced } };

@@ -12,7 +12,18 @@ import { stoppedText } from "./verify-text";
 
 /** KTAP descriptions "can't include #"; results are one line each. */
 function clean(s: string): string {
-  return s.replaceAll("#", "no.").replace(/\s+/g, " ").trim();
+  // Each run of white space (what String.prototype.trim() removes) becomes one space.
+  const words: string[] = [];
+  let word = "";
+  for (const c of s.replaceAll("#", "no.")) {
+    if (c.trim() !== "") word += c;
+    else if (word !== "") {
+      words.push(word);
+      word = "";
+    }
+  }
+  if (word !== "") words.push(word);
+  return words.join(" ");
 }
 
 function result(n: number, r: CellSummary): string[] {

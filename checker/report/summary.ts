@@ -53,7 +53,8 @@ export interface CellSummary {
 }
 
 export function textTracePath(itf: string): string {
-  return itf.replace(/\.itf\.json$/, ".txt");
+  const ext = ".itf.json";
+  return itf.endsWith(ext) ? `${itf.slice(0, -ext.length)}.txt` : itf;
 }
 
 export function summarize(cell: number, r: CellResult, outDir: string): CellSummary {

@@ -3,6 +3,7 @@
 
 import type { Kernel } from "../../model/kernel/state";
 import type { Listen, Observation } from "../../model/machine/observe";
+import { stateView } from "../../model/machine/observed-state";
 import type { EventKind, Rule, Spec } from "../spec/types";
 import { type Compiled, compile, type Env, truthy, type Value } from "./expr";
 
@@ -151,28 +152,6 @@ function eventAddr(e: Observation): string | undefined {
   if (e.kind !== "call" && e.kind !== "return") return undefined;
   const a = e.args.addr;
   return typeof a === "string" ? a : undefined;
-}
-
-/** What rules may read of the whole state: tasks and CPUs with their observable fields. */
-function stateView(s: Kernel): Value {
-  return {
-    tasks: s.tasks.map((t) => ({
-      id: t.id,
-      status: t.status,
-      cpu: t.cpu,
-      preemptCount: t.preemptCount,
-      lazyDepth: t.ghost.lazyDepth,
-      flags: t.flags,
-    })),
-    cpus: s.cpus.map((c) => ({
-      id: c.id,
-      current: c.current,
-      irqsEnabled: c.irqsEnabled,
-      arch: c.arch,
-    })),
-    staleTlb: s.hw.tlb,
-    tlbOvertaken: s.hw.overtaken,
-  } as unknown as Value;
 }
 
 function fill(template: string, env: Env): string {

@@ -1,16 +1,13 @@
 // The kernel state's fields for the trace side. Their one declaration is the model's
 // (model/kernel/schema.ts `kernelSchema`, from which the explorer's packed key is compiled
 // too): the shapes here are derived from it, and generic walks over plain data driven by
-// them are the ITF encoding and decoding (Apalache ADR-015, with Quint's variants). The
-// fact tables that the renderers show (below, used by view.ts) are keyed by the same field
-// names and typed by model/kernel/state.ts: a field added there and not to a table is a
-// type error in this file.
+// them are the ITF encoding and decoding (Apalache ADR-015, with Quint's variants). What
+// readers see of each field (the renderers' facts, the rules' state view) is declared in
+// model/machine/observed-state.ts.
 
-import type { ProcTable } from "../../model/kernel/program";
 import { type Kind, kernelSchema } from "../../model/kernel/schema";
-import type { Cpu, Frame, Hardware, Kernel, Task, Val } from "../../model/kernel/state";
+import type { Hardware, Kernel } from "../../model/kernel/state";
 import { type Itf, ItfShapeError } from "./itf-value";
-import type { FactField } from "./view";
 
 /** What kind of value a field holds, as traces write it. */
 export type Shape =
@@ -236,122 +233,4 @@ export function decode(s: Shape, x: unknown, path: string): unknown {
       );
     }
   }
-}
-
-// The facts the renderers show (view.ts), field by field: for each field of a CPU, a task
-// and the rest of the state, the facts it contributes, in the order the tables list them,
-// or "hidden" (said elsewhere, or bookkeeping no reader needs). A field missing from a
-// table is a type error, so a new state field cannot be forgotten by the renderers.
-
-/** One fact a field contributes: its part of the state, name within its owner, value. */
-export interface FactOut {
-  readonly field: FactField;
-  readonly name: string;
-  readonly value: string;
-  /** For a list-valued fact, its items as shown. */
-  readonly items?: readonly string[];
-}
-
-type FactRule<T, K extends keyof T> =
-  | "hidden"
-  | ((v: T[K], owner: T, procs: ProcTable | undefined) => readonly FactOut[]);
-
-export type FactTable<T> = { readonly [K in keyof T]-?: FactRule<T, K> };
-
-const shown = (v: Val | null | undefined): string =>
-  v === null || v === undefined ? "-" : String(v);
-
-const listed = (items: readonly string[]): string =>
-  items.length === 0 ? "[]" : `[${items.join(", ")}]`;
-
-const fact = (field: FactField, name: string, value: string): readonly FactOut[] => [
-  { field, name, value },
-];
-
-const listFact = (field: FactField, name: string, items: readonly string[]): readonly FactOut[] => [
-  { field, name, value: listed(items), items },
-];
-
-/** Each key of a keyed record as its own fact: `name(key) = value`. */
-const each =
-  <V>(field: FactField, name: (k: string) => string, value: (v: V) => string) =>
-  (r: Readonly<Record<string, V>>): readonly FactOut[] =>
-    Object.entries(r).map(([k, v]) => ({ field, name: name(k), value: value(v) }));
-
-/** Where a context is: its call stack and the op it runs next. */
-function position(procs: ProcTable | undefined, stack: readonly Frame[]): string {
-  const top = stack[stack.length - 1];
-  if (top === undefined) return "finished";
-  const op = procs?.[top.proc]?.ops[top.pc];
-  const next =
-    op === undefined
-      ? ""
-      : op.op === "call"
-        ? `: next call ${op.proc}()`
-        : op.op === "step"
-          ? `: next ${op.label}`
-          : "";
-  return `${stack.map((f) => f.proc).join(" > ")}${next}`;
-}
-
-export const CPU_FACTS: FactTable<Cpu> = {
-  current: (v) => fact("current", "current", shown(v)),
-  irqsEnabled: (v) => fact("irqs", "irqs", v ? "on" : "off"),
-  irq: (v, _c, procs) =>
-    fact(
-      "in interrupt",
-      "in interrupt",
-      v === null ? "-" : `${v.source}: ${position(procs, v.stack)}`,
-    ),
-  arch: each<Val>("arch", (k) => k, shown),
-  batch: (v) => listFact("batch", "batch", v),
-  queued: (v) =>
-    listFact(
-      "queued",
-      "queued",
-      v.map((u) => (u.op === "tlb-flush" ? `flush ${u.addr}` : `${u.addr}=${u.value}`)),
-    ),
-  id: "hidden", // the lane or the owner's name says it
-};
-
-export const TASK_FACTS: FactTable<Task> = {
-  status: (v, t) => fact("status", "status", `${v} on CPU${t.cpu}`),
-  stack: (v, _t, procs) => fact("at", "at", position(procs, v)),
-  preemptCount: (v) => fact("preempt_count", "preempt_count", String(v)),
-  migrationDisabled: (v) => fact("migration_disabled", "migration_disabled", String(v)),
-  flags: each<Val>("flag", (k) => k, shown),
-  ghost: (v) => fact("lazy regions", "lazy regions", String(v.lazyDepth)),
-  id: "hidden", // the owner's name
-  cpu: "hidden", // said by status
-  atSleepPoint: "hidden", // the scheduler's bookkeeping: the next switch-out says it
-};
-
-export const MEMORY_FACTS: FactTable<Kernel> = {
-  pte: each<number>("pte", (a) => `pte[${a}]`, String),
-  intended: each<number>("set to", (a) => `pte[${a}] set to`, String),
-  shared: each<Val>("shared", (k) => k, shown),
-  hw: (v) => [
-    ...listFact("stale translations", "stale translations", v.stale),
-    ...listFact("walker barriers owed", "walker barriers owed", v.unsynced),
-    // Shown once used, so that a trace of an architecture that never caches reads as before.
-    ...(v.tlb.length > 0 ? listFact("stale TLB entries", "stale TLB entries", v.tlb) : []),
-    ...(v.overtaken.length > 0
-      ? listFact("TLB flush overtook an update", "TLB flush overtook an update", v.overtaken)
-      : []),
-  ],
-  locks: each<string | null>("held by", (l) => `${l} held by`, shown),
-  irqFired: each<number>("fired", (i) => `irq ${i} fired`, String),
-  halted: (v) => fact("halted", "halted", shown(v)),
-  cpus: "hidden", // each CPU is an owner of its own (CPU_FACTS)
-  tasks: "hidden", // each task is an owner of its own (TASK_FACTS)
-};
-
-/** The facts an owner's table gives, in the table's order. */
-export function factsBy<T>(table: FactTable<T>, owner: T, procs: ProcTable | undefined): FactOut[] {
-  const out: FactOut[] = [];
-  for (const k of Object.keys(table) as (keyof T)[]) {
-    const rule = table[k];
-    if (rule !== "hidden") out.push(...rule(owner[k], owner, procs));
-  }
-  return out;
 }

@@ -2,11 +2,20 @@
 // "A preempt_count = 1", "pte[user:0] = 2"), so that a trace step can show only what
 // changed. Each fact keeps, as data, whose it is, which field of the state it shows and,
 // for a list, its items: the renderers filter and word facts by these, never by their names.
-// Which facts each state field gives is declared in state-fields.ts, beside its shape.
+// Which facts each state field gives is declared in model/machine/observed-state.ts.
 
 import type { ProcTable } from "../../model/kernel/program";
 import type { Kernel } from "../../model/kernel/state";
-import { CPU_FACTS, type FactOut, factsBy, MEMORY_FACTS, TASK_FACTS } from "./state-fields";
+import {
+  CPU_FIELDS,
+  type FactField,
+  type FactOut,
+  factsBy,
+  MEMORY_FIELDS,
+  TASK_FIELDS,
+} from "../../model/machine/observed-state";
+
+export type { FactField };
 
 export type Facts = ReadonlyMap<string, string>;
 
@@ -15,35 +24,6 @@ export type Owner =
   | { readonly kind: "cpu"; readonly cpu: number }
   | { readonly kind: "task"; readonly task: string }
   | { readonly kind: "memory" };
-
-/**
- * Which part of the state a fact shows. Fixed fields are named as shown; `arch` and `flag`
- * are the architecture's per-CPU and per-task state, `pte` and `set to` the PTE values in
- * memory and asked for, `held by` a lock, `fired` an interrupt source's count.
- */
-export type FactField =
-  | "current"
-  | "irqs"
-  | "in interrupt"
-  | "arch"
-  | "batch"
-  | "queued"
-  | "status"
-  | "at"
-  | "preempt_count"
-  | "migration_disabled"
-  | "flag"
-  | "lazy regions"
-  | "pte"
-  | "set to"
-  | "shared"
-  | "stale translations"
-  | "walker barriers owed"
-  | "stale TLB entries"
-  | "TLB flush overtook an update"
-  | "held by"
-  | "fired"
-  | "halted";
 
 export interface Fact {
   /** The fact's full name, e.g. `CPU0 batch`, `A preempt_count`, `pte[user:0]`. */
@@ -72,10 +52,10 @@ export function factList(s: Kernel, procs?: ProcTable): Fact[] {
     }
   };
   for (const c of s.cpus)
-    add({ kind: "cpu", cpu: c.id }, `CPU${c.id} `, factsBy(CPU_FACTS, c, procs));
+    add({ kind: "cpu", cpu: c.id }, `CPU${c.id} `, factsBy(CPU_FIELDS, c, procs));
   for (const t of s.tasks)
-    add({ kind: "task", task: t.id }, `${t.id} `, factsBy(TASK_FACTS, t, procs));
-  add({ kind: "memory" }, "", factsBy(MEMORY_FACTS, s, procs));
+    add({ kind: "task", task: t.id }, `${t.id} `, factsBy(TASK_FIELDS, t, procs));
+  add({ kind: "memory" }, "", factsBy(MEMORY_FIELDS, s, procs));
   return out;
 }
 

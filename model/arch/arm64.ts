@@ -62,7 +62,7 @@
 
 import type { Draft } from "immer";
 import { cpuOf, currentTask, inInterrupt, VM_WARN_ON } from "../kernel/context";
-import { dsb, markUnsynced, storePte } from "../kernel/hardware";
+import { dsb, markUnsynced, storePte, unsyncedEntry } from "../kernel/hardware";
 import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import { addrArg, nop, valueArg } from "../kernel/primitives";
@@ -252,7 +252,7 @@ const switchTo: readonly SwitchStep[] = [
     label: "dsb(ish)  /* makes in-progress pgtable writes visible to the table walker */",
     at: `${PROCESS_C} (__switch_to)`,
     run: (d, sw) => {
-      const pending = d.hw.unsynced.some((k) => k.startsWith(`${sw.cpu}|`));
+      const pending = d.hw.unsynced.some((k) => unsyncedEntry(k).cpu === sw.cpu);
       dsb(d, sw.cpu);
       return pending;
     },

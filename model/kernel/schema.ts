@@ -3,8 +3,9 @@
 // scratch copies the explorer runs steps on are all derived from it (checker/explore/
 // codec.ts), and so are the traces' ITF encoding and decoding (checker/trace/state-fields.ts,
 // which reads `values` and `set` below, the codec ignores them). Adding a field to the state
-// means adding it to the type and to this declaration (and, if readers should see it, to a
-// fact table in state-fields.ts, which the compiler also asks for); the type below makes
+// means adding it to the type and to this declaration (and to model/machine/observed-state.ts,
+// which the compiler also asks for: the facts readers see of it, its place in the rules'
+// state view); the type below makes
 // the compiler refuse a declaration that misses a field or gives one the wrong kind.
 
 import type {

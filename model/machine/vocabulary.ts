@@ -1,21 +1,14 @@
-// The observable world, declared once: the fields of the context view, of each event kind
-// and of the state view that rules read, with their types. The TypeScript types of
+// The observable world, declared once: the fields of the context view and of each event
+// kind that rules read, with their types (the state view's are declared beside the state's
+// facts, observed-state.ts, and listed here). The TypeScript types of
 // observe.ts, the spec schema's list of triggers (checked against this at load) and the
 // rule language's vocabulary (every `{"var": ...}` path is checked against it when a spec
 // is loaded) all come from here. Nothing here depends on an architecture.
 
-/** The type of an observable value, as the rule checker reasons about it. */
-export type FieldType =
-  | "number"
-  | "string"
-  | "boolean"
-  /** A value of any shape (an argument, an architecture's per-CPU field). */
-  | "value"
-  | { readonly list: FieldType }
-  /** A record whose keys are data (addresses, flag names), all with values of one type. */
-  | { readonly map: FieldType }
-  /** A record with these fields and no others. */
-  | { readonly fields: Readonly<Record<string, FieldType>> };
+import type { FieldType } from "./field-type";
+import { STATE_VIEW_FIELDS } from "./observed-state";
+
+export type { FieldType };
 
 /** A context as rules see it at the moment of an event. */
 export const CONTEXT_FIELDS = {
@@ -73,38 +66,11 @@ export const EVENT_FIELDS = {
 
 export type EventKind = keyof typeof EVENT_FIELDS;
 
-/** What rules may read of the whole state, after the event (or of any state, for `state`). */
-export const STATE_VIEW_FIELDS = {
-  tasks: {
-    list: {
-      fields: {
-        id: "string",
-        status: "string",
-        cpu: "number",
-        preemptCount: "number",
-        lazyDepth: "number",
-        flags: { map: "value" },
-      },
-    },
-  },
-  cpus: {
-    list: {
-      fields: {
-        id: "number",
-        current: "value",
-        irqsEnabled: "boolean",
-        arch: { map: "value" },
-      },
-    },
-  },
-  /**
-   * Addresses whose old translation a CPU's TLB may still hold, owed by the caller's TLB
-   * flush (x86, arm64, generic: model/kernel/hardware.ts `hw.tlb`).
-   */
-  staleTlb: { list: "string" },
-  /** Addresses whose TLB flush took effect before an earlier, still deferred update of them. */
-  tlbOvertaken: { list: "string" },
-} as const satisfies Record<string, FieldType>;
+/**
+ * What rules may read of the whole state, after the event (or of any state, for `state`):
+ * declared field by field with the state's facts, in observed-state.ts.
+ */
+export { STATE_VIEW_FIELDS };
 
 /** What a check may be triggered by: an event kind, or every reachable state. */
 export const TRIGGERS = [...(Object.keys(EVENT_FIELDS) as EventKind[]), "state"] as const;
