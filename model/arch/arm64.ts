@@ -48,21 +48,28 @@
 //    comment) is that the isb is issued when the task next flushes, before it touches the
 //    address, albeit on another CPU.
 //  - TLB invalidation of a changed valid entry is the caller's (break-before-make, flush_tlb_*)
-//    and not deferred by lazy mode: not modelled, as for the generic model.
+//    and not deferred by lazy mode: the old translation stays in hw.tlb until the caller's
+//    flush, which invalidates it on every CPU (the TLBI ...IS broadcast).
 //  - set_ptes() is one page: __set_ptes_anysz()'s loop of __set_pte_nosync() followed by one
 //    __set_pte_complete() is then set_pte_at().
 //  - The PTE primitives: arm64 defines its own set_ptes() (no lazy calls; set_pte_at() is
 //    the generic set_ptes(.., 1)), pte_clear() and ptep_get_and_clear() (an xchg, immediate;
 //    the model's generic ptep_get() + pte_clear() is the same store of 0, which owes no
 //    barrier); ptep_modify_prot_start/commit() are the generic ones.
-//  - flush_tlb_range() (user and kernel) is its leading dsb(ishst): the TLBIs themselves are
-//    not modelled (see above).
+//  - flush_tlb_range() (user and kernel) is its leading dsb(ishst) and one invalidation of
+//    the address on every CPU (the TLBIs of the range).
 //  - The idle task's thread flags (read by queue_pte_barriers() from an interrupt on an idle
 //    CPU before b81c688426a9) are per-CPU scalars `idle.TIF_*`.
 
 import type { Draft } from "immer";
 import { cpuOf, currentTask, inInterrupt, VM_WARN_ON } from "../kernel/context";
-import { dsb, markUnsynced, storePte, unsyncedEntry } from "../kernel/hardware";
+import {
+  dsb,
+  flushTlbAddr,
+  markUnsynced,
+  storePteTlbOwed,
+  unsyncedEntry,
+} from "../kernel/hardware";
 import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import { addrArg, nop, valueArg } from "../kernel/primitives";
@@ -139,7 +146,9 @@ const setPte: Proc = proc("__set_pte", [
   step("__set_pte", "WRITE_ONCE(*ptep, pte)", `${PGTABLE_H} (__set_pte_nosync)`, (d, env) => {
     const addr = addrArg(env);
     const value = valueArg(env);
-    storePte(d, env, addr, value);
+    // The store invalidates nothing: a changed valid entry stays cached until the caller's
+    // TLBI (break-before-make, flush_tlb_*(), the mmu_gather flush).
+    storePteTlbOwed(d, env, addr, value);
     // A user entry needs no barrier (a spurious fault is handled); a kernel one does.
     if (mmOf(addr) === "kernel" && value !== 0) markUnsynced(d, env.cpu, addr);
   }),
@@ -154,7 +163,12 @@ const setPte: Proc = proc("__set_pte", [
   ),
 ]);
 
-/** flush_tlb_range()/flush_tlb_kernel_range() begin with dsb(ishst) before the TLBIs. */
+/**
+ * flush_tlb_range()/flush_tlb_kernel_range() (and the mmu_gather's tlb_flush(), which is
+ * __flush_tlb_range()): dsb(ishst), so that this CPU's page-table stores are visible to the
+ * walker, then the broadcast TLBIs and dsb(ish). A store still unpublished on another CPU
+ * is overtaken: the walker may load the old entry again after the TLBI.
+ */
 const flush_tlb_range: Proc = proc("flush_tlb_range", [
   step(
     "flush_tlb_range",
@@ -162,6 +176,7 @@ const flush_tlb_range: Proc = proc("flush_tlb_range", [
     "arch/arm64/include/asm/tlbflush.h (flush_tlb_range, flush_tlb_kernel_range)",
     (d, env) => {
       dsb(d, env.cpu);
+      flushTlbAddr(d, addrArg(env));
     },
   ),
 ]);
@@ -270,10 +285,10 @@ const common = {
 
 const departures = [
   "The isb is not modelled: only walker visibility (the dsb) is; the kernel issues the isb when the task next flushes, before it touches the address.",
-  "TLB maintenance of a changed valid entry is the caller's and not deferred: not modelled.",
+  "TLB maintenance of a changed valid entry is the caller's and not deferred: the old translation stays cached (hw.tlb) until the caller's flush_tlb_*() or mmu_gather flush.",
   "PTE level only: set_pmd/set_pud/set_p4d/set_pgd call queue_pte_barriers() the same way.",
   "set_ptes() is one page: __set_pte_nosync() then one __set_pte_complete().",
-  "flush_tlb_range()/flush_tlb_kernel_range() are their leading dsb(ishst); the TLBIs are not modelled.",
+  "flush_tlb_range()/flush_tlb_kernel_range() are their leading dsb(ishst) and one invalidation of the address on every CPU (the TLBI ...IS of the range).",
   "The idle task's thread flags are per-CPU scalars idle.TIF_*.",
 ];
 
