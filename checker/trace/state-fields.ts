@@ -6,7 +6,7 @@
 // model/machine/observed-state.ts.
 
 import { type Kind, kernelSchema } from "../../model/kernel/schema";
-import type { Kernel } from "../../model/kernel/state";
+import type { Hardware, Kernel } from "../../model/kernel/state";
 import { type Itf, ItfShapeError } from "./itf-value";
 
 /** What kind of value a field holds, as traces write it. */
@@ -67,6 +67,9 @@ export function shapeOf(k: Kind): Shape {
 /** The kernel state, field by field, in the order traces write them. */
 export const KERNEL: Shape = shapeOf(kernelSchema);
 
+/** The shape of `hw`, whose later fields older traces lack. */
+const KERNEL_HW: Shape | undefined = KERNEL.t === "record" ? KERNEL.fields.hw : undefined;
+
 /** The ITF state variables: the kernel state's top-level fields. */
 export const STATE_VARS = Object.keys(kernelSchema.fields) as readonly (keyof Kernel)[];
 
@@ -77,6 +80,15 @@ export const STATE_VARS = Object.keys(kernelSchema.fields) as readonly (keyof Ke
  */
 export const LATER_VARS: Readonly<Partial<Record<keyof Kernel, Itf>>> = {
   shared: { "#map": [] },
+};
+
+/**
+ * Fields of `hw` added after traces were first written (the TLB state), with the value a
+ * trace that lacks them stands for: nothing cached, nothing overtaken.
+ */
+const LATER_HW_FIELDS: Readonly<Partial<Record<keyof Hardware, Itf>>> = {
+  tlb: { "#set": [] },
+  overtaken: { "#set": [] },
 };
 
 // Encoding: integers as {"#bigint"}, maps as {"#map"} with sorted keys, sets as {"#set"},
@@ -212,10 +224,12 @@ export function decode(s: Shape, x: unknown, path: string): unknown {
     }
     case "record": {
       const o = obj(x, path);
+      const later: Readonly<Record<string, Itf | undefined>> =
+        s === KERNEL_HW ? LATER_HW_FIELDS : {};
       return Object.fromEntries(
         Object.entries(s.fields)
           .filter(([k, f]) => f.t !== "absent" || o[k] !== undefined)
-          .map(([k, f]) => [k, decode(f, o[k], `${path}/${k}`)]),
+          .map(([k, f]) => [k, decode(f, o[k] ?? later[k], `${path}/${k}`)]),
       );
     }
   }

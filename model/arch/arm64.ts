@@ -49,21 +49,28 @@
 //    comment) is that the isb is issued when the task next flushes, before it touches the
 //    address, albeit on another CPU.
 //  - TLB invalidation of a changed valid entry is the caller's (break-before-make, flush_tlb_*)
-//    and not deferred by lazy mode: not modelled, as for the generic model.
+//    and not deferred by lazy mode: the old translation stays in hw.tlb until the caller's
+//    flush, which invalidates it on every CPU (the TLBI ...IS broadcast).
 //  - set_ptes() is one page: __set_ptes_anysz()'s loop of __set_pte_nosync() followed by one
 //    __set_pte_complete() is then set_pte_at().
 //  - The PTE primitives: arm64 defines its own set_ptes() (no lazy calls; set_pte_at() is
 //    the generic set_ptes(.., 1)), pte_clear() and ptep_get_and_clear() (an xchg, immediate;
 //    the model's generic ptep_get() + pte_clear() is the same store of 0, which owes no
 //    barrier); ptep_modify_prot_start/commit() are the generic ones.
-//  - flush_tlb_range() (user and kernel) is its leading dsb(ishst): the TLBIs themselves are
-//    not modelled (see above).
+//  - flush_tlb_range() (user and kernel) is its leading dsb(ishst) and one invalidation of
+//    the address on every CPU (the TLBIs of the range).
 //  - The idle task's thread flags (read by queue_pte_barriers() from an interrupt on an idle
 //    CPU before b81c688426a9) are per-CPU scalars `idle.TIF_*`.
 
 import type { Draft } from "immer";
 import { cpuOf, currentTask, inInterrupt, VM_WARN_ON } from "../kernel/context";
-import { dsb, markUnsynced, storePte, unsyncedEntry } from "../kernel/hardware";
+import {
+  dsb,
+  flushTlbAddr,
+  markUnsynced,
+  storePteTlbOwed,
+  unsyncedEntry,
+} from "../kernel/hardware";
 import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import { addrArg, nop, valueArg } from "../kernel/primitives";
@@ -100,18 +107,19 @@ export function set_thread_flag(d: Draft<Kernel>, env: StepEnv, flag: string, v:
 
 /** emit_pte_barriers(): dsb(ishst); isb() on the CPU this runs on. */
 export const emit_pte_barriers: Proc = proc("emit_pte_barriers", [
-  step("emit_pte_barriers", "dsb(ishst); isb()", `${PGTABLE_H} (emit_pte_barriers)`, (d, env) => {
+  // dsb(ishst) at line 59 in each era read (5fdd05efa1cd .. 4dd9b4d7a8d5: the hunks start below it).
+  step("emit_pte_barriers", "dsb(ishst); isb()", `${PGTABLE_H}:59`, (d, env) => {
     dsb(d, env.cpu);
   }),
 ]);
 
 /** queue_pte_barriers(); `irqSafe` is b81c688426a9's immediate barrier in interrupt. */
-function queuePteBarriers(irqSafe: boolean): Proc {
-  const at = `${PGTABLE_H} (queue_pte_barriers)`;
+function queuePteBarriers(irqSafe: boolean, L: Arm64Lines): Proc {
+  const at = pgtableAt(L.queueIrq, "queue_pte_barriers");
   const lazyOrEmit = step(
     "queue_pte_barriers",
     "flags = read_thread_flags(); if (flags & BIT(TIF_LAZY_MMU)) { if (!(flags & BIT(TIF_LAZY_MMU_PENDING))) set_thread_flag(TIF_LAZY_MMU_PENDING); } else emit_pte_barriers()",
-    at,
+    pgtableAt(L.queueFlags, "queue_pte_barriers"),
     (d, env) => {
       if (!test_thread_flag(d, env, LAZY)) return { call: "emit_pte_barriers" };
       set_thread_flag(d, env, PENDING, 1);
@@ -136,26 +144,34 @@ function queuePteBarriers(irqSafe: boolean): Proc {
 }
 
 /** __set_pte(): WRITE_ONCE(*ptep, pte), then __set_pte_complete(). */
-const setPte: Proc = proc("__set_pte", [
-  step("__set_pte", "WRITE_ONCE(*ptep, pte)", `${PGTABLE_H} (__set_pte_nosync)`, (d, env) => {
-    const addr = addrArg(env);
-    const value = valueArg(env);
-    storePte(d, env, addr, value);
-    // A user entry needs no barrier (a spurious fault is handled); a kernel one does.
-    if (mmOf(addr) === "kernel" && value !== 0) markUnsynced(d, env.cpu, addr);
-  }),
-  step(
-    "__set_pte_complete",
-    "if (pte_valid_not_user(pte)) queue_pte_barriers()",
-    `${PGTABLE_H} (__set_pte_complete)`,
-    (_d, env) =>
-      mmOf(addrArg(env)) === "kernel" && valueArg(env) !== 0
-        ? { call: "queue_pte_barriers", args: env.args }
-        : undefined,
-  ),
-]);
+const setPteOf = (L: Arm64Lines): Proc =>
+  proc("__set_pte", [
+    step("__set_pte", "WRITE_ONCE(*ptep, pte)", `${PGTABLE_H} (__set_pte_nosync)`, (d, env) => {
+      const addr = addrArg(env);
+      const value = valueArg(env);
+      // The store invalidates nothing: a changed valid entry stays cached until the caller's
+      // TLBI (break-before-make, flush_tlb_*(), the mmu_gather flush).
+      storePteTlbOwed(d, env, addr, value);
+      // A user entry needs no barrier (a spurious fault is handled); a kernel one does.
+      if (mmOf(addr) === "kernel" && value !== 0) markUnsynced(d, env.cpu, addr);
+    }),
+    step(
+      "__set_pte_complete",
+      "if (pte_valid_not_user(pte)) queue_pte_barriers()",
+      pgtableAt(L.setPteComplete, "__set_pte_complete"),
+      (_d, env) =>
+        mmOf(addrArg(env)) === "kernel" && valueArg(env) !== 0
+          ? { call: "queue_pte_barriers", args: env.args }
+          : undefined,
+    ),
+  ]);
 
-/** flush_tlb_range()/flush_tlb_kernel_range() begin with dsb(ishst) before the TLBIs. */
+/**
+ * flush_tlb_range()/flush_tlb_kernel_range() (and the mmu_gather's tlb_flush(), which is
+ * __flush_tlb_range()): dsb(ishst), so that this CPU's page-table stores are visible to the
+ * walker, then the broadcast TLBIs and dsb(ish). A store still unpublished on another CPU
+ * is overtaken: the walker may load the old entry again after the TLBI.
+ */
 const flush_tlb_range: Proc = proc("flush_tlb_range", [
   step(
     "flush_tlb_range",
@@ -163,6 +179,7 @@ const flush_tlb_range: Proc = proc("flush_tlb_range", [
     "arch/arm64/include/asm/tlbflush.h (flush_tlb_range, flush_tlb_kernel_range)",
     (d, env) => {
       dsb(d, env.cpu);
+      flushTlbAddr(d, addrArg(env));
     },
   ),
 ]);
@@ -182,7 +199,7 @@ function setTableEntry(fn: "set_pmd" | "set_pud", level: "pmd" | "pud"): Proc {
       (d, env) => {
         const addr = addrArg(env);
         const value = valueArg(env);
-        storePte(d, env, addr, value);
+        storePteTlbOwed(d, env, addr, value);
         if (value === 0) return undefined;
         if (mmOf(addr) === "kernel") markUnsynced(d, env.cpu, addr);
         return { call: "queue_pte_barriers", args: env.args };
@@ -200,15 +217,40 @@ const pmdProcs: Proc[] = [
   proc("set_pmd_at", [call("__set_pte", forwardArgs)]),
 ];
 
-const pteProcs: Proc[] = [
+const pteProcsOf = (L: Arm64Lines): Proc[] => [
   ...pmdProcs,
-  setPte,
+  setPteOf(L),
   emit_pte_barriers,
   flush_tlb_range,
   proc("set_pte_at", [call("__set_pte", forwardArgs)]),
   proc("set_ptes", [call("__set_pte", forwardArgs)]),
   proc("pte_clear", [call("__set_pte", forwardArgs)]),
 ];
+
+/**
+ * The lines of arch/arm64/include/asm/pgtable.h the steps cite, of the era's own commit as
+ * posted (5fdd05efa1cd: index 39c331743b69..ab4a1b19e596; b81c688426a9: ab4a1b19e596..
+ * e65083ec35cb; 1ef3095b1405: e65083ec35cb..43457940a388; 4dd9b4d7a8d5: 7f528c36d53c..
+ * 445e18e92221), read off their hunks; absent: not read, the step cites its function.
+ */
+export interface Arm64Lines {
+  readonly queueIrq?: number;
+  readonly queueFlags: number;
+  readonly enterIrq?: number;
+  readonly enter: number;
+  readonly flushIrq?: number;
+  readonly flush: number;
+  readonly leaveIrq?: number;
+  readonly leave?: number;
+  readonly setPteComplete?: number;
+  /** arch/arm64/kernel/process.c: __switch_to()'s dsb(ish) (5fdd05efa1cd's hunk). */
+  readonly switchDsb?: number;
+}
+
+/** `pgtable.h:LINE`, or `pgtable.h (fn)` where the era's line was not read. */
+function pgtableAt(line: number | undefined, fn: string): string {
+  return line === undefined ? `${PGTABLE_H} (${fn})` : `${PGTABLE_H}:${line}`;
+}
 
 /** What the kernels of one arm64 era do differently; each era below is one such record. */
 export interface Arm64Era {
@@ -221,6 +263,7 @@ export interface Arm64Era {
    * is_lazy_mmu_mode_active(); enter is empty, leave = flush.
    */
   readonly genericLayer: boolean;
+  readonly lines: Arm64Lines;
 }
 
 /** The idle task's thread flags, kept per CPU (see flagSlot). */
@@ -236,9 +279,10 @@ function hooks(era: Arm64Era): Proc[] {
     step(fn, "if (in_interrupt()) return", at, (d, env) =>
       inInterrupt(d, env) ? "return" : undefined,
     );
-  const enterAt = `${PGTABLE_H} (arch_enter_lazy_mmu_mode)`;
-  const flushAt = `${PGTABLE_H} (arch_flush_lazy_mmu_mode)`;
-  const leaveAt = `${PGTABLE_H} (arch_leave_lazy_mmu_mode)`;
+  const L = era.lines;
+  const enterAt = pgtableAt(L.enter, "arch_enter_lazy_mmu_mode");
+  const flushAt = pgtableAt(L.flush, "arch_flush_lazy_mmu_mode");
+  const leaveAt = pgtableAt(L.leave, "arch_leave_lazy_mmu_mode");
   const warns = [
     era.irqReturns ? "" : "VM_WARN_ON(in_interrupt()); ",
     era.warnNested ? "VM_WARN_ON(test_thread_flag(TIF_LAZY_MMU)); " : "",
@@ -271,21 +315,22 @@ function hooks(era: Arm64Era): Proc[] {
   const clear = step(LEAVE, "clear_thread_flag(TIF_LAZY_MMU)", leaveAt, (d, env) => {
     set_thread_flag(d, env, LAZY, 0);
   });
-  const guard = (fn: string, at: string) => (era.irqReturns ? [irqReturn(fn, at)] : []);
+  const guard = (fn: string, line: number | undefined) =>
+    era.irqReturns ? [irqReturn(fn, pgtableAt(line, fn))] : [];
   return [
-    proc(ENTER, [...guard(ENTER, enterAt), enter]),
-    proc(FLUSH, [...guard(FLUSH, flushAt), flush]),
-    proc(LEAVE, [...guard(LEAVE, leaveAt), call(FLUSH, {}), clear]),
-    queuePteBarriers(era.irqReturns),
+    proc(ENTER, [...guard(ENTER, L.enterIrq), enter]),
+    proc(FLUSH, [...guard(FLUSH, L.flushIrq), flush]),
+    proc(LEAVE, [...guard(LEAVE, L.leaveIrq), call(FLUSH, {}), clear]),
+    queuePteBarriers(era.irqReturns, L),
   ];
 }
 
 /** __switch_to(): dsb(ish) on the CPU being switched (also from and to idle). */
-const switchTo: readonly SwitchStep[] = [
+const switchToOf = (L: Arm64Lines): readonly SwitchStep[] => [
   {
     fn: "__switch_to",
     label: "dsb(ish)  /* makes in-progress pgtable writes visible to the table walker */",
-    at: `${PROCESS_C} (__switch_to)`,
+    at: L.switchDsb === undefined ? `${PROCESS_C} (__switch_to)` : `${PROCESS_C}:${L.switchDsb}`,
     run: (d, sw) => {
       const pending = d.hw.unsynced.some((k) => unsyncedEntry(k).cpu === sw.cpu);
       dsb(d, sw.cpu);
@@ -299,28 +344,74 @@ const common = {
   sources: [PGTABLE_H, THREAD_INFO_H, PROCESS_C],
   perCpu: {},
   perTask: { TIF_LAZY_MMU: 0, TIF_LAZY_MMU_PENDING: 0 },
-  contextSwitch: switchTo,
   builds: arm64Builds,
 } as const;
 
 const departures = [
   "The isb is not modelled: only walker visibility (the dsb) is; the kernel issues the isb when the task next flushes, before it touches the address.",
-  "TLB maintenance of a changed valid entry is the caller's and not deferred: not modelled.",
+  "TLB maintenance of a changed valid entry is the caller's and not deferred: the old translation stays cached (hw.tlb) until the caller's flush_tlb_*() or mmu_gather flush.",
   "set_pmd()/set_pud() queue barriers for a valid entry (5fdd05efa1cd); set_p4d()/set_pgd() (which queue always) are not modelled: no scenario writes those levels.",
   "set_ptes() is one page: __set_pte_nosync() then one __set_pte_complete().",
-  "flush_tlb_range()/flush_tlb_kernel_range() are their leading dsb(ishst); the TLBIs are not modelled.",
+  "flush_tlb_range()/flush_tlb_kernel_range() are their leading dsb(ishst) and one invalidation of the address on every CPU (the TLBI ...IS of the range).",
   "The idle task's thread flags are per-CPU scalars idle.TIF_*.",
 ];
 
 /** An era's procedures, from its features. */
 function arm64Procs(era: Arm64Era): Proc[] {
-  return [...(era.genericLayer ? hooksV70() : hooks(era)), ...pteProcs];
+  return [...(era.genericLayer ? hooksV70(era.lines) : hooks(era)), ...pteProcsOf(era.lines)];
 }
 
-const ERA_5FDD05EFA1CD: Arm64Era = { irqReturns: false, warnNested: true, genericLayer: false };
-const ERA_B81C688426A9: Arm64Era = { ...ERA_5FDD05EFA1CD, irqReturns: true };
-const ERA_1EF3095B1405: Arm64Era = { ...ERA_B81C688426A9, warnNested: false };
-const ERA_V7_0: Arm64Era = { ...ERA_1EF3095B1405, genericLayer: true };
+const ERA_5FDD05EFA1CD: Arm64Era = {
+  irqReturns: false,
+  warnNested: true,
+  genericLayer: false,
+  lines: {
+    queueIrq: 67,
+    queueFlags: 68,
+    enter: 82,
+    flush: 90,
+    leave: 97,
+    setPteComplete: 386,
+    switchDsb: 689,
+  },
+};
+const ERA_B81C688426A9: Arm64Era = {
+  ...ERA_5FDD05EFA1CD,
+  irqReturns: true,
+  lines: {
+    queueIrq: 67,
+    queueFlags: 72,
+    enterIrq: 86,
+    enter: 89,
+    flushIrq: 96,
+    flush: 99,
+    leaveIrq: 105,
+    leave: 109,
+    setPteComplete: 398,
+    switchDsb: 689,
+  },
+};
+const ERA_1EF3095B1405: Arm64Era = {
+  ...ERA_B81C688426A9,
+  warnNested: false,
+  lines: {
+    queueIrq: 67,
+    queueFlags: 72,
+    enterIrq: 98,
+    enter: 101,
+    flushIrq: 106,
+    flush: 109,
+    leaveIrq: 115,
+    leave: 119,
+    setPteComplete: 408,
+    switchDsb: 689,
+  },
+};
+const ERA_V7_0: Arm64Era = {
+  ...ERA_1EF3095B1405,
+  genericLayer: true,
+  lines: { queueFlags: 65, enter: 74, flush: 78 },
+};
 
 export const arm64V5fdd: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
@@ -338,6 +429,7 @@ export const arm64V5fdd: ArchModel<Arm64Cpu, Arm64Task> = {
     "arm64 barrier batching in TIF flags: warns in interrupt context and on nesting; an interrupt's kernel store follows the interrupted task's flag",
   departures,
   procs: arm64Procs(ERA_5FDD05EFA1CD),
+  contextSwitch: switchToOf(ERA_5FDD05EFA1CD.lines),
 };
 
 export const arm64Vb81c: ArchModel<Arm64Cpu, Arm64Task> = {
@@ -355,6 +447,7 @@ export const arm64Vb81c: ArchModel<Arm64Cpu, Arm64Task> = {
   summary: "arm64: in interrupt context the hooks return at once and barriers are immediate",
   departures,
   procs: arm64Procs(ERA_B81C688426A9),
+  contextSwitch: switchToOf(ERA_B81C688426A9.lines),
 };
 
 export const arm64V1ef3: ArchModel<Arm64Cpu, Arm64Task> = {
@@ -373,17 +466,18 @@ export const arm64V1ef3: ArchModel<Arm64Cpu, Arm64Task> = {
     "arm64 tolerating nesting: no warning; an inner leave ends batching for the outer region",
   departures,
   procs: arm64Procs(ERA_1EF3095B1405),
+  contextSwitch: switchToOf(ERA_1EF3095B1405.lines),
 };
 
 /**
  * v7.0 (4dd9b4d7a8d5): queue_pte_barriers() asks is_lazy_mmu_mode_active(); enter is empty;
  * leave = flush. Only TIF_LAZY_MMU_PENDING remains per task.
  */
-function hooksV70(): Proc[] {
-  const queueAt = `${PGTABLE_H} (queue_pte_barriers, 4dd9b4d7a8d5)`;
-  const flushAt = `${PGTABLE_H} (arch_flush_lazy_mmu_mode)`;
+function hooksV70(L: Arm64Lines): Proc[] {
+  const queueAt = pgtableAt(L.queueFlags, "queue_pte_barriers");
+  const flushAt = pgtableAt(L.flush, "arch_flush_lazy_mmu_mode");
   return [
-    proc(ENTER, [nop(ENTER, "{}", `${PGTABLE_H} (arch_enter_lazy_mmu_mode, 4dd9b4d7a8d5)`)]),
+    proc(ENTER, [nop(ENTER, "{}", pgtableAt(L.enter, "arch_enter_lazy_mmu_mode"))]),
     proc(FLUSH, [
       step(
         FLUSH,
@@ -424,6 +518,7 @@ export const arm64V70: ArchModel<Arm64Cpu, Arm64Task> = {
   departures,
   perTask: { TIF_LAZY_MMU_PENDING: 0 },
   procs: arm64Procs(ERA_V7_0),
+  contextSwitch: switchToOf(ERA_V7_0.lines),
 };
 
 export const arm64Models: readonly ArchModel<Arm64Cpu, Arm64Task>[] = [

@@ -195,6 +195,32 @@ const pteUpdateV70 = pteUpdateWith(
 );
 
 /**
+ * The caller's TLB flushes on hash: flush_tlb_range() is hash__flush_tlb_range(), empty (the
+ * hash PTE path invalidates as PTEs change, through the batch), and the mmu_gather's
+ * tlb_flush() is hash__tlb_flush(), which flushes this CPU's pending batch "because the
+ * pages are going to be freed" (book3s/64/tlbflush.h picks the hash__ ones without radix).
+ */
+const tlbFlushProcs: readonly Proc[] = [
+  proc("flush_tlb_range", [
+    nop(
+      "flush_tlb_range",
+      "hash__flush_tlb_range() { }",
+      `${TLBFLUSH_HASH_H} (hash__flush_tlb_range)`,
+    ),
+  ]),
+  proc("tlb_flush", [
+    step(
+      "hash__tlb_flush",
+      "tlbbatch = &get_cpu_var(ppc64_tlb_batch); if (tlbbatch->index) __flush_tlb_pending(tlbbatch); put_cpu_var(ppc64_tlb_batch)",
+      `${HASH_TLB_C} (hash__tlb_flush)`,
+      (d, env) => {
+        flushBatch(d, env.cpu);
+      },
+    ),
+  ]),
+];
+
+/**
  * set_pte_at(): before 9fee28baa601 powerpc's own (__set_pte_at()); from it on the generic
  * `set_ptes(mm, addr, ptep, pte, 1)`, so it goes through the era's set_ptes(). pte_clear()
  * and ptep_get_and_clear() are pte_update() at once in every era (book3s/64/pgtable.h,
@@ -202,6 +228,7 @@ const pteUpdateV70 = pteUpdateWith(
  */
 const pteProcsWith = (update: Proc, rangeApi: boolean): Proc[] => [
   update,
+  ...tlbFlushProcs,
   proc("set_pte_at", [call(rangeApi ? "set_ptes" : "hash__pte_update", forwardArgs)]),
   proc("pte_clear", [call("hash__pte_update", forwardArgs)]),
 ];

@@ -45,7 +45,7 @@
 // pte_accessible(); the dcache flush of tlb_batch_add() is not modelled.
 
 import type { Draft } from "immer";
-import { invalidate, markStale, storePte } from "../kernel/hardware";
+import { flushTlbAddr, invalidate, markStale, storePte, tlbKeepsOld } from "../kernel/hardware";
 import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { is_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import {
@@ -113,6 +113,24 @@ const flush_tlb_pending: Proc = proc("flush_tlb_pending", [
   ),
 ]);
 
+/**
+ * flush_tlb_range() is empty on sparc64 (the TLB batch flushes user entries as their PTEs
+ * change); for a kernel range the caller calls flush_tlb_kernel_range(), which flushes the
+ * kernel TSB and the TLBs of every CPU (asm/tlbflush_64.h). The scenarios name both
+ * flush_tlb_range().
+ */
+const flush_tlb_range: Proc = proc("flush_tlb_range", [
+  step(
+    "flush_tlb_range",
+    "flush_tlb_range() { }  /* user */; flush_tlb_kernel_range(): flush_tsb_kernel_range(); smp_flush_tlb_kernel_range()",
+    "arch/sparc/include/asm/tlbflush_64.h (flush_tlb_range, flush_tlb_kernel_range)",
+    (d, env) => {
+      const addr = addrArg(env);
+      if (mmOf(addr) === "kernel") flushTlbAddr(d, addr);
+    },
+  ),
+]);
+
 /** Does tlb_batch_add_one() batch here? Up to v6.18 `tb->active`; v7.0 the generic layer. */
 
 const tbActive: Batching = (d, env) => sparc.cpu(d, env.cpu).active === 1;
@@ -130,6 +148,9 @@ const setPteAt = (batching: Batching, label: string, addOneAt: string): Proc =>
         env.locals.orig = orig;
         storePte(d, env, addr, valueArg(env));
         if (mmOf(addr) === "user" && orig !== 0 && orig !== valueArg(env)) markStale(d, addr);
+        // init_mm is never batched: its old translation waits for the caller's
+        // flush_tlb_kernel_range().
+        if (mmOf(addr) === "kernel") tlbKeepsOld(d, addr, orig, valueArg(env));
       },
     ),
     step("tlb_batch_add_one", label, addOneAt, (d, env) => {
@@ -207,6 +228,9 @@ function enterLeave(era: Sparc64Era): Proc[] {
  */
 const pteProcsWith = (__set_pte_at: Proc, rangeApi = true): Proc[] => [
   flush_tlb_pending,
+  // The mmu_gather flush: `#define tlb_flush(tlb) flush_tlb_pending()` (asm/tlb_64.h).
+  proc("tlb_flush", [call("flush_tlb_pending", {})]),
+  flush_tlb_range,
   __set_pte_at,
   proc("set_pte_at", [call(rangeApi ? "set_ptes" : "__set_pte_at", forwardArgs)]),
   proc("pte_clear", [call("set_pte_at", forwardArgs)]),

@@ -3,11 +3,16 @@
 // Sources: arch/x86/include/asm/paravirt.h (arch_enter/leave/flush_lazy_mmu_mode() as pv
 // ops), arch/x86/kernel/paravirt.c (pv_ops.mmu.lazy_mode = paravirt_nop),
 // arch/x86/include/asm/highmem.h (x86-common.ts); set_ptes() is the generic one of v6.15
-// (691ee97e1a9d: no lazy calls).
+// (691ee97e1a9d: no lazy calls). The PTE store invalidates nothing: the old translation
+// stays in the TLBs until the caller's flush, flush_tlb_range() or the mmu_gather's
+// tlb_flush() (arch/x86/include/asm/tlb.h), both flush_tlb_mm_range() (arch/x86/mm/tlb.c):
+// flush_tlb_func() on this CPU and flush_tlb_multi() on the others of mm_cpumask, waited
+// for, so the flush has taken effect when it returns.
 
+import { flushTlbAddr } from "../kernel/hardware";
 import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
-import { nop } from "../kernel/primitives";
-import { proc } from "../kernel/program";
+import { addrArg, nop } from "../kernel/primitives";
+import { proc, step } from "../kernel/program";
 import { x86Builds } from "./preemption";
 import type { ArchModel } from "./types";
 import { HIGHMEM_H, kmapHooks, PARAVIRT_H } from "./x86-common";
@@ -33,13 +38,24 @@ export const x86Native: ArchModel<Record<never, never>, Record<never, never>> = 
   sources: [PARAVIRT_H, "arch/x86/kernel/paravirt.c (pv_ops.mmu.lazy_mode)", HIGHMEM_H],
   departures: [
     "set_ptes() is the generic loop of v6.15 (691ee97e1a9d); in v6.6..v6.14 it also called the (empty) enter/leave hooks, which the checker would count as nesting.",
-    "TLB flushes are not modelled: native PTE stores are immediate and flushing the TLB is the caller's job, outside lazy MMU mode.",
+    "A PTE store leaves the old translation cached until the caller's flush_tlb_range() or mmu_gather flush (hw.tlb); flush_tlb_mm_range() invalidates the address on every CPU at once (the model does not tell CPUs' TLBs apart, nor INVLPG from a full flush or INVLPGB broadcasts).",
   ],
   procs: [
     proc(ENTER, [nop(ENTER, "PVOP_VCALL0(mmu.lazy_mode.enter)  /* paravirt_nop */", PARAVIRT_H)]),
     proc(LEAVE, [nop(LEAVE, "PVOP_VCALL0(mmu.lazy_mode.leave)  /* paravirt_nop */", PARAVIRT_H)]),
     proc(FLUSH, [nop(FLUSH, "PVOP_VCALL0(mmu.lazy_mode.flush)  /* paravirt_nop */", PARAVIRT_H)]),
     ...kmapHooks,
+    // flush_tlb_range() and the mmu_gather's tlb_flush() are flush_tlb_mm_range().
+    proc("flush_tlb_range", [
+      step(
+        "flush_tlb_mm_range",
+        "flush_tlb_func() here, flush_tlb_multi() to the other CPUs of mm_cpumask (waits)",
+        "arch/x86/mm/tlb.c (flush_tlb_mm_range)",
+        (d, env) => {
+          flushTlbAddr(d, addrArg(env));
+        },
+      ),
+    ]),
   ],
   perCpu: {},
   perTask: {},

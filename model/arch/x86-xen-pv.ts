@@ -73,9 +73,10 @@
 //  BUGs).
 //
 // Departures (also in each model's `departures`):
-//  - Only PTE updates live in the multicall buffer; the mmuext ops (TLB flushes) that Xen
-//    queues beside them are not kept, since the model keeps no stale x86 TLB entries; what
-//    is kept is their effect of issuing the buffer (xen_mc_issue) when not in MMU mode.
+//  - The multicall buffer holds the PTE updates and the TLB-flush mmuext ops Xen queues
+//    beside them (xen_flush_tlb_one_user(), xen_flush_tlb_multi(): xen_mc_entry(),
+//    MULTI_mmuext_op(), xen_mc_issue(XEN_LAZY_MMU)), in order; pmd/pud sets and the other
+//    multicalls are not kept. A flush invalidates its address on every CPU.
 //  - paravirt_flush_lazy_mmu()/xen_flush_lazy_mmu() call arch_leave/enter_lazy_mmu_mode(),
 //    which are the same pv ops; the model does their work inside the flush step so that
 //    the checker does not count a flush as the caller closing and opening a region.
@@ -96,7 +97,7 @@
 
 import type { Draft } from "immer";
 import { inInterrupt, taskById } from "../kernel/context";
-import { issueQueued, queueUpdate, storePte } from "../kernel/hardware";
+import { issueQueued, queueTlbFlush, queueUpdate, storePteTlbOwed } from "../kernel/hardware";
 import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { __task_lazy_mmu_mode_active } from "../kernel/lazy-mmu-mode";
 import { addrArg, valueArg } from "../kernel/primitives";
@@ -390,7 +391,7 @@ function xenProcs(era: XenEra): Proc[] {
         "xchg(&ptep->pte, 0)  /* trapped: Xen applies it now, the multicall buffer is untouched */",
         `${PGTABLE_64_H} (native_ptep_get_and_clear)`,
         (d, env) => {
-          storePte(d, env, addrArg(env), 0);
+          storePteTlbOwed(d, env, addrArg(env), 0);
         },
       ),
     ]),
@@ -428,7 +429,7 @@ function xenProcs(era: XenEra): Proc[] {
         "HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF)",
         `${MMU_PV_C} (__xen_set_pte)`,
         (d, env) => {
-          storePte(d, env, addrArg(env), valueArg(env));
+          storePteTlbOwed(d, env, addrArg(env), valueArg(env));
         },
       ),
     ]),
@@ -450,14 +451,18 @@ function xenProcs(era: XenEra): Proc[] {
         ),
       ]),
     ),
-    // flush_tlb_range()/flush_tlb_one_kernel() end in xen_flush_tlb_one_user() or
-    // xen_flush_tlb_multi(): a multicall entry, then xen_mc_issue(XEN_LAZY_MMU).
+    // flush_tlb_range(), the mmu_gather flush and flush_tlb_one_kernel() end in
+    // xen_flush_tlb_one_user() or xen_flush_tlb_multi() (pv ops): an MMUEXT op
+    // (MMUEXT_INVLPG_LOCAL / _MULTI) appended to the multicall buffer behind the updates
+    // already queued, then xen_mc_issue(XEN_LAZY_MMU): issued at once outside MMU mode,
+    // in order with the updates before it when the buffer is flushed.
     proc("flush_tlb_range", [
       step(
         "xen_flush_tlb_one_user",
-        "preempt_disable(); mcs = xen_mc_entry(); MULTI_mmuext_op(INVLPG); xen_mc_issue(XEN_LAZY_MMU); preempt_enable()",
+        "preempt_disable(); mcs = xen_mc_entry(); MULTI_mmuext_op(MMUEXT_INVLPG_*); xen_mc_issue(XEN_LAZY_MMU); preempt_enable()",
         `${MMU_PV_C} (xen_flush_tlb_one_user), ${MULTICALLS} (xen_mc_issue)`,
         (d, env) => {
+          queueTlbFlush(d, env.cpu, addrArg(env));
           if (xenGetLazyMode(d, env) !== "MMU") issueQueued(d, env.cpu);
         },
       ),
@@ -570,7 +575,8 @@ const xenSources = [
 ];
 
 const xenDepartures = [
-  "Only PTE and PMD/PUD updates are kept in the multicall buffer (xen_set_pmd_hyper() and xen_set_pud_hyper() queue like PTE sets, for a pinned table); queued mmuext ops (TLB flushes) are not, as x86 TLB staleness is not modelled. Their effect of issuing the whole buffer when the CPU is not in MMU mode (xen_mc_issue) is.",
+  "The multicall buffer keeps PTE updates and TLB-flush mmuext ops (one address each), issued in order; pmd/pud sets are queued like PTE sets (xen_set_pmd_hyper() and xen_set_pud_hyper(), for a pinned table); the other multicalls Xen PV queues (LDT, CR3) are not modelled. The hypervisor's mmu_update invalidates none of the guest's TLB entries: the old translation stays until a flush op (model/kernel/hardware.ts hw.tlb).",
+  "A TLB flush takes effect on every CPU at once (MMUEXT_INVLPG_MULTI / xen_flush_tlb_multi() over mm_cpumask); the model does not tell CPUs' TLBs apart.",
   "The flush pv op does the leave and enter work in its own step instead of calling arch_leave/enter_lazy_mmu_mode(), so the checker does not count a flush as a region boundary.",
   "xen_leave_lazy_mmu() and the flush run with preemption off and are one step each: an interrupt between their lines reads XEN_LAZY_NONE, never queues, and could only issue the buffer early.",
   "BUG_ON(preemptible()) in the context-switch hooks is left out: it always holds there.",

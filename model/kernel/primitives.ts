@@ -15,7 +15,7 @@ import {
   preemptCount,
   taskById,
 } from "./context";
-import { storePte } from "./hardware";
+import { flushTlbAddr, storePteTlbOwed } from "./hardware";
 import { FLUSH } from "./hooks";
 import { call, forwardArgs, type Proc, proc, type Step, type StepEnv, step } from "./program";
 import type { Kernel, Val } from "./state";
@@ -267,7 +267,7 @@ export const genericPmdProcs: readonly Proc[] = [
       "WRITE_ONCE(*pmdp, pmd)",
       "arch/x86/include/asm/pgtable_64.h (native_set_pmd)",
       (d, env) => {
-        storePte(d, env, addrArg(env), valueArg(env));
+        storePteTlbOwed(d, env, addrArg(env), valueArg(env));
       },
     ),
   ]),
@@ -277,7 +277,7 @@ export const genericPmdProcs: readonly Proc[] = [
       "WRITE_ONCE(*pudp, pud)",
       "arch/x86/include/asm/pgtable_64.h (native_set_pud)",
       (d, env) => {
-        storePte(d, env, addrArg(env), valueArg(env));
+        storePteTlbOwed(d, env, addrArg(env), valueArg(env));
       },
     ),
   ]),
@@ -323,9 +323,11 @@ export const genericPmdProcs: readonly Proc[] = [
  * compiled (set_ptes of bcc6cc832573 for v6.6..v6.14, set_pte, pte_clear, ...).
  */
 export const genericPteProcs: readonly Proc[] = [
+  // The store invalidates nothing: the old translation stays in the TLBs until the
+  // caller's flush (model/kernel/hardware.ts).
   proc("set_pte", [
     step("set_pte", "WRITE_ONCE(*ptep, pte)", "include/linux/pgtable.h", (d, env) => {
-      storePte(d, env, addrArg(env), valueArg(env));
+      storePteTlbOwed(d, env, addrArg(env), valueArg(env));
     }),
   ]),
   // set_ptes() (one page here): `for (;;) { set_pte(ptep, pte); if (--nr == 0) break; ... }`.
@@ -333,7 +335,7 @@ export const genericPteProcs: readonly Proc[] = [
   proc("set_pte_at", [call("set_ptes", forwardArgs)]),
   proc("pte_clear", [
     step("pte_clear", "set_pte(ptep, __pte(0))", "include/linux/pgtable.h", (d, env) => {
-      storePte(d, env, addrArg(env), 0);
+      storePteTlbOwed(d, env, addrArg(env), 0);
     }),
   ]),
   proc("ptep_get", [
@@ -348,9 +350,26 @@ export const genericPteProcs: readonly Proc[] = [
   // set_pte_at() (include/linux/pgtable.h, without __HAVE_ARCH_PTEP_MODIFY_PROT_TRANSACTION).
   proc("ptep_modify_prot_start", [call("ptep_get_and_clear", forwardArgs)]),
   proc("ptep_modify_prot_commit", [call("set_pte_at", forwardArgs)]),
+  // The architecture's TLB flush of a user or kernel range (flush_tlb_range(),
+  // flush_tlb_kernel_range()): here it takes effect at once, on every CPU. sparc64 and
+  // powerpc hash never leave `hw.tlb` entries (their PTE path invalidates), so on them
+  // this changes nothing, as their own flush_tlb_range() (empty for a user range) does.
   proc("flush_tlb_range", [
-    nop("flush_tlb_range", "flush_tlb_range(vma, start, end)", "include/asm-generic/tlbflush.h"),
+    step(
+      "flush_tlb_range",
+      "flush_tlb_range(vma, start, end)",
+      "include/asm-generic/tlbflush.h",
+      (d, env) => {
+        flushTlbAddr(d, addrArg(env));
+      },
+    ),
   ]),
+  // The mmu_gather flush (mm/mmu_gather.c): tlb_finish_mmu() -> tlb_flush_mmu() ->
+  // tlb_flush_mmu_tlbonly() -> tlb_flush(tlb), the architecture's (asm-generic/tlb.h's is
+  // flush_tlb_range() of the gathered range; sparc64 and powerpc hash define their own,
+  // which flush this CPU's batch). One gathered address per call here.
+  proc("tlb_finish_mmu", [call("tlb_flush", forwardArgs)]),
+  proc("tlb_flush", [call("flush_tlb_range", forwardArgs)]),
   // kmap_local_page()/kunmap_local() hooks: empty unless the architecture defines them
   // (x86 flushes lazy MMU mode there: arch/x86/include/asm/highmem.h).
   proc("arch_kmap_local_post_map", [

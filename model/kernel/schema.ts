@@ -111,7 +111,10 @@ const irq: KindOf<IrqContext> = {
   fields: { ...irqFrame.fields, interrupted: optional(irqFrame) },
 };
 
-const queued: KindOf<QueuedUpdate> = { kind: "struct", fields: { addr: str, value: int } };
+const queued: KindOf<QueuedUpdate> = {
+  kind: "struct",
+  fields: { addr: str, value: int, op: absentOr({ kind: "string", values: ["tlb-flush"] }) },
+};
 
 const cpu: KindOf<Cpu> = {
   kind: "struct",
@@ -128,7 +131,7 @@ const cpu: KindOf<Cpu> = {
 
 const hardware: KindOf<Hardware> = {
   kind: "struct",
-  fields: { stale: set, unsynced: set },
+  fields: { stale: set, unsynced: set, tlb: set, overtaken: set },
 };
 
 export const kernelSchema: KindOf<Kernel> = {

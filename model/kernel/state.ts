@@ -85,9 +85,15 @@ export interface Cpu {
   readonly batch: readonly Addr[];
 }
 
+/**
+ * One entry of a hypervisor multicall buffer (Xen PV), issued in order: an mmu_update of
+ * the PTE at `addr` to `value`, or (`op: "tlb-flush"`) an MMUEXT TLB-flush op for `addr`
+ * (MMUEXT_INVLPG_*, MMUEXT_TLB_FLUSH_*), queued beside the updates.
+ */
 export interface QueuedUpdate {
   readonly addr: Addr;
   readonly value: PteVal;
+  readonly op?: "tlb-flush";
 }
 
 /**
@@ -100,6 +106,19 @@ export interface Hardware {
   readonly stale: readonly Addr[];
   /** `${cpu}:${addr}`: a store on that CPU that the walker may not see until a barrier. */
   readonly unsynced: readonly string[];
+  /**
+   * Addresses whose old translation a CPU's TLB may still hold after a PTE change that the
+   * architecture does not invalidate itself (x86, arm64, the generic model): the caller
+   * owes the TLB flush (flush_tlb_*(), the mmu_gather flush). sparc64 and powerpc hash
+   * invalidate as part of the PTE change (their batch: `stale`), so this stays empty there.
+   */
+  readonly tlb: readonly Addr[];
+  /**
+   * Addresses whose TLB flush took effect while a PTE update of them made before it was
+   * still deferred (queued for the hypervisor, or a store the walker did not yet see): the
+   * flush overtook the update, so the old translation can be cached again after it.
+   */
+  readonly overtaken: readonly Addr[];
 }
 
 export interface Kernel {

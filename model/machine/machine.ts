@@ -108,7 +108,7 @@ export function initialState(m: Machine): Kernel {
     pte: { ...scenario.ptes },
     intended: { ...scenario.ptes },
     shared: { ...scenario.shared },
-    hw: { stale: [], unsynced: [] },
+    hw: { stale: [], unsynced: [], tlb: [], overtaken: [] },
     halted: null,
   };
 }

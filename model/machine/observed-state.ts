@@ -34,6 +34,8 @@ export type FactField =
   | "shared"
   | "stale translations"
   | "walker barriers owed"
+  | "stale TLB entries"
+  | "TLB flush overtook an update"
   | "held by"
   | "fired"
   | "halted";
@@ -137,7 +139,7 @@ export const CPU_FIELDS: ObservedTable<Cpu> = {
       listFact(
         "queued",
         "queued",
-        v.map((u) => `${u.addr}=${u.value}`),
+        v.map((u) => (u.op === "tlb-flush" ? `flush ${u.addr}` : `${u.addr}=${u.value}`)),
       ),
   },
 };
@@ -174,7 +176,20 @@ export const MEMORY_FIELDS: ObservedTable<Kernel> = {
     facts: (v) => [
       ...listFact("stale translations", "stale translations", v.stale),
       ...listFact("walker barriers owed", "walker barriers owed", v.unsynced),
+      // Shown once used, so that a trace of an architecture that never caches reads as before.
+      ...(v.tlb.length > 0 ? listFact("stale TLB entries", "stale TLB entries", v.tlb) : []),
+      ...(v.overtaken.length > 0
+        ? listFact("TLB flush overtook an update", "TLB flush overtook an update", v.overtaken)
+        : []),
     ],
+    // `state.tlb.stale`: old translations the caller's TLB flush owes (x86, arm64, generic);
+    // `state.tlb.overtaken`: addresses whose flush took effect before an earlier, still
+    // deferred update of them (model/kernel/hardware.ts).
+    rules: {
+      name: "tlb",
+      type: { fields: { stale: { list: "string" }, overtaken: { list: "string" } } },
+      get: (v) => ({ stale: v.tlb, overtaken: v.overtaken }),
+    },
   },
   locks: { facts: each<string | null>("held by", (l) => `${l} held by`, shown) },
   irqFired: { facts: each<number>("fired", (i) => `irq ${i} fired`, String) },

@@ -28,6 +28,7 @@ import {
 } from "./pagemap";
 import { powerpcArm64Scenarios } from "./powerpc-arm64";
 import { softirqScenarios } from "./softirq";
+import { tlbScenarios } from "./tlb";
 import type { Scenario } from "./types";
 import { movePresentPtesScenario } from "./userfaultfd";
 import { v7ExtraScenarios, v7Scenarios } from "./v7";
@@ -59,6 +60,7 @@ export const scenarioRegistry = new Registry<Scenario>([
   ...callers2Scenarios,
   ...hugePageScenarios,
   movePresentPtesScenario,
+  ...tlbScenarios,
 ]);
 
 /** Scenarios that exist but are not part of the default matrix. */
