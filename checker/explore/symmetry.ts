@@ -61,7 +61,12 @@ export function cpuSymmetry(m: Machine, spec: Spec): CpuSymmetry {
     return { ok: false, why: "the scenario has shared variables" };
   const vars: string[] = [];
   for (const r of spec.rules) for (const c of r.checks) varsOf(c.require, vars);
-  const cpuBound = vars.find((v) => /cpu/i.test(v) || v === "ctx.id" || v.startsWith("state"));
+  // The TLB sets (state.tlb.*) hold addresses only, whatever CPU cached them (the model does
+  // not tell CPUs' TLBs apart), so renumbering CPUs leaves them as they are.
+  const cpuBound = vars.find(
+    (v) =>
+      /cpu/i.test(v) || v === "ctx.id" || (v.startsWith("state") && !v.startsWith("state.tlb.")),
+  );
   if (cpuBound !== undefined) return { ok: false, why: `a rule reads ${cpuBound}` };
   const group: Renumbering[] = [];
   for (const p of permutations(n)) {

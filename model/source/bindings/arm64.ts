@@ -5,7 +5,7 @@
 // the lazy hooks, __set_pte(), set_ptes()) is read from the tree.
 // Sources: arch/arm64/include/asm/barrier.h (dsb, isb), arch/arm64/include/asm/pgtable.h.
 
-import { dsb, markUnsynced, storePte } from "../../kernel/hardware";
+import { dsb, markUnsynced, storePteTlbOwed } from "../../kernel/hardware";
 import { mmOf } from "../../kernel/state";
 import { type ArchSource, type Binding, LAZY_MMU_HEADERS } from "./types";
 
@@ -83,11 +83,13 @@ export const arm64Source: ArchSource = {
     PUD_SIZE: { value: () => 1024 * 1024 * 1024, does: "1 GiB (4K pages)" },
   },
   pteStore: (r, addr, _old, value) => {
-    storePte(r.d, r.env, addr, value);
+    // As on the built-in arm64 models: the old translation stays cached until the
+    // caller's flush_tlb_*() (the store invalidates no TLB entry).
+    storePteTlbOwed(r.d, r.env, addr, value);
     if (mmOf(addr) === "kernel" && value !== 0) markUnsynced(r.d, r.env.cpu, addr);
   },
   pteStoreDoes:
-    "WRITE_ONCE(*ptep, pte): the store; a valid kernel PTE is not seen by the walker until this CPU's next dsb",
+    "WRITE_ONCE(*ptep, pte): the store (the old translation stays cached until a flush_tlb_*()); a valid kernel PTE is not seen by the walker until this CPU's next dsb",
   switchHooks: ["__switch_to"],
   departures: [
     "The isb is not modelled: only walker visibility (the dsb) is.",
