@@ -4,7 +4,7 @@
 // representative subset of the cells they run (scripts/agreement.ts runs them all), calls
 // of tree functions inside expressions, and a header #if the front end cannot evaluate.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findArch } from "../model/arch/index";
@@ -69,7 +69,9 @@ describe("v7.0 trees: the generic layer read from include/linux/pgtable.h", () =
   ] as const) {
     it(`prints the steps of ${tree} (golden)`, () => {
       const text = describeDerived(derive(tree, source));
-      expect(text).toBe(readFileSync(join(ROOT, `test/golden/extract-${tree}.txt`), "utf8"));
+      const file = join(ROOT, `test/golden/extract-${tree}.txt`);
+      if (process.env.UPDATE_GOLDEN === "1") writeFileSync(file, text);
+      expect(text).toBe(readFileSync(file, "utf8"));
     });
   }
 

@@ -172,7 +172,7 @@ const setPteOf = (L: Arm64Lines): Proc =>
  * walker, then the broadcast TLBIs and dsb(ish). A store still unpublished on another CPU
  * is overtaken: the walker may load the old entry again after the TLBI.
  */
-const flush_tlb_range: Proc = proc("flush_tlb_range", [
+export const flush_tlb_range: Proc = proc("flush_tlb_range", [
   step(
     "flush_tlb_range",
     "dsb(ishst); __tlbi_range(...); dsb(ish)",

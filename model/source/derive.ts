@@ -145,7 +145,11 @@ export function deriveModel(
     for (const h of source.switchHooks) compiler.root(h);
     const compiled = compiler.out;
     compiled.bound.set("*ptep = pte", source.pteStoreDoes);
-    const procs: Proc[] = [...compiled.procs].map(([name, ops]) => proc(name, ops));
+    const builtIn = (source.builtInProcs ?? []).filter((p) => !compiled.procs.has(p.name));
+    const procs: Proc[] = [
+      ...[...compiled.procs].map(([name, ops]) => proc(name, ops)),
+      ...builtIn,
+    ];
     const model: ArchModel = {
       id: `${source.arch}@tree:${tree.name}`,
       arch: source.arch,
@@ -156,6 +160,11 @@ export function deriveModel(
       departures: [
         ...source.departures,
         `Bound, not read: ${[...compiled.bound.keys()].sort().join(", ")}.`,
+        ...(builtIn.length > 0
+          ? [
+              `Not on the tree's lazy MMU path, the built-in ${source.arch} model's: ${builtIn.map((p) => `${p.name}()`).join(", ")}.`,
+            ]
+          : []),
         ...(generic.length > 0
           ? [`Not in the tree, the engine's generic procedure: ${generic.join(", ")}.`]
           : []),

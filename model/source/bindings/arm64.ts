@@ -5,6 +5,7 @@
 // the lazy hooks, __set_pte(), set_ptes()) is read from the tree.
 // Sources: arch/arm64/include/asm/barrier.h (dsb, isb), arch/arm64/include/asm/pgtable.h.
 
+import { flush_tlb_range } from "../../arch/arm64";
 import { dsb, markUnsynced, storePteTlbOwed } from "../../kernel/hardware";
 import { mmOf } from "../../kernel/state";
 import { type ArchSource, type Binding, LAZY_MMU_HEADERS } from "./types";
@@ -89,8 +90,9 @@ export const arm64Source: ArchSource = {
     if (mmOf(addr) === "kernel" && value !== 0) markUnsynced(r.d, r.env.cpu, addr);
   },
   pteStoreDoes:
-    "WRITE_ONCE(*ptep, pte): the store (the old translation stays cached until a flush_tlb_*()); a valid kernel PTE is not seen by the walker until this CPU's next dsb",
+    "WRITE_ONCE(*ptep, pte): the store; a valid kernel PTE is not seen by the walker until this CPU's next dsb",
   switchHooks: ["__switch_to"],
+  builtInProcs: [flush_tlb_range],
   departures: [
     "The isb is not modelled: only walker visibility (the dsb) is.",
     "pte_valid_not_user(pte) asks whether the PTE being written (the call's addr) is init_mm's: model PTE values carry no PTE_USER bit.",

@@ -2,6 +2,7 @@
 // not read from source but knows the meaning of, in the model's terms. Everything else is
 // read from the tree. A binding receives its arguments unevaluated (some name a per-CPU
 // variable or a barrier domain rather than a value) and returns the evaluator of the call.
+import type { Proc } from "../../kernel/program";
 
 import type { Eval, PteStore, Run } from "../memory";
 import type { Node } from "../parser";
@@ -59,6 +60,12 @@ export interface ArchSource {
   /** Context-switch functions whose lazy-MMU effects run inside the switch (arm64 __switch_to). */
   readonly switchHooks: readonly string[];
   readonly departures: readonly string[];
+  /**
+   * Procedures the scenarios call that the lazy MMU path of the tree does not reach, taken
+   * from the built-in model of the architecture (a TLB flush: arm64's flush_tlb_range()).
+   * Each is named in the model's departures.
+   */
+  readonly builtInProcs?: readonly Proc[];
 }
 
 /**
