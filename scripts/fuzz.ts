@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { execute } from "../checker/cli/main";
 import { OPERATORS, type OperatorName } from "../checker/rules/operators";
 import { CONTEXT_FIELDS, EVENT_FIELDS, TRIGGERS } from "../model/machine/vocabulary";
+import { mulberry32 } from "./random";
 
 const ROOT = join(__dirname, "..");
 /** An input that takes longer than this is a hang. */
@@ -38,18 +39,6 @@ function flag(args: readonly string[], name: string, dflt: number): number {
   const v = i >= 0 ? Number(args[i + 1]) : dflt;
   if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} expects a positive number`);
   return v;
-}
-
-/** A small deterministic generator (mulberry32), so that a seed reproduces a run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -72,7 +61,7 @@ const WEIRD = [
 ];
 
 async function child(seconds: number, seed: number, work: string): Promise<void> {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const specs = ["lazy-mmu-v6.15", "lazy-mmu-v7.0", "lazy-mmu-original"].map(
     (id) => JSON.parse(readFileSync(join(ROOT, "specs", `${id}.json`), "utf8")) as Json,

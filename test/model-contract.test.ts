@@ -15,6 +15,7 @@ import { buildMachine, initialState, type Machine } from "../model/machine/machi
 import { successors } from "../model/machine/transitions";
 import { scenarios } from "../model/scenarios/index";
 import type { Scenario } from "../model/scenarios/types";
+import { mulberry32 } from "../scripts/random";
 
 function deepFreeze<T>(x: T): T {
   if (x !== null && typeof x === "object" && !Object.isFrozen(x)) {
@@ -63,18 +64,6 @@ function pairs(arch: ArchModel): { scenario: Scenario; preemption: PreemptionMod
   return out;
 }
 
-/** A small seeded generator (mulberry32), so that every run walks the same paths. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function seedOf(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
@@ -93,7 +82,7 @@ const WALKS = 3;
 const MAX_DEPTH = 500;
 
 function checkWalks(m: Machine): number {
-  const next = random(seedOf(`${m.arch.id} ${m.scenario.id} ${m.preemption}`));
+  const next = mulberry32(seedOf(`${m.arch.id} ${m.scenario.id} ${m.preemption}`));
   const byKey = new Map<string, string>();
   const byJson = new Map<string, string>();
   let checked = 0;
