@@ -6,15 +6,10 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { lazymmuProcess } from "./cli";
 import { ROOT } from "./helpers";
 
-const BIN = join(ROOT, "bin", "lazymmu");
 const MAIN = join(ROOT, "dist", "checker", "cli", "main.js");
-
-function lazymmu(args: readonly string[]) {
-  const r = spawnSync("node", [BIN, ...args], { encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 it("--help lists every command, exit 0, and loads neither the models nor ts-node", () => {
   const probe = `
@@ -38,13 +33,13 @@ it("--help lists every command, exit 0, and loads neither the models nor ts-node
 
 it("--version prints the package's version", () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-  const r = lazymmu(["--version"]);
+  const r = lazymmuProcess(["--version"]);
   expect(r.code).toBe(0);
   expect(r.stdout.trim()).toBe(pkg.version);
 });
 
 it("no arguments: the usage on stderr, exit 2", () => {
-  const r = lazymmu([]);
+  const r = lazymmuProcess([]);
   expect(r.code).toBe(2);
   expect(r.stdout).toBe("");
   expect(r.stderr).toMatch(/^lazymmu: error \[bad-usage\]: no command given\n\nUsage: lazymmu /);

@@ -4,6 +4,7 @@
 // `cliRun` awaits the ones that do (verify, matrix, compare), in this thread unless
 // --workers asks for the pool.
 
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,4 +68,23 @@ export function filesUnder(dir: string): string[] {
     .filter((d) => d.isFile())
     .map((d) => join(d.parentPath, d.name))
     .sort();
+}
+
+/**
+ * Runs `bin/lazymmu` in a process of its own, as a user's shell would: for what only a real
+ * process shows (start-up, what is loaded, the process edge). `preload` is a module given
+ * to node with `-r`; `env` is added to this process's environment.
+ */
+export function lazymmuProcess(
+  args: readonly string[],
+  preload?: string,
+  env: NodeJS.ProcessEnv = {},
+): { readonly code: number | null; readonly stdout: string; readonly stderr: string } {
+  const node = preload === undefined ? [] : ["-r", preload];
+  const bin = join(__dirname, "..", "bin", "lazymmu");
+  const r = spawnSync(process.execPath, [...node, bin, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -3,34 +3,23 @@
 // one cell, and procedures named as Object.prototype's members, end to end through verify,
 // replay and show. Each of these gave exit 1 and a stack trace before.
 
-import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT } from "../checker/cli/command";
 import { type Edge, execute, IN_PROCESS, writeCrashReport } from "../checker/cli/main";
-import { cli, cliRun, filesUnder, tempDir } from "./cli";
+import { cli, cliRun, filesUnder, lazymmuProcess, tempDir } from "./cli";
 
-const ROOT = join(__dirname, "..");
 const FIXTURES = join(__dirname, "fixtures", "load");
 const STACK_LINE = /^\s+at /m;
-
-function lazymmu(args: readonly string[], preload?: string, env: NodeJS.ProcessEnv = {}) {
-  const node = preload === undefined ? [] : ["-r", preload];
-  const r = spawnSync(process.execPath, [...node, join(ROOT, "bin", "lazymmu"), ...args], {
-    encoding: "utf8",
-    env: { ...process.env, ...env, FORCE_COLOR: "0" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe("lazymmu crashing in its own code", () => {
   it("exits 4 with one line, and the stack trace in a file the line names", () => {
     const tmp = tempDir("crash");
-    const r = lazymmu(
+    const r = lazymmuProcess(
       ["verify", "--arch", "generic", "--scenario", "zap-pte-range", "--preemption", "none"],
       join(FIXTURES, "crash-preload.js"),
-      { TMPDIR: tmp },
+      { TMPDIR: tmp, FORCE_COLOR: "0" },
     );
     expect(r.code).toBe(EXIT.internal);
     expect(r.stdout).toBe("");
