@@ -17,6 +17,7 @@ import { CPU_LOCALS } from "../../model/kernel/primitives";
 import { kernelSchema } from "../../model/kernel/schema";
 import type { Cpu, Frame, IrqFrame, Kernel, Task, Val } from "../../model/kernel/state";
 import type { Machine } from "../../model/machine/machine";
+import { CPU_FREE_STATE_FIELDS } from "../../model/machine/observed-state";
 import type { Spec } from "../spec/types";
 import { Interner } from "./codec";
 import { CollapsedCodec } from "./collapse";
@@ -61,11 +62,12 @@ export function cpuSymmetry(m: Machine, spec: Spec): CpuSymmetry {
     return { ok: false, why: "the scenario has shared variables" };
   const vars: string[] = [];
   for (const r of spec.rules) for (const c of r.checks) varsOf(c.require, vars);
-  // The TLB sets (state.tlb.*) hold addresses only, whatever CPU cached them (the model does
-  // not tell CPUs' TLBs apart), so renumbering CPUs leaves them as they are.
+  // The state view may name CPUs, except the fields declared CPU-free (observed-state.ts).
   const cpuBound = vars.find(
     (v) =>
-      /cpu/i.test(v) || v === "ctx.id" || (v.startsWith("state") && !v.startsWith("state.tlb.")),
+      /cpu/i.test(v) ||
+      v === "ctx.id" ||
+      (v.startsWith("state") && !CPU_FREE_STATE_FIELDS.has(v.split(".")[1] ?? "")),
   );
   if (cpuBound !== undefined) return { ok: false, why: `a rule reads ${cpuBound}` };
   const group: Renumbering[] = [];

@@ -70,6 +70,11 @@ interface RuleView<V> {
   readonly type: FieldType;
   readonly name?: string;
   readonly get?: (v: V) => ViewValue;
+  /**
+   * Its view names no CPU (and nothing a CPU's number decides), so renumbering the CPUs
+   * leaves it as it is and a rule may read it under CPU symmetry (checker/explore/symmetry.ts).
+   */
+  readonly cpuFree?: true;
 }
 
 /** What readers see of one field: the renderers' facts, and (if rules read it) its view. */
@@ -185,10 +190,12 @@ export const MEMORY_FIELDS: ObservedTable<Kernel> = {
     // `state.tlb.stale`: old translations the caller's TLB flush owes (x86, arm64, generic);
     // `state.tlb.overtaken`: addresses whose flush took effect before an earlier, still
     // deferred update of them (model/kernel/hardware.ts).
+    // Address sets only, whatever CPU cached them (the model does not tell CPUs' TLBs apart).
     rules: {
       name: "tlb",
       type: { fields: { stale: { list: "string" }, overtaken: { list: "string" } } },
       get: (v) => ({ stale: v.tlb, overtaken: v.overtaken }),
+      cpuFree: true,
     },
   },
   locks: { facts: each<string | null>("held by", (l) => `${l} held by`, shown) },
@@ -247,6 +254,14 @@ function viewOf<T>(table: ObservedTable<T>, owner: T): { readonly [k: string]: V
 
 /** What rules may read of the whole state (the `state` of a check), with its types. */
 export const STATE_VIEW_FIELDS: Readonly<Record<string, FieldType>> = viewFields(MEMORY_FIELDS);
+
+/** The names, in the rules' `state`, of the fields whose views name no CPU (`cpuFree`). */
+export const CPU_FREE_STATE_FIELDS: ReadonlySet<string> = new Set(
+  (Object.keys(MEMORY_FIELDS) as (keyof typeof MEMORY_FIELDS)[]).flatMap((k) => {
+    const r = MEMORY_FIELDS[k].rules;
+    return r?.cpuFree ? [r.name ?? k] : [];
+  }),
+);
 
 /** A state as rules see it (the monitor's `state`). */
 export function stateView(s: Kernel): { readonly [k: string]: ViewValue } {
