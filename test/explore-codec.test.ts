@@ -6,16 +6,7 @@ import { describe, expect, it } from "vitest";
 import { CollapsedKernelCodec, KernelCodec, mutableCopy } from "../checker/explore/kernel-codec";
 import { StateStore } from "../checker/explore/store";
 import type { Kernel } from "../model/kernel/state";
-import { machine, reachable } from "./explore-helpers";
-
-/** JSON with every object's keys sorted: equal for equal states whatever the key order. */
-function sortedJson(x: unknown): string {
-  return JSON.stringify(x, (_k, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
-}
+import { machine, reachable, sortedJson } from "./explore-helpers";
 
 const cells: [string, string][] = [
   ["sparc64@v6.15", "bench-reference"],

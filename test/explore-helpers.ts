@@ -61,3 +61,12 @@ export function runAlone(m: Machine, id: string): Kernel[] {
     trail.push(s);
   }
 }
+
+/** JSON with every object's keys sorted: equal for equal states whatever the key order. */
+export function sortedJson(x: unknown): string {
+  return JSON.stringify(x, (_k, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}

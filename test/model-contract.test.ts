@@ -16,6 +16,7 @@ import { successors } from "../model/machine/transitions";
 import { scenarios } from "../model/scenarios/index";
 import type { Scenario } from "../model/scenarios/types";
 import { mulberry32 } from "../scripts/random";
+import { sortedJson } from "./explore-helpers";
 
 function deepFreeze<T>(x: T): T {
   if (x !== null && typeof x === "object" && !Object.isFrozen(x)) {
@@ -34,14 +35,6 @@ function reorder<T>(x: T): T {
     return out as T;
   }
   return x;
-}
-
-function sortedJson(x: unknown): string {
-  return JSON.stringify(x, (_k, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
 }
 
 /**
