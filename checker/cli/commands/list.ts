@@ -3,7 +3,7 @@
 
 import { architectures } from "../../../model/arch/index";
 import { apiOfArch, apiOfScenario } from "../../../model/scenarios/api";
-import { scenarios } from "../../../model/scenarios/index";
+import { extraScenarios, scenarios } from "../../../model/scenarios/index";
 import type { Spec } from "../../spec/types";
 import { type Context, type Outcome, output, userError } from "../command";
 import { bundledSpecs } from "../files";
@@ -17,6 +17,10 @@ function apiTag(api: string): string {
 function columns(rows: readonly (readonly [string, string])[]): string[] {
   const width = Math.max(0, ...rows.map(([id]) => id.length));
   return rows.map(([id, rest]) => `  ${id.padEnd(width)}  ${rest}`);
+}
+
+function scenarioColumns(rows: readonly { id: string; api: string; summary: string }[]): string[] {
+  return columns(rows.map((s) => [s.id, `${apiTag(s.api)}${s.summary}`]));
 }
 
 export function run(
@@ -42,11 +46,16 @@ export function run(
       api: apiOfArch(a),
       summary: a.summary,
     })),
-    scenarios: scenarios.map((s) => ({
+    scenarios: [
+      ...scenarios.map((s) => ({ s, inDefaultMatrix: true })),
+      ...extraScenarios.map((s) => ({ s, inDefaultMatrix: false })),
+    ].map(({ s, inDefaultMatrix }) => ({
       id: s.id,
       summary: s.summary,
       api: apiOfScenario(s),
       preemption: s.preemption,
+      cpus: s.cpus,
+      inDefaultMatrix,
     })),
     specs: specs.map((s) => ({
       id: s.id,
@@ -65,7 +74,9 @@ export function run(
       ]),
     ),
     "Scenarios:",
-    ...columns(data.scenarios.map((s) => [s.id, `${apiTag(s.api)}${s.summary}`])),
+    ...scenarioColumns(data.scenarios.filter((s) => s.inDefaultMatrix)),
+    "Scenarios outside the default matrix (run one with --scenario ID):",
+    ...scenarioColumns(data.scenarios.filter((s) => !s.inDefaultMatrix)),
     "Specs:",
     ...columns(data.specs.map((s) => [s.id, `${s.path}: ${s.rules.map((r) => r.id).join(", ")}`])),
   ];
