@@ -1,9 +1,20 @@
 // The compiled command line starts fast: bin/lazymmu runs dist/ (no TypeScript compiler at
 // run time), and `--help` and `--version` load no model, spec or checker code; a bare
-// `lazymmu` prints the usage and exits 2, as every CLI does.
+// `lazymmu` prints the usage and exits 2, as every CLI does; a checkout whose sources are
+// newer than its build says so.
 
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { lazymmuProcess } from "./cli";
@@ -43,4 +54,29 @@ it("no arguments: the usage on stderr, exit 2", () => {
   expect(r.code).toBe(2);
   expect(r.stdout).toBe("");
   expect(r.stderr).toMatch(/^lazymmu: error \[bad-usage\]: no command given\n\nUsage: lazymmu /);
+});
+
+it("warns, once, when a source file is newer than the build in dist/ (a checkout not rebuilt)", () => {
+  // A copy of the checkout's layout whose dist/ is this build and whose model/ has a file
+  // written after it: the repository's own files are not touched.
+  const root = mkdtempSync(join(tmpdir(), "lazymmu-stale-"));
+  mkdirSync(join(root, "bin"));
+  copyFileSync(join(ROOT, "bin", "lazymmu"), join(root, "bin", "lazymmu"));
+  copyFileSync(join(ROOT, "tsconfig.build.json"), join(root, "tsconfig.build.json"));
+  symlinkSync(join(ROOT, "dist"), join(root, "dist"));
+  mkdirSync(join(root, "checker"));
+  mkdirSync(join(root, "model", "arch"), { recursive: true });
+  const edited = join(root, "model", "arch", "mine.ts");
+  writeFileSync(edited, "export {};\n");
+  const built = statSync(join(ROOT, "dist", ".built")).mtime;
+  const run = () =>
+    spawnSync(process.execPath, [join(root, "bin", "lazymmu"), "--version"], { encoding: "utf8" });
+  utimesSync(edited, built, new Date(built.getTime() + 60_000));
+  const stale = run();
+  expect(stale.status).toBe(0);
+  expect(stale.stderr).toBe(
+    "lazymmu: warning: model/arch/mine.ts is newer than the build in dist/: run `npm run build` (or `npm run lazymmu -- ...`, which builds first)\n",
+  );
+  utimesSync(edited, built, new Date(built.getTime() - 60_000));
+  expect(run().stderr).toBe("");
 });
