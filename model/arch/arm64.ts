@@ -416,6 +416,8 @@ const ERA_V7_0: Arm64Era = {
 export const arm64V5fdd: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
   id: "arm64@5fdd05efa1cd",
+  linesAt:
+    "pgtable.h and process.c after 5fdd05efa1cd as posted (pgtable.h index 39c331743b69..ab4a1b19e596), read off its hunks",
   era: "v6.16-rc (5fdd05efa1cd..b81c688426a9)",
   ran: [
     {
@@ -435,6 +437,8 @@ export const arm64V5fdd: ArchModel<Arm64Cpu, Arm64Task> = {
 export const arm64Vb81c: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
   id: "arm64@b81c688426a9",
+  linesAt:
+    "pgtable.h after b81c688426a9 as posted (index ab4a1b19e596..e65083ec35cb); process.c as after 5fdd05efa1cd, which b81c688426a9 does not touch",
   era: "v6.16-rc (b81c688426a9..1ef3095b1405)",
   ran: [
     {
@@ -453,6 +457,8 @@ export const arm64Vb81c: ArchModel<Arm64Cpu, Arm64Task> = {
 export const arm64V1ef3: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
   id: "arm64@1ef3095b1405",
+  linesAt:
+    "pgtable.h after 1ef3095b1405 as posted (index e65083ec35cb..43457940a388); process.c as after 5fdd05efa1cd, which it does not touch",
   era: "v6.16..v6.18",
   ran: [
     {
@@ -509,6 +515,8 @@ function hooksV70(L: Arm64Lines): Proc[] {
 export const arm64V70: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
   id: "arm64@v7.0",
+  linesAt:
+    "pgtable.h after 4dd9b4d7a8d5 as posted (v6 10/14, index 7f528c36d53c..445e18e92221), read off its hunks",
   era: "v7.0..",
   ran: [{ since: "v7.0", why: "4dd9b4d7a8d5 (v7.0)" }],
   commits: ["5fdd05efa1cd", "b81c688426a9", "1ef3095b1405", "4dd9b4d7a8d5"],
