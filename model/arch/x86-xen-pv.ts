@@ -220,8 +220,19 @@ const LINES_49147BEB0CCB: XenLines = {
   switchStart: 380,
   switchEnd: 391,
 };
-/** hypervisor.h after c36549ff8d84 as posted (bd0fc69a10a7: @@ -72,18 +72,10 @@, @@ -92,10 +84,7 @@). */
-const LINES_V6_15: XenLines = { enterTest: 78, enterWrite: 80 };
+/**
+ * hypervisor.h after c36549ff8d84 as posted (v6.15, bd0fc69a10a7: @@ -72,18 +72,10 @@,
+ * @@ -92,10 +84,7 @@); mmu_pv.c and enlighten_pv.c of v6.18, the trees the v7.0 series was
+ * posted against (the old sides of 66bdd779d344's @@ -2139,10 +2139,8 @@, blob
+ * 2a4a8deaf612, and of 291b3abed657's @@ -426,7 and @@ -437,7, blob 4806cc28d7ca).
+ */
+const LINES_V6_15: XenLines = {
+  enterTest: 78,
+  enterWrite: 80,
+  flushTest: 2142,
+  switchStart: 427,
+  switchEnd: 438,
+};
 /**
  * mmu_pv.c after 66bdd779d344 as posted (blob 7a35c3393df4), enlighten_pv.c after
  * 291b3abed657 as posted (blob 98dbb6a61087).
@@ -797,7 +808,7 @@ export const x86XenPvV615 = xenModel(
     id: "x86-xen-pv@v6.15",
     era: "v6.15..v6.19",
     linesAt:
-      "hypervisor.h after c36549ff8d84 as posted (v6.15, blob bd0fc69a10a7); mmu_pv.c and enlighten_pv.c not read at a v6.15..v6.19 version",
+      "hypervisor.h after c36549ff8d84 as posted (v6.15, blob bd0fc69a10a7); mmu_pv.c and enlighten_pv.c of v6.18 (blobs 2a4a8deaf612 and 4806cc28d7ca, the pre-images of 66bdd779d344 and 291b3abed657 as posted)",
     commits: ["a4a7644c1509", "691ee97e1a9d", "c36549ff8d84"],
     summary:
       "Xen PV v6.15: the nesting counter reverted (c36549ff8d84); set_ptes no longer nests (691ee97e1a9d)",
