@@ -25,7 +25,9 @@
 //    updating kernel mappings"); __set_pte_complete(): `if (pte_valid_not_user(pte))
 //    queue_pte_barriers()`; set_pmd()/set_pud(): `if (pmd_valid(pmd)) queue_pte_barriers()`
 //    (checked in the v4 11/11 patch as posted, Reviewed-by Catalin Marinas); set_p4d()/
-//    set_pgd() queue always (not modelled: no scenario writes those levels).
+//    set_pgd() queue always, with no validity test (5fdd05efa1cd's @@ -951,8 +1002,7 @@ and
+//    @@ -1080,8 +1130,7 @@ as merged: `WRITE_ONCE(); queue_pte_barriers();`). Not modelled: no
+//    scenario writes those levels (no caller here allocates or changes a p4d or pgd entry).
 //  - b81c688426a9 ("arm64/mm: Disable barrier batching in interrupt contexts"): enter, flush
 //    and leave begin with `if (in_interrupt()) return;`, queue_pte_barriers() with
 //    `if (in_interrupt()) { emit_pte_barriers(); return; }` (diff read; it replaces the
@@ -190,12 +192,12 @@ export const flush_tlb_range: Proc = proc("flush_tlb_range", [
  * mm is valid); set_p4d()/set_pgd() queue always (no scenario writes those levels). Only a
  * kernel entry owes the walker a barrier (markUnsynced), as for PTEs.
  */
-function setTableEntry(fn: "set_pmd" | "set_pud", level: "pmd" | "pud"): Proc {
+function setTableEntry(fn: "set_pmd" | "set_pud", level: "pmd" | "pud", line?: number): Proc {
   return proc(fn, [
     step(
       fn,
       `WRITE_ONCE(*${level}p, ${level}); if (${level}_valid(${level})) queue_pte_barriers()`,
-      `${PGTABLE_H} (${fn})`,
+      pgtableAt(line, fn),
       (d, env) => {
         const addr = addrArg(env);
         const value = valueArg(env);
@@ -209,16 +211,16 @@ function setTableEntry(fn: "set_pmd" | "set_pud", level: "pmd" | "pud"): Proc {
 }
 
 /** PMD level: set_pmd()/set_pud() queue barriers; a THP's set_pmd_at() is __set_pte_at(). */
-const pmdProcs: Proc[] = [
-  setTableEntry("set_pmd", "pmd"),
-  setTableEntry("set_pud", "pud"),
+const pmdProcsOf = (L: Arm64Lines): Proc[] => [
+  setTableEntry("set_pmd", "pmd", L.setPmd),
+  setTableEntry("set_pud", "pud", L.setPud),
   // set_pmd_at(): __set_pte_at(mm, addr, (pte_t *)pmdp, pmd_pte(pmd), PMD_SIZE >> PAGE_SHIFT),
   // whose __set_pte_complete() queues barriers for a valid kernel entry only.
   proc("set_pmd_at", [call("__set_pte", forwardArgs)]),
 ];
 
 const pteProcsOf = (L: Arm64Lines): Proc[] => [
-  ...pmdProcs,
+  ...pmdProcsOf(L),
   setPteOf(L),
   emit_pte_barriers,
   flush_tlb_range,
@@ -243,6 +245,13 @@ export interface Arm64Lines {
   readonly leaveIrq?: number;
   readonly leave?: number;
   readonly setPteComplete?: number;
+  /**
+   * set_pmd()'s and set_pud()'s WRITE_ONCE(): 857 and 923 after 5fdd05efa1cd (its
+   * @@ -801,10 +856,8 @@ and @@ -869,10 +922,8 @@); the later eras' hunks add lines only
+   * above them, as many as above __set_pte_complete() (12, then 10 more).
+   */
+  readonly setPmd?: number;
+  readonly setPud?: number;
   /** arch/arm64/kernel/process.c: __switch_to()'s dsb(ish) (5fdd05efa1cd's hunk). */
   readonly switchDsb?: number;
 }
@@ -372,6 +381,8 @@ const ERA_5FDD05EFA1CD: Arm64Era = {
     flush: 90,
     leave: 97,
     setPteComplete: 386,
+    setPmd: 857,
+    setPud: 923,
     switchDsb: 689,
   },
 };
@@ -388,6 +399,8 @@ const ERA_B81C688426A9: Arm64Era = {
     leaveIrq: 105,
     leave: 109,
     setPteComplete: 398,
+    setPmd: 869,
+    setPud: 935,
     switchDsb: 689,
   },
 };
@@ -404,6 +417,8 @@ const ERA_1EF3095B1405: Arm64Era = {
     leaveIrq: 115,
     leave: 119,
     setPteComplete: 408,
+    setPmd: 879,
+    setPud: 945,
     switchDsb: 689,
   },
 };
@@ -416,6 +431,8 @@ const ERA_V7_0: Arm64Era = {
 export const arm64V5fdd: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
   id: "arm64@5fdd05efa1cd",
+  linesAt:
+    "pgtable.h and process.c after 5fdd05efa1cd as posted (pgtable.h index 39c331743b69..ab4a1b19e596), read off its hunks",
   era: "v6.16-rc (5fdd05efa1cd..b81c688426a9)",
   ran: [
     {
@@ -435,6 +452,8 @@ export const arm64V5fdd: ArchModel<Arm64Cpu, Arm64Task> = {
 export const arm64Vb81c: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
   id: "arm64@b81c688426a9",
+  linesAt:
+    "pgtable.h after b81c688426a9 as posted (index ab4a1b19e596..e65083ec35cb); process.c as after 5fdd05efa1cd, which b81c688426a9 does not touch",
   era: "v6.16-rc (b81c688426a9..1ef3095b1405)",
   ran: [
     {
@@ -453,6 +472,8 @@ export const arm64Vb81c: ArchModel<Arm64Cpu, Arm64Task> = {
 export const arm64V1ef3: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
   id: "arm64@1ef3095b1405",
+  linesAt:
+    "pgtable.h after 1ef3095b1405 as posted (index e65083ec35cb..43457940a388); process.c as after 5fdd05efa1cd, which it does not touch",
   era: "v6.16..v6.18",
   ran: [
     {
@@ -509,6 +530,8 @@ function hooksV70(L: Arm64Lines): Proc[] {
 export const arm64V70: ArchModel<Arm64Cpu, Arm64Task> = {
   ...common,
   id: "arm64@v7.0",
+  linesAt:
+    "pgtable.h after 4dd9b4d7a8d5 as posted (v6 10/14, index 7f528c36d53c..445e18e92221), read off its hunks",
   era: "v7.0..",
   ran: [{ since: "v7.0", why: "4dd9b4d7a8d5 (v7.0)" }],
   commits: ["5fdd05efa1cd", "b81c688426a9", "1ef3095b1405", "4dd9b4d7a8d5"],

@@ -1,10 +1,13 @@
 // The generic lazy MMU hooks: architectures that define none get empty ones, so every
 // PTE change is immediate and nothing is deferred.
 // Source: include/linux/pgtable.h (#ifndef __HAVE_ARCH_ENTER_LAZY_MMU_MODE), v2.6.19
-// (6606c3e0da53) to v6.18.
+// (6606c3e0da53) to v6.18. Lines (GENERIC_HOOK_LINES): v6.18's, the pre-image (blob
+// 32e8457ad535) of the v7.0 series' CONFIG_ARCH_HAS_LAZY_MMU_MODE patch as posted, whose
+// @@ -231,7 +231,7 @@ shows the #ifndef at 234 and the three empty hooks at 235-237 as
+// `static inline void arch_..._lazy_mmu_mode(void) {}` (not `do {} while (0)` macros).
 
 import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
-import { nop } from "../kernel/primitives";
+import { GENERIC_HOOK_LINES, nop } from "../kernel/primitives";
 import { proc } from "../kernel/program";
 import { genericBuilds } from "./preemption";
 import type { ArchModel } from "./types";
@@ -31,11 +34,12 @@ export const generic: ArchModel = {
   summary: "No-op hooks (include/linux/pgtable.h): nothing is deferred",
   sources: [PGTABLE_H],
   departures: [],
-  procs: [
-    proc(ENTER, [nop(ENTER, "do {} while (0)", PGTABLE_H)]),
-    proc(LEAVE, [nop(LEAVE, "do {} while (0)", PGTABLE_H)]),
-    proc(FLUSH, [nop(FLUSH, "do {} while (0)", PGTABLE_H)]),
-  ],
+  linesAt: GENERIC_HOOK_LINES.version,
+  procs: ([ENTER, LEAVE, FLUSH] as const).map((hook) =>
+    proc(hook, [
+      nop(hook, `static inline void ${hook}(void) {}`, `${PGTABLE_H}:${GENERIC_HOOK_LINES[hook]}`),
+    ]),
+  ),
   perCpu: {},
   perTask: {},
   contextSwitch: [],

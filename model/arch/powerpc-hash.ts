@@ -124,6 +124,17 @@ export interface PowerpcHashEra {
    * hand-over; hpte_need_flush() asks is_lazy_mmu_mode_active(); the flush is real.
    */
   readonly genericLayer: boolean;
+  /**
+   * Lines read for this era beyond tlbflush-hash.h's hooks (see each model's `linesAt`):
+   * hpte_need_flush()'s `if (!batch->active)` in hash_tlb.c, and __switch_to()'s two blocks
+   * in process.c (`batch = this_cpu_ptr()` before _switch(), the `_TLF_LAZY_MMU` test after
+   * it). Undefined: not read for the era, the step cites its function.
+   */
+  readonly lines?: {
+    readonly hpteTest: number;
+    readonly switchOut?: number;
+    readonly switchIn?: number;
+  };
 }
 
 /** Per-CPU `ppc64_tlb_batch.active`, and the idle task's _TLF_LAZY_MMU (up to v6.18). */
@@ -181,18 +192,24 @@ function pteUpdateWith(batching: Batching, label: string, at: string): Proc {
   ]);
 }
 
-const pteUpdate = pteUpdateWith(
-  batchActive,
-  "if (old & H_PAGE_HASHPTE) hpte_need_flush(): batch = &get_cpu_var(ppc64_tlb_batch); if (!batch->active) flush_hash_page() else { if (i != 0 && mm != batch->mm) __flush_tlb_pending(batch); append }",
-  `${HASH_TLB_C} (hpte_need_flush)`,
-);
+/** `hash_tlb.c:LINE`, or `hash_tlb.c (fn)` where the era's line was not read. */
+const hashTlbAt = (line: number | undefined, fn: string) =>
+  line === undefined ? `${HASH_TLB_C} (${fn})` : `${HASH_TLB_C}:${line}`;
+
+const pteUpdate = (era: PowerpcHashEra) =>
+  pteUpdateWith(
+    batchActive,
+    "if (old & H_PAGE_HASHPTE) hpte_need_flush(): batch = &get_cpu_var(ppc64_tlb_batch); if (!batch->active) flush_hash_page() else { if (i != 0 && mm != batch->mm) __flush_tlb_pending(batch); append }",
+    hashTlbAt(era.lines?.hpteTest, "hpte_need_flush"),
+  );
 
 /** v7.0 (313a05a15a1b): the batch is used when the generic layer says the mode is active. */
-const pteUpdateV70 = pteUpdateWith(
-  is_lazy_mmu_mode_active,
-  "if (old & H_PAGE_HASHPTE) hpte_need_flush(): batch = &get_cpu_var(ppc64_tlb_batch); if (!is_lazy_mmu_mode_active()) flush_hash_page() else { if (i != 0 && mm != batch->mm) __flush_tlb_pending(batch); append }",
-  `${HASH_TLB_C} (hpte_need_flush, 313a05a15a1b)`,
-);
+const pteUpdateV70 = (era: PowerpcHashEra) =>
+  pteUpdateWith(
+    is_lazy_mmu_mode_active,
+    "if (old & H_PAGE_HASHPTE) hpte_need_flush(): batch = &get_cpu_var(ppc64_tlb_batch); if (!is_lazy_mmu_mode_active()) flush_hash_page() else { if (i != 0 && mm != batch->mm) __flush_tlb_pending(batch); append }",
+    hashTlbAt(era.lines?.hpteTest, "hpte_need_flush"),
+  );
 
 /**
  * The caller's TLB flushes on hash: flush_tlb_range() is hash__flush_tlb_range(), empty (the
@@ -332,36 +349,47 @@ function hooks(era: PowerpcHashEra): Proc[] {
   ];
 }
 
-/** v7.0 arch_flush_lazy_mmu_mode() (c3f0778ffeca): flush this CPU's batch if non-empty. */
-const flushIfPending = (fn: string, at: string) => [
-  this_cpu_ptr(fn, "batch", "ppc64_tlb_batch", at),
-  step(fn, "if (batch->index) __flush_tlb_pending(batch)", at, (d, env) => {
-    flushBatch(d, numberLocal(env, "batch"));
-  }),
+/**
+ * v7.0 arch_flush_lazy_mmu_mode() (c3f0778ffeca): flush this CPU's batch if non-empty.
+ * Lines of tlbflush-hash.h after 313a05a15a1b as posted (blob 6cc9abcd7b3d), read off its
+ * hunks (@@ -26,8 +25,6 @@, @@ -35,8 +32,6 @@, @@ -53,14 +48,10 @@) over c3f0778ffeca's:
+ * enter's preempt_disable() 34; the flush at 37, its this_cpu_ptr() 43 and
+ * `if (batch->index)` 45; leave's preempt_enable() 55.
+ */
+const V70_LINES = { pd: 34, fptr: 43, fflush: 45, pe: 55 } as const;
+
+const flushIfPending = (fn: string) => [
+  this_cpu_ptr(fn, "batch", "ppc64_tlb_batch", `${TLBFLUSH_HASH_H}:${V70_LINES.fptr}`),
+  step(
+    fn,
+    "if (batch->index) __flush_tlb_pending(batch)",
+    `${TLBFLUSH_HASH_H}:${V70_LINES.fflush}`,
+    (d, env) => {
+      flushBatch(d, numberLocal(env, "batch"));
+    },
+  ),
 ];
 
 /** v7.0 hooks: no `active` (313a05a15a1b); leave = flush + preempt_enable. */
 const hooksV70: Proc[] = [
-  proc(ENTER, [
-    preempt_disable(ENTER, `${TLBFLUSH_HASH_H} (arch_enter_lazy_mmu_mode, 313a05a15a1b)`),
-  ]),
-  proc(LEAVE, [
-    call(FLUSH, {}),
-    preempt_enable(LEAVE, `${TLBFLUSH_HASH_H} (arch_leave_lazy_mmu_mode, 313a05a15a1b)`),
-  ]),
-  proc(FLUSH, flushIfPending(FLUSH, `${TLBFLUSH_HASH_H} (arch_flush_lazy_mmu_mode, c3f0778ffeca)`)),
+  proc(ENTER, [preempt_disable(ENTER, `${TLBFLUSH_HASH_H}:${V70_LINES.pd}`)]),
+  proc(LEAVE, [call(FLUSH, {}), preempt_enable(LEAVE, `${TLBFLUSH_HASH_H}:${V70_LINES.pe}`)]),
+  proc(FLUSH, flushIfPending(FLUSH)),
 ];
 
 /**
  * __switch_to(prev, new) on this CPU. The model splits a switch into switch-out (prev, to
  * idle) and switch-in (from idle, next); the idle task's local flag is a per-CPU scalar.
  */
-const switchTo: readonly SwitchStep[] = [
+const processAt = (line: number | undefined, where: string) =>
+  line === undefined ? `${PROCESS_C} (__switch_to, ${where})` : `${PROCESS_C}:${line}`;
+
+const switchToOf = (era: PowerpcHashEra): readonly SwitchStep[] => [
   {
     fn: "__switch_to",
     label:
       "batch = this_cpu_ptr(&ppc64_tlb_batch); if (batch->active) { current_thread_info()->local_flags |= _TLF_LAZY_MMU; if (batch->index) __flush_tlb_pending(batch); batch->active = 0; }",
-    at: `${PROCESS_C} (__switch_to, before _switch())`,
+    at: processAt(era.lines?.switchOut, "before _switch()"),
     run: (d, sw) => {
       const b = ppc.cpu(d, sw.cpu);
       if (b.active !== 1) return false;
@@ -376,7 +404,7 @@ const switchTo: readonly SwitchStep[] = [
     fn: "__switch_to",
     label:
       "if (current_thread_info()->local_flags & _TLF_LAZY_MMU) { local_flags &= ~_TLF_LAZY_MMU; batch = this_cpu_ptr(&ppc64_tlb_batch); batch->active = 1; }",
-    at: `${PROCESS_C} (__switch_to, after _switch())`,
+    at: processAt(era.lines?.switchIn, "after _switch()"),
     run: (d, sw) => {
       const b = ppc.cpu(d, sw.cpu);
       if (sw.next !== null) {
@@ -407,7 +435,7 @@ const setPtesPlain: Proc = proc("set_ptes", [call("hash__pte_update", forwardArg
 function powerpcHashProcs(era: PowerpcHashEra): Proc[] {
   return [
     ...(era.genericLayer ? hooksV70 : hooks(era)),
-    ...pteProcsWith(era.genericLayer ? pteUpdateV70 : pteUpdate, era.rangeApi),
+    ...pteProcsWith(era.genericLayer ? pteUpdateV70(era) : pteUpdate(era), era.rangeApi),
     era.setPtesNests ? setPtesNesting : setPtesPlain,
     // THP (thpProcs): only up to v6.18, where flush_hash_table_pmd_range()'s region is
     // arch_enter/leave_lazy_mmu_mode().
@@ -427,15 +455,28 @@ const ERA_9FEE28BAA601: PowerpcHashEra = {
   rangeApi: true,
   setPtesNests: true,
 };
-const ERA_47B8DEF9358C: PowerpcHashEra = { ...ERA_9FEE28BAA601, setPtesNests: false };
-const ERA_V7_0: PowerpcHashEra = { ...ERA_47B8DEF9358C, genericLayer: true };
+/**
+ * v6.18 lines: hash_tlb.c blob 787f7a0e27f0 (the pre-image of 313a05a15a1b's @@ -100,7
+ * +100,7 @@) and process.c of the tree 58852f24f956 was posted against (its @@ -1291,14 and
+ * @@ -1369,20 hunks).
+ */
+const ERA_47B8DEF9358C: PowerpcHashEra = {
+  ...ERA_9FEE28BAA601,
+  setPtesNests: false,
+  lines: { hpteTest: 103, switchOut: 1294, switchIn: 1379 },
+};
+/** hpte_need_flush()'s `if (!is_lazy_mmu_mode_active())`: 313a05a15a1b's new side (103). */
+const ERA_V7_0: PowerpcHashEra = {
+  ...ERA_47B8DEF9358C,
+  genericLayer: true,
+  lines: { hpteTest: 103 },
+};
 
 const common = {
   arch: "powerpc-hash",
   sources: [TLBFLUSH_HASH_H, HASH_TLB_C, HASH_H, PROCESS_C, PGTABLE_C],
   perCpu: { active: 0, idle_TLF_LAZY_MMU: 0 },
   perTask: { _TLF_LAZY_MMU: 0 },
-  contextSwitch: switchTo,
   builds: powerpcBuilds,
 } as const;
 
@@ -453,6 +494,9 @@ export const powerpcHashV60: ArchModel<PowerpcCpu, PowerpcTask> = {
   era: "..v6.1-rc2",
   ran: [{ until: "v6.1-rc3", why: "b9ef323ea168 is in the v6.1-rc3 powerpc fixes" }],
   commits: [],
+  linesAt:
+    "tlbflush-hash.h of 05909cd9a0c8 (the stored copy, before b9ef323ea168, read whole); hash_tlb.c and process.c not read for this era",
+  contextSwitch: switchToOf(ERA_V6_0),
   summary:
     "book3s64 hash before b9ef323ea168: preemptible enter/leave via this_cpu_ptr; __switch_to hands the active batch to the task",
   departures: [
@@ -474,6 +518,9 @@ export const powerpcHashB9ef: ArchModel<PowerpcCpu, PowerpcTask> = {
     },
   ],
   commits: ["b9ef323ea168"],
+  linesAt:
+    "tlbflush-hash.h after b9ef323ea168 (its hunks as posted over 05909cd9a0c8); hash_tlb.c and process.c not read for this era",
+  contextSwitch: switchToOf(ERA_B9EF323EA168),
   summary:
     "book3s64 hash with preemption disabled for the region (b9ef323ea168); the __switch_to hand-over stays but cannot trigger",
   departures: [
@@ -495,6 +542,9 @@ export const powerpcHash9fee: ArchModel<PowerpcCpu, PowerpcTask> = {
     },
   ],
   commits: ["b9ef323ea168", "9fee28baa601"],
+  linesAt:
+    "tlbflush-hash.h after b9ef323ea168 (its hunks as posted), assumed unchanged by 9fee28baa601 (not read); hash_tlb.c and process.c not read for this era",
+  contextSwitch: switchToOf(ERA_9FEE28BAA601),
   summary: "book3s64 hash whose set_ptes() wraps its loop in enter/leave: regions nest",
   departures,
   procs: powerpcHashProcs(ERA_9FEE28BAA601),
@@ -512,6 +562,9 @@ export const powerpcHash47b8: ArchModel<PowerpcCpu, PowerpcTask> = {
     },
   ],
   commits: ["b9ef323ea168", "9fee28baa601", "47b8def9358c"],
+  linesAt:
+    "v6.18: tlbflush-hash.h blob 146287d9580f (the pre-image of c3f0778ffeca as posted: active = 1 at 41, leave 50-55, the empty flush at 58, as after b9ef323ea168), hash_tlb.c blob 787f7a0e27f0 (313a05a15a1b's pre-image), process.c as 58852f24f956 was posted against",
+  contextSwitch: switchToOf(ERA_47B8DEF9358C),
   summary: "book3s64 hash after 47b8def9358c: set_ptes() does not enter lazy mode",
   departures,
   procs: powerpcHashProcs(ERA_47B8DEF9358C),
@@ -523,12 +576,14 @@ export const powerpcHashV70: ArchModel<PowerpcCpu, PowerpcTask> = {
   era: "v7.0..",
   ran: [{ since: "v7.0", why: "58852f24f956, c3f0778ffeca and 313a05a15a1b (v7.0)" }],
   commits: ["b9ef323ea168", "47b8def9358c", "58852f24f956", "c3f0778ffeca", "313a05a15a1b"],
+  linesAt:
+    "tlbflush-hash.h and hash_tlb.c after 313a05a15a1b as posted (blobs 6cc9abcd7b3d, fbdeb8981ae7), read off its hunks and c3f0778ffeca's",
   summary:
     "book3s64 hash on the v7.0 generic layer: no `active`, no __switch_to hand-over; hpte_need_flush() asks is_lazy_mmu_mode_active(); flush is real",
   api: "lazy-mmu-mode",
   departures: [
     ...departures.filter((x) => !x.includes(IDLE_TLF)),
-    "Not checked against the v7.0 tree: the stored tlbflush-hash.h predates b9ef323ea168; the hooks follow the series' mails (313a05a15a1b diff, c3f0778ffeca description) and the reference.",
+    "Not checked against a v7.0 tree: the stored tlbflush-hash.h predates b9ef323ea168; the hooks follow the series' mails (the 313a05a15a1b and c3f0778ffeca diffs) and the reference.",
   ],
   perCpu: {},
   perTask: {},

@@ -7,10 +7,16 @@
 // maybe_tlb_batch_add, set_ptes), arch/sparc/include/asm/tlbflush_64.h. The PMD and
 // hugetlb paths (set_pmd_at, __set_pmd_acct, hugetlbpage.c), which feed tlb_batch_add_one()
 // without going through set_ptes(), are in ./sparc64-huge.ts.
-// Line numbers: arch/sparc/mm/tlb.c as of v6.14 for sparc64@v6.5 and @v6.14 (checked
-// against the context lines of a1d416bf9faf's hunks; v6.5's are assumed the same, not
-// checked), v6.15 for sparc64@v6.15 (after a1d416bf9faf). pgtable_64.h positions and the
-// v7.0 era stay `file (function)`: not checked against a tree of those versions.
+// Line numbers (each model's `linesAt` names its version; LINES below): arch/sparc/mm/tlb.c
+// as of v6.14 for sparc64@v6.5 and @v6.14 (the context lines of a1d416bf9faf's hunks;
+// v6.5's are assumed the same, not checked), v6.15 for sparc64@v6.15 (a1d416bf9faf's new
+// side, and the same lines in a35ddcca5e76, the tlb.c that 442bf488b9e8 was posted against
+// in late 2025), and dacd24ec4965 as posted (blob 3a852071d260) for sparc64@v7.0.
+// arch/sparc/include/asm/tlbflush_64.h: blob 8b8cdaa69272 (v6.18, the pre-image of
+// 442bf488b9e8's hunk), whose lines 12-16 and 43-50 are those of the stored copy
+// 30c092337017 (read whole): flush_tlb_range() 35, flush_tlb_kernel_range() 40, the empty
+// `#define arch_flush_lazy_mmu_mode() do {} while (0)` 47. pgtable_64.h and hugetlbpage.c
+// positions stay `file (function)`: no copy of those versions was read.
 //
 // Eras:
 //  - sparc64@v6.5: before 1a10a44dfc1d (v6.6): set_pte_at() is sparc64's own
@@ -35,8 +41,8 @@
 //  - sparc64@v7.0: 442bf488b9e8 (arch_flush_lazy_mmu_mode() flushes a non-empty batch),
 //    dacd24ec4965 (`active` removed: tlb_batch_add_one() asks is_lazy_mmu_mode_active());
 //    enter = preempt_disable(), leave = flush then preempt_enable(). Reached only through the
-//    v7.0 generic layer (model/kernel/lazy-mmu-mode.ts). Not checked against v7.0 source (the
-//    stored arch/sparc/mm/tlb.c predates it): from the reference facts and commit subjects.
+//    v7.0 generic layer (model/kernel/lazy-mmu-mode.ts). The stored arch/sparc/mm/tlb.c
+//    predates it: checked against 442bf488b9e8 and dacd24ec4965 as posted (their diffs).
 //
 // Departures: one user mm and base pages only, so the batch never holds another mm or page
 // size and never fills (TLB_BATCH_NR is 192): those flush-first branches are left out.
@@ -64,6 +70,7 @@ import { type ArchModel, archState } from "./types";
 
 const TLB_C = "arch/sparc/mm/tlb.c";
 const PGTABLE_64_H = "arch/sparc/include/asm/pgtable_64.h";
+const TLBFLUSH_64_H = "arch/sparc/include/asm/tlbflush_64.h";
 
 /** What the kernels of one sparc64 era do differently; each era below is one such record. */
 export interface Sparc64Era {
@@ -117,19 +124,21 @@ const flush_tlb_pending: Proc = proc("flush_tlb_pending", [
  * flush_tlb_range() is empty on sparc64 (the TLB batch flushes user entries as their PTEs
  * change); for a kernel range the caller calls flush_tlb_kernel_range(), which flushes the
  * kernel TSB and the TLBs of every CPU (asm/tlbflush_64.h). The scenarios name both
- * flush_tlb_range().
+ * flush_tlb_range(). `line` is flush_tlb_range()'s in tlbflush_64.h; the declaration of
+ * flush_tlb_kernel_range() is 5 lines below it.
  */
-const flush_tlb_range: Proc = proc("flush_tlb_range", [
-  step(
-    "flush_tlb_range",
-    "flush_tlb_range() { }  /* user */; flush_tlb_kernel_range(): flush_tsb_kernel_range(); smp_flush_tlb_kernel_range()",
-    "arch/sparc/include/asm/tlbflush_64.h (flush_tlb_range, flush_tlb_kernel_range)",
-    (d, env) => {
-      const addr = addrArg(env);
-      if (mmOf(addr) === "kernel") flushTlbAddr(d, addr);
-    },
-  ),
-]);
+const flushTlbRangeAt = (line: number): Proc =>
+  proc("flush_tlb_range", [
+    step(
+      "flush_tlb_range",
+      "flush_tlb_range() { }  /* user */; flush_tlb_kernel_range(): flush_tsb_kernel_range(); smp_flush_tlb_kernel_range()",
+      `${TLBFLUSH_64_H}:${line}, ${TLBFLUSH_64_H}:${line + 5}`,
+      (d, env) => {
+        const addr = addrArg(env);
+        if (mmOf(addr) === "kernel") flushTlbAddr(d, addr);
+      },
+    ),
+  ]);
 
 /** Does tlb_batch_add_one() batch here? Up to v6.18 `tb->active`; v7.0 the generic layer. */
 
@@ -166,6 +175,9 @@ const setPteAt = (batching: Batching, label: string, addOneAt: string): Proc =>
 /**
  * Lines of arch/sparc/mm/tlb.c: v6.14 (also used for v6.5), and v6.15 after a1d416bf9faf,
  * whose hunks (@@ -52,8 +52,10 @@, @@ -64,6 +66,7 @@, as posted and acked) shift them.
+ * `addOne` is tlb_batch_add_one()'s `if (!tb->active)`: 89 in a35ddcca5e76 (the old side of
+ * dacd24ec4965's @@ -93,7 +86,7 @@ less the 7 lines 442bf488b9e8 added above it), so 86 in
+ * v6.14 (a1d416bf9faf's 3 added lines are above it).
  */
 interface TlbLines {
   readonly pd?: number;
@@ -179,9 +191,18 @@ interface TlbLines {
 }
 
 const LINES = {
-  v614: { ptr: 55, active: 57, lptr: 62, lflush: 64, lactive: 66, addOne: 69 },
-  v615: { pd: 57, ptr: 58, active: 59, lptr: 64, lflush: 66, lactive: 68, pe: 69, addOne: 71 },
+  v614: { ptr: 55, active: 57, lptr: 62, lflush: 64, lactive: 66, addOne: 86 },
+  v615: { pd: 57, ptr: 58, active: 59, lptr: 64, lflush: 66, lactive: 68, pe: 69, addOne: 89 },
 } as const satisfies Record<string, TlbLines>;
+
+/**
+ * Lines of tlb.c after dacd24ec4965 as posted (blob 3a852071d260, on 442bf488b9e8): enter's
+ * preempt_disable() 55 (@@ -52,11 +52,7 @@); arch_flush_lazy_mmu_mode() at 58, its
+ * this_cpu_ptr() 60 and `if (tb->tlb_nr)` 62 (442bf488b9e8's @@ -59,12 +59,19 @@ moved 4
+ * lines up by dacd24ec4965); leave's preempt_enable() 69 (@@ -69,10 +65,7 @@); and
+ * tlb_batch_add_one()'s `if (!is_lazy_mmu_mode_active())` 89 (@@ -93,7 +86,7 @@).
+ */
+const LINES_V7_0 = { pd: 55, fptr: 60, fflush: 62, pe: 69, addOne: 89 } as const;
 
 /** The hooks up to v6.18: this_cpu_ptr(&tlb_batch), then `tb->active` set or flushed and cleared. */
 function enterLeave(era: Sparc64Era): Proc[] {
@@ -212,8 +233,11 @@ function enterLeave(era: Sparc64Era): Proc[] {
       LEAVE,
       era.preemptOffRegion ? [...leave, preempt_enable(LEAVE, `${TLB_C}:${L.pe}`)] : leave,
     ),
-    // sparc64 defines no arch_flush_lazy_mmu_mode() before v7.0: the generic empty one.
-    proc(FLUSH, [nop(FLUSH, "do {} while (0)", "include/linux/pgtable.h")]),
+    // Before v7.0 sparc64's own empty one (it defines __HAVE_ARCH_ENTER_LAZY_MMU_MODE, so
+    // the generic fallbacks of include/linux/pgtable.h are not compiled).
+    proc(FLUSH, [
+      nop(FLUSH, "#define arch_flush_lazy_mmu_mode() do {} while (0)", `${TLBFLUSH_64_H}:47`),
+    ]),
   ];
 }
 
@@ -226,11 +250,11 @@ function enterLeave(era: Sparc64Era): Proc[] {
  * ptep_get_and_clear() is the generic ptep_get() + pte_clear() (no
  * __HAVE_ARCH_PTEP_GET_AND_CLEAR on sparc64), so it goes the same way.
  */
-const pteProcsWith = (__set_pte_at: Proc, rangeApi = true): Proc[] => [
+const pteProcsWith = (__set_pte_at: Proc, rangeApi: boolean, flushTlbRangeLine: number): Proc[] => [
   flush_tlb_pending,
   // The mmu_gather flush: `#define tlb_flush(tlb) flush_tlb_pending()` (asm/tlb_64.h).
   proc("tlb_flush", [call("flush_tlb_pending", {})]),
-  flush_tlb_range,
+  flushTlbRangeAt(flushTlbRangeLine),
   __set_pte_at,
   proc("set_pte_at", [call(rangeApi ? "set_ptes" : "__set_pte_at", forwardArgs)]),
   proc("pte_clear", [call("set_pte_at", forwardArgs)]),
@@ -249,24 +273,25 @@ function pteProcsOf(era: Sparc64Era): Proc[] {
         "maybe_tlb_batch_add(): if (!tb->active) flush now, else tb->vaddrs[tb->tlb_nr++] = vaddr",
         `${TLB_C}:${era.tlbC.addOne}`,
       );
-  return pteProcsWith(setPte, era.rangeApi);
+  // tlbflush_64.h: flush_tlb_range() at 35, one line higher once dacd24ec4965 removes
+  // `active` from struct tlb_batch (its @@ -12,7 +12,6 @@).
+  return pteProcsWith(setPte, era.rangeApi, era.genericLayer ? 34 : 35);
 }
 
 /** v7.0 hooks: no `active`; flush is real (442bf488b9e8); leave = flush + preempt_enable. */
-const flushIfPending = (fn: string, at: string) => [
-  this_cpu_ptr(fn, "tb", "tlb_batch", at),
-  step(fn, "if (tb->tlb_nr) flush_tlb_pending()", at, (d, env) =>
+// Leave's own steps cite the flush's lines: leave calls arch_flush_lazy_mmu_mode() (line
+// 68), whose body they are.
+const flushIfPending = (fn: string) => [
+  this_cpu_ptr(fn, "tb", "tlb_batch", `${TLB_C}:${LINES_V7_0.fptr}`),
+  step(fn, "if (tb->tlb_nr) flush_tlb_pending()", `${TLB_C}:${LINES_V7_0.fflush}`, (d, env) =>
     batchOf(d, numberLocal(env, "tb")).batch.length > 0 ? { call: "flush_tlb_pending" } : undefined,
   ),
 ];
 
 const hooksV70: Proc[] = [
-  proc(ENTER, [preempt_disable(ENTER, `${TLB_C} (arch_enter_lazy_mmu_mode, dacd24ec4965)`)]),
-  proc(LEAVE, [
-    ...flushIfPending(LEAVE, `${TLB_C} (arch_leave_lazy_mmu_mode, dacd24ec4965)`),
-    preempt_enable(LEAVE, `${TLB_C} (arch_leave_lazy_mmu_mode, dacd24ec4965)`),
-  ]),
-  proc(FLUSH, flushIfPending(FLUSH, `${TLB_C} (arch_flush_lazy_mmu_mode, 442bf488b9e8)`)),
+  proc(ENTER, [preempt_disable(ENTER, `${TLB_C}:${LINES_V7_0.pd}`)]),
+  proc(LEAVE, [...flushIfPending(LEAVE), preempt_enable(LEAVE, `${TLB_C}:${LINES_V7_0.pe}`)]),
+  proc(FLUSH, flushIfPending(FLUSH)),
 ];
 
 /** set_ptes() of 1a10a44dfc1d: the loop (one page here) inside enter/leave. */
@@ -307,17 +332,21 @@ const ERA_V6_15: Sparc64Era = {
   tlbC: LINES.v615,
   pmdLines: PMD_LINES.v615,
 };
-/** The v7.0 steps cite tlb.c by function, but for tlb_batch_add_one(), at v6.14's line. */
+/**
+ * v7.0: tlb_batch_add_one()'s test at dacd24ec4965's line (the hooks' lines are LINES_V7_0);
+ * set_pmd_at()/__set_pmd_acct() keep v6.15's lines, since 442bf488b9e8 adds 7 lines above
+ * them and dacd24ec4965 removes 7 (their hunk headers).
+ */
 const ERA_V7_0: Sparc64Era = {
   ...ERA_V6_15,
   genericLayer: true,
-  tlbC: LINES.v614,
-  pmdLines: undefined,
+  tlbC: { ...LINES.v615, addOne: LINES_V7_0.addOne },
+  pmdLines: PMD_LINES.v615,
 };
 
 const common = {
   arch: "sparc64",
-  sources: [TLB_C, PGTABLE_64_H, "arch/sparc/include/asm/tlbflush_64.h"],
+  sources: [TLB_C, PGTABLE_64_H, TLBFLUSH_64_H],
   perTask: {},
   contextSwitch: [],
   builds: sparc64Builds,
@@ -343,6 +372,8 @@ export const sparc64V65: ArchModel<Sparc64Cpu> = {
     },
   ],
   commits: [],
+  linesAt:
+    "tlb.c: v6.14's lines (a1d416bf9faf's hunk context), assumed the same in v6.5 (not read); tlbflush_64.h: v6.18's (blob 8b8cdaa69272), assumed the same in v6.5",
   summary:
     "sparc64 before 1a10a44dfc1d: preemptible enter/leave via this_cpu_ptr; no set_ptes override",
   departures,
@@ -362,6 +393,8 @@ export const sparc64V614: ArchModel<Sparc64Cpu> = {
     },
   ],
   commits: ["1a10a44dfc1d"],
+  linesAt:
+    "tlb.c: v6.14 (the old side of a1d416bf9faf's hunks as posted); tlbflush_64.h: v6.18's (blob 8b8cdaa69272), assumed the same in v6.14",
   summary: "sparc64 before a1d416bf9faf: preemptible enter/leave via this_cpu_ptr; set_ptes nests",
   departures,
   perCpu: perCpuActive,
@@ -380,6 +413,8 @@ export const sparc64V615: ArchModel<Sparc64Cpu> = {
     },
   ],
   commits: ["1a10a44dfc1d", "a1d416bf9faf", "eb61ad14c459"],
+  linesAt:
+    "tlb.c: v6.15 (a1d416bf9faf's new side; the same lines in a35ddcca5e76, 442bf488b9e8's pre-image, v6.18); tlbflush_64.h: v6.18 (blob 8b8cdaa69272)",
   summary: "sparc64 after a1d416bf9faf: preemption disabled for the region; set_ptes does not nest",
   departures,
   perCpu: perCpuActive,
@@ -392,6 +427,8 @@ export const sparc64V70: ArchModel<Sparc64Cpu> = {
   era: "v7.0..",
   ran: [{ since: "v7.0", why: "442bf488b9e8 and dacd24ec4965 (v7.0)" }],
   commits: ["a1d416bf9faf", "eb61ad14c459", "442bf488b9e8", "dacd24ec4965"],
+  linesAt:
+    "tlb.c and tlbflush_64.h after dacd24ec4965 as posted (tlb.c blob 3a852071d260, on 442bf488b9e8's 7b5dfcdb1243; tlbflush_64.h 6133306ba59a), read off both patches' hunks",
   summary:
     "sparc64 on the v7.0 generic layer: no `active`, batching asks is_lazy_mmu_mode_active(); flush is real",
   api: "lazy-mmu-mode",

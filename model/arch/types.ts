@@ -113,6 +113,11 @@ export interface ArchModel<
   readonly summary: string;
   /** Kernel files this model follows. */
   readonly sources: readonly string[];
+  /**
+   * The kernel version (tag or commit) whose source lines the steps' `file:line` positions
+   * cite, and how they were read; stated once per model (test/positions.test.ts).
+   */
+  readonly linesAt?: string;
   /** Where and why the model departs from the kernel. */
   readonly departures: readonly string[];
   /** arch_enter/leave/flush_lazy_mmu_mode and any PTE-path overrides (set_pte_at, ...). */

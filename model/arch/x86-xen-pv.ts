@@ -4,8 +4,9 @@
 // context switch, or any multicall issued while the CPU is not in MMU mode, e.g. from an
 // interrupt). Native and KVM x86 are x86-native.ts.
 //
-// Sources (checked against torvalds/linux with the search tool; line numbers differ by
-// era, so steps cite `file (function)`):
+// Sources (checked against torvalds/linux with the search tool). Line numbers differ by
+// era: each era's XenLines (below) holds those read off the posted diffs of its commits,
+// named in the model's `linesAt`; a step whose line was not read cites `file (function)`.
 //  - arch/x86/include/asm/paravirt.h: arch_enter/leave/flush_lazy_mmu_mode() are pv ops;
 //    pte_clear() is set_pte(ptep, 0); set_pte_at() is set_pte().
 //  - arch/x86/kernel/paravirt.c (up to v6.5): enter_lazy(), leave_lazy(),
@@ -143,7 +144,113 @@ export interface XenEra {
   readonly genericLayer: boolean;
   /** 4594437880ce: enter and leave test the mode first, with preemption off. */
   readonly checkedEnterLeave: boolean;
+  /** The source lines this era's steps cite (each model's `linesAt` names their version). */
+  readonly lines: XenLines;
 }
+
+/**
+ * Lines read for an era; absent: not read at a version of the era, and the step cites its
+ * function instead. `enter*` are enter_lazy()'s (paravirt.c up to v6.5, hypervisor.h after);
+ * `leaveLazy` is where leave_lazy() (or paravirt_leave_lazy_mmu()) begins; the others are in
+ * mmu_pv.c (`mcIssue` in multicalls.h, `switch*` in enlighten_pv.c, or paravirt.c for the
+ * v6.5 start()).
+ */
+interface XenLines {
+  readonly enterRead?: number;
+  readonly enterTest?: number;
+  readonly enterWrite?: number;
+  /** 4594437880ce's `if (xen_get_lazy_mode() != XEN_LAZY_MMU)` in xen_enter_lazy_mmu(). */
+  readonly enterChecked?: number;
+  /** xen_leave_lazy_mmu()'s xen_mc_flush(). */
+  readonly leaveFlush?: number;
+  readonly leaveLazy?: number;
+  /** The flush's `if (... == XEN_LAZY_MMU)`. */
+  readonly flushTest?: number;
+  /** xen_batched_set_pte(): its lazy-mode test and its xen_extend_mmu_update(). */
+  readonly batchedTest?: number;
+  readonly batchedExtend?: number;
+  /** xen_mc_issue()'s test of the lazy mode (multicalls.h). */
+  readonly mcIssue?: number;
+  /** xen_flush_tlb_one_user()'s MULTI_mmuext_op(). */
+  readonly tlbOneUser?: number;
+  /** start()'s `if (this_cpu_read(xen_lazy_mode) == XEN_LAZY_MMU)`, end()'s xen_mc_flush(). */
+  readonly switchStart?: number;
+  readonly switchEnd?: number;
+}
+
+/** `FILE:LINE, FILE:LINE` when every line was read, else the `file (function)` fallback. */
+function linesOr(fallback: string, ...at: readonly (readonly [string, number | undefined])[]) {
+  if (at.some(([, line]) => line === undefined)) return fallback;
+  return at.map(([file, line]) => `${file}:${line}`).join(", ");
+}
+
+/**
+ * The tree a4a7644c1509 was posted against (13 Sep 2023, on v6.6-rc1): the old side of its
+ * hunks in paravirt.c, mmu_pv.c, enlighten_pv.c and multicalls.h.
+ */
+const LINES_V6_5: XenLines = {
+  enterTest: 150,
+  enterWrite: 152,
+  leaveFlush: 2109,
+  leaveLazy: 155,
+  flushTest: 176,
+  batchedTest: 273,
+  batchedExtend: 280,
+  mcIssue: 47,
+  tlbOneUser: 1266,
+  switchStart: 189,
+  switchEnd: 367,
+};
+/**
+ * a4a7644c1509's new side (mmu_pv.c @@ -2083,6 +2083,23 @@ and @@ -2107,7 +2124,7 @@) with
+ * 49147beb0ccb's hunks on it (hypervisor.h 7048dfacc04b: @@ -72,10 +72,18 @@ and
+ * @@ -84,7 +92,10 @@; enlighten_pv.c bbbfdd495ebd: one line added at 105).
+ */
+const LINES_49147BEB0CCB: XenLines = {
+  enterRead: 79,
+  enterTest: 81,
+  enterWrite: 88,
+  leaveFlush: 2126,
+  leaveLazy: 91,
+  flushTest: 2095,
+  batchedTest: 273,
+  batchedExtend: 280,
+  mcIssue: 47,
+  tlbOneUser: 1266,
+  switchStart: 380,
+  switchEnd: 391,
+};
+/**
+ * hypervisor.h after c36549ff8d84 as posted (v6.15, bd0fc69a10a7: @@ -72,18 +72,10 @@,
+ * @@ -92,10 +84,7 @@); mmu_pv.c and enlighten_pv.c of v6.18, the trees the v7.0 series was
+ * posted against (the old sides of 66bdd779d344's @@ -2139,10 +2139,8 @@, blob
+ * 2a4a8deaf612, and of 291b3abed657's @@ -426,7 and @@ -437,7, blob 4806cc28d7ca).
+ */
+const LINES_V6_15: XenLines = {
+  enterTest: 78,
+  enterWrite: 80,
+  flushTest: 2142,
+  switchStart: 427,
+  switchEnd: 438,
+};
+/**
+ * mmu_pv.c after 66bdd779d344 as posted (blob 7a35c3393df4), enlighten_pv.c after
+ * 291b3abed657 as posted (blob 98dbb6a61087).
+ */
+const LINES_V7_0: XenLines = { flushTest: 2142, switchStart: 427, switchEnd: 437 };
+/**
+ * mmu_pv.c after 4594437880ce as posted (blob 3eee5f84f8a7: @@ -2145,7 +2145,10 @@ and
+ * @@ -2182,7 +2185,8 @@; the flush's test 4 lines below its start at 2154, as in the later
+ * patch that removes it); enlighten_pv.c as after 291b3abed657, which 4594437880ce does
+ * not touch (not re-read at v7.1-rc4).
+ */
+const LINES_4594437880CE: XenLines = {
+  enterChecked: 2149,
+  leaveFlush: 2187,
+  flushTest: 2158,
+  switchStart: 427,
+  switchEnd: 437,
+};
 
 const ERA_V6_5: XenEra = {
   codeInParavirtC: true,
@@ -152,6 +259,7 @@ const ERA_V6_5: XenEra = {
   setPtesNests: false,
   genericLayer: false,
   checkedEnterLeave: false,
+  lines: LINES_V6_5,
 };
 const ERA_49147BEB0CCB: XenEra = {
   ...ERA_V6_5,
@@ -159,10 +267,20 @@ const ERA_49147BEB0CCB: XenEra = {
   ownSetPteAt: false,
   nestingCounter: true,
   setPtesNests: true,
+  lines: LINES_49147BEB0CCB,
 };
-const ERA_V6_15: XenEra = { ...ERA_49147BEB0CCB, nestingCounter: false, setPtesNests: false };
-const ERA_V7_0: XenEra = { ...ERA_V6_15, genericLayer: true };
-const ERA_4594437880CE: XenEra = { ...ERA_V7_0, checkedEnterLeave: true };
+const ERA_V6_15: XenEra = {
+  ...ERA_49147BEB0CCB,
+  nestingCounter: false,
+  setPtesNests: false,
+  lines: LINES_V6_15,
+};
+const ERA_V7_0: XenEra = { ...ERA_V6_15, genericLayer: true, lines: LINES_V7_0 };
+const ERA_4594437880CE: XenEra = {
+  ...ERA_V7_0,
+  checkedEnterLeave: true,
+  lines: LINES_4594437880CE,
+};
 
 type LazyMode = "NONE" | "MMU" | "CPU";
 const LAZY_MODES: readonly LazyMode[] = ["NONE", "MMU", "CPU"];
@@ -266,43 +384,59 @@ function namesOf(era: XenEra): Names {
 
 /** enter_lazy(XEN_LAZY_MMU) with preemption enabled: the read and the write are two steps. */
 function enterLazyMmuSteps(era: XenEra, fn: string) {
-  const at = era.codeInParavirtC ? `${PARAVIRT_C} (enter_lazy)` : `${HYPERVISOR_H} (enter_lazy)`;
+  const L = era.lines;
+  const file = era.codeInParavirtC ? PARAVIRT_C : HYPERVISOR_H;
+  const at = `${file} (enter_lazy)`;
+  const atLine = (line: number | undefined) => linesOr(at, [file, line]);
   if (era.checkedEnterLeave) {
     // Preemption off around the test and enter_lazy(): one step (interrupts read NONE).
     return [
       step(
         fn,
         "preempt_disable(); if (xen_get_lazy_mode() != XEN_LAZY_MMU) enter_lazy(XEN_LAZY_MMU); preempt_enable()",
-        `${MMU_PV_C} (xen_enter_lazy_mmu, 4594437880ce), ${at}`,
+        linesOr(`${MMU_PV_C} (xen_enter_lazy_mmu, 4594437880ce), ${at}`, [
+          MMU_PV_C,
+          L.enterChecked,
+        ]),
         (d, env) => {
           if (xenGetLazyMode(d, env) !== "MMU") enterLazy(d, env.cpu, "MMU", era, stepBug(env));
         },
       ),
     ];
   }
-  const write = step(fn, "this_cpu_write(xen_lazy_mode, XEN_LAZY_MMU)", at, (d, env) => {
-    xen.cpu(d, env.cpu).xen_lazy_mode = "MMU";
-  });
+  const write = step(
+    fn,
+    "this_cpu_write(xen_lazy_mode, XEN_LAZY_MMU)",
+    atLine(L.enterWrite),
+    (d, env) => {
+      xen.cpu(d, env.cpu).xen_lazy_mode = "MMU";
+    },
+  );
   if (!era.nestingCounter) {
     return [
-      step(fn, "BUG_ON(this_cpu_read(xen_lazy_mode) != XEN_LAZY_NONE)", at, (d, env) => {
-        const old = modeOf(d, env.cpu);
-        if (old !== "NONE")
-          stepBug(env)(
-            `enter_lazy(XEN_LAZY_MMU): BUG_ON(xen_lazy_mode != XEN_LAZY_NONE), it is XEN_LAZY_${old}`,
-          );
-      }),
+      step(
+        fn,
+        "BUG_ON(this_cpu_read(xen_lazy_mode) != XEN_LAZY_NONE)",
+        atLine(L.enterTest),
+        (d, env) => {
+          const old = modeOf(d, env.cpu);
+          if (old !== "NONE")
+            stepBug(env)(
+              `enter_lazy(XEN_LAZY_MMU): BUG_ON(xen_lazy_mode != XEN_LAZY_NONE), it is XEN_LAZY_${old}`,
+            );
+        },
+      ),
       write,
     ];
   }
   return [
-    step(fn, "old_mode = this_cpu_read(xen_lazy_mode)", at, (d, env) => {
+    step(fn, "old_mode = this_cpu_read(xen_lazy_mode)", atLine(L.enterRead), (d, env) => {
       env.locals.old_mode = modeOf(d, env.cpu);
     }),
     step(
       fn,
       "if (mode == old_mode) { this_cpu_inc(xen_lazy_nesting); return; } BUG_ON(old_mode != XEN_LAZY_NONE)",
-      at,
+      atLine(L.enterTest),
       (d, env) => {
         const old = stringLocal(env, "old_mode", LAZY_MODES);
         if (old === "MMU") {
@@ -326,6 +460,8 @@ function xenProcs(era: XenEra): Proc[] {
   const leaveLazyLabel = era.nestingCounter
     ? "leave_lazy(XEN_LAZY_MMU): BUG_ON(mode != MMU); if (!xen_lazy_nesting) mode = NONE; else this_cpu_dec(xen_lazy_nesting)"
     : "leave_lazy(XEN_LAZY_MMU): BUG_ON(mode != MMU); this_cpu_write(mode, XEN_LAZY_NONE)";
+  const L = era.lines;
+  const leaveLazyFile = era.codeInParavirtC ? PARAVIRT_C : HYPERVISOR_H;
   const leaveLazyAt = era.codeInParavirtC
     ? `${PARAVIRT_C} (paravirt_leave_lazy_mmu)`
     : `${HYPERVISOR_H} (leave_lazy)`;
@@ -335,8 +471,15 @@ function xenProcs(era: XenEra): Proc[] {
       ? `preempt_disable(); xen_mc_flush(); if (xen_get_lazy_mode() != XEN_LAZY_NONE) ${leaveLazyLabel}; preempt_enable()`
       : `preempt_disable(); xen_mc_flush(); ${leaveLazyLabel}; preempt_enable()`,
     era.checkedEnterLeave
-      ? `${MMU_PV_C} (xen_leave_lazy_mmu, 4594437880ce), ${leaveLazyAt}`
-      : `${MMU_PV_C} (xen_leave_lazy_mmu), ${leaveLazyAt}`,
+      ? linesOr(`${MMU_PV_C} (xen_leave_lazy_mmu, 4594437880ce), ${leaveLazyAt}`, [
+          MMU_PV_C,
+          L.leaveFlush,
+        ])
+      : linesOr(
+          `${MMU_PV_C} (xen_leave_lazy_mmu), ${leaveLazyAt}`,
+          [MMU_PV_C, L.leaveFlush],
+          [leaveLazyFile, L.leaveLazy],
+        ),
     (d, env) => {
       issueQueued(d, env.cpu);
       if (era.checkedEnterLeave && xenGetLazyMode(d, env) === "NONE") return;
@@ -347,7 +490,7 @@ function xenProcs(era: XenEra): Proc[] {
     ? step(
         n.flush,
         "preempt_disable(); if (xen_get_lazy_mode() == XEN_LAZY_MMU) xen_mc_flush(); preempt_enable()",
-        `${n.flushAt} (${n.flush}, 66bdd779d344)`,
+        linesOr(`${n.flushAt} (${n.flush}, 66bdd779d344)`, [n.flushAt, L.flushTest]),
         (d, env) => {
           if (xenGetLazyMode(d, env) === "MMU") issueQueued(d, env.cpu);
         },
@@ -355,7 +498,7 @@ function xenProcs(era: XenEra): Proc[] {
     : step(
         n.flush,
         "preempt_disable(); if (xen_get_lazy_mode() == XEN_LAZY_MMU) { arch_leave_lazy_mmu_mode(); arch_enter_lazy_mmu_mode(); } preempt_enable()",
-        `${n.flushAt} (${n.flush})`,
+        linesOr(`${n.flushAt} (${n.flush})`, [n.flushAt, L.flushTest]),
         (d, env) => {
           if (xenGetLazyMode(d, env) !== "MMU") return;
           issueQueued(d, env.cpu);
@@ -404,7 +547,7 @@ function xenProcs(era: XenEra): Proc[] {
       step(
         "xen_batched_set_pte",
         "if (xen_get_lazy_mode() != XEN_LAZY_MMU) return false",
-        `${MMU_PV_C} (xen_batched_set_pte)`,
+        linesOr(`${MMU_PV_C} (xen_batched_set_pte)`, [MMU_PV_C, L.batchedTest]),
         (d, env) => ({
           call:
             xenGetLazyMode(d, env) === "MMU" ? "xen_extend_mmu_update" : "HYPERVISOR_mmu_update",
@@ -416,7 +559,11 @@ function xenProcs(era: XenEra): Proc[] {
       step(
         "xen_batched_set_pte",
         "xen_mc_batch(); xen_extend_mmu_update(&u); xen_mc_issue(XEN_LAZY_MMU)",
-        `${MMU_PV_C} (xen_batched_set_pte), ${MULTICALLS} (xen_mc_issue)`,
+        linesOr(
+          `${MMU_PV_C} (xen_batched_set_pte), ${MULTICALLS} (xen_mc_issue)`,
+          [MMU_PV_C, L.batchedExtend],
+          [MULTICALLS, L.mcIssue],
+        ),
         (d, env) => {
           queueUpdate(d, env.cpu, addrArg(env), valueArg(env));
           if (xenGetLazyMode(d, env) !== "MMU") issueQueued(d, env.cpu);
@@ -460,7 +607,11 @@ function xenProcs(era: XenEra): Proc[] {
       step(
         "xen_flush_tlb_one_user",
         "preempt_disable(); mcs = xen_mc_entry(); MULTI_mmuext_op(MMUEXT_INVLPG_*); xen_mc_issue(XEN_LAZY_MMU); preempt_enable()",
-        `${MMU_PV_C} (xen_flush_tlb_one_user), ${MULTICALLS} (xen_mc_issue)`,
+        linesOr(
+          `${MMU_PV_C} (xen_flush_tlb_one_user), ${MULTICALLS} (xen_mc_issue)`,
+          [MMU_PV_C, L.tlbOneUser],
+          [MULTICALLS, L.mcIssue],
+        ),
         (d, env) => {
           queueTlbFlush(d, env.cpu, addrArg(env));
           if (xenGetLazyMode(d, env) !== "MMU") issueQueued(d, env.cpu);
@@ -488,12 +639,16 @@ function xenProcs(era: XenEra): Proc[] {
 function xenContextSwitch(era: XenEra): SwitchStep[] {
   const n = namesOf(era);
   const end = "xen_end_context_switch";
-  const startAt = era.genericLayer
-    ? `${ENLIGHTEN_PV_C} (${n.start}, 291b3abed657)`
-    : `${n.switchAt} (${n.start})`;
-  const endAt = era.genericLayer
-    ? `${ENLIGHTEN_PV_C} (${end}, 291b3abed657)`
-    : `${ENLIGHTEN_PV_C} (${end})`;
+  const startAt = linesOr(
+    era.genericLayer
+      ? `${ENLIGHTEN_PV_C} (${n.start}, 291b3abed657)`
+      : `${n.switchAt} (${n.start})`,
+    [n.switchAt, era.lines.switchStart],
+  );
+  const endAt = linesOr(
+    era.genericLayer ? `${ENLIGHTEN_PV_C} (${end}, 291b3abed657)` : `${ENLIGHTEN_PV_C} (${end})`,
+    [ENLIGHTEN_PV_C, era.lines.switchEnd],
+  );
   return [
     {
       fn: n.start,
@@ -588,7 +743,7 @@ const xenDepartures = [
 function xenModel(
   era: XenEra,
   ran: Existed,
-  rest: Pick<ArchModel, "id" | "era" | "commits" | "summary">,
+  rest: Pick<ArchModel, "id" | "era" | "commits" | "summary" | "linesAt">,
 ): ArchModel<XenCpu, XenTask> {
   return {
     ...rest,
@@ -616,6 +771,8 @@ export const x86XenPvV65 = xenModel(
   {
     id: "x86-xen-pv@v6.5",
     era: "..v6.5",
+    linesAt:
+      "the tree a4a7644c1509 was posted against (13 Sep 2023, v6.6-rc1): the old side of its hunks in paravirt.c, mmu_pv.c, enlighten_pv.c and multicalls.h (LINES_V6_5)",
     commits: ["6606c3e0da53"],
     summary:
       "Xen PV up to v6.5: per-CPU lazy mode NONE/MMU/CPU, PTE updates queued in the multicall buffer; a preempted region is left and re-entered via TIF_LAZY_MMU_UPDATES",
@@ -632,6 +789,8 @@ export const x86XenPv49147beb0ccb = xenModel(
   {
     id: "x86-xen-pv@49147beb0ccb",
     era: "v6.6..v6.14",
+    linesAt:
+      "v6.6: a4a7644c1509's new side as posted, with 49147beb0ccb's hunks on it (hypervisor.h 7048dfacc04b, enlighten_pv.c bbbfdd495ebd) (LINES_49147BEB0CCB)",
     commits: ["a4a7644c1509", "bcc6cc832573", "49147beb0ccb"],
     summary:
       "Xen PV v6.6..v6.14: xen_lazy_nesting counts same-mode nesting (set_ptes nests); the context switch leaves one level only",
@@ -648,6 +807,8 @@ export const x86XenPvV615 = xenModel(
   {
     id: "x86-xen-pv@v6.15",
     era: "v6.15..v6.19",
+    linesAt:
+      "hypervisor.h after c36549ff8d84 as posted (v6.15, blob bd0fc69a10a7); mmu_pv.c and enlighten_pv.c of v6.18 (blobs 2a4a8deaf612 and 4806cc28d7ca, the pre-images of 66bdd779d344 and 291b3abed657 as posted)",
     commits: ["a4a7644c1509", "691ee97e1a9d", "c36549ff8d84"],
     summary:
       "Xen PV v6.15: the nesting counter reverted (c36549ff8d84); set_ptes no longer nests (691ee97e1a9d)",
@@ -664,6 +825,8 @@ export const x86XenPvV70 = xenModel(
   {
     id: "x86-xen-pv@v7.0",
     era: "v7.0 (before 4594437880ce)",
+    linesAt:
+      "the v7.0 series as posted: mmu_pv.c after 66bdd779d344 (blob 7a35c3393df4), enlighten_pv.c after 291b3abed657 (blob 98dbb6a61087)",
     commits: ["c36549ff8d84", "66bdd779d344", "291b3abed657"],
     summary:
       "Xen PV on the v7.0 generic layer: flush issues the buffer only; end-of-switch re-enters MMU mode for an active task (no TIF flag); enter_lazy() still BUGs on a lazy CPU",
@@ -676,6 +839,8 @@ export const x86XenPv4594437880ce = xenModel(
   {
     id: "x86-xen-pv@4594437880ce",
     era: "v7.1-rc4.. (4594437880ce, May 2026, mainline in v7.1-rc4)",
+    linesAt:
+      "mmu_pv.c after 4594437880ce as posted (blob 3eee5f84f8a7); enlighten_pv.c as after 291b3abed657 (blob 98dbb6a61087), untouched by 4594437880ce",
     commits: ["66bdd779d344", "291b3abed657", "4594437880ce"],
     summary:
       "Xen PV after 4594437880ce: enter skips a CPU already in MMU mode, leave skips leave_lazy() when the mode is NONE, both with preemption off",

@@ -16,7 +16,7 @@ import {
   taskById,
 } from "./context";
 import { flushTlbAddr, storePteTlbOwed } from "./hardware";
-import { FLUSH } from "./hooks";
+import { ENTER, FLUSH, LEAVE } from "./hooks";
 import { call, forwardArgs, type Proc, proc, type Step, type StepEnv, step } from "./program";
 import type { Kernel, Val } from "./state";
 
@@ -233,14 +233,34 @@ export function valueArg(env: StepEnv): number {
 }
 
 /**
+ * The lines of the empty hooks in include/linux/pgtable.h, and the version they are from:
+ * v6.18, the pre-image (blob 32e8457ad535) of the v7.0 series' CONFIG_ARCH_HAS_LAZY_MMU_MODE
+ * patch as posted (its @@ -231,7 +231,7 @@: `#ifndef __HAVE_ARCH_ENTER_LAZY_MMU_MODE` at 234,
+ * then `static inline void arch_enter_lazy_mmu_mode(void) {}`, leave and flush at 235-237).
+ */
+export const GENERIC_HOOK_LINES = {
+  version:
+    "include/linux/pgtable.h of v6.18 (blob 32e8457ad535, read off the hunk of the v7.0 series' CONFIG_ARCH_HAS_LAZY_MMU_MODE patch as posted)",
+  [ENTER]: 235,
+  [LEAVE]: 236,
+  [FLUSH]: 237,
+} as const;
+
+/**
  * arch_flush_lazy_mmu_mode() for a model that does not define one: empty, as the generic
- * header's (include/linux/pgtable.h, `#define arch_flush_lazy_mmu_mode() do {} while (0)`).
- * In mainline that empty flush comes only with the empty enter and leave, under
+ * header's (include/linux/pgtable.h, `static inline void arch_flush_lazy_mmu_mode(void) {}`
+ * in v6.18). In mainline that empty flush comes only with the empty enter and leave, under
  * `#ifndef __HAVE_ARCH_ENTER_LAZY_MMU_MODE` (checked in torvalds/linux); a model that omits
  * it is a design in which flush is optional or gone (posted series), not a mainline one.
  */
 export const genericLazyProcs: readonly Proc[] = [
-  proc(FLUSH, [nop(FLUSH, "do {} while (0)", "include/linux/pgtable.h")]),
+  proc(FLUSH, [
+    nop(
+      FLUSH,
+      "static inline void arch_flush_lazy_mmu_mode(void) {}",
+      `include/linux/pgtable.h:${GENERIC_HOOK_LINES[FLUSH]}`,
+    ),
+  ]),
 ];
 
 /**

@@ -59,7 +59,19 @@ import type { Scenario } from "./types";
 import { lazyMmuRegion } from "./v7";
 
 const ALL = ["none", "full", "rt"] as const;
-const VMALLOC = "mm/vmalloc.c (vmap_pages_pte_range)";
+/**
+ * The line of vmap_pages_pte_range()'s `if (WARN_ON(!pte_none(ptep_get(pte))))`, read off
+ * fea18c686320 as posted and merged (index ab986dd09b6a..6dbcdceecae1, @@ -530,12 +531,18 @@):
+ * 533 before it (44562c71e2cf's code, a v6.16-rc tree), 534 after it.
+ */
+const VMALLOC_LINES = {
+  return: {
+    line: 533,
+    version:
+      "mm/vmalloc.c blob ab986dd09b6a, fea18c686320's pre-image (v6.16-rc, 44562c71e2cf's code)",
+  },
+  break: { line: 534, version: "mm/vmalloc.c after fea18c686320 (blob 6dbcdceecae1)" },
+} as const;
 
 /**
  * vmap_pages_pte_range()'s check of one PTE: `if (WARN_ON(!pte_none(ptep_get(pte))))`
@@ -72,7 +84,7 @@ function vmapCheck(addr: Addr, onError: "return" | "break"): Step {
     onError === "return"
       ? "if (WARN_ON(!pte_none(ptep_get(pte)))) return -EBUSY; set_pte_at(&init_mm, addr, pte, mk_pte(page, prot))"
       : "if (WARN_ON(!pte_none(ptep_get(pte)))) { err = -EBUSY; break; } set_pte_at(&init_mm, addr, pte, mk_pte(page, prot))",
-    VMALLOC,
+    `mm/vmalloc.c:${VMALLOC_LINES[onError].line}`,
     (d, env) => {
       env.emit({ kind: "read", addr, value: d.pte[addr] ?? 0 });
       if ((d.pte[addr] ?? 0) === 0) return { call: "set_pte_at", args: { addr, value: 1 } };
@@ -95,6 +107,7 @@ function vmapScenario(onError: "return" | "break"): Scenario {
   const fixed = onError === "break";
   return {
     id: fixed ? "vmap-pages-error-break" : "vmap-pages-error-return",
+    linesAt: VMALLOC_LINES[onError].version,
     summary: fixed
       ? "task A maps two kernel pages with vmap_pages_pte_range(); the second PTE is already present, so the loop breaks with -EBUSY and the region is left (fea18c686320); task B changes a user PTE on the other CPU"
       : "task A maps two kernel pages with vmap_pages_pte_range(); the second PTE is already present and the loop returns -EBUSY from inside the region, leaving lazy MMU mode on (44562c71e2cf, before fea18c686320); task B changes a user PTE on the other CPU",

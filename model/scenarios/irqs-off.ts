@@ -38,12 +38,16 @@ export const flushHashTableRangeIrqsOff: Scenario = {
   ptes: { "kernel:4": 1, "kernel:5": 1 },
   procs: [
     proc("__flush_hash_table_range", [
-      local_irq_save("__flush_hash_table_range", "flags", `${HASH_TLB_C}:__flush_hash_table_range`),
+      local_irq_save(
+        "__flush_hash_table_range",
+        "flags",
+        `${HASH_TLB_C} (__flush_hash_table_range)`,
+      ),
       ...lazyRegion([ptepGet("kernel:4"), ptepGet("kernel:5")]),
       local_irq_restore(
         "__flush_hash_table_range",
         "flags",
-        `${HASH_TLB_C}:__flush_hash_table_range`,
+        `${HASH_TLB_C} (__flush_hash_table_range)`,
       ),
     ]),
     kfenceUnprotect("kfence_unprotect", "kernel:6", 1),

@@ -49,6 +49,35 @@ const FN = "pagemap_scan_pmd_entry";
 const TASK_MMU = "fs/proc/task_mmu.c";
 const PTL = ptlOf("user");
 
+/**
+ * Lines of fs/proc/task_mmu.c in pagemap_scan_pmd_entry(), read off ad449d856bd7 as posted
+ * (v2, 3 Mar 2025, index c17615e21a5d..b0f189815512: @@ -2459,22 +2459,19 @@ and
+ * @@ -2543,8 +2540,8 @@): before it (the old side, a v6.14-rc tree) and after it.
+ */
+interface PagemapLines {
+  readonly version: string;
+  /** `ret = pagemap_scan_thp_entry(pmd, start, end, walk);` */
+  readonly thp: number;
+  /** `start_pte = pte = pte_offset_map_lock(vma->vm_mm, pmd, start, &ptl);` */
+  readonly lock: number;
+  /** `pte_unmap_unlock(start_pte, ptl);` */
+  readonly unlock: number;
+}
+
+const WIDE_LINES: PagemapLines = {
+  version:
+    "fs/proc/task_mmu.c blob c17615e21a5d, the tree ad449d856bd7 was posted against (v6.14-rc; the range starts at v6.7, whose lines were not read)",
+  thp: 2464,
+  lock: 2471,
+  unlock: 2546,
+};
+const NARROW_LINES: PagemapLines = {
+  version: "fs/proc/task_mmu.c after ad449d856bd7 as posted (blob b0f189815512, v6.15)",
+  thp: 2462,
+  lock: 2467,
+  unlock: 2544,
+};
+
 /** The walk of one PTE table: write-protect each PTE (make_uffd_wp_pte), flush the range. */
 function scanPtes(addrs: readonly Addr[]): Op[] {
   return [
@@ -61,32 +90,32 @@ function scanPtes(addrs: readonly Addr[]): Op[] {
  * pagemap_scan_thp_entry() on a pmd that is not a THP: pmd_trans_huge_lock() takes no
  * lock and returns NULL (include/linux/huge_mm.h), so the function returns -ENOENT.
  */
-function thpEntryNotHuge(): Op[] {
+function thpEntryNotHuge(L: PagemapLines): Op[] {
   return [
     nop(
       FN,
       "ret = pagemap_scan_thp_entry(): ptl = pmd_trans_huge_lock(pmd, vma) is NULL (not huge): -ENOENT",
-      `${TASK_MMU} (pagemap_scan_thp_entry), include/linux/huge_mm.h (pmd_trans_huge_lock)`,
+      `${TASK_MMU}:${L.thp}`,
     ),
   ];
 }
 
-function ptlLock(): Op {
-  return spin_lock(FN, PTL, `${TASK_MMU} (pte_offset_map_lock)`);
+function ptlLock(L: PagemapLines): Op {
+  return spin_lock(FN, PTL, `${TASK_MMU}:${L.lock}`);
 }
 
-function ptlUnlock(): Op {
-  return spin_unlock(FN, PTL, `${TASK_MMU} (pte_unmap_unlock)`);
+function ptlUnlock(L: PagemapLines): Op {
+  return spin_unlock(FN, PTL, `${TASK_MMU}:${L.unlock}`);
 }
 
 /** Before ad449d856bd7: the region opens before any lock and closes after the PTL's unlock. */
 export function pagemapScanWide(name: string, addrs: readonly Addr[]): Proc {
   return proc(name, [
     call(ENTER, {}),
-    ...thpEntryNotHuge(),
-    ptlLock(),
+    ...thpEntryNotHuge(WIDE_LINES),
+    ptlLock(WIDE_LINES),
     ...scanPtes(addrs),
-    ptlUnlock(),
+    ptlUnlock(WIDE_LINES),
     call(LEAVE, {}),
   ]);
 }
@@ -94,12 +123,12 @@ export function pagemapScanWide(name: string, addrs: readonly Addr[]): Proc {
 /** After ad449d856bd7: the region inside the PTL. */
 export function pagemapScanNarrow(name: string, addrs: readonly Addr[]): Proc {
   return proc(name, [
-    ...thpEntryNotHuge(),
-    ptlLock(),
+    ...thpEntryNotHuge(NARROW_LINES),
+    ptlLock(NARROW_LINES),
     call(ENTER, {}),
     ...scanPtes(addrs),
     call(LEAVE, {}),
-    ptlUnlock(),
+    ptlUnlock(NARROW_LINES),
   ]);
 }
 
@@ -111,9 +140,9 @@ export function pagemapScanNarrow(name: string, addrs: readonly Addr[]): Proc {
 export function pagemapScanWideHighpte(name: string, addrs: readonly Addr[]): Proc {
   return proc(name, [
     call(ENTER, {}),
-    ...thpEntryNotHuge(),
+    ...thpEntryNotHuge(WIDE_LINES),
     kmapLocalCall(KMAP_SLOT, 7),
-    ptlLock(),
+    ptlLock(WIDE_LINES),
     accessThroughKmap(
       FN,
       KMAP_SLOT,
@@ -121,7 +150,7 @@ export function pagemapScanWideHighpte(name: string, addrs: readonly Addr[]): Pr
       "include/linux/pgtable.h (__pte_map: kmap_local_page under CONFIG_HIGHPTE)",
     ),
     ...scanPtes(addrs),
-    ptlUnlock(),
+    ptlUnlock(WIDE_LINES),
     kunmapLocalCall(KMAP_SLOT),
     call(LEAVE, {}),
   ]);
@@ -149,6 +178,7 @@ function pagemapScenario(
     id,
     summary,
     source,
+    linesAt: (existed === NARROW ? NARROW_LINES : WIDE_LINES).version,
     existed,
     cpus: 2,
     tasks: [
@@ -202,10 +232,10 @@ export function pagemapScanWideKmap(name: string, addrs: readonly Addr[]): Proc 
       `${TASK_MMU} (hypothetical kmap() in the wide region)`,
     ),
     call("kunmap", {}),
-    ...thpEntryNotHuge(),
-    ptlLock(),
+    ...thpEntryNotHuge(WIDE_LINES),
+    ptlLock(WIDE_LINES),
     ...scanPtes(addrs),
-    ptlUnlock(),
+    ptlUnlock(WIDE_LINES),
     call(LEAVE, {}),
   ]);
 }

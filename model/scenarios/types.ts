@@ -51,6 +51,11 @@ export interface Scenario {
   readonly summary: string;
   /** The kernel functions and files whose calling pattern it follows. */
   readonly source: string;
+  /**
+   * The kernel version (tag or commit) whose source lines its steps' `file:line` positions
+   * cite: the version its range starts at, or another it names (test/positions.test.ts).
+   */
+  readonly linesAt?: string;
   readonly cpus: number;
   readonly tasks: readonly TaskSpec[];
   readonly irqs: readonly IrqSpec[];

@@ -1,6 +1,7 @@
 // UFFDIO_MOVE's move_present_ptes() (mm/userfaultfd.c), issue 8 section 3. Checked against
 // the patch that added its lazy MMU region, "userfaultfd: opportunistic TLB-flush batching
-// for present pages in MOVE" (Lokesh Gidra, v2 posted 2025-08-05): under double_pt_lock()
+// for present pages in MOVE" (50944692052b, Lokesh Gidra, v2 posted 2025-08-05; mainline
+// from v6.19): under double_pt_lock()
 // and after is_pte_pages_stable(), arch_enter_lazy_mmu_mode(); per page
 // ptep_get_and_clear(src) and set_pte_at(dst), then check_ptes_for_batched_move() reads the
 // next pair of PTEs; arch_leave_lazy_mmu_mode(), flush_tlb_range() over the moved source
@@ -54,7 +55,7 @@ export const movePresentPtesScenario: Scenario = {
   summary:
     "task A's UFFDIO_MOVE moves two present user pages with move_present_ptes(): under both PTLs, a region of ptep_get_and_clear(src) and set_pte_at(dst), then flush_tlb_range() over the source after the leave; task B changes another PTE of the source table on the other CPU",
   source:
-    "mm/userfaultfd.c move_present_ptes() (lazy MMU region from 'userfaultfd: opportunistic TLB-flush batching for present pages in MOVE', Lokesh Gidra, 2025)",
+    "mm/userfaultfd.c move_present_ptes() (lazy MMU region from 50944692052b 'userfaultfd: opportunistic TLB-flush batching for present pages in MOVE', Lokesh Gidra, v6.19)",
   cpus: 2,
   tasks: [
     { id: "A", cpu: 0, entry: "move_present_ptes" },
@@ -65,8 +66,8 @@ export const movePresentPtesScenario: Scenario = {
   procs: [movePresentPtes, wpPageCopy("wp_page_copy", "user:2", 2)],
   preemption: ALL,
   existed: {
-    since: "v6.18",
+    since: "v6.19",
     until: "v7.0",
-    why: "the batching patch (posted 2025-08-05) is taken as merged for v6.18 (tag not checked); v7.0 converts move_present_ptes() to lazy_mmu_mode_enable()/disable()",
+    why: "50944692052b (the batching patch, posted 2025-08-05) is in mainline from v6.19 (a downstream backport of it says 'from upstream v6.19'; the tag's tree itself was not read); v7.0 converts move_present_ptes() to lazy_mmu_mode_enable()/disable()",
   },
 };
