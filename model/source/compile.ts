@@ -29,6 +29,15 @@ export const ENTRY_PARAMS: Readonly<Record<string, readonly ParamKind[]>> = {
   set_pte_at: ["mm", "addr", "ptep", "pte"],
   pte_clear: ["mm", "addr", "ptep"],
   ptep_get_and_clear: ["mm", "addr", "ptep"],
+  // The PMD, PUD and hugetlb writers the callers use (model/kernel/primitives.ts
+  // PMD_WRITERS): a `pmd_t *`/`pud_t *` is a PTE pointer of the entry's model address
+  // (`user:pmd0`). hugetlb's trailing `sz` (v6.7, v6.14) is not a parameter kind: it reads 0.
+  set_pmd_at: ["mm", "addr", "ptep", "pte"],
+  pmdp_huge_get_and_clear: ["mm", "addr", "ptep"],
+  set_pmd: ["ptep", "pte"],
+  set_pud: ["ptep", "pte"],
+  set_huge_pte_at: ["mm", "addr", "ptep", "pte"],
+  huge_ptep_get_and_clear: ["mm", "addr", "ptep"],
 };
 
 function conventional(kind: ParamKind, args: Readonly<Record<string, Val>>): Val {
@@ -397,7 +406,9 @@ export class Compiler {
           );
         }
         if (!this.bindings.has(name) && this.unit.functions.has(name)) {
-          return [this.callStep(name, args, stmtNode, scope)];
+          // Its arguments may call functions of their own (`f(mm, g(pte))`): those first.
+          const [pre, call] = this.hoisting(() => this.callStep(name, args, stmtNode, scope));
+          return [...pre, call];
         }
       }
     }
@@ -462,8 +473,16 @@ export class Compiler {
       // The engine's PTE bookkeeping reads `addr` and `value` of set_ptes & co.
       if (kinds && PTE_WRITERS.has(name)) {
         const ai = kinds.indexOf("addr");
+        const qi = kinds.indexOf("ptep");
         const pi = kinds.indexOf("pte");
-        const addr = ai >= 0 && args[ai] ? args[ai](r) : undefined;
+        // set_pmd(pmdp, pmd) has no address parameter: the entry's pointer names it.
+        const ptr = ai < 0 && qi >= 0 && args[qi] ? args[qi](r) : undefined;
+        const addr =
+          ai >= 0 && args[ai]
+            ? args[ai](r)
+            : typeof ptr === "string" && ptr.startsWith("pte:")
+              ? ptr.slice(4)
+              : undefined;
         if (addr !== undefined) out.addr = addr;
         out.value = pi >= 0 && args[pi] ? args[pi](r) : 0;
       }
@@ -718,10 +737,20 @@ export class Compiler {
         if (!arr || !idx) break;
         const base = this.place(arr, scope);
         const i = this.expr(idx, scope);
+        const value = this.read(base, scope, arr.type === "identifier" ? arr.text : undefined);
         return (r) => {
           const b = base(r);
           const k = Number(i(r));
-          return "mem" in b ? { mem: `${b.mem}.${k}` } : { local: `${b.local}.${k}` };
+          if ("mem" in b) return { mem: `${b.mem}.${k}` };
+          // `ptep[i]` through a PTE pointer (hugetlb's loop over a huge page's entries):
+          // one model address stands for the entry and every entry under it, so element 0
+          // is the entry; any other would be a PTE the model does not have.
+          const v = value(r);
+          if (typeof v === "string" && v.startsWith("pte:")) {
+            if (k !== 0) throw new Error(`model error: ${at}: element ${k} of the PTE ${v}`);
+            return { mem: v };
+          }
+          return { local: `${b.local}.${k}` };
         };
       }
       case "pointer_expression": {
@@ -906,6 +935,24 @@ export class Compiler {
       }
       case "call_expression":
         return this.callExpr(n, scope);
+      case "comma_expression": {
+        // `i++, ptep++, addr += PAGE_SIZE` (a for loop's update): left to right, the last
+        // one's value.
+        const l = field(n, "left");
+        const rNode = field(n, "right");
+        if (!l || !rNode) break;
+        const a = this.expr(l, scope);
+        const b = this.expr(rNode, scope);
+        return (r) => {
+          a(r);
+          return b(r);
+        };
+      }
+      case "initializer_list":
+      case "compound_literal_expression":
+        // A struct built on the stack (`struct vm_area_struct vma = TLB_FLUSH_VMA(mm, 0)`):
+        // its fields are not modelled; a binding that takes its address ignores it.
+        return () => 0;
       default:
         break;
     }
@@ -1133,7 +1180,13 @@ function binary(op: string, at: string): (a: Val, b: Val) => Val {
     case ">=":
       return (a, b) => (num(a, at, op) >= num(b, at, op) ? 1 : 0);
     case "+":
-      return (a, b) => num(a, at, op) + num(b, at, op);
+      // An offset inside the page or huge page a model address names is that address
+      // (`addr + REAL_HPAGE_SIZE`, sparc64's second half of a huge page): one model address
+      // stands for an entry and the translations under it.
+      return (a, b) =>
+        typeof a === "string" && typeof b === "number" && b >= 0
+          ? a
+          : num(a, at, op) + num(b, at, op);
     case "-":
       return (a, b) => num(a, at, op) - num(b, at, op);
     case "*":
@@ -1145,7 +1198,12 @@ function binary(op: string, at: string): (a: Val, b: Val) => Val {
     case "<<":
       return (a, b) => Number(BigInt(num(a, at, op)) << BigInt(num(b, at, op)));
     case ">>":
-      return (a, b) => Number(BigInt(num(a, at, op)) >> BigInt(num(b, at, op)));
+      // A model address is the first page of every naturally aligned block, so its index
+      // inside one (`(addr >> PAGE_SHIFT) & (CONT_PTES - 1)`, arm64's contpte_try_fold()) is 0.
+      return (a, b) =>
+        typeof a === "string" && typeof b === "number"
+          ? 0
+          : Number(BigInt(num(a, at, op)) >> BigInt(num(b, at, op)));
     case "&":
       // A model address is page-aligned: masking it with PAGE_MASK leaves it unchanged.
       return (a, b) =>
