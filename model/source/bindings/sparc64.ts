@@ -41,6 +41,10 @@ const flushes: readonly Binding[] = [
     "page_mapping",
     "page_address",
     "flush_dcache_page_all",
+    // The folio names of the same path (v6.x: page_folio(), folio_flush_mapping()).
+    "page_folio",
+    "folio_flush_mapping",
+    "flush_dcache_folio_all",
   ].map(
     (name): Binding => ({
       name,
@@ -99,6 +103,11 @@ const flushes: readonly Binding[] = [
       const pmd = args[0]?.value();
       return (r) => (pmd && pmd(r) !== 0 ? 1 : 0);
     },
+  },
+  {
+    name: "is_huge_zero_pmd",
+    does: "0: the model has no huge zero page (include/linux/huge_mm.h, not read)",
+    use: () => () => 0,
   },
   {
     name: "pte_offset_map",
