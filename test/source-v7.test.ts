@@ -200,6 +200,21 @@ describe("calls of tree functions inside expressions", () => {
     }
   });
 
+  it("read a GNU statement expression's declarations, then its last value", () => {
+    const tlb = readFileSync(join(FIXTURES, "sparc64-v6.15", TLB), "utf8");
+    const replaced = tlb.replace(
+      "\tb->active = 1;",
+      "\tb->active = ({ unsigned long on = 2; on - 1; });",
+    );
+    expect(replaced).not.toBe(tlb);
+    const d = derive("sparc64-v6.15", sparc64Source, { [TLB]: replaced });
+    const m = buildMachine(d.model, scenario("zap-pte-range"), "none");
+    let active = false;
+    for (const { state } of reachable(m))
+      if (state.cpus.some((c) => c.arch["tlb_batch.active"] === 1)) active = true;
+    expect(active).toBe(true);
+  });
+
   it("are refused where C may not evaluate them (the right of &&), naming file:line", () => {
     const r = deriveModel(
       treeOf("sparc64-v6.15", { [TLB]: tlbWithHelpers("b->tlb_nr && pending(b)") }),

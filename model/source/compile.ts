@@ -948,6 +948,10 @@ export class Compiler {
           return b(r);
         };
       }
+      case "compound_statement":
+        // A GNU statement expression, `({ unsigned long b = ...; b < end ? b : end; })`
+        // (arm64's pte_cont_addr_end()): its declarations, then its last expression's value.
+        return this.statementExpression(n, scope);
       case "initializer_list":
       case "compound_literal_expression":
         // A struct built on the stack (`struct vm_area_struct vma = TLB_FLUSH_VMA(mm, 0)`):
@@ -962,6 +966,51 @@ export class Compiler {
       `unsupported expression (${n.type}): ${oneLine(n.text)}`,
       "rewrite it with the operators, calls and member accesses the front end reads",
     );
+  }
+
+  private statementExpression(n: Node, scope: Scope): Eval {
+    const stmts = kids(n).filter((c) => c.type !== "comment");
+    const vars = new Set(scope.vars);
+    for (const st of stmts) {
+      if (st.type !== "declaration") continue;
+      for (const d of kids(st)) {
+        const name = d.type === "init_declarator" ? declName(d) : undefined;
+        if (name) vars.add(name);
+      }
+    }
+    const inner: Scope = { ...scope, vars };
+    const parts: Eval[] = [];
+    let last: Eval = () => 0;
+    stmts.forEach((st, i) => {
+      if (st.type === "declaration") {
+        for (const d of kids(st)) {
+          const name = d.type === "init_declarator" ? declName(d) : undefined;
+          const value = field(d, "value");
+          if (!name || !value) continue;
+          const v = this.expr(value, inner);
+          parts.push((r) => {
+            r.env.locals[name] = v(r);
+            return 0;
+          });
+        }
+      } else if (st.type === "expression_statement") {
+        const e = kids(st)[0];
+        const v = e ? this.expr(e, inner) : () => 0;
+        if (i === stmts.length - 1) last = v;
+        else parts.push(v);
+      } else {
+        fail(
+          "unsupported",
+          this.where(st, scope),
+          `a ${st.type} inside a statement expression: ${oneLine(st.text)}`,
+          "write the macro's value as declarations and a final expression",
+        );
+      }
+    });
+    return (r) => {
+      for (const p of parts) p(r);
+      return last(r);
+    };
   }
 
   private identifier(n: Node, scope: Scope): Eval {

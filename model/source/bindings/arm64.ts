@@ -54,6 +54,23 @@ export const arm64Source: ArchSource = {
         };
       },
     },
+    // contpte.c's folding checks (reached only for a block whose last entry is written,
+    // which no model address is): include/linux/mm.h and efi.h, not read.
+    {
+      name: "mm_is_efi",
+      does: "0: the model has no EFI runtime mm",
+      use: () => () => 0,
+    },
+    {
+      name: "page_folio",
+      does: "0: folios are not modelled (contpte.c's folding check, not reached)",
+      use: () => () => 0,
+    },
+    {
+      name: "folio_nr_pages",
+      does: "1: the model maps single pages (contpte.c's folding check, not reached)",
+      use: () => () => 1,
+    },
     {
       name: "ALIGN_DOWN",
       does: "x: a model address is the first page of every naturally aligned block",

@@ -192,6 +192,8 @@ export const kernelBindings: readonly Binding[] = [
   transparent("pud_val", "the PUD's value (model values as for PTEs, 0 = none)"),
   transparent("__pud", "the PUD with that value"),
   transparent("pmd_pte", "the PMD as a PTE (the same model value)"),
+  transparent("__pgprot", "the protection bits with that value"),
+  transparent("pgprot_val", "the protection bits' value"),
   transparent("pte_pmd", "the PTE as a PMD (the same model value)"),
   // include/uapi/linux/const.h pastes the type suffix on (`X##Y`): the constant itself.
   transparent("_AC", "its first argument: the constant without its type suffix"),
