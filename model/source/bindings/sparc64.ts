@@ -105,6 +105,15 @@ const flushes: readonly Binding[] = [
     },
   },
   {
+    // The real pte_present() patches its test per CPU type (inline asm): the model's value.
+    name: "pte_present",
+    does: "the PTE is present (model values are page numbers, 0 = none)",
+    use: (args) => {
+      const pte = args[0]?.value();
+      return (r) => (pte && pte(r) !== 0 ? 1 : 0);
+    },
+  },
+  {
     name: "is_huge_zero_pmd",
     does: "0: the model has no huge zero page (include/linux/huge_mm.h, not read)",
     use: () => () => 0,
@@ -163,7 +172,7 @@ export const sparc64Source: ArchSource = {
   switchHooks: [],
   departures: [
     "Model addresses are page-aligned and pages not executable: `vaddr & PAGE_MASK` is vaddr, pte_exec() is 0.",
-    "One model address stands for a PMD entry and every translation under it: `addr + REAL_HPAGE_SIZE` is addr (both halves of a huge page are one batch entry, batched twice), pmd_trans_huge() is 1 for a present entry, a hugetlb entry is one HPAGE_SIZE page; the mm's THP and hugetlb counts are not modelled.",
+    "One model address stands for a PMD entry and every translation under it: `addr + REAL_HPAGE_SIZE` is addr (both halves of a huge page are one batch entry, batched twice), pmd_trans_huge() is 1 for a present entry, a hugetlb entry is one HPAGE_SIZE page; the mm's THP and hugetlb counts (mm->context) are not modelled: a store to them is dropped, a load reads 0.",
     "The TSB flushes are folded into the TLB flush that follows them (one invalidation of the address on every CPU).",
     "pte_dirty() is 0: tlb_batch_add()'s dcache flush is not modelled.",
   ],
