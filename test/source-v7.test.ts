@@ -248,6 +248,25 @@ describe("headers of a full kernel tree", () => {
     );
   });
 
+  it("an unbound name inside a macro is reported at the macro's line", () => {
+    const H = "arch/sparc/include/asm/pgtable_64.h";
+    const text = readFileSync(join(FIXTURES, "sparc64-v6.15", H), "utf8");
+    const line = text.split("\n").findIndex((l) => l.startsWith("#define pte_none(pte)")) + 1;
+    expect(line).toBeGreaterThan(2);
+    const r = deriveModel(
+      treeOf("sparc64-v6.15", {
+        [H]: text.replace("(!pte_val(pte))", "(!pte_val_of(pte))"),
+      }),
+      parser,
+      sparc64Source,
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problem.kind).toBe("unbound");
+    expect(r.problem.at).toBe(`${H}:${line}`);
+    expect(r.problem.message).toContain("pte_val_of()");
+  });
+
   it("includes off the lazy MMU path are listed, not read", () => {
     const extra = `#include <linux/mm_types.h>\n${pgtable}`;
     const d = derive("sparc64-v6.15", sparc64Source, {

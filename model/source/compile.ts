@@ -80,6 +80,11 @@ interface Scope {
   readonly subst: ReadonlyMap<string, MacroArg>;
   /** Macros being expanded (C does not expand a macro inside itself). */
   readonly expanding: ReadonlySet<string>;
+  /**
+   * Nodes parsed from a macro's text (parseStatements) count rows from the wrapper's second
+   * line: this many lines more give the line in the file (the macro's line, minus 2).
+   */
+  readonly lineBase?: number;
 }
 
 /** For name lookups outside any function (no macro being expanded). */
@@ -183,7 +188,7 @@ export class Compiler {
   }
 
   private where(n: Node, scope: Scope): string {
-    return `${scope.file}:${n.startPosition.row + 1}`;
+    return `${scope.file}:${n.startPosition.row + 1 + (scope.lineBase ?? 0)}`;
   }
 
   private fresh(what: string): string {
@@ -237,6 +242,7 @@ export class Compiler {
         params,
         subst: new Map(),
         expanding: new Set(),
+        lineBase: mac.line - 2,
         ...(ENTRY_PARAMS[name] ? { entry: ENTRY_PARAMS[name] } : {}),
       };
       const call = this.parseStatements(`${mac.body}(${params.join(", ")});`)[0];
@@ -258,6 +264,7 @@ export class Compiler {
         params,
         subst: new Map(),
         expanding: new Set(),
+        lineBase: mac.line - 2,
         ...(ENTRY_PARAMS[name] ? { entry: ENTRY_PARAMS[name] } : {}),
       };
       const call = this.parseStatements(`${name}(${params.join(", ")});`)[0];
@@ -523,6 +530,7 @@ export class Compiler {
       file: mac.file,
       subst,
       expanding: new Set([...scope.expanding, mac.name]),
+      lineBase: mac.line - 2,
     };
   }
 
@@ -1032,6 +1040,7 @@ export class Compiler {
           ...scope,
           file: m.file,
           expanding: new Set([...scope.expanding, name]),
+          lineBase: m.line - 2,
         });
     }
     this.undecided(name, this.where(n, scope));
@@ -1139,6 +1148,7 @@ export class Compiler {
         subst,
         vars: new Set(),
         expanding: new Set([...scope.expanding, name]),
+        lineBase: 0,
       });
     }
     this.undecided(name, at);
