@@ -40,8 +40,13 @@ function treeOf(tree: string, replaced: Readonly<Record<string, string>> = {}) {
   };
 }
 
-function derive(tree: string, source: ArchSource, replaced: Readonly<Record<string, string>> = {}) {
-  const r = deriveModel(treeOf(tree, replaced), parser, source);
+function derive(
+  tree: string,
+  source: ArchSource,
+  replaced: Readonly<Record<string, string>> = {},
+  config: readonly string[] = [],
+) {
+  const r = deriveModel(treeOf(tree, replaced), parser, source, config);
   if (!r.ok) throw new Error(`${r.problem.at}: ${r.problem.message}`);
   return r.value;
 }
@@ -195,6 +200,21 @@ describe("calls of tree functions inside expressions", () => {
     }
   });
 
+  it("read a GNU statement expression's declarations, then its last value", () => {
+    const tlb = readFileSync(join(FIXTURES, "sparc64-v6.15", TLB), "utf8");
+    const replaced = tlb.replace(
+      "\tb->active = 1;",
+      "\tb->active = ({ unsigned long on = 2; on - 1; });",
+    );
+    expect(replaced).not.toBe(tlb);
+    const d = derive("sparc64-v6.15", sparc64Source, { [TLB]: replaced });
+    const m = buildMachine(d.model, scenario("zap-pte-range"), "none");
+    let active = false;
+    for (const { state } of reachable(m))
+      if (state.cpus.some((c) => c.arch["tlb_batch.active"] === 1)) active = true;
+    expect(active).toBe(true);
+  });
+
   it("are refused where C may not evaluate them (the right of &&), naming file:line", () => {
     const r = deriveModel(
       treeOf("sparc64-v6.15", { [TLB]: tlbWithHelpers("b->tlb_nr && pending(b)") }),
@@ -228,6 +248,25 @@ describe("headers of a full kernel tree", () => {
     );
   });
 
+  it("an unbound name inside a macro is reported at the macro's line", () => {
+    const H = "arch/sparc/include/asm/pgtable_64.h";
+    const text = readFileSync(join(FIXTURES, "sparc64-v6.15", H), "utf8");
+    const line = text.split("\n").findIndex((l) => l.startsWith("#define pte_none(pte)")) + 1;
+    expect(line).toBeGreaterThan(2);
+    const r = deriveModel(
+      treeOf("sparc64-v6.15", {
+        [H]: text.replace("(!pte_val(pte))", "(!pte_val_of(pte))"),
+      }),
+      parser,
+      sparc64Source,
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problem.kind).toBe("unbound");
+    expect(r.problem.at).toBe(`${H}:${line}`);
+    expect(r.problem.message).toContain("pte_val_of()");
+  });
+
   it("includes off the lazy MMU path are listed, not read", () => {
     const extra = `#include <linux/mm_types.h>\n${pgtable}`;
     const d = derive("sparc64-v6.15", sparc64Source, {
@@ -242,34 +281,71 @@ describe("headers of a full kernel tree", () => {
 describe("constructs of the real arm64 header", () => {
   const PGTABLE = "arch/arm64/include/asm/pgtable.h";
   const original = readFileSync(join(FIXTURES, "arm64-v7.0", PGTABLE), "utf8");
-  /** arm64-v7.0 as a kernel without CONFIG_ARM64_CONTPTE writes it: entry points by alias,
-   * and a switch on the page size with a case under #ifndef. */
-  const aliased = original
-    .replace(
-      "static inline void set_ptes(struct mm_struct *mm, unsigned long addr,\n\t\t\t    pte_t *ptep, pte_t pte, unsigned int nr)\n{",
-      "static inline void __set_ptes(struct mm_struct *mm, unsigned long addr,\n\t\t\t    pte_t *ptep, pte_t pte, unsigned int nr)\n{\n\tswitch (PAGE_SIZE) {\n#ifndef __PAGETABLE_PMD_FOLDED\n\tcase 4096:\n\t\tbreak;\n#endif\n\tdefault:\n\t\tVM_WARN_ON(1);\n\t}",
-    )
-    .replace(
-      "#define set_ptes set_ptes\n\n#define pte_clear(mm, addr, ptep)\t__set_pte(ptep, __pte(0))",
-      "static inline void __pte_clear(struct mm_struct *mm, unsigned long addr, pte_t *ptep)\n{\n\t__set_pte(ptep, __pte(0));\n}\n\n#define set_ptes\t__set_ptes\n#define pte_clear\t__pte_clear",
-    );
+  /** arm64-v7.0 with a switch on the page size in __set_ptes(), a case under #ifndef. */
+  const switched = original.replace(
+    "static inline void __set_ptes(struct mm_struct *mm, unsigned long addr,\n\t\t\t      pte_t *ptep, pte_t pte, unsigned int nr)\n{",
+    "static inline void __set_ptes(struct mm_struct *mm, unsigned long addr,\n\t\t\t      pte_t *ptep, pte_t pte, unsigned int nr)\n{\n\tswitch (PAGE_SIZE) {\n#ifndef __PAGETABLE_PMD_FOLDED\n\tcase 4096:\n\t\tbreak;\n#endif\n\tdefault:\n\t\tVM_WARN_ON(1);\n\t}",
+  );
+  const label = (d: ReturnType<typeof derive>, name: string) => {
+    const p = d.model.procs.find((x) => x.name === name);
+    return p?.ops[0]?.op === "step" ? p.ops[0].label : "";
+  };
 
-  it("reads set_ptes and pte_clear through `#define set_ptes __set_ptes`, and a case under #ifndef", () => {
-    expect(aliased).not.toBe(original);
-    const d = derive("arm64-v7.0", arm64Source, { [PGTABLE]: aliased });
-    expect(d.generic).toEqual([]);
-    const label = (name: string) => {
-      const p = d.model.procs.find((x) => x.name === name);
-      return p?.ops[0]?.op === "step" ? p.ops[0].label : "";
-    };
-    expect(label("set_ptes")).toMatch(
+  it("without CONFIG_ARM64_CONTPTE reads set_ptes and pte_clear through `#define set_ptes __set_ptes`, and a case under #ifndef", () => {
+    expect(switched).not.toBe(original);
+    const d = derive("arm64-v7.0", arm64Source, { [PGTABLE]: switched }, [
+      "CONFIG_ARM64_CONTPTE=n",
+    ]);
+    expect(d.generic).toEqual([
+      "pmdp_huge_get_and_clear",
+      "set_huge_pte_at",
+      "huge_ptep_get_and_clear",
+    ]);
+    expect(label(d, "set_ptes")).toMatch(
       /^arch\/arm64\/include\/asm\/pgtable\.h:\d+ {2}#define set_ptes __set_ptes$/,
     );
-    expect(label("pte_clear")).toMatch(/#define pte_clear __pte_clear$/);
+    expect(label(d, "pte_clear")).toMatch(/#define pte_clear __pte_clear$/);
+    expect(d.model.procs.some((p) => p.name.includes("contpte"))).toBe(false);
     // The case the #ifndef keeps is taken: no VM_WARN_ON(1) fires, as the fixture's verdicts show.
     expect(cell(d.model, "v7-zap-nested-debug-pagealloc", "full", "lazy-mmu-v7.0")).toEqual(
       cell(builtin("arm64@v7.0"), "v7-zap-nested-debug-pagealloc", "full", "lazy-mmu-v7.0"),
     );
+  });
+
+  it("with CONFIG_ARM64_CONTPTE (the default) routes set_ptes and pte_clear through the contpte wrappers", () => {
+    const d = derive("arm64-v7.0", arm64Source);
+    expect(d.config.CONFIG_ARM64_CONTPTE).toBe("y");
+    expect(d.unit.files).toContain("arch/arm64/mm/contpte.c");
+    const calls = (name: string) =>
+      d.model.procs
+        .find((p) => p.name === name)
+        ?.ops.flatMap((o) => (o.op === "step" ? [o.label.slice(o.label.indexOf("  ") + 2)] : []));
+    expect(calls("set_ptes")).toEqual([
+      "pte_mknoncont(pte)",
+      "pte = pte_mknoncont(pte);",
+      "if (likely(nr == 1))",
+      "contpte_try_unfold(mm, addr, ptep, __ptep_get(ptep));",
+      "__set_ptes(mm, addr, ptep, pte, 1);",
+      "contpte_try_fold(mm, addr, ptep, pte);",
+      "contpte_set_ptes(mm, addr, ptep, pte, nr);",
+    ]);
+    expect(calls("pte_clear")).toEqual([
+      "contpte_try_unfold(mm, addr, ptep, __ptep_get(ptep));",
+      "__pte_clear(mm, addr, ptep);",
+    ]);
+    // contpte.c is read down to its end operations: only the TLB flush is bound.
+    expect(d.compiled.procs.has("contpte_convert")).toBe(true);
+    expect([...d.compiled.bound.keys()]).toContain("__flush_tlb_range");
+    // No model PTE carries PTE_CONT and every write is of one page: the wrappers add steps,
+    // not behaviour. The verdicts are the built-in era's.
+    for (const [id, p] of [
+      ["v7-zap-nested-debug-pagealloc", "full"],
+      ["v7-apply-to-pte-range-init-mm", "full"],
+    ] as const) {
+      expect(cell(d.model, id, p, "lazy-mmu-v7.0")).toEqual(
+        cell(builtin("arm64@v7.0"), id, p, "lazy-mmu-v7.0"),
+      );
+    }
   });
 
   it("keeps WRITE_ONCE() a plain store when the tree's asm-generic header defines it", () => {

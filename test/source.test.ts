@@ -50,8 +50,9 @@ describe("extract", () => {
   for (const era of ERAS) {
     it(`prints the steps of sparc64-${era} with file:line (golden)`, () => {
       const text = describeDerived(derive(`sparc64-${era}`));
-      const golden = readFileSync(join(ROOT, `test/golden/extract-sparc64-${era}.txt`), "utf8");
-      expect(text).toBe(golden);
+      const file = join(ROOT, `test/golden/extract-sparc64-${era}.txt`);
+      if (process.env.UPDATE_GOLDEN === "1") writeFileSync(file, text);
+      expect(text).toBe(readFileSync(file, "utf8"));
     });
   }
 
@@ -116,6 +117,43 @@ describe("derived sparc64 models agree with the built-in eras", () => {
         });
       }
     }
+  }
+});
+
+/*
+ * sparc64's PMD and hugetlb writers batch into the same tlb_batch as its PTEs (tlb.c
+ * set_pmd_at() -> __set_pmd_acct() -> tlb_batch_add_one(); hugetlbpage.c
+ * __set_huge_pte_at()/huge_ptep_get_and_clear() -> maybe_tlb_batch_add()): read from the
+ * fixtures, they flush at once outside a region, so a THP collapse on the other CPU while
+ * task A's enter has set `tb->active` on it (before a1d416bf9faf) batches instead.
+ */
+describe("derived sparc64 PMD and hugetlb paths", () => {
+  it("are read from tlb.c, pgtable_64.h and hugetlbpage.c, not the engine's generic ones", () => {
+    const d = derive("sparc64-v6.14");
+    expect(d.generic).toEqual(["set_pmd", "set_pud"]);
+    const first = (name: string) => {
+      const p = d.model.procs.find((x) => x.name === name);
+      return p?.ops.find((o) => o.op === "step")?.at;
+    };
+    expect(first("set_pmd_at")).toMatch(/^arch\/sparc\/mm\/tlb\.c:\d+$/);
+    expect(first("pmdp_huge_get_and_clear")).toMatch(/^arch\/sparc\/include\/asm\/pgtable_64\.h:/);
+    expect(first("huge_ptep_get_and_clear")).toMatch(/^arch\/sparc\/mm\/hugetlbpage\.c:/);
+    expect(d.unit.files).toContain("arch/sparc/mm/hugetlbpage.c");
+  });
+
+  // One cell per writer family: THP (set_pmd_at) and hugetlb (huge_ptep_*).
+  for (const [era, id] of [
+    ["v6.5", "collapse-huge-page"],
+    ["v6.14", "hugetlb-change-protection"],
+  ] as const) {
+    it(`${era} ${id} full: the built-in era's verdict`, () => {
+      const builtin = findArch(`sparc64@${era}`);
+      if (!builtin) throw new Error(`no sparc64@${era}`);
+      const derived = verdictOf(derive(`sparc64-${era}`).model, id, "full");
+      expect(derived).toEqual(verdictOf(builtin, id, "full"));
+      expect(derived.verdict).toBe("fail");
+      expect(derived.rules).toContain("immediate-outside");
+    });
   }
 });
 

@@ -29,6 +29,15 @@ export const ENTRY_PARAMS: Readonly<Record<string, readonly ParamKind[]>> = {
   set_pte_at: ["mm", "addr", "ptep", "pte"],
   pte_clear: ["mm", "addr", "ptep"],
   ptep_get_and_clear: ["mm", "addr", "ptep"],
+  // The PMD, PUD and hugetlb writers the callers use (model/kernel/primitives.ts
+  // PMD_WRITERS): a `pmd_t *`/`pud_t *` is a PTE pointer of the entry's model address
+  // (`user:pmd0`). hugetlb's trailing `sz` (v6.7, v6.14) is not a parameter kind: it reads 0.
+  set_pmd_at: ["mm", "addr", "ptep", "pte"],
+  pmdp_huge_get_and_clear: ["mm", "addr", "ptep"],
+  set_pmd: ["ptep", "pte"],
+  set_pud: ["ptep", "pte"],
+  set_huge_pte_at: ["mm", "addr", "ptep", "pte"],
+  huge_ptep_get_and_clear: ["mm", "addr", "ptep"],
 };
 
 function conventional(kind: ParamKind, args: Readonly<Record<string, Val>>): Val {
@@ -71,6 +80,11 @@ interface Scope {
   readonly subst: ReadonlyMap<string, MacroArg>;
   /** Macros being expanded (C does not expand a macro inside itself). */
   readonly expanding: ReadonlySet<string>;
+  /**
+   * Nodes parsed from a macro's text (parseStatements) count rows from the wrapper's second
+   * line: this many lines more give the line in the file (the macro's line, minus 2).
+   */
+  readonly lineBase?: number;
 }
 
 /** For name lookups outside any function (no macro being expanded). */
@@ -174,7 +188,7 @@ export class Compiler {
   }
 
   private where(n: Node, scope: Scope): string {
-    return `${scope.file}:${n.startPosition.row + 1}`;
+    return `${scope.file}:${n.startPosition.row + 1 + (scope.lineBase ?? 0)}`;
   }
 
   private fresh(what: string): string {
@@ -228,6 +242,7 @@ export class Compiler {
         params,
         subst: new Map(),
         expanding: new Set(),
+        lineBase: mac.line - 2,
         ...(ENTRY_PARAMS[name] ? { entry: ENTRY_PARAMS[name] } : {}),
       };
       const call = this.parseStatements(`${mac.body}(${params.join(", ")});`)[0];
@@ -249,6 +264,7 @@ export class Compiler {
         params,
         subst: new Map(),
         expanding: new Set(),
+        lineBase: mac.line - 2,
         ...(ENTRY_PARAMS[name] ? { entry: ENTRY_PARAMS[name] } : {}),
       };
       const call = this.parseStatements(`${name}(${params.join(", ")});`)[0];
@@ -397,7 +413,9 @@ export class Compiler {
           );
         }
         if (!this.bindings.has(name) && this.unit.functions.has(name)) {
-          return [this.callStep(name, args, stmtNode, scope)];
+          // Its arguments may call functions of their own (`f(mm, g(pte))`): those first.
+          const [pre, call] = this.hoisting(() => this.callStep(name, args, stmtNode, scope));
+          return [...pre, call];
         }
       }
     }
@@ -462,8 +480,16 @@ export class Compiler {
       // The engine's PTE bookkeeping reads `addr` and `value` of set_ptes & co.
       if (kinds && PTE_WRITERS.has(name)) {
         const ai = kinds.indexOf("addr");
+        const qi = kinds.indexOf("ptep");
         const pi = kinds.indexOf("pte");
-        const addr = ai >= 0 && args[ai] ? args[ai](r) : undefined;
+        // set_pmd(pmdp, pmd) has no address parameter: the entry's pointer names it.
+        const ptr = ai < 0 && qi >= 0 && args[qi] ? args[qi](r) : undefined;
+        const addr =
+          ai >= 0 && args[ai]
+            ? args[ai](r)
+            : typeof ptr === "string" && ptr.startsWith("pte:")
+              ? ptr.slice(4)
+              : undefined;
         if (addr !== undefined) out.addr = addr;
         out.value = pi >= 0 && args[pi] ? args[pi](r) : 0;
       }
@@ -504,6 +530,7 @@ export class Compiler {
       file: mac.file,
       subst,
       expanding: new Set([...scope.expanding, mac.name]),
+      lineBase: mac.line - 2,
     };
   }
 
@@ -718,10 +745,20 @@ export class Compiler {
         if (!arr || !idx) break;
         const base = this.place(arr, scope);
         const i = this.expr(idx, scope);
+        const value = this.read(base, scope, arr.type === "identifier" ? arr.text : undefined);
         return (r) => {
           const b = base(r);
           const k = Number(i(r));
-          return "mem" in b ? { mem: `${b.mem}.${k}` } : { local: `${b.local}.${k}` };
+          if ("mem" in b) return { mem: `${b.mem}.${k}` };
+          // `ptep[i]` through a PTE pointer (hugetlb's loop over a huge page's entries):
+          // one model address stands for the entry and every entry under it, so element 0
+          // is the entry; any other would be a PTE the model does not have.
+          const v = value(r);
+          if (typeof v === "string" && v.startsWith("pte:")) {
+            if (k !== 0) throw new Error(`model error: ${at}: element ${k} of the PTE ${v}`);
+            return { mem: v };
+          }
+          return { local: `${b.local}.${k}` };
         };
       }
       case "pointer_expression": {
@@ -906,6 +943,28 @@ export class Compiler {
       }
       case "call_expression":
         return this.callExpr(n, scope);
+      case "comma_expression": {
+        // `i++, ptep++, addr += PAGE_SIZE` (a for loop's update): left to right, the last
+        // one's value.
+        const l = field(n, "left");
+        const rNode = field(n, "right");
+        if (!l || !rNode) break;
+        const a = this.expr(l, scope);
+        const b = this.expr(rNode, scope);
+        return (r) => {
+          a(r);
+          return b(r);
+        };
+      }
+      case "compound_statement":
+        // A GNU statement expression, `({ unsigned long b = ...; b < end ? b : end; })`
+        // (arm64's pte_cont_addr_end()): its declarations, then its last expression's value.
+        return this.statementExpression(n, scope);
+      case "initializer_list":
+      case "compound_literal_expression":
+        // A struct built on the stack (`struct vm_area_struct vma = TLB_FLUSH_VMA(mm, 0)`):
+        // its fields are not modelled; a binding that takes its address ignores it.
+        return () => 0;
       default:
         break;
     }
@@ -915,6 +974,51 @@ export class Compiler {
       `unsupported expression (${n.type}): ${oneLine(n.text)}`,
       "rewrite it with the operators, calls and member accesses the front end reads",
     );
+  }
+
+  private statementExpression(n: Node, scope: Scope): Eval {
+    const stmts = kids(n).filter((c) => c.type !== "comment");
+    const vars = new Set(scope.vars);
+    for (const st of stmts) {
+      if (st.type !== "declaration") continue;
+      for (const d of kids(st)) {
+        const name = d.type === "init_declarator" ? declName(d) : undefined;
+        if (name) vars.add(name);
+      }
+    }
+    const inner: Scope = { ...scope, vars };
+    const parts: Eval[] = [];
+    let last: Eval = () => 0;
+    stmts.forEach((st, i) => {
+      if (st.type === "declaration") {
+        for (const d of kids(st)) {
+          const name = d.type === "init_declarator" ? declName(d) : undefined;
+          const value = field(d, "value");
+          if (!name || !value) continue;
+          const v = this.expr(value, inner);
+          parts.push((r) => {
+            r.env.locals[name] = v(r);
+            return 0;
+          });
+        }
+      } else if (st.type === "expression_statement") {
+        const e = kids(st)[0];
+        const v = e ? this.expr(e, inner) : () => 0;
+        if (i === stmts.length - 1) last = v;
+        else parts.push(v);
+      } else {
+        fail(
+          "unsupported",
+          this.where(st, scope),
+          `a ${st.type} inside a statement expression: ${oneLine(st.text)}`,
+          "write the macro's value as declarations and a final expression",
+        );
+      }
+    });
+    return (r) => {
+      for (const p of parts) p(r);
+      return last(r);
+    };
   }
 
   private identifier(n: Node, scope: Scope): Eval {
@@ -936,6 +1040,7 @@ export class Compiler {
           ...scope,
           file: m.file,
           expanding: new Set([...scope.expanding, name]),
+          lineBase: m.line - 2,
         });
     }
     this.undecided(name, this.where(n, scope));
@@ -1043,6 +1148,7 @@ export class Compiler {
         subst,
         vars: new Set(),
         expanding: new Set([...scope.expanding, name]),
+        lineBase: 0,
       });
     }
     this.undecided(name, at);
@@ -1133,7 +1239,13 @@ function binary(op: string, at: string): (a: Val, b: Val) => Val {
     case ">=":
       return (a, b) => (num(a, at, op) >= num(b, at, op) ? 1 : 0);
     case "+":
-      return (a, b) => num(a, at, op) + num(b, at, op);
+      // An offset inside the page or huge page a model address names is that address
+      // (`addr + REAL_HPAGE_SIZE`, sparc64's second half of a huge page): one model address
+      // stands for an entry and the translations under it.
+      return (a, b) =>
+        typeof a === "string" && typeof b === "number" && b >= 0
+          ? a
+          : num(a, at, op) + num(b, at, op);
     case "-":
       return (a, b) => num(a, at, op) - num(b, at, op);
     case "*":
@@ -1145,7 +1257,12 @@ function binary(op: string, at: string): (a: Val, b: Val) => Val {
     case "<<":
       return (a, b) => Number(BigInt(num(a, at, op)) << BigInt(num(b, at, op)));
     case ">>":
-      return (a, b) => Number(BigInt(num(a, at, op)) >> BigInt(num(b, at, op)));
+      // A model address is the first page of every naturally aligned block, so its index
+      // inside one (`(addr >> PAGE_SHIFT) & (CONT_PTES - 1)`, arm64's contpte_try_fold()) is 0.
+      return (a, b) =>
+        typeof a === "string" && typeof b === "number"
+          ? 0
+          : Number(BigInt(num(a, at, op)) >> BigInt(num(b, at, op)));
     case "&":
       // A model address is page-aligned: masking it with PAGE_MASK leaves it unchanged.
       return (a, b) =>

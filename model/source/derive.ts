@@ -8,6 +8,13 @@
 
 import { arm64Builds, genericBuilds, sparc64Builds } from "../arch/preemption";
 import type { ArchModel } from "../arch/types";
+import { ENTER, FLUSH, LEAVE, REQUIRED_HOOKS } from "../kernel/hooks";
+import {
+  LAZY_MMU_MODE_DISABLE,
+  LAZY_MMU_MODE_ENABLE,
+  LAZY_MMU_MODE_PAUSE,
+  LAZY_MMU_MODE_RESUME,
+} from "../kernel/lazy-mmu-mode";
 import { type Proc, proc } from "../kernel/program";
 import { arm64Source } from "./bindings/arm64";
 import { kernelBindings, kernelConstants } from "./bindings/kernel";
@@ -22,13 +29,22 @@ import { type KernelTree, SourceFailure, type SourceProblem } from "./tree";
 export const ARCH_SOURCES: readonly ArchSource[] = [sparc64Source, arm64Source];
 
 /** What the model's callers call: the hooks and the PTE writers. */
-export const ENTRY_POINTS = [
-  "arch_enter_lazy_mmu_mode",
-  "arch_leave_lazy_mmu_mode",
-  "arch_flush_lazy_mmu_mode",
-  "set_ptes",
-  "set_pte_at",
-  "pte_clear",
+export const ENTRY_POINTS = [ENTER, LEAVE, FLUSH, "set_ptes", "set_pte_at", "pte_clear"] as const;
+
+/**
+ * The PMD, PUD and hugetlb writers the callers use that an architecture may define (sparc64's
+ * set_pmd_at() and hugetlbpage.c, arm64's set_pmd()/set_pud()): read when the tree defines
+ * them, the engine's generic procedure otherwise (model/kernel/primitives.ts genericPmdProcs).
+ * pmdp_collapse_flush(), pmdp_invalidate() and pmd_populate() stay the generic ones, which
+ * call these by name.
+ */
+export const PMD_ENTRY_POINTS = [
+  "set_pmd_at",
+  "pmdp_huge_get_and_clear",
+  "set_pmd",
+  "set_pud",
+  "set_huge_pte_at",
+  "huge_ptep_get_and_clear",
 ] as const;
 
 /**
@@ -36,10 +52,10 @@ export const ENTRY_POINTS = [
  * defines these is read as a `lazy-mmu-mode` model, its callers the v7.0 API's.
  */
 export const V7_ENTRY_POINTS = [
-  "lazy_mmu_mode_enable",
-  "lazy_mmu_mode_disable",
-  "lazy_mmu_mode_pause",
-  "lazy_mmu_mode_resume",
+  LAZY_MMU_MODE_ENABLE,
+  LAZY_MMU_MODE_DISABLE,
+  LAZY_MMU_MODE_PAUSE,
+  LAZY_MMU_MODE_RESUME,
 ] as const;
 
 /** Read besides the architecture's own files: the generic headers of the lazy MMU path. */
@@ -106,18 +122,22 @@ export function deriveModel(
   if ("problem" in resolved) return { ok: false, problem: resolved.problem };
   const config = resolved.config;
   try {
+    const roots = [
+      ...source.roots,
+      ...(source.optionalRoots ?? []).filter((f) => tree.read(f) !== undefined),
+    ];
     const unit = preprocess(
       tree,
       parser,
-      source.roots,
+      roots,
       { srcarch: source.srcarch, follow: follows(source) },
       config,
       source.predefined,
     );
     const compiler = new Compiler(unit, source, parser, kernelBindings, kernelConstants);
     const generic: string[] = [];
-    for (const e of ENTRY_POINTS) if (!compiler.root(e)) generic.push(e);
-    for (const hook of ["arch_enter_lazy_mmu_mode", "arch_leave_lazy_mmu_mode"]) {
+    for (const e of [...ENTRY_POINTS, ...PMD_ENTRY_POINTS]) if (!compiler.root(e)) generic.push(e);
+    for (const hook of REQUIRED_HOOKS) {
       if (generic.includes(hook)) {
         return {
           ok: false,

@@ -9,7 +9,9 @@
 //    key reads 0 and a 0 written is deleted;
 //  - `pte:<addr>` a PTE (`ptep`): its value is the model's `pte[addr]`, and a store to it is
 //    the architecture's binding (what the MMU then holds);
-//  - `mm:user`, `mm:kernel` an mm (`&init_mm` is `mm:kernel`).
+//  - `mm:user`, `mm:kernel` an mm (`&init_mm` is `mm:kernel`). Its own fields are not
+//    modelled (sparc64's `mm->context.hugetlb_pte_count`, TSB sizing): a store to one is
+//    dropped and a load reads 0.
 // Model addresses (`user:0`) are the `vaddr`/`addr` values.
 
 import type { Draft } from "immer";
@@ -44,9 +46,12 @@ export function taskPointer(id: string): string {
 }
 
 export function member(ptr: Val, name: string | number): string {
-  if (typeof ptr !== "string" || !(ptr.startsWith("pcpu:") || ptr.startsWith("task:"))) {
+  if (
+    typeof ptr !== "string" ||
+    !(ptr.startsWith("pcpu:") || ptr.startsWith("task:") || ptr.startsWith("mm:"))
+  ) {
     throw new Error(
-      `model error: member ${name} of ${String(ptr)}, which is not a per-CPU object or a task`,
+      `model error: member ${name} of ${String(ptr)}, which is not a per-CPU object, a task or an mm`,
     );
   }
   return `${ptr}.${name}`;
@@ -98,6 +103,7 @@ export function load(r: Run, ptr: Val): Val {
     return o[k] ?? 0;
   }
   if (p.startsWith("pte:")) return r.d.pte[p.slice(4)] ?? 0;
+  if (p.startsWith("mm:") && p.includes(".")) return 0;
   throw new Error(`model error: cannot read through ${p}`);
 }
 
@@ -116,6 +122,7 @@ export function store(r: Run, ptr: Val, v: Val, pteStore: PteStore): void {
     pteStore(r, addr, Number(r.d.pte[addr] ?? 0), Number(v));
     return;
   }
+  if (p.startsWith("mm:") && p.includes(".")) return;
   throw new Error(`model error: cannot write through ${p}`);
 }
 

@@ -6,7 +6,7 @@
 // Sources: arch/arm64/include/asm/barrier.h (dsb, isb), arch/arm64/include/asm/pgtable.h.
 
 import { flush_tlb_range } from "../../arch/arm64";
-import { dsb, markUnsynced, storePteTlbOwed } from "../../kernel/hardware";
+import { dsb, flushTlbAddr, markUnsynced, storePteTlbOwed } from "../../kernel/hardware";
 import { mmOf } from "../../kernel/state";
 import { type ArchSource, type Binding, LAZY_MMU_HEADERS } from "./types";
 
@@ -14,6 +14,8 @@ export const arm64Source: ArchSource = {
   arch: "arm64",
   srcarch: "arm64",
   roots: ["include/linux/pgtable.h", "arch/arm64/kernel/process.c"],
+  // Built with CONFIG_ARM64_CONTPTE: the helpers behind the contpte wrappers of pgtable.h.
+  optionalRoots: ["arch/arm64/mm/contpte.c"],
   headers: LAZY_MMU_HEADERS,
   predefined: ["__KERNEL__", "__aarch64__"],
   config: {
@@ -23,6 +25,11 @@ export const arm64Source: ArchSource = {
     CONFIG_MMU: "y",
     CONFIG_64BIT: "y",
     CONFIG_PGTABLE_LEVELS: "4",
+    // arch/arm64/Kconfig: ARM64_CONTPTE is `default y` (depends on TRANSPARENT_HUGEPAGE)
+    // from its introduction (v6.9): a real arm64 kernel's set_ptes() and pte_clear() are the
+    // contpte wrappers.
+    CONFIG_TRANSPARENT_HUGEPAGE: "y",
+    CONFIG_ARM64_CONTPTE: "y",
   },
   bindings: [
     {
@@ -34,6 +41,48 @@ export const arm64Source: ArchSource = {
       },
     },
     { name: "isb", does: "nothing (the isb is not modelled)", use: () => () => 0 },
+    {
+      name: "__flush_tlb_range",
+      does: "dsb(ishst), then the broadcast TLBI of the range from start: its old translations are gone on every CPU",
+      use: (args) => {
+        const start = args[1]?.value();
+        return (r) => {
+          dsb(r.d, r.env.cpu);
+          const a = start?.(r);
+          if (typeof a === "string") flushTlbAddr(r.d, a);
+          return 0;
+        };
+      },
+    },
+    // contpte.c's folding checks (reached only for a block whose last entry is written,
+    // which no model address is): include/linux/mm.h and efi.h, not read.
+    {
+      name: "mm_is_efi",
+      does: "0: the model has no EFI runtime mm",
+      use: () => () => 0,
+    },
+    {
+      name: "page_folio",
+      does: "0: folios are not modelled (contpte.c's folding check, not reached)",
+      use: () => () => 0,
+    },
+    {
+      name: "folio_nr_pages",
+      does: "1: the model maps single pages (contpte.c's folding check, not reached)",
+      use: () => () => 1,
+    },
+    {
+      name: "ALIGN_DOWN",
+      does: "x: a model address is the first page of every naturally aligned block",
+      transparent: true,
+      use: (args) => args[0]?.value() ?? (() => 0),
+    },
+    {
+      name: "PTR_ALIGN_DOWN",
+      does: "the pointer: a model PTE is the first of every naturally aligned block",
+      transparent: true,
+      use: (args) => args[0]?.value() ?? (() => 0),
+    },
     {
       name: "fpsimd_thread_switch",
       does: "nothing: FP/SIMD state is not modelled",
@@ -65,6 +114,14 @@ export const arm64Source: ArchSource = {
         use: () => () => 0,
       }),
     ),
+    {
+      name: "pte_valid",
+      does: "the entry is valid: present (model values are page numbers, 0 = none)",
+      use: (args) => {
+        const pte = args[0]?.value();
+        return (r) => (pte && pte(r) !== 0 ? 1 : 0);
+      },
+    },
     {
       name: "pte_valid_not_user",
       does: "the PTE being written is a valid kernel (init_mm) entry",

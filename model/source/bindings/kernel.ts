@@ -187,6 +187,16 @@ export const kernelBindings: readonly Binding[] = [
   transparent("unlikely", "its argument (a branch hint)"),
   transparent("pte_val", "the PTE's value (the model's PTE values are page numbers, 0 = none)"),
   transparent("__pte", "the PTE with that value"),
+  transparent("pmd_val", "the PMD's value (model values as for PTEs, 0 = none)"),
+  transparent("__pmd", "the PMD with that value"),
+  transparent("pud_val", "the PUD's value (model values as for PTEs, 0 = none)"),
+  transparent("__pud", "the PUD with that value"),
+  transparent("pmd_pte", "the PMD as a PTE (the same model value)"),
+  transparent("__pgprot", "the protection bits with that value"),
+  transparent("pgprot_val", "the protection bits' value"),
+  transparent("pte_pmd", "the PTE as a PMD (the same model value)"),
+  // include/uapi/linux/const.h pastes the type suffix on (`X##Y`): the constant itself.
+  transparent("_AC", "its first argument: the constant without its type suffix"),
   {
     name: "BIT",
     does: "1 << n",
@@ -233,6 +243,13 @@ export const kernelBindings: readonly Binding[] = [
       use: () => none,
     }),
   ),
+  {
+    // include/linux/mm.h (not read): `{ .vm_mm = (mm), .vm_flags = (flags) }`, the vma a
+    // flush_tlb_range() is given for a whole mm. Its fields are not modelled.
+    name: "TLB_FLUSH_VMA",
+    does: "a vm_area_struct on the stack for the mm (its fields are not modelled)",
+    use: () => none,
+  },
   {
     name: "pte_advance_pfn",
     does: "the PTE nr pages on (model PTE values are page numbers)",

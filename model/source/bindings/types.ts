@@ -42,6 +42,8 @@ export interface ArchSource {
   readonly srcarch: string;
   /** Files read first, in order (includes are followed from them). */
   readonly roots: readonly string[];
+  /** Files read after the roots when the tree has them (sparc64's arch/sparc/mm/hugetlbpage.c). */
+  readonly optionalRoots?: readonly string[];
   /**
    * The generic headers of the lazy MMU path whose includes are followed, besides the
    * architecture's own files under arch/ and include/asm-generic/ (a full checkout's other
