@@ -50,7 +50,7 @@ export type { EventKind };
 
 /**
  * What rules may read of the whole state, after the event (or of any state, for `state`):
- * declared field by field with the state's facts, in observed-state.ts.
+ * declared with each state field (model/kernel/state.ts), gathered in observed-state.ts.
  */
 export { STATE_VIEW_FIELDS };
 
