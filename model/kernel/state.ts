@@ -92,39 +92,58 @@ const QUEUED = struct({ addr: str, value: int, op: absentOr(oneOf("tlb-flush")) 
 export type QueuedUpdate = TypeOfKind<typeof QUEUED>;
 
 /**
- * Which part of the state a fact shows, in the order the renderers list them. Fixed fields
- * are named as shown; `arch` and `flag` are the architecture's per-CPU and per-task state,
- * `pte` and `set to` the PTE values in memory and asked for, `held by` a lock, `fired` an
- * interrupt source's count.
+ * How the renderers treat the facts of one part of the state. `said`: a step's own line
+ * already says its changes (where a context is, which interrupt fired, the PTE it set), so
+ * the lanes do not repeat them. `initially`, in the first row of `show` and `html`: `no`
+ * (where contexts are is said by the row's `runs`; the rest is noise), `nonzero` (a
+ * counter), `off` (said only when not "on"); absent: whenever it has a value. `text: false`:
+ * the `.txt` trace's initial state leaves it out (the interrupt bookkeeping).
  */
-export const FACT_FIELDS = [
-  "current",
-  "irqs",
-  "in interrupt",
-  "arch",
-  "batch",
-  "queued",
-  "status",
-  "at",
-  "preempt_count",
-  "migration_disabled",
-  "flag",
-  "lazy regions",
-  "pte",
-  "set to",
-  "shared",
-  "stale translations",
-  "walker barriers owed",
-  "stale TLB entries",
-  "TLB flush overtook an update",
-  "held by",
-  "fired",
-  "halted",
-] as const;
-export type FactField = (typeof FACT_FIELDS)[number];
+export interface FactDisplay {
+  readonly said?: true;
+  readonly initially?: "no" | "nonzero" | "off";
+  readonly text?: false;
+}
+
+/**
+ * Which part of the state a fact shows, in the order the renderers list them, with how they
+ * treat it. Fixed fields are named as shown; `arch` and `flag` are the architecture's
+ * per-CPU and per-task state, `pte` and `set to` the PTE values in memory and asked for,
+ * `held by` a lock, `fired` an interrupt source's count.
+ */
+export const FACT_FIELDS = {
+  current: { initially: "no" },
+  irqs: { initially: "off", text: false },
+  "in interrupt": { said: true, initially: "no" },
+  arch: {},
+  batch: {},
+  queued: {},
+  status: { initially: "no" },
+  at: { said: true, initially: "no" },
+  preempt_count: { initially: "nonzero" },
+  migration_disabled: { initially: "nonzero" },
+  flag: {},
+  "lazy regions": { initially: "nonzero" },
+  pte: { said: true },
+  "set to": { said: true, initially: "no" },
+  shared: {},
+  "stale translations": {},
+  "walker barriers owed": {},
+  "stale TLB entries": {},
+  "TLB flush overtook an update": {},
+  "held by": {},
+  fired: { said: true, initially: "no", text: false },
+  halted: { initially: "no" },
+} as const satisfies Readonly<Record<string, FactDisplay>>;
+export type FactField = keyof typeof FACT_FIELDS;
 
 /** Each fact field's place in FACT_FIELDS: the order an owner's facts are listed in. */
-export const FACT_RANK: ReadonlyMap<FactField, number> = new Map(FACT_FIELDS.map((f, i) => [f, i]));
+export const FACT_RANK: ReadonlyMap<FactField, number> = new Map(
+  (Object.keys(FACT_FIELDS) as FactField[]).map((f, i) => [f, i]),
+);
+
+/** How the renderers treat facts of `field`. */
+export const factDisplay = (field: FactField): FactDisplay => FACT_FIELDS[field];
 
 /** What the machine boots with: its CPUs, tasks, interrupt sources, PTEs, shared variables. */
 export interface Boot {
