@@ -183,7 +183,7 @@ describe("the traces the matrix writes", () => {
 });
 
 describe("the ITF encoding's field shapes", () => {
-  it("come from the model's one declaration of the state (model/kernel/schema.ts)", () => {
+  it("come from the model's one declaration of the state (model/kernel/state.ts)", () => {
     expect([...STATE_VARS]).toEqual(Object.keys(kernelSchema.fields));
     expect(KERNEL.t === "record" && Object.keys(KERNEL.fields)).toEqual(
       Object.keys(kernelSchema.fields),

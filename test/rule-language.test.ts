@@ -44,6 +44,7 @@ describe("rule language semantics", () => {
 
 describe("one declaration of the observable world", () => {
   it("the schema lists the vocabulary's triggers and the declared operators", () => {
+    // `npm run spec-schema` writes the triggers from model/kernel/events.ts.
     expect(schema.definitions.trigger.properties.event.enum).toEqual([...TRIGGERS]);
     expect(Object.keys(schema.definitions.form.properties).sort()).toEqual(
       [...OPERATOR_NAMES].sort(),

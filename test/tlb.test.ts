@@ -19,33 +19,21 @@ import {
 } from "../model/kernel/hardware";
 import { addrArg } from "../model/kernel/primitives";
 import { proc, type StepEnv, step } from "../model/kernel/program";
-import type { Kernel } from "../model/kernel/state";
+import { initialKernel, type Kernel } from "../model/kernel/state";
 import { flushTlbRange, lazyRegion, setPte } from "../model/scenarios/callers";
 import type { Scenario } from "../model/scenarios/types";
 import { bundledSpec } from "./helpers";
 
-/** A machine of two idle CPUs with `user:0` present. */
+/** A machine of two idle CPUs with `user:0` present, booted as the state declares. */
 function machine(): Kernel {
-  const cpu = (id: number) => ({
-    id,
-    current: null,
-    irqsEnabled: true,
-    irq: null,
-    arch: {},
-    queued: [],
-    batch: [],
-  });
-  return {
+  const cpu = (id: number) => ({ id, current: null, arch: {} });
+  return initialKernel({
     cpus: [cpu(0), cpu(1)],
     tasks: [],
-    irqFired: {},
-    locks: {},
-    pte: { "user:0": 1 },
-    intended: { "user:0": 1 },
+    irqs: [],
+    ptes: { "user:0": 1 },
     shared: {},
-    hw: { stale: [], unsynced: [], tlb: [], overtaken: [] },
-    halted: null,
-  };
+  });
 }
 
 const env = {} as StepEnv;

@@ -21,7 +21,6 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fail, ok, type Result, type UserError } from "../errors";
 import { parseSpec } from "../spec/parse";
 import type { Spec } from "../spec/types";
-import type { TraceFile } from "./job";
 import { PACKAGE_ROOT } from "./package-root";
 
 export { PACKAGE_ROOT };
@@ -251,6 +250,12 @@ export function writeAtomic(path: string, content: string): void {
     rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/** A file a run writes (a trace, its text form): where, and what. */
+export interface TraceFile {
+  readonly path: string;
+  readonly content: string;
 }
 
 /**

@@ -13,6 +13,7 @@ import { traceText } from "../report/trace-text";
 import { runCell } from "../run";
 import type { Spec } from "../spec/types";
 import { traceDocument } from "../trace/document";
+import type { TraceFile } from "./files";
 
 export interface CellJob {
   /** Position in the whole selection (before --shard). */
@@ -48,11 +49,6 @@ export interface KernelJob {
   readonly archs?: readonly string[];
   /** --config entries. */
   readonly config: readonly string[];
-}
-
-export interface TraceFile {
-  readonly path: string;
-  readonly content: string;
 }
 
 export interface CellRun {

@@ -7,7 +7,7 @@
 // the `.txt` trace (trace-text.ts), `show` and `html` all render this.
 
 import type { ProcTable } from "../../model/kernel/program";
-import type { Kernel } from "../../model/kernel/state";
+import { factDisplay, type Kernel } from "../../model/kernel/state";
 import { contextId } from "../../model/machine/observe";
 import { type ContextMeta, type StepMeta, type TraceMeta, withChoice } from "../trace/document";
 import type { LoadedTrace } from "../trace/read";
@@ -77,36 +77,17 @@ export interface TraceView {
   readonly steps: readonly StepView[];
 }
 
-/** Facts a step's own line already says (where a context is, which interrupt fired). */
-const SAID_BY_THE_ACTION: ReadonlySet<FactField> = new Set<FactField>([
-  "at",
-  "in interrupt",
-  "fired",
-  "set to",
-  "pte",
-]);
-
-/** Facts the initial row leaves out: where contexts are is said by `runs`, the rest is noise. */
-const NOT_INITIALLY: ReadonlySet<FactField> = new Set<FactField>([
-  "at",
-  "status",
-  "current",
-  "in interrupt",
-  "set to",
-  "fired",
-  "halted",
-]);
-const COUNTERS: ReadonlySet<FactField> = new Set<FactField>([
-  "preempt_count",
-  "migration_disabled",
-  "lazy regions",
-]);
-
-/** In the initial row: the architecture's per-CPU and per-task state and the PTEs. */
+/**
+ * In the initial row: the architecture's per-CPU and per-task state and the PTEs, as each
+ * fact field declares (model/kernel/state.ts FACT_FIELDS `initially`).
+ */
 export function initiallyShown(f: LaneFact): boolean {
-  if (f.value === "-" || f.value === "[]" || NOT_INITIALLY.has(f.field)) return false;
-  if (COUNTERS.has(f.field)) return f.value !== "0";
-  return f.field !== "irqs" || f.value !== "on";
+  if (f.value === "-" || f.value === "[]") return false;
+  const { initially } = factDisplay(f.field);
+  if (initially === "no") return false;
+  if (initially === "nonzero") return f.value !== "0";
+  if (initially === "off") return f.value !== "on";
+  return true;
 }
 
 function laneOf(owner: Owner, s: Kernel, memoryLane: number): number {
@@ -190,7 +171,8 @@ export function traceView(trace: LoadedTrace, procs?: ProcTable): TraceView {
       full[lane]?.push({ name: f.short, value: f.value, field: f.field });
       const before = prev.get(f.name);
       if (meta.index === 0 || (before?.value ?? "-") === f.value) continue;
-      if (SAID_BY_THE_ACTION.has(f.field)) continue;
+      // A step's own line already says it (where a context is, which interrupt fired).
+      if (factDisplay(f.field).said === true) continue;
       changes[lane]?.push({
         name: f.short,
         fact: f.short,

@@ -3,14 +3,15 @@
 // that changed; then the violation in words. Rendered from the trace view (lanes.ts), the
 // same data `show` and `html` render.
 
+import { factDisplay } from "../../model/kernel/state";
 import type { CellResult, Counterexample } from "../run";
 import { loadedTrace } from "../trace/read";
 import { diff, type Fact, factsOf } from "../trace/view";
 import { type TraceView, traceView } from "./lanes";
 
-/** In the initial state: everything but empty values and the interrupt bookkeeping. */
+/** In the initial state: everything but empty values and what its field leaves out (`text`). */
 function initiallyWorthSaying(f: Fact): boolean {
-  return f.value !== "-" && f.value !== "[]" && f.field !== "irqs" && f.field !== "fired";
+  return f.value !== "-" && f.value !== "[]" && factDisplay(f.field).text !== false;
 }
 
 export function renderText(view: TraceView): string {

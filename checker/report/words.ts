@@ -1,48 +1,27 @@
-// A trace's events in words, from their data (trace/document.ts): the sentence the text trace
-// prints ("A calls set_pte_at(addr=user:0, value=2)"), and the shorter form a swimlane
-// prints when the event's context is the one that acted, which the lane already names
-// ("call set_pte_at(addr=user:0, value=2)").
+// A trace's events in words, from their data (trace/document.ts) and the words each kind
+// declares (model/kernel/events.ts): the sentence the text trace prints ("A calls
+// set_pte_at(addr=user:0, value=2)"), and the shorter form a swimlane prints when the
+// event's context is the one that acted, which the lane already names ("call set_pte_at(...)").
 
+import { EVENTS } from "../../model/kernel/events";
 import type { EventMeta } from "../trace/document";
 
-function callText(e: { readonly fn: string; readonly args: Readonly<Record<string, unknown>> }) {
-  return `${e.fn}(${Object.entries(e.args)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(", ")})`;
+/** Words of the kind of `e`, given its recorded fields (the declaration types them so). */
+function wordsOf(e: EventMeta): {
+  readonly says: (e: EventMeta, who: string) => string;
+  readonly own?: (e: EventMeta) => string;
+} {
+  // Each kind's words read the fields its trace records: `e` has them, being of that kind.
+  return EVENTS[e.kind].words as unknown as ReturnType<typeof wordsOf>;
 }
 
 export function eventSentence(e: EventMeta): string {
-  const who = e.context.id;
-  switch (e.kind) {
-    case "call":
-      return `${who} calls ${callText(e)}`;
-    case "return":
-      return `${e.fn}() returns to ${who}`;
-    case "read":
-      return `${who} reads pte[${e.addr}] = ${e.value}`;
-    case "bug":
-      return e.message;
-    case "finish":
-      return `${who} finishes`;
-    case "might-sleep":
-      return `${who} may sleep in ${e.fn}: ${e.label}`;
-  }
+  return wordsOf(e).says(e, e.context.id);
 }
 
 /** The event in the lane of `actor` (the step's context): its own doings lose its name. */
 export function eventInLane(e: EventMeta, actor: string | undefined): string {
-  if (actor !== e.context.id) return eventSentence(e);
-  switch (e.kind) {
-    case "call":
-      return `call ${callText(e)}`;
-    case "return":
-      return `ret ${e.fn}()`;
-    case "read":
-      return `read pte[${e.addr}] = ${e.value}`;
-    case "finish":
-      return "finishes";
-    case "bug":
-    case "might-sleep":
-      return eventSentence(e);
-  }
+  const w = wordsOf(e);
+  if (actor !== e.context.id || w.own === undefined) return w.says(e, e.context.id);
+  return w.own(e);
 }

@@ -1,6 +1,6 @@
 // What the JSON schema cannot say about a spec's rules, checked when the spec is loaded so
 // that a rule never silently checks nothing: every variable path exists in the vocabulary
-// of the event kind it is read in (model/machine/vocabulary.ts), quantifier variables are
+// of the event kind it is read in (model/machine/vocabulary.ts, from model/kernel/events.ts), quantifier variables are
 // bound, `explain` placeholders are known, operators get operands of the types they
 // accept (rules/operators.ts), and `fn` filters only events that carry a function. Each
 // problem names its JSON pointer. Recursion here is bounded: the JSON reader refuses

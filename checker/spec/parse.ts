@@ -19,7 +19,7 @@ if (
   schemaOperators.sort().join() !== [...OPERATOR_NAMES].sort().join()
 ) {
   throw new Error(
-    "checker error: specs/spec.schema.json lists other triggers or operators than model/machine/vocabulary.ts and checker/rules/operators.ts",
+    "checker error: specs/spec.schema.json lists other triggers or operators than model/kernel/events.ts and checker/rules/operators.ts (run `npm run spec-schema`)",
   );
 }
 

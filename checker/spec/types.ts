@@ -4,7 +4,7 @@ import type { Trigger } from "../../model/machine/vocabulary";
 import type { Expr } from "../rules/expr";
 
 export type Obligation = "caller" | "implementation";
-/** What a check is triggered by: an event kind, or `state` (declared in vocabulary.ts). */
+/** What a check is triggered by: an event kind (model/kernel/events.ts), or `state`. */
 export type EventKind = Trigger;
 
 export interface Check {

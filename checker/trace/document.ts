@@ -6,6 +6,7 @@
 // is still read by `replay` (legacy.ts).
 
 import { archRegistry } from "../../model/arch/index";
+import { type EventKind, TRACED, type TracedOf } from "../../model/kernel/events";
 import type { Kernel, Val } from "../../model/kernel/state";
 import { contextId, type Observation } from "../../model/machine/observe";
 import type { Action } from "../../model/machine/transitions";
@@ -24,34 +25,13 @@ export interface ContextMeta {
   readonly cpu: number;
 }
 
-/** An observation as a trace records it: the event's own fields and who it concerns. */
-export type EventMeta =
-  | {
-      readonly kind: "call" | "return";
-      readonly context: ContextMeta;
-      readonly fn: string;
-      readonly args: Readonly<Record<string, Val>>;
-    }
-  | {
-      readonly kind: "read";
-      readonly context: ContextMeta;
-      readonly addr: string;
-      readonly value: number;
-    }
-  | {
-      readonly kind: "bug";
-      readonly context: ContextMeta;
-      readonly check: string;
-      readonly message: string;
-      readonly fatal: boolean;
-    }
-  | { readonly kind: "finish"; readonly context: ContextMeta }
-  | {
-      readonly kind: "might-sleep";
-      readonly context: ContextMeta;
-      readonly fn: string;
-      readonly label: string;
-    };
+/**
+ * An observation as a trace records it: the event's kind, who it concerns, and the fields
+ * its declaration says a trace keeps (model/kernel/events.ts `traced`), in that order.
+ */
+export type EventMeta = {
+  [K in EventKind]: { readonly kind: K; readonly context: ContextMeta } & TracedOf<K>;
+}[EventKind];
 
 export type ActionKind = "init" | Action["kind"];
 
@@ -181,19 +161,11 @@ export function eventMeta(e: Observation): EventMeta {
   // The rules' vocabulary declares the kind a string; the model only makes these two.
   const kind = e.ctx.kind === "irq" ? "irq" : "task";
   const context: ContextMeta = { kind, id: e.ctx.id, cpu: e.ctx.cpu };
-  switch (e.kind) {
-    case "call":
-    case "return":
-      return { kind: e.kind, context, fn: e.fn, args: { ...e.args } };
-    case "read":
-      return { kind: "read", context, addr: e.addr, value: e.value };
-    case "bug":
-      return { kind: "bug", context, check: e.check, message: e.message, fatal: e.fatal };
-    case "finish":
-      return { kind: "finish", context };
-    case "might-sleep":
-      return { kind: "might-sleep", context, fn: e.fn, label: e.label };
-  }
+  const fields: Readonly<Record<string, unknown>> = e;
+  const out: Record<string, unknown> = { kind: e.kind, context };
+  for (const f of TRACED[e.kind]) out[f] = fields[f];
+  // The fields TRACED names for the kind are those TracedOf<kind> types.
+  return out as EventMeta;
 }
 
 export function stepMeta(index: number, step: TraceStep): StepMeta {

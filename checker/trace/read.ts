@@ -5,7 +5,10 @@
 // there. A trace of the earlier format lazymmu-trace/1 is read by legacy.ts, for `replay`.
 // `loadedTrace` gives the same value straight from a run, for the `.txt` trace.
 
+import { EVENT_KINDS, TRACED } from "../../model/kernel/events";
+import type { FieldType } from "../../model/kernel/field-type";
 import type { Kernel, Val } from "../../model/kernel/state";
+import { EVENT_FIELDS } from "../../model/machine/vocabulary";
 import type { Origin } from "../../model/registry";
 import { fail, ok, type Result } from "../errors";
 import type { CellResult, Counterexample } from "../run";
@@ -179,15 +182,6 @@ const ACTIONS: readonly ActionKind[] = [
   "migrate",
   "wake",
 ];
-const EVENTS: readonly EventMeta["kind"][] = [
-  "call",
-  "return",
-  "read",
-  "bug",
-  "finish",
-  "might-sleep",
-];
-
 function decodeContext(x: unknown, path: string): ContextMeta {
   const o = record(x, path, 'a context {"kind": "task" | "irq", "id", "cpu"}');
   return {
@@ -197,8 +191,9 @@ function decodeContext(x: unknown, path: string): ContextMeta {
   };
 }
 
-function decodeArgs(x: unknown, path: string): Record<string, Val> {
-  const o = record(x, path, "the call's arguments, an object");
+/** A map of scalars (a call's arguments). */
+function decodeValues(x: unknown, path: string, what: string): Record<string, Val> {
+  const o = record(x, path, what);
   return Object.fromEntries(
     Object.entries(o).map(([k, v]): [string, Val] => {
       if (typeof v === "string" || typeof v === "boolean") return [k, v];
@@ -207,29 +202,30 @@ function decodeArgs(x: unknown, path: string): Record<string, Val> {
   );
 }
 
+/** A traced event field, by the type its declaration gives it (model/kernel/events.ts). */
+function decodeField(t: FieldType, o: Rec, path: string, k: string): unknown {
+  if (t === "string") return str(o, path, k);
+  if (t === "boolean") return bool(o, path, k);
+  if (t === "number") return int(o[k], `${path}/${pointer(k)}`);
+  if (typeof t === "object" && "map" in t && t.map === "value")
+    return decodeValues(o[k], `${path}/${pointer(k)}`, `the event's ${k}, an object`);
+  throw new Error(`checker error: no trace reader for an event field of type ${JSON.stringify(t)}`);
+}
+
 function decodeEvent(x: unknown, path: string): EventMeta {
   const o = record(x, path, "an event object");
-  const kind = oneOf(o, path, "kind", EVENTS);
-  const context = decodeContext(o.context, `${path}/context`);
-  switch (kind) {
-    case "call":
-    case "return":
-      return { kind, context, fn: str(o, path, "fn"), args: decodeArgs(o.args, `${path}/args`) };
-    case "read":
-      return { kind, context, addr: str(o, path, "addr"), value: int(o.value, `${path}/value`) };
-    case "bug":
-      return {
-        kind,
-        context,
-        check: str(o, path, "check"),
-        message: str(o, path, "message"),
-        fatal: bool(o, path, "fatal"),
-      };
-    case "finish":
-      return { kind, context };
-    case "might-sleep":
-      return { kind, context, fn: str(o, path, "fn"), label: str(o, path, "label") };
+  const kind = oneOf(o, path, "kind", EVENT_KINDS);
+  const out: Record<string, unknown> = {
+    kind,
+    context: decodeContext(o.context, `${path}/context`),
+  };
+  const fields: Readonly<Record<string, FieldType>> = EVENT_FIELDS[kind];
+  for (const f of TRACED[kind]) {
+    const t = fields[f];
+    if (t !== undefined) out[f] = decodeField(t, o, path, f);
   }
+  // Each field TRACED names for the kind was read with its declared type: an EventMeta.
+  return out as EventMeta;
 }
 
 function decodeStepMeta(x: unknown, path: string, index: number): StepMeta {

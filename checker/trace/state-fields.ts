@@ -1,12 +1,11 @@
 // The kernel state's fields for the trace side. Their one declaration is the model's
-// (model/kernel/schema.ts `kernelSchema`, from which the explorer's packed key is compiled
-// too): the shapes here are derived from it, and generic walks over plain data driven by
-// them are the ITF encoding and decoding (Apalache ADR-015, with Quint's variants). What
-// readers see of each field (the renderers' facts, the rules' state view) is declared in
-// model/machine/observed-state.ts.
+// (model/kernel/state.ts, whose struct kind model/kernel/schema.ts `kernelSchema` is, from
+// which the explorer's packed key is compiled too): the shapes here are derived from it, and
+// generic walks over plain data driven by them are the ITF encoding and decoding (Apalache
+// ADR-015, with Quint's variants).
 
 import { type Kind, kernelSchema } from "../../model/kernel/schema";
-import type { Hardware, Kernel } from "../../model/kernel/state";
+import type { Kernel } from "../../model/kernel/state";
 import { type Itf, ItfShapeError } from "./itf-value";
 
 /** What kind of value a field holds, as traces write it. */
@@ -25,7 +24,12 @@ export type Shape =
   | { readonly t: "set" }
   /** A record with keys chosen by the model (PTE addresses, flags, locals): an ITF map. */
   | { readonly t: "map"; readonly of: Shape }
-  | { readonly t: "record"; readonly fields: Readonly<Record<string, Shape>> };
+  /** `old`: what a trace written before a field was added stands for, in ITF. */
+  | {
+      readonly t: "record";
+      readonly fields: Readonly<Record<string, Shape>>;
+      readonly old: Readonly<Record<string, Itf>>;
+    };
 
 /** `a, b or c` */
 const either = (xs: readonly string[]): string =>
@@ -56,40 +60,20 @@ export function shapeOf(k: Kind): Shape {
       return { t: "list", of: shapeOf(k.of) };
     case "record":
       return { t: "map", of: shapeOf(k.of) };
-    case "struct":
-      return {
-        t: "record",
-        fields: Object.fromEntries(Object.entries(k.fields).map(([n, f]) => [n, shapeOf(f)])),
-      };
+    case "struct": {
+      const fields = Object.fromEntries(
+        Object.entries(k.fields).map(([n, f]) => [n, shapeOf(f)] as const),
+      );
+      const old = Object.fromEntries(
+        Object.entries(k.old ?? {}).flatMap(([n, v]) => {
+          const f = fields[n];
+          return f === undefined ? [] : [[n, encode(f, v)] as const];
+        }),
+      );
+      return { t: "record", fields, old };
+    }
   }
 }
-
-/** The kernel state, field by field, in the order traces write them. */
-export const KERNEL: Shape = shapeOf(kernelSchema);
-
-/** The shape of `hw`, whose later fields older traces lack. */
-const KERNEL_HW: Shape | undefined = KERNEL.t === "record" ? KERNEL.fields.hw : undefined;
-
-/** The ITF state variables: the kernel state's top-level fields. */
-export const STATE_VARS = Object.keys(kernelSchema.fields) as readonly (keyof Kernel)[];
-
-/**
- * State variables added after traces were first written, with the value a trace that lacks
- * them stands for (`shared`: a scenario without shared variables), so older traces still
- * read and replay.
- */
-export const LATER_VARS: Readonly<Partial<Record<keyof Kernel, Itf>>> = {
-  shared: { "#map": [] },
-};
-
-/**
- * Fields of `hw` added after traces were first written (the TLB state), with the value a
- * trace that lacks them stands for: nothing cached, nothing overtaken.
- */
-const LATER_HW_FIELDS: Readonly<Partial<Record<keyof Hardware, Itf>>> = {
-  tlb: { "#set": [] },
-  overtaken: { "#set": [] },
-};
 
 // Encoding: integers as {"#bigint"}, maps as {"#map"} with sorted keys, sets as {"#set"},
 // records as objects, lists as arrays, absent values as the variant None.
@@ -224,13 +208,25 @@ export function decode(s: Shape, x: unknown, path: string): unknown {
     }
     case "record": {
       const o = obj(x, path);
-      const later: Readonly<Record<string, Itf | undefined>> =
-        s === KERNEL_HW ? LATER_HW_FIELDS : {};
       return Object.fromEntries(
         Object.entries(s.fields)
           .filter(([k, f]) => f.t !== "absent" || o[k] !== undefined)
-          .map(([k, f]) => [k, decode(f, o[k] ?? later[k], `${path}/${k}`)]),
+          .map(([k, f]) => [k, decode(f, o[k] ?? s.old[k], `${path}/${k}`)]),
       );
     }
   }
 }
+
+/** The kernel state, field by field, in the order traces write them. */
+export const KERNEL: Shape = shapeOf(kernelSchema);
+
+/** The ITF state variables: the kernel state's top-level fields. */
+export const STATE_VARS = Object.keys(kernelSchema.fields) as readonly (keyof Kernel)[];
+
+/**
+ * State variables added after traces were first written, with the value a trace that lacks
+ * them stands for (declared with the field, model/kernel/state.ts `old`), so older traces
+ * still read and replay.
+ */
+export const LATER_VARS: Readonly<Partial<Record<keyof Kernel, Itf>>> =
+  KERNEL.t === "record" ? KERNEL.old : {};

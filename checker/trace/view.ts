@@ -2,17 +2,16 @@
 // "A preempt_count = 1", "pte[user:0] = 2"), so that a trace step can show only what
 // changed. Each fact keeps, as data, whose it is, which field of the state it shows and,
 // for a list, its items: the renderers filter and word facts by these, never by their names.
-// Which facts each state field gives is declared in model/machine/observed-state.ts.
+// Which facts each state field gives is declared with the field, in model/kernel/state.ts.
 
+import type { FactOut } from "../../model/kernel/fields";
 import type { ProcTable } from "../../model/kernel/program";
 import type { Kernel } from "../../model/kernel/state";
 import {
-  CPU_FIELDS,
+  cpuFacts,
   type FactField,
-  type FactOut,
-  factsBy,
-  MEMORY_FIELDS,
-  TASK_FIELDS,
+  memoryFacts,
+  taskFacts,
 } from "../../model/machine/observed-state";
 
 export type { FactField };
@@ -39,7 +38,7 @@ export interface Fact {
 
 export function factList(s: Kernel, procs?: ProcTable): Fact[] {
   const out: Fact[] = [];
-  const add = (owner: Owner, prefix: string, facts: readonly FactOut[]) => {
+  const add = (owner: Owner, prefix: string, facts: readonly FactOut<FactField>[]) => {
     for (const f of facts) {
       out.push({
         name: `${prefix}${f.name}`,
@@ -51,11 +50,9 @@ export function factList(s: Kernel, procs?: ProcTable): Fact[] {
       });
     }
   };
-  for (const c of s.cpus)
-    add({ kind: "cpu", cpu: c.id }, `CPU${c.id} `, factsBy(CPU_FIELDS, c, procs));
-  for (const t of s.tasks)
-    add({ kind: "task", task: t.id }, `${t.id} `, factsBy(TASK_FIELDS, t, procs));
-  add({ kind: "memory" }, "", factsBy(MEMORY_FIELDS, s, procs));
+  for (const c of s.cpus) add({ kind: "cpu", cpu: c.id }, `CPU${c.id} `, cpuFacts(c, procs));
+  for (const t of s.tasks) add({ kind: "task", task: t.id }, `${t.id} `, taskFacts(t, procs));
+  add({ kind: "memory" }, "", memoryFacts(s, procs));
   return out;
 }
 

@@ -13,7 +13,7 @@ import type { Kernel, PreemptionModel, Val } from "../kernel/state";
 /**
  * An architecture's per-CPU or per-task state: named scalars, e.g. sparc64's
  * `{ active: 0 | 1 }`. The kernel state keeps them as a record of scalars (`Cpu.arch`,
- * `Task.flags`; model/kernel/schema.ts), whatever the architecture.
+ * `Task.flags`; model/kernel/state.ts), whatever the architecture.
  */
 export type ArchState = { readonly [name: string]: Val };
 

@@ -8,17 +8,22 @@
 // Labels and gotos are positions, not steps: nothing can happen "at" them.
 
 import type { Draft } from "immer";
+import type { EventFields, StepEventKind } from "./events";
+import type { FieldsOf } from "./field-type";
 import type { Kernel, PreemptionModel, Val } from "./state";
 
-/** What a running step may report, besides changing the state. */
+/**
+ * What a running step may report, besides changing the state: a debug check firing, or an
+ * event of a kind declared `fromSteps` (model/kernel/events.ts), with its fields.
+ */
 export type KernelEvent =
-  | { readonly kind: "read"; readonly addr: string; readonly value: number }
   | {
       readonly kind: "bug";
       readonly check: BugCheck;
       readonly message: string;
       readonly fatal: boolean;
-    };
+    }
+  | { [K in StepEventKind]: { readonly kind: K } & FieldsOf<EventFields[K]> }[StepEventKind];
 
 /** The kernel debug checks a model can fire. */
 export type BugCheck =

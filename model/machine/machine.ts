@@ -4,13 +4,7 @@
 import type { ArchModel } from "../arch/types";
 import { genericLazyProcs, genericPteProcs } from "../kernel/primitives";
 import type { Proc, ProcTable } from "../kernel/program";
-import {
-  type Cpu,
-  emptyGhost,
-  type Kernel,
-  type PreemptionModel,
-  type Task,
-} from "../kernel/state";
+import { type Boot, initialKernel, type Kernel, type PreemptionModel } from "../kernel/state";
 import type { Scenario } from "../scenarios/types";
 
 export interface Machine {
@@ -71,44 +65,32 @@ function checkProc(p: Proc, table: ProcTable): void {
   }
 }
 
-export function initialState(m: Machine): Kernel {
+/** What the machine boots with, from its scenario and architecture model. */
+export function bootOf(m: Machine): Boot {
   const { scenario, arch } = m;
   const running = new Map<number, string>();
   for (const t of scenario.tasks) if (!running.has(t.cpu)) running.set(t.cpu, t.id);
-  const cpus: Cpu[] = [];
-  for (let id = 0; id < scenario.cpus; id++) {
-    cpus.push({
+  return {
+    cpus: Array.from({ length: scenario.cpus }, (_, id) => ({
       id,
       current: running.get(id) ?? null,
-      irqsEnabled: true,
-      irq: null,
       arch: { ...arch.perCpu, ...scenario.perCpu },
-      queued: [],
-      batch: [],
-    });
-  }
-  const tasks: Task[] = scenario.tasks.map((t) => ({
-    id: t.id,
-    stack: [{ proc: t.entry, pc: 0, args: {}, locals: {} }],
-    status: running.get(t.cpu) === t.id ? "running" : "runnable",
-    cpu: t.cpu,
-    preemptCount: 0,
-    migrationDisabled: 0,
-    atSleepPoint: false,
-    flags: { ...arch.perTask, ...t.flags },
-    ghost: t.inRegion === true ? { lazyDepth: 1, regions: [[]], wrote: {} } : emptyGhost,
-  }));
-  const irqFired: Record<string, number> = {};
-  for (const i of scenario.irqs) irqFired[i.id] = 0;
-  return {
-    cpus,
-    tasks,
-    irqFired,
-    locks: {},
-    pte: { ...scenario.ptes },
-    intended: { ...scenario.ptes },
-    shared: { ...scenario.shared },
-    hw: { stale: [], unsynced: [], tlb: [], overtaken: [] },
-    halted: null,
+    })),
+    tasks: scenario.tasks.map((t) => ({
+      id: t.id,
+      entry: t.entry,
+      cpu: t.cpu,
+      running: running.get(t.cpu) === t.id,
+      flags: { ...arch.perTask, ...t.flags },
+      inRegion: t.inRegion === true,
+    })),
+    irqs: scenario.irqs.map((i) => i.id),
+    ptes: scenario.ptes,
+    shared: scenario.shared ?? {},
   };
+}
+
+/** The machine's initial state: each field's declared first value (model/kernel/state.ts). */
+export function initialState(m: Machine): Kernel {
+  return initialKernel(bootOf(m));
 }

@@ -2,7 +2,7 @@
 // PTE reads, debug checks firing, contexts finishing; each with a view of the context
 // that did it. It also keeps each context's ghost: its open lazy MMU regions and the PTE
 // changes made in them. Nothing here depends on an architecture. The event kinds and
-// their fields are declared in vocabulary.ts.
+// their fields are declared in model/kernel/events.ts.
 
 import type { Draft } from "immer";
 import { contextOf, findContext, softirqCount } from "../kernel/context";
@@ -22,7 +22,7 @@ type EventOf<K extends EventKind> = { readonly kind: K; readonly ctx: ContextVie
   (typeof EVENT_FIELDS)[K]
 >;
 
-/** An event the checker observes; its kinds and fields are declared in vocabulary.ts. */
+/** An event the checker observes; its kinds and fields are declared in model/kernel/events.ts. */
 export type Observation = { [K in EventKind]: EventOf<K> }[EventKind];
 
 /**

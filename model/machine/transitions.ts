@@ -402,12 +402,10 @@ function record(
   rec: Recorder,
   origin: CodeAt,
 ): void {
-  if (e.kind === "read") {
-    const fields = rec.listen("read");
-    if (fields !== false) {
-      const ctx = viewOf(d, ref, cpu, fields);
-      rec.out.push({ kind: "read", addr: e.addr, value: e.value, ctx });
-    }
+  if (e.kind !== "bug") {
+    // An event kind steps emit (model/kernel/events.ts `fromSteps`): its fields as given.
+    const fields = rec.listen(e.kind);
+    if (fields !== false) rec.out.push({ ...e, ctx: viewOf(d, ref, cpu, fields) });
     return;
   }
   const fields = rec.listen("bug");
