@@ -29,6 +29,7 @@
 import { lazyMmuModeProcs } from "../kernel/lazy-mmu-mode";
 import { nop, ptlOf } from "../kernel/primitives";
 import { call, proc } from "../kernel/program";
+import { CALLERS_AT_V6_19_RC1 } from "./caller-lines";
 import {
   changePteRange,
   flushTlbRange,
@@ -78,6 +79,7 @@ export const zapPteRangeTlbFinishMmu: Scenario = {
 
 export const changeProtectionFlushTlbRange: Scenario = {
   id: "change-protection-flush-tlb-range",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "Task A changes the protection of two user PTEs with change_pte_range() (mprotect; region under the PTL), then flushes the changed range with flush_tlb_range() after the walk; task B, queued on the same CPU, changes a PTE of another table",
   source:

@@ -24,6 +24,7 @@ import {
 import { might_sleep, ptlOf, spin_lock, spin_unlock } from "../kernel/primitives";
 import { call, forwardArgs, type Op, type Proc, proc, type Step, step } from "../kernel/program";
 import type { Addr, PteVal } from "../kernel/state";
+import { CALLERS_AT_V6_19_RC1, KASAN_SHADOW_C, MADVISE_C } from "./caller-lines";
 import { pteClear, setPte, underPtl, wpPageCopy } from "./callers";
 import type { Scenario } from "./types";
 
@@ -87,6 +88,7 @@ export const v7ZapNestedDebugPagealloc: Scenario = {
 
 export const v7KasanPauseResume: Scenario = {
   id: "v7-kasan-pause-resume",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "task A populates KASAN vmalloc shadow with apply_to_page_range() on init_mm; its callback pauses the mode, takes init_mm's lock, reads and sets the PTE, resumes; task B changes a user PTE under the PTL on the other CPU",
   source: "mm/kasan/shadow.c: kasan_populate_vmalloc_pte(); mm/memory.c: apply_to_pte_range()",
@@ -130,13 +132,14 @@ function kasanCallbackOps(): Op[] {
           ? { call: "set_pte_at", args: env.args }
           : undefined,
     ),
-    spin_unlock("kasan_populate_vmalloc_pte", lock, at),
+    spin_unlock("kasan_populate_vmalloc_pte", lock, KASAN_SHADOW_C.unlock),
     resume(),
   ];
 }
 
 export const v7Vmalloc: Scenario = {
   id: "v7-vmalloc",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "task A maps two kernel PTEs with vmap_pte_range() and unmaps one with vunmap_pte_range() (no lock); task B on the other CPU zaps user PTEs madvise-style, leaving the region and unlocking before cond_resched()",
   source:
@@ -161,15 +164,14 @@ export const v7Vmalloc: Scenario = {
         "madvise_cold_or_pageout_pte_range",
         ptlOf("user"),
         lazyMmuRegion([pteClear("user:0")]),
+        { unlock: MADVISE_C.reschedUnlock },
       ),
-      cond_resched(
-        "madvise_cold_or_pageout_pte_range",
-        "mm/madvise.c (madvise_cold_or_pageout_pte_range)",
-      ),
+      cond_resched("madvise_cold_or_pageout_pte_range", MADVISE_C.reschedCondResched),
       ...underPtl(
         "madvise_cold_or_pageout_pte_range",
         ptlOf("user"),
         lazyMmuRegion([pteClear("user:1")]),
+        { unlock: MADVISE_C.endUnlock },
       ),
     ]),
   ],
