@@ -31,7 +31,7 @@
 // writes a table of them.
 
 import { taskById } from "../kernel/context";
-import { lazyMmuModeProcs } from "../kernel/lazy-mmu-mode";
+import { LAZY_MMU_MODE_LINES_AT, lazyMmuModeProcs } from "../kernel/lazy-mmu-mode";
 import {
   alloc_page_may_sleep,
   might_sleep,
@@ -365,7 +365,7 @@ export const arm64SplitKernelLeafMapping: Scenario = {
 
 export const v7Arm64SplitKernelLeafMapping: Scenario = {
   id: "v7-arm64-split-kernel-leaf-mapping",
-  linesAt: CALLERS_AT_V6_19_RC1,
+  linesAt: `${CALLERS_AT_V6_19_RC1}; ${LAZY_MMU_MODE_LINES_AT}`,
   summary:
     "arm64-split-kernel-leaf-mapping on v7.0, where split_kernel_leaf_mapping() calls lazy_mmu_mode_enable()/disable(): the generic contract forbids sleeping in the section (f2be745071ff), arm64's implementation does not mind",
   source:
