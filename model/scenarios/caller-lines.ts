@@ -11,7 +11,8 @@
 // Blobs (the patch's `index` lines, old side): mm/memory.c 2a55edc48a65, mm/mprotect.c
 // 283889e4f1ce, mm/mremap.c 672264807db6, mm/migrate_device.c 23379663b1e1, mm/madvise.c
 // b617b1be0f53, mm/vmscan.c 670fe9fae5ba, mm/kasan/shadow.c 29a751a8a08d,
-// arch/arm64/mm/mmu.c 9ae7ce00a7ef.
+// arch/arm64/mm/mmu.c 9ae7ce00a7ef, arch/powerpc/mm/book3s64/hash_tlb.c 21fcad97ae80 (the
+// series touches hash_tlb.c again only in a later patch, 313a05a15a1b).
 
 /** The version the lines below are from, for a scenario's `linesAt`. */
 export const CALLERS_AT_V6_19_RC1 =
@@ -89,4 +90,12 @@ export const ARM64_MMU_C = {
   mutexLock: "arch/arm64/mm/mmu.c:803",
   /** `mutex_unlock(&pgtable_split_lock);` */
   mutexUnlock: "arch/arm64/mm/mmu.c:827",
+} as const;
+
+/** __flush_hash_table_range() in arch/powerpc/mm/book3s64/hash_tlb.c at v6.19-rc1 (hunks @@ -205 @@, -217). */
+export const POWERPC_HASH_TLB_C = {
+  /** `local_irq_save(flags);` */
+  irqSave: "arch/powerpc/mm/book3s64/hash_tlb.c:207",
+  /** `local_irq_restore(flags);` */
+  irqRestore: "arch/powerpc/mm/book3s64/hash_tlb.c:221",
 } as const;
