@@ -388,7 +388,7 @@ describe("papercuts", () => {
     const r = cli(["list"]);
     expect(r.code).toBe(0);
     const sections = r.stdout.split(/^\S.*:$/m).slice(1);
-    expect(sections).toHaveLength(3);
+    expect(sections).toHaveLength(4);
     for (const s of sections) {
       const rows = s.split("\n").filter((l) => l.startsWith("  "));
       const starts = new Set(rows.map((l) => /^ {2}\S+ +/.exec(l)?.[0].length));

@@ -134,6 +134,9 @@ export interface PowerpcHashEra {
     readonly hpteTest: number;
     readonly switchOut?: number;
     readonly switchIn?: number;
+    /** flush_hash_table_pmd_range()'s local_irq_save(flags) and local_irq_restore(flags). */
+    readonly pmdRangeIrqSave?: number;
+    readonly pmdRangeIrqRestore?: number;
   };
 }
 
@@ -266,7 +269,7 @@ const BOOK3S64_PGTABLE_H = "arch/powerpc/include/asm/book3s/64/pgtable.h";
  * the v7.0 series' diff of it). Not in the v7.0 model: there the region is
  * lazy_mmu_mode_enable()/disable(), and no v7.0 scenario collapses a THP.
  */
-function thpProcs(batching: Batching): Proc[] {
+function thpProcs(era: PowerpcHashEra, batching: Batching): Proc[] {
   const fn = "flush_hash_table_pmd_range";
   return [
     proc("set_pmd_at", [call("set_pte_at", forwardArgs)]),
@@ -303,7 +306,7 @@ function thpProcs(batching: Batching): Proc[] {
       call(fn, forwardArgs),
     ]),
     proc(fn, [
-      local_irq_save(fn, "flags", `${HASH_TLB_C} (flush_hash_table_pmd_range)`),
+      local_irq_save(fn, "flags", hashTlbAt(era.lines?.pmdRangeIrqSave, fn)),
       call(ENTER, {}),
       step(
         fn,
@@ -318,7 +321,7 @@ function thpProcs(batching: Batching): Proc[] {
         },
       ),
       call(LEAVE, {}),
-      local_irq_restore(fn, "flags", `${HASH_TLB_C} (flush_hash_table_pmd_range)`),
+      local_irq_restore(fn, "flags", hashTlbAt(era.lines?.pmdRangeIrqRestore, fn)),
     ]),
   ];
 }
@@ -439,7 +442,7 @@ function powerpcHashProcs(era: PowerpcHashEra): Proc[] {
     era.setPtesNests ? setPtesNesting : setPtesPlain,
     // THP (thpProcs): only up to v6.18, where flush_hash_table_pmd_range()'s region is
     // arch_enter/leave_lazy_mmu_mode().
-    ...(era.genericLayer ? [] : thpProcs(batchActive)),
+    ...(era.genericLayer ? [] : thpProcs(era, batchActive)),
   ];
 }
 
@@ -456,14 +459,23 @@ const ERA_9FEE28BAA601: PowerpcHashEra = {
   setPtesNests: true,
 };
 /**
- * v6.18 lines: hash_tlb.c blob 787f7a0e27f0 (the pre-image of 313a05a15a1b's @@ -100,7
- * +100,7 @@) and process.c of the tree 58852f24f956 was posted against (its @@ -1291,14 and
+ * Lines: hash_tlb.c blob 787f7a0e27f0 (the pre-image of 313a05a15a1b's @@ -100,7 +100,7 @@;
+ * it is the new side of the series' v6 07/14 over v6.19-rc1's 21fcad97ae80, whose hunks
+ * replace lines 1:1, so these are v6.19-rc1's lines; 07/14's @@ -237,7 @@ and @@ -249,6 @@
+ * give flush_hash_table_pmd_range()'s local_irq_save() at 239 and local_irq_restore() at
+ * 253) and process.c of the tree 58852f24f956 was posted against (its @@ -1291,14 and
  * @@ -1369,20 hunks).
  */
 const ERA_47B8DEF9358C: PowerpcHashEra = {
   ...ERA_9FEE28BAA601,
   setPtesNests: false,
-  lines: { hpteTest: 103, switchOut: 1294, switchIn: 1379 },
+  lines: {
+    hpteTest: 103,
+    switchOut: 1294,
+    switchIn: 1379,
+    pmdRangeIrqSave: 239,
+    pmdRangeIrqRestore: 253,
+  },
 };
 /** hpte_need_flush()'s `if (!is_lazy_mmu_mode_active())`: 313a05a15a1b's new side (103). */
 const ERA_V7_0: PowerpcHashEra = {
@@ -563,7 +575,7 @@ export const powerpcHash47b8: ArchModel<PowerpcCpu, PowerpcTask> = {
   ],
   commits: ["b9ef323ea168", "9fee28baa601", "47b8def9358c"],
   linesAt:
-    "v6.18: tlbflush-hash.h blob 146287d9580f (the pre-image of c3f0778ffeca as posted: active = 1 at 41, leave 50-55, the empty flush at 58, as after b9ef323ea168), hash_tlb.c blob 787f7a0e27f0 (313a05a15a1b's pre-image), process.c as 58852f24f956 was posted against",
+    "v6.18: tlbflush-hash.h blob 146287d9580f (the pre-image of c3f0778ffeca as posted: active = 1 at 41, leave 50-55, the empty flush at 58, as after b9ef323ea168), hash_tlb.c blob 787f7a0e27f0 (313a05a15a1b's pre-image; the lines of v6.19-rc1's 21fcad97ae80, the series' v6 07/14 replacing lines 1:1), process.c as 58852f24f956 was posted against",
   contextSwitch: switchToOf(ERA_47B8DEF9358C),
   summary: "book3s64 hash after 47b8def9358c: set_ptes() does not enter lazy mode",
   departures,

@@ -6,9 +6,11 @@
 // Sources: include/linux/pgtable.h (lazy_mmu_mode_*), include/linux/sched.h (lazy_mmu_state,
 // is_lazy_mmu_mode_active), commits 0a096ab7a3a6 (the layer), 9273dfaeaca8 (no effect in
 // interrupt context), 5ab246749569 (nesting, pause/resume), ee628d9cc8d5 (KUnit test).
-// Checked: mm/tests/lazy_mmu_mode_kunit.c (torvalds/linux 42d3b66d4cdb). Not checked against
-// the final pgtable.h (the stored torvalds/linux pgtable.h predates the series): the bodies
-// follow /work/shared/reference/lazy-mmu-kernel.md section 3 and the series' review mails.
+// Checked: mm/tests/lazy_mmu_mode_kunit.c (torvalds/linux 42d3b66d4cdb), and the four
+// functions against include/linux/pgtable.h as "mm: enable lazy_mmu sections to nest" (the
+// series' v6 09/14, posted 15 Dec 2025 on v6.19-rc1) leaves them: the new side of its hunk
+// `@@ -236,39 +236,139 @@` (blob dddde6873d1e..2f0dd3a4ace1; 139 new lines, counted). No
+// later patch of the series touches pgtable.h (10-13 are arch files, 14 is the KUnit test).
 //
 // Departures: the count is written in one step and the arch hook runs in the following step
 // (the engine calls the hook after the counting step returns), so a task can be preempted,
@@ -22,7 +24,16 @@ import { ENTER, FLUSH, LEAVE } from "./hooks";
 import { type Proc, proc, type StepEnv, step } from "./program";
 import type { Kernel, Task } from "./state";
 
+/**
+ * Where each function starts (`static inline void lazy_mmu_mode_...(void)`) in
+ * include/linux/pgtable.h after the series' v6 09/14 (blob 2f0dd3a4ace1).
+ */
+const LINES = { enable: 280, disable: 306, pause: 335, resume: 361 } as const;
 const PGTABLE_H = "include/linux/pgtable.h";
+
+/** The version LINES are from, for the `linesAt` of a scenario that links lazyMmuModeProcs. */
+export const LAZY_MMU_MODE_LINES_AT =
+  "include/linux/pgtable.h of v6.19-rc1 with the v7.0 series v6 applied through 09/14 'mm: enable lazy_mmu sections to nest' (blob 2f0dd3a4ace1; model/kernel/lazy-mmu-mode.ts)";
 const U8_MAX = 255;
 
 /** Where `current->lazy_mmu_state` lives in `task.flags` (include/linux/sched.h). */
@@ -72,7 +83,7 @@ const enable: Proc = proc(LAZY_MMU_MODE_ENABLE, [
   step(
     LAZY_MMU_MODE_ENABLE,
     "if (in_interrupt() || pause_count) return; VM_WARN_ON_ONCE(enable_count == U8_MAX); if (enable_count++ == 0) arch_enter_lazy_mmu_mode()",
-    `${PGTABLE_H} (lazy_mmu_mode_enable)`,
+    `${PGTABLE_H}:${LINES.enable}`,
     (d, env) => {
       const t = stateOf(d, env);
       if (t === undefined || count(t, PAUSE_COUNT) > 0) return "return";
@@ -88,7 +99,7 @@ const disable: Proc = proc(LAZY_MMU_MODE_DISABLE, [
   step(
     LAZY_MMU_MODE_DISABLE,
     "if (in_interrupt() || pause_count) return; VM_WARN_ON_ONCE(enable_count == 0); if (--enable_count == 0) arch_leave_lazy_mmu_mode(); else arch_flush_lazy_mmu_mode()",
-    `${PGTABLE_H} (lazy_mmu_mode_disable)`,
+    `${PGTABLE_H}:${LINES.disable}`,
     (d, env) => {
       const t = stateOf(d, env);
       if (t === undefined || count(t, PAUSE_COUNT) > 0) return "return";
@@ -104,7 +115,7 @@ const pause: Proc = proc(LAZY_MMU_MODE_PAUSE, [
   step(
     LAZY_MMU_MODE_PAUSE,
     "if (in_interrupt()) return; VM_WARN_ON_ONCE(pause_count == U8_MAX); if (pause_count++ == 0 && enable_count > 0) arch_leave_lazy_mmu_mode()",
-    `${PGTABLE_H} (lazy_mmu_mode_pause)`,
+    `${PGTABLE_H}:${LINES.pause}`,
     (d, env) => {
       const t = stateOf(d, env);
       if (t === undefined) return "return";
@@ -120,7 +131,7 @@ const resume: Proc = proc(LAZY_MMU_MODE_RESUME, [
   step(
     LAZY_MMU_MODE_RESUME,
     "if (in_interrupt()) return; VM_WARN_ON_ONCE(pause_count == 0); if (--pause_count == 0 && enable_count > 0) arch_enter_lazy_mmu_mode()",
-    `${PGTABLE_H} (lazy_mmu_mode_resume)`,
+    `${PGTABLE_H}:${LINES.resume}`,
     (d, env) => {
       const t = stateOf(d, env);
       if (t === undefined) return "return";

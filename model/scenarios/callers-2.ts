@@ -31,7 +31,7 @@
 // writes a table of them.
 
 import { taskById } from "../kernel/context";
-import { lazyMmuModeProcs } from "../kernel/lazy-mmu-mode";
+import { LAZY_MMU_MODE_LINES_AT, lazyMmuModeProcs } from "../kernel/lazy-mmu-mode";
 import {
   alloc_page_may_sleep,
   might_sleep,
@@ -42,6 +42,13 @@ import {
 } from "../kernel/primitives";
 import { call, type Op, type Proc, proc, type Step, step } from "../kernel/program";
 import type { Addr } from "../kernel/state";
+import {
+  ARM64_MMU_C,
+  CALLERS_AT_V6_19_RC1,
+  MADVISE_C,
+  MIGRATE_DEVICE_C,
+  VMSCAN_C,
+} from "./caller-lines";
 import {
   copyPteRange,
   ENTER,
@@ -158,6 +165,7 @@ const VMSCAN = "mm/vmscan.c (walk_pte_range)";
 
 export const mglruWalkTrylock: Scenario = {
   id: "mglru-walk-trylock",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "task A's MGLRU walk_pte_range() trylocks the PTL (giving up if it is taken) and ages two user PTEs in a region; task B zaps the same table's PTEs under the PTL on the other CPU",
   source:
@@ -177,7 +185,7 @@ export const mglruWalkTrylock: Scenario = {
         nop("walk_pte_range", "ptep_clear_young_notify(args->vma, addr, pte + i)", VMSCAN),
         ptepGet("user:1"),
       ]),
-      spin_unlock("walk_pte_range", ptlOf("user"), `${VMSCAN}: pte_unmap_unlock(pte, ptl)`),
+      spin_unlock("walk_pte_range", ptlOf("user"), VMSCAN_C.unlock),
     ]),
     zapPteRange("zap_pte_range", ["user:0", "user:1"]),
   ],
@@ -193,6 +201,7 @@ const MADVISE = "mm/madvise.c (madvise_cold_or_pageout_pte_range)";
 
 export const madviseColdSplit: Scenario = {
   id: "madvise-cold-split",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "task A's madvise_cold_or_pageout_pte_range() clears a user PTE in a region, leaves it and unlocks to split a large folio (folio_lock() may sleep), relocks and re-enters, clears the next PTE, leaves and unlocks before cond_resched(); task B changes another table's PTE on the same CPU",
   source:
@@ -210,16 +219,20 @@ export const madviseColdSplit: Scenario = {
         "madvise_cold_or_pageout_pte_range",
         ptlOf("user"),
         lazyRegion([pteClear("user:0")]),
+        { unlock: MADVISE_C.splitUnlock },
       ),
+      // v6.19-rc1 takes the folio lock with folio_trylock() (under the PTL) before leaving;
+      // split_folio() is what may sleep.
       might_sleep(
         "madvise_cold_or_pageout_pte_range",
-        "folio_lock(folio); split_folio(folio)",
-        MADVISE,
+        "err = split_folio(folio)",
+        MADVISE_C.splitFolio,
       ),
       ...underPtl(
         "madvise_cold_or_pageout_pte_range",
         ptlOf("user"),
         lazyRegion([pteClear("user:1")]),
+        { unlock: MADVISE_C.endUnlock },
       ),
       might_sleep("madvise_cold_or_pageout_pte_range", "cond_resched()", MADVISE),
     ]),
@@ -234,6 +247,7 @@ export const madviseColdSplit: Scenario = {
 
 export const copyPteRangeTwoPtls: Scenario = {
   id: "copy-pte-range-two-ptls",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "task A forks: copy_pte_range() takes the child's PTL then the parent's (spin_lock_nested) and copies two PTEs in a region; task B changes a parent PTE under the parent's PTL on the other CPU, and waits",
   source:
@@ -272,15 +286,16 @@ function migrateVmaCollectPmd(flushInRegion: boolean): Proc {
   ];
   const flush = flushTlbRange("user:0");
   return proc(fn, [
-    spin_lock(fn, ptlOf("user"), `${MIGRATE}: pte_offset_map_lock()`),
+    spin_lock(fn, ptlOf("user"), MIGRATE_DEVICE_C.lock),
     ...(flushInRegion ? lazyRegion([...body, flush]) : [...lazyRegion(body), flush]),
-    spin_unlock(fn, ptlOf("user"), `${MIGRATE}: pte_unmap_unlock(ptep - 1, ptl)`),
+    spin_unlock(fn, ptlOf("user"), MIGRATE_DEVICE_C.unlock),
   ]);
 }
 
 function migrateScenario(flushInRegion: boolean): Scenario {
   return {
     id: flushInRegion ? "migrate-vma-flush-in-region" : "migrate-vma-flush-after-leave",
+    linesAt: CALLERS_AT_V6_19_RC1,
     summary: flushInRegion
       ? "task A's migrate_vma_collect_pmd() replaces a user PTE with a migration entry and calls flush_tlb_range() inside the region, before the leave that completes deferred updates (60bae7370896 until Ryan Roberts' 2025 fix); task B changes another PTE of the table on the other CPU"
       : "migrate_vma_collect_pmd() after Ryan Roberts' 2025 fix: the region is left before flush_tlb_range(); task B changes another PTE of the table on the other CPU",
@@ -306,12 +321,10 @@ function migrateScenario(flushInRegion: boolean): Scenario {
 export const migrateVmaFlushInRegion = migrateScenario(true);
 export const migrateVmaFlushAfterLeave = migrateScenario(false);
 
-const MMU_C = "arch/arm64/mm/mmu.c (split_kernel_leaf_mapping)";
-
 function splitKernelLeafMapping(region: (body: readonly Op[]) => Op[]): Proc {
   const fn = "split_kernel_leaf_mapping";
   return proc(fn, [
-    might_sleep(fn, "mutex_lock(&pgtable_split_lock)", MMU_C),
+    might_sleep(fn, "mutex_lock(&pgtable_split_lock)", ARM64_MMU_C.mutexLock),
     ...region([
       alloc_page_may_sleep(
         fn,
@@ -319,7 +332,7 @@ function splitKernelLeafMapping(region: (body: readonly Op[]) => Op[]): Proc {
       ),
       setPte("kernel:0", 2),
     ]),
-    nop(fn, "mutex_unlock(&pgtable_split_lock)", MMU_C),
+    nop(fn, "mutex_unlock(&pgtable_split_lock)", ARM64_MMU_C.mutexUnlock),
   ]);
 }
 
@@ -330,6 +343,7 @@ const splitExisted = {
 
 export const arm64SplitKernelLeafMapping: Scenario = {
   id: "arm64-split-kernel-leaf-mapping",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "task A splits a kernel block mapping with arm64's split_kernel_leaf_mapping(): under pgtable_split_lock it enters lazy MMU mode and allocates a page table, which may sleep, inside the region (allowed on arm64: its lazy state is per task); task B maps a kernel page on the same CPU",
   source:
@@ -351,6 +365,7 @@ export const arm64SplitKernelLeafMapping: Scenario = {
 
 export const v7Arm64SplitKernelLeafMapping: Scenario = {
   id: "v7-arm64-split-kernel-leaf-mapping",
+  linesAt: `${CALLERS_AT_V6_19_RC1}; ${LAZY_MMU_MODE_LINES_AT}`,
   summary:
     "arm64-split-kernel-leaf-mapping on v7.0, where split_kernel_leaf_mapping() calls lazy_mmu_mode_enable()/disable(): the generic contract forbids sleeping in the section (f2be745071ff), arm64's implementation does not mind",
   source:

@@ -32,6 +32,7 @@ import { ENTER, FLUSH, LEAVE } from "../kernel/hooks";
 import { nop, ptlOf, spin_lock, spin_unlock } from "../kernel/primitives";
 import { call, type Op, type Proc, proc } from "../kernel/program";
 import type { Addr, PteVal } from "../kernel/state";
+import { MEMORY_C, MPROTECT_C, MREMAP_C } from "./caller-lines";
 
 export { ENTER, FLUSH, LEAVE };
 
@@ -73,12 +74,21 @@ export function lazyRegion(body: readonly Op[]): Op[] {
   return [call(ENTER, {}), ...body, call(LEAVE, {})];
 }
 
-/** `pte = pte_offset_map_lock(mm, pmd, addr, &ptl); body; pte_unmap_unlock(pte, ptl);` */
-export function underPtl(fn: string, lock: string, body: readonly Op[]): Op[] {
+/** Where a caller takes and drops its PTL; `file (function)` where no line was read. */
+export interface PtlAt {
+  readonly lock?: string;
+  readonly unlock?: string;
+}
+
+/**
+ * `pte = pte_offset_map_lock(mm, pmd, addr, &ptl); body; pte_unmap_unlock(pte, ptl);`, at
+ * the caller's lines where `at` gives them (model/scenarios/caller-lines.ts).
+ */
+export function underPtl(fn: string, lock: string, body: readonly Op[], at: PtlAt = {}): Op[] {
   return [
-    spin_lock(fn, lock, "mm/memory.c (pte_offset_map_lock)"),
+    spin_lock(fn, lock, at.lock ?? "mm/memory.c (pte_offset_map_lock)"),
     ...body,
-    spin_unlock(fn, lock, "mm/memory.c (pte_unmap_unlock)"),
+    spin_unlock(fn, lock, at.unlock ?? "mm/memory.c (pte_unmap_unlock)"),
   ];
 }
 
@@ -95,7 +105,9 @@ export function applyToPteRangeUser(
 ): Proc {
   return proc(
     name,
-    underPtl("apply_to_pte_range", lock, lazyRegion(writes.map(([a, v]) => setPte(a, v)))),
+    underPtl("apply_to_pte_range", lock, lazyRegion(writes.map(([a, v]) => setPte(a, v))), {
+      unlock: MEMORY_C.applyUnlock,
+    }),
   );
 }
 
@@ -115,7 +127,7 @@ export function wpPageCopy(name: string, addr: Addr, value: PteVal, lock = ptlOf
 /**
  * copy_pte_range() (mm/memory.c): dst_pte = pte_alloc_map_lock(dst_mm, ...), then
  * spin_lock_nested(src_ptl, SINGLE_DEPTH_NESTING), a region over the body, leave, then
- * unlock src and dst (pte_unmap_unlock).
+ * pte_unmap_unlock(orig_src_pte, src_ptl) and pte_unmap_unlock(orig_dst_pte, dst_ptl).
  */
 export function copyPteRange(
   name: string,
@@ -126,14 +138,10 @@ export function copyPteRange(
   const fn = "copy_pte_range";
   return proc(name, [
     spin_lock(fn, dstLock, "mm/memory.c (copy_pte_range: pte_alloc_map_lock(dst_mm, ...))"),
-    spin_lock(fn, srcLock, "mm/memory.c (copy_pte_range: spin_lock_nested(src_ptl, ...))"),
+    spin_lock(fn, srcLock, MEMORY_C.copyLockSrc),
     ...lazyRegion(body),
-    spin_unlock(fn, srcLock, "mm/memory.c (copy_pte_range: spin_unlock(src_ptl))"),
-    spin_unlock(
-      fn,
-      dstLock,
-      "mm/memory.c (copy_pte_range: pte_unmap_unlock(orig_dst_pte, dst_ptl))",
-    ),
+    spin_unlock(fn, srcLock, MEMORY_C.copyUnlockSrc),
+    spin_unlock(fn, dstLock, MEMORY_C.copyUnlockDst),
   ]);
 }
 
@@ -141,7 +149,10 @@ export function copyPteRange(
 export function remapPteRange(name: string, writes: readonly [Addr, PteVal][]): Proc {
   return proc(
     name,
-    underPtl("remap_pte_range", ptlOf("user"), lazyRegion(writes.map(([a, v]) => setPtes(a, v)))),
+    underPtl("remap_pte_range", ptlOf("user"), lazyRegion(writes.map(([a, v]) => setPtes(a, v))), {
+      lock: MEMORY_C.remapLock,
+      unlock: MEMORY_C.remapUnlock,
+    }),
   );
 }
 
@@ -157,13 +168,18 @@ export function changePteRange(
 ): Proc {
   return proc(
     name,
-    underPtl("change_pte_range", lock, [
-      nop("change_pte_range", "flush_tlb_batched_pending(vma->vm_mm)", "mm/mprotect.c"),
-      ...lazyRegion(
-        // oldpte = ptep_get(pte); oldpte = ptep_modify_prot_start(); ptep_modify_prot_commit().
-        writes.flatMap(([a, v]) => [ptepGet(a), ...ptepModifyProt(a, v)]),
-      ),
-    ]),
+    underPtl(
+      "change_pte_range",
+      lock,
+      [
+        nop("change_pte_range", "flush_tlb_batched_pending(vma->vm_mm)", MPROTECT_C.flushBatched),
+        ...lazyRegion(
+          // oldpte = ptep_get(pte); oldpte = ptep_modify_prot_start(); ptep_modify_prot_commit().
+          writes.flatMap(([a, v]) => [ptepGet(a), ...ptepModifyProt(a, v)]),
+        ),
+      ],
+      { unlock: MPROTECT_C.unlock },
+    ),
   );
 }
 
@@ -179,11 +195,10 @@ export function movePtes(
   newLock: string,
 ): Proc {
   const fn = "move_ptes";
-  const at = "mm/mremap.c (move_ptes)";
   return proc(name, [
     spin_lock(fn, oldLock, "mm/mremap.c (pte_offset_map_lock)"),
-    spin_lock(fn, newLock, "mm/mremap.c (spin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING))"),
-    nop(fn, "flush_tlb_batched_pending(vma->vm_mm)", at),
+    spin_lock(fn, newLock, MREMAP_C.lockNew),
+    nop(fn, "flush_tlb_batched_pending(vma->vm_mm)", MREMAP_C.flushBatched),
     ...lazyRegion(moves.flatMap(([from, to, v]) => [ptepGetAndClear(from), setPte(to, v)])),
     ...moves.map(([from]) => flushTlbRange(from)),
     spin_unlock(fn, newLock, "mm/mremap.c (spin_unlock(new_ptl))"),

@@ -44,6 +44,7 @@ import {
   spin_unlock,
 } from "../kernel/primitives";
 import { call, type Proc, proc, step } from "../kernel/program";
+import { ARM64_MMU_C, CALLERS_AT_V6_19_RC1, MEMORY_C } from "./caller-lines";
 import { applyToPteRangeKernel, lazyRegion, ptepGet, setPte, wpPageCopy } from "./callers";
 import type { Scenario } from "./types";
 
@@ -223,9 +224,8 @@ export const hugetlbChangeProtectionScenario: Scenario = {
  */
 function splitKernelPmd(): Proc {
   const fn = "split_kernel_leaf_mapping";
-  const at = "arch/arm64/mm/mmu.c (split_kernel_leaf_mapping)";
   return proc(fn, [
-    might_sleep(fn, "mutex_lock(&pgtable_split_lock)", at),
+    might_sleep(fn, "mutex_lock(&pgtable_split_lock)", ARM64_MMU_C.mutexLock),
     ...lazyRegion([
       alloc_page_may_sleep(
         "split_pmd",
@@ -237,12 +237,13 @@ function splitKernelPmd(): Proc {
       }),
       call("pmd_populate", { addr: "kernel:pmd0", value: 1 }),
     ]),
-    nop(fn, "mutex_unlock(&pgtable_split_lock)", at),
+    nop(fn, "mutex_unlock(&pgtable_split_lock)", ARM64_MMU_C.mutexUnlock),
   ]);
 }
 
 export const arm64SplitKernelPmd: Scenario = {
   id: "arm64-split-kernel-pmd",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "task A splits a kernel PMD block mapping with arm64's split_kernel_leaf_mapping(): in the region, split_pmd() allocates a PTE table (may sleep), fills it, dsb(ishst), and points the PMD at it with set_pmd(), whose barriers the region defers; task B maps a kernel page in a region on the same CPU",
   source:
@@ -275,10 +276,10 @@ function copyPmdRange(): Proc {
   const one = (pmd: string, from: string, to: string) => [
     call("pmd_populate", { addr: pmd, value: 1 }),
     spin_lock(fn, dst, "mm/memory.c (copy_pte_range: pte_alloc_map_lock(dst_mm, ...))"),
-    spin_lock(fn, src, "mm/memory.c (copy_pte_range: spin_lock_nested(src_ptl, ...))"),
+    spin_lock(fn, src, MEMORY_C.copyLockSrc),
     ...lazyRegion([ptepGet(from), setPte(to, 1)]),
-    spin_unlock(fn, src, "mm/memory.c (copy_pte_range: spin_unlock(src_ptl))"),
-    spin_unlock(fn, dst, "mm/memory.c (copy_pte_range: pte_unmap_unlock(orig_dst_pte, dst_ptl))"),
+    spin_unlock(fn, src, MEMORY_C.copyUnlockSrc),
+    spin_unlock(fn, dst, MEMORY_C.copyUnlockDst),
   ];
   return proc("copy_pmd_range", [
     ...one("user:pmd8", "user:0", "user:8"),
@@ -288,6 +289,7 @@ function copyPmdRange(): Proc {
 
 export const copyPmdRangeNewTables: Scenario = {
   id: "copy-pmd-range-new-tables",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "task A forks: for each of two PMDs, copy_pte_range() points the child's PMD at a new PTE table (pmd_populate(): set_pmd()) outside the region, then copies a PTE in a region under both PTLs; task B changes a parent PTE under the parent's PTL on the other CPU",
   source:

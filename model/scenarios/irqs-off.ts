@@ -15,13 +15,14 @@
 //
 // Departures: the loop is unrolled over two kernel PTEs and hpte_need_flush() (the hash
 // side, which the architecture models own) is left out: each iteration is the PTE read.
-// Source positions name the function, not a line (the stored copy was read by function).
+// Source positions: __flush_hash_table_range()'s lines at v6.19-rc1 (caller-lines.ts).
 // `irqs-off-inside-region` follows no single kernel caller: it is the mirror case (the
 // region opened with interrupts on, a PTE write in it made with interrupts off), there to
 // pin what the models do when interrupts go off and on again inside a region.
 
 import { local_irq_restore, local_irq_save } from "../kernel/primitives";
 import { proc } from "../kernel/program";
+import { CALLERS_AT_V6_19_RC1, POWERPC_HASH_TLB_C } from "./caller-lines";
 import { kfenceUnprotect, lazyRegion, ptepGet, setPte } from "./callers";
 import type { Scenario } from "./types";
 
@@ -29,6 +30,7 @@ const HASH_TLB_C = "arch/powerpc/mm/book3s64/hash_tlb.c";
 
 export const flushHashTableRangeIrqsOff: Scenario = {
   id: "flush-hash-table-range-irqs-off",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "Task A reads kernel PTEs in a region with interrupts disabled around it (__flush_hash_table_range()); an interrupt changes another kernel PTE on A's CPU, before or after",
   source: `${HASH_TLB_C}: __flush_hash_table_range(), flush_tlb_pmd_range()`,
@@ -38,17 +40,9 @@ export const flushHashTableRangeIrqsOff: Scenario = {
   ptes: { "kernel:4": 1, "kernel:5": 1 },
   procs: [
     proc("__flush_hash_table_range", [
-      local_irq_save(
-        "__flush_hash_table_range",
-        "flags",
-        `${HASH_TLB_C} (__flush_hash_table_range)`,
-      ),
+      local_irq_save("__flush_hash_table_range", "flags", POWERPC_HASH_TLB_C.irqSave),
       ...lazyRegion([ptepGet("kernel:4"), ptepGet("kernel:5")]),
-      local_irq_restore(
-        "__flush_hash_table_range",
-        "flags",
-        `${HASH_TLB_C} (__flush_hash_table_range)`,
-      ),
+      local_irq_restore("__flush_hash_table_range", "flags", POWERPC_HASH_TLB_C.irqRestore),
     ]),
     kfenceUnprotect("kfence_unprotect", "kernel:6", 1),
   ],

@@ -5,6 +5,7 @@
 
 import { ptlOf } from "../kernel/primitives";
 import { call, forwardArgs, proc } from "../kernel/program";
+import { CALLERS_AT_V6_19_RC1 } from "./caller-lines";
 import {
   applyToPteRangeKernel,
   applyToPteRangeUser,
@@ -50,6 +51,7 @@ export const applyToPteRangeInitMm: Scenario = {
 
 export const applyToPteRangeUserMm: Scenario = {
   id: "apply-to-pte-range-user",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "Task A sets user PTEs with apply_to_pte_range() on a user mm (region under the PTL taken by pte_alloc_map_lock()) while task B changes a PTE of another table on the other CPU",
   source: "mm/memory.c: apply_to_pte_range() (mm != &init_mm branch), wp_page_copy()",
@@ -98,6 +100,7 @@ const remapProcs = [
 
 export const remapPteRangeSetPtes: Scenario = {
   id: "remap-pte-range-set-ptes",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "remap_pte_range() calls set_ptes() inside its region; generic set_ptes() as of 691ee97e1a9d (no lazy calls); an arch's own set_ptes() overrides it (nests where that one enters)",
   source:
@@ -123,6 +126,7 @@ export const setPtesBcc6cc832573 = proc("set_ptes", [
 
 export const remapPteRangeSetPtesBcc6: Scenario = {
   id: "remap-pte-range-set-ptes-bcc6cc832573",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "remap_pte_range() calls set_ptes() inside its region; generic set_ptes() as of bcc6cc832573 enters and leaves lazy mode itself (an arch's own set_ptes() overrides it)",
   source:
@@ -143,6 +147,7 @@ export const remapPteRangeSetPtesBcc6: Scenario = {
 
 export const changePteRangeScenario: Scenario = {
   id: "change-pte-range",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "Task A changes the protection of user PTEs with change_pte_range() (mprotect; region under the PTL) while task B, queued on the same CPU, changes a PTE of another table",
   source: "mm/mprotect.c: change_pte_range(); mm/memory.c: wp_page_copy()",
@@ -165,6 +170,7 @@ export const changePteRangeScenario: Scenario = {
 
 export const movePtesScenario: Scenario = {
   id: "move-ptes",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "Task A moves a user PTE to another table with move_ptes() (mremap; both PTLs held, region inside) while task B, queued on the same CPU, changes a PTE of a third table",
   source: "mm/mremap.c: move_ptes(); mm/memory.c: wp_page_copy()",
@@ -192,6 +198,7 @@ export const movePtesScenario: Scenario = {
  */
 export const kmapLocalInRegion: Scenario = {
   id: "kmap-local-in-region",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "copy_pte_range() copies a pinned anon page inside its region: copy_present_page() -> copy_user_highpage() maps the source with kmap_local_page() (a kernel PTE set and used at once), then installs the copy's PTE",
   source:

@@ -28,7 +28,7 @@ import {
   spin_lock_bh,
   spin_unlock_bh,
 } from "../kernel/bottom-half";
-import { lazyMmuModeProcs } from "../kernel/lazy-mmu-mode";
+import { LAZY_MMU_MODE_LINES_AT, lazyMmuModeProcs } from "../kernel/lazy-mmu-mode";
 import { ptlOf } from "../kernel/primitives";
 import { call, forwardArgs, type Proc, proc } from "../kernel/program";
 import type { Addr, PteVal } from "../kernel/state";
@@ -69,6 +69,7 @@ const BH_LOCK = "sk_lock";
 
 export const v7BhRegion: Scenario = {
   id: "v7-bh-region",
+  linesAt: LAZY_MMU_MODE_LINES_AT,
   summary:
     "task A zaps user PTEs in a v7.0 region, then frees a page under spin_lock_bh(): DEBUG_PAGEALLOC's enable/disable both run with bottom halves off, so both are ignored; a NET_RX-like softirq frees a page too (ksoftirqd under PREEMPT_RT)",
   source:
@@ -101,6 +102,7 @@ export const v7BhRegion: Scenario = {
 
 export const v7BhStraddleDisable: Scenario = {
   id: "v7-bh-straddle-disable",
+  linesAt: LAZY_MMU_MODE_LINES_AT,
   summary:
     "caller pattern (no mainline caller known): task A enables the mode, writes a kernel PTE, disables bottom halves, writes another and calls lazy_mmu_mode_disable() there, then re-enables bottom halves: the disable is ignored and enable_count stays 1",
   source: "9273dfaeaca8 (the API has no effect where in_interrupt(): under local_bh_disable() too)",
@@ -126,6 +128,7 @@ export const v7BhStraddleDisable: Scenario = {
 
 export const v7BhStraddleEnable: Scenario = {
   id: "v7-bh-straddle-enable",
+  linesAt: LAZY_MMU_MODE_LINES_AT,
   summary:
     "caller pattern (no mainline caller known): task A calls lazy_mmu_mode_enable() with bottom halves disabled (ignored), re-enables them, writes a kernel PTE and calls lazy_mmu_mode_disable(): the disable finds enable_count 0",
   source:
@@ -151,6 +154,7 @@ export const v7BhStraddleEnable: Scenario = {
 
 export const v7SoftirqInRegion: Scenario = {
   id: "v7-softirq-in-region",
+  linesAt: LAZY_MMU_MODE_LINES_AT,
   summary:
     "a softirq frees a page (DEBUG_PAGEALLOC enable/set_pte/disable, all ignored) on interrupt exit inside or outside task A's zap_pte_range() region on CPU 0, and a KFENCE hardirq may land on top of that softirq; under PREEMPT_RT ksoftirqd/0 does the free, preemptible, beside A",
   source:

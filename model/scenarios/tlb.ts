@@ -26,9 +26,10 @@
 // Departures: one gathered address per tlb_finish_mmu()/flush_tlb_range() call; the
 // force_flush flush under the PTL is not taken (no dirty shared page, no full batch).
 
-import { lazyMmuModeProcs } from "../kernel/lazy-mmu-mode";
+import { LAZY_MMU_MODE_LINES_AT, lazyMmuModeProcs } from "../kernel/lazy-mmu-mode";
 import { nop, ptlOf } from "../kernel/primitives";
 import { call, proc } from "../kernel/program";
+import { CALLERS_AT_V6_19_RC1 } from "./caller-lines";
 import {
   changePteRange,
   flushTlbRange,
@@ -78,6 +79,7 @@ export const zapPteRangeTlbFinishMmu: Scenario = {
 
 export const changeProtectionFlushTlbRange: Scenario = {
   id: "change-protection-flush-tlb-range",
+  linesAt: CALLERS_AT_V6_19_RC1,
   summary:
     "Task A changes the protection of two user PTEs with change_pte_range() (mprotect; region under the PTL), then flushes the changed range with flush_tlb_range() after the walk; task B, queued on the same CPU, changes a PTE of another table",
   source:
@@ -135,6 +137,7 @@ export const arm64ChangeMemoryFlushKernelRange: Scenario = {
 
 export const v7ZapPteRangeTlbFinishMmu: Scenario = {
   id: "v7-zap-pte-range-tlb-finish-mmu",
+  linesAt: LAZY_MMU_MODE_LINES_AT,
   summary:
     "v7.0: task A unmaps two user PTEs with zap_pte_range() (lazy_mmu_mode_enable()/disable() under the PTL), then tlb_finish_mmu() flushes the gathered range; task B, queued on the same CPU, changes a PTE of another table",
   source:

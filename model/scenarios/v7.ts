@@ -17,6 +17,7 @@ import {
   is_lazy_mmu_mode_active,
   LAZY_MMU_MODE_DISABLE,
   LAZY_MMU_MODE_ENABLE,
+  LAZY_MMU_MODE_LINES_AT,
   LAZY_MMU_MODE_PAUSE,
   LAZY_MMU_MODE_RESUME,
   lazyMmuModeProcs,
@@ -24,6 +25,7 @@ import {
 import { might_sleep, ptlOf, spin_lock, spin_unlock } from "../kernel/primitives";
 import { call, forwardArgs, type Op, type Proc, proc, type Step, step } from "../kernel/program";
 import type { Addr, PteVal } from "../kernel/state";
+import { CALLERS_AT_V6_19_RC1, KASAN_SHADOW_C, MADVISE_C } from "./caller-lines";
 import { pteClear, setPte, underPtl, wpPageCopy } from "./callers";
 import type { Scenario } from "./types";
 
@@ -64,6 +66,7 @@ function zapPteRangeV7(name: string, addrs: readonly Addr[], middle: readonly Op
 
 export const v7ZapNestedDebugPagealloc: Scenario = {
   id: "v7-zap-nested-debug-pagealloc",
+  linesAt: LAZY_MMU_MODE_LINES_AT,
   summary:
     "task A's zap_pte_range() region clears user:0, then a DEBUG_PAGEALLOC-like __kernel_map_pages() nests an enable/disable over init_mm, then clears user:1; task B, queued on the same CPU, changes a PTE of another table",
   source:
@@ -87,6 +90,7 @@ export const v7ZapNestedDebugPagealloc: Scenario = {
 
 export const v7KasanPauseResume: Scenario = {
   id: "v7-kasan-pause-resume",
+  linesAt: `${CALLERS_AT_V6_19_RC1}; ${LAZY_MMU_MODE_LINES_AT}`,
   summary:
     "task A populates KASAN vmalloc shadow with apply_to_page_range() on init_mm; its callback pauses the mode, takes init_mm's lock, reads and sets the PTE, resumes; task B changes a user PTE under the PTL on the other CPU",
   source: "mm/kasan/shadow.c: kasan_populate_vmalloc_pte(); mm/memory.c: apply_to_pte_range()",
@@ -130,13 +134,14 @@ function kasanCallbackOps(): Op[] {
           ? { call: "set_pte_at", args: env.args }
           : undefined,
     ),
-    spin_unlock("kasan_populate_vmalloc_pte", lock, at),
+    spin_unlock("kasan_populate_vmalloc_pte", lock, KASAN_SHADOW_C.unlock),
     resume(),
   ];
 }
 
 export const v7Vmalloc: Scenario = {
   id: "v7-vmalloc",
+  linesAt: `${CALLERS_AT_V6_19_RC1}; ${LAZY_MMU_MODE_LINES_AT}`,
   summary:
     "task A maps two kernel PTEs with vmap_pte_range() and unmaps one with vunmap_pte_range() (no lock); task B on the other CPU zaps user PTEs madvise-style, leaving the region and unlocking before cond_resched()",
   source:
@@ -161,15 +166,14 @@ export const v7Vmalloc: Scenario = {
         "madvise_cold_or_pageout_pte_range",
         ptlOf("user"),
         lazyMmuRegion([pteClear("user:0")]),
+        { unlock: MADVISE_C.reschedUnlock },
       ),
-      cond_resched(
-        "madvise_cold_or_pageout_pte_range",
-        "mm/madvise.c (madvise_cold_or_pageout_pte_range)",
-      ),
+      cond_resched("madvise_cold_or_pageout_pte_range", MADVISE_C.reschedCondResched),
       ...underPtl(
         "madvise_cold_or_pageout_pte_range",
         ptlOf("user"),
         lazyMmuRegion([pteClear("user:1")]),
+        { unlock: MADVISE_C.endUnlock },
       ),
     ]),
   ],
@@ -178,6 +182,7 @@ export const v7Vmalloc: Scenario = {
 
 export const v7IrqApi: Scenario = {
   id: "v7-irq-api",
+  linesAt: LAZY_MMU_MODE_LINES_AT,
   summary:
     "an interrupt on either CPU maps a kernel page through lazy_mmu_mode_enable()/disable() (DEBUG_PAGEALLOC from softirq), inside or outside task A's zap_pte_range() region",
   source: "9273dfaeaca8 (the API has no effect in interrupt context); mm/memory.c: zap_pte_range()",
@@ -196,6 +201,7 @@ export const v7IrqApi: Scenario = {
 
 export const v7ApplyToPteRangeInitMm: Scenario = {
   id: "v7-apply-to-pte-range-init-mm",
+  linesAt: LAZY_MMU_MODE_LINES_AT,
   summary:
     "apply-to-pte-range-init-mm with lazy_mmu_mode_enable()/disable(): task A maps kernel PTEs (no lock) while task B changes a user PTE under the PTL on the other CPU",
   source: "mm/memory.c: apply_to_pte_range() (38e0edb15bd0, converted by the v7.0 series)",
@@ -215,12 +221,23 @@ export const v7ApplyToPteRangeInitMm: Scenario = {
   preemption: ALL,
 };
 
+/**
+ * The lines of lazy_mmu_mode_active()'s expect_active(test) / expect_not_active(test) calls,
+ * probe 0 first, in mm/tests/lazy_mmu_mode_kunit.c at torvalds/linux 42d3b66d4cdb (the
+ * stored copy, counted; it has `MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");` at line 5,
+ * which the file as posted in the series' v6 14/14 did not).
+ */
+const KUNIT_PROBE_LINES = [19, 22, 27, 30, 36, 41, 44, 47, 50, 54, 58] as const;
+const KUNIT_LINES_AT = "mm/tests/lazy_mmu_mode_kunit.c at torvalds/linux 42d3b66d4cdb";
+
 /** KUNIT_EXPECT_TRUE/FALSE(test, is_lazy_mmu_mode_active()), recorded in the task's flags. */
 function expectActive(n: number, want: boolean): Step {
+  const line = KUNIT_PROBE_LINES[n];
+  if (line === undefined) throw new Error(`model error: no line for KUnit probe ${n}`);
   return step(
     "lazy_mmu_mode_active",
     `KUNIT_EXPECT_${want ? "TRUE" : "FALSE"}(test, is_lazy_mmu_mode_active())`,
-    "mm/tests/lazy_mmu_mode_kunit.c (lazy_mmu_mode_active)",
+    `mm/tests/lazy_mmu_mode_kunit.c:${line}`,
     (d, env) => {
       const got = is_lazy_mmu_mode_active(d, env);
       if (env.self.kind === "task") {
@@ -253,6 +270,7 @@ export const KUNIT_SEQUENCE: readonly (readonly [string, boolean])[] = [
 
 export const v7Kunit: Scenario = {
   id: "v7-kunit-lazy-mmu-mode",
+  linesAt: `${KUNIT_LINES_AT}; ${LAZY_MMU_MODE_LINES_AT}`,
   summary:
     "The KUnit test of ee628d9cc8d5: enable, enable, disable, pause, [enable, disable, pause, resume], resume, disable, with is_lazy_mmu_mode_active() checked after each call",
   source: "mm/tests/lazy_mmu_mode_kunit.c (ee628d9cc8d5)",
