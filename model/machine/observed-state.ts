@@ -242,12 +242,22 @@ function viewFields<T>(table: ObservedTable<T>): Record<string, FieldType> {
   return out;
 }
 
-/** An owner as rules see it: each field its table gives a view, under its view name. */
-function viewOf<T>(table: ObservedTable<T>, owner: T): { readonly [k: string]: ViewValue } {
+/**
+ * An owner as rules see it: each field its table gives a view, under its view name (only
+ * those of `names`, when given: the monitor builds what its checks read).
+ */
+function viewOf<T>(
+  table: ObservedTable<T>,
+  owner: T,
+  names?: ReadonlySet<string>,
+): { readonly [k: string]: ViewValue } {
   const out: Record<string, ViewValue> = {};
   for (const k of Object.keys(table) as (keyof T & string)[]) {
     const r = table[k].rules;
-    if (r) out[r.name ?? k] = r.get ? r.get(owner[k]) : (owner[k] as ViewValue);
+    if (!r) continue;
+    const name = r.name ?? k;
+    if (names === undefined || names.has(name))
+      out[name] = r.get ? r.get(owner[k]) : (owner[k] as ViewValue);
   }
   return out;
 }
@@ -263,7 +273,14 @@ export const CPU_FREE_STATE_FIELDS: ReadonlySet<string> = new Set(
   }),
 );
 
-/** A state as rules see it (the monitor's `state`). */
-export function stateView(s: Kernel): { readonly [k: string]: ViewValue } {
-  return viewOf(MEMORY_FIELDS, s);
+/**
+ * A state as rules see it (the monitor's `state`): every field, or only those of `names`
+ * (the fields a check reads, `state.tlb` of `state.tlb.stale`; a field left out reads as
+ * absent, so pass them all to a check that reads `state` whole).
+ */
+export function stateView(
+  s: Kernel,
+  names?: ReadonlySet<string>,
+): { readonly [k: string]: ViewValue } {
+  return viewOf(MEMORY_FIELDS, s, names);
 }
