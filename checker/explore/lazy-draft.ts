@@ -23,8 +23,6 @@ import { type Copy, copier } from "./codec";
 
 type Struct = Extract<Kind, { kind: "struct" }>;
 
-type Pred = (x: unknown, i: number) => unknown;
-
 /** A list field's draft: the proxy the recipe sees over the list being built. */
 class LazyList {
   readonly items: unknown[];
@@ -33,12 +31,6 @@ class LazyList {
   /** Whether the recipe reached the list at all (if not, the base list is kept). */
   touched = false;
   readonly proxy: unknown[];
-  // The read-only searches, bound once a recipe asks for them (most lists never do).
-  private findFn: ((pred: Pred) => unknown) | undefined;
-  private findIndexFn: ((pred: Pred) => number) | undefined;
-  private someFn: ((pred: Pred) => boolean) | undefined;
-  private everyFn: ((pred: Pred) => boolean) | undefined;
-  private indexOfFn: ((x: unknown) => number) | undefined;
 
   constructor(
     private readonly base: readonly unknown[],
@@ -49,42 +41,56 @@ class LazyList {
     this.items = base.slice();
     this.own = new Array<boolean>(base.length).fill(assigned);
     this.touched = assigned;
-    this.proxy = new Proxy(this.items, new ListHandler(this));
-  }
-
-  /** A method of the proxy: the read-only searches look without copying. */
-  method(p: string): unknown {
-    switch (p) {
-      case "find":
-        this.findFn ??= (pred) => {
-          for (let i = 0; i < this.items.length; i++)
-            if (pred(this.items[i], i)) return this.element(i);
-          return undefined;
-        };
-        return this.findFn;
-      case "findIndex":
-        this.findIndexFn ??= (pred) => this.items.findIndex((x, i) => pred(x, i));
-        return this.findIndexFn;
-      case "some":
-        this.someFn ??= (pred) => this.items.some((x, i) => pred(x, i));
-        return this.someFn;
-      case "every":
-        this.everyFn ??= (pred) => this.items.every((x, i) => pred(x, i));
-        return this.everyFn;
-      case "indexOf":
-        this.indexOfFn ??= (x) => this.items.indexOf(x);
-        return this.indexOfFn;
-    }
-    return undefined;
-  }
-
-  /** The recipe wrote the list: an index it assigned is its own element. */
-  wrote(p: string | symbol): void {
-    this.touched = true;
-    if (typeof p === "string") {
-      const c = p.charCodeAt(0);
-      if (c >= 48 && c <= 57) this.own[Number(p)] = true;
-    }
+    const self = this;
+    const find = (pred: (x: unknown, i: number) => unknown) => {
+      for (let i = 0; i < self.items.length; i++)
+        if (pred(self.items[i], i)) return self.element(i);
+      return undefined;
+    };
+    const findIndex = (pred: (x: unknown, i: number) => unknown) =>
+      self.items.findIndex((x, i) => pred(x, i));
+    const some = (pred: (x: unknown, i: number) => unknown) =>
+      self.items.some((x, i) => pred(x, i));
+    const every = (pred: (x: unknown, i: number) => unknown) =>
+      self.items.every((x, i) => pred(x, i));
+    const indexOf = (x: unknown) => self.items.indexOf(x);
+    this.proxy = new Proxy(this.items, {
+      get(target, p, receiver) {
+        if (typeof p === "string") {
+          const c = p.charCodeAt(0);
+          if (c >= 48 && c <= 57) return self.element(Number(p));
+          switch (p) {
+            case "length":
+              return target.length;
+            case "find":
+              return find;
+            case "findIndex":
+              return findIndex;
+            case "some":
+              return some;
+            case "every":
+              return every;
+            case "indexOf":
+              return indexOf;
+          }
+        }
+        // Anything else (iteration, map, push, ...) goes through the index reads and
+        // writes above and below: conservative, every element it reads is copied.
+        return Reflect.get(target, p, receiver);
+      },
+      set(target, p, v) {
+        self.touched = true;
+        if (typeof p === "string") {
+          const c = p.charCodeAt(0);
+          if (c >= 48 && c <= 57) self.own[Number(p)] = true;
+        }
+        return Reflect.set(target, p, v);
+      },
+      deleteProperty(target, p) {
+        self.touched = true;
+        return Reflect.deleteProperty(target, p);
+      },
+    });
   }
 
   element(i: number): unknown {
@@ -101,38 +107,6 @@ class LazyList {
   /** The list the successor holds: the base one when the recipe never reached it. */
   result(): readonly unknown[] {
     return this.touched || this.items.length !== this.base.length ? this.items : this.base;
-  }
-}
-
-/**
- * A list's proxy handler: its traps are shared on the prototype (the proxy calls them with
- * the handler as `this`), so a list costs one small object, not a closure per trap. An
- * index read copies the element into the list; `find`, `findIndex`, `some`, `every` and
- * `indexOf` look without copying. Anything else (iteration, map, push, ...) goes through
- * the index reads and writes: conservative, every element it reads is copied.
- */
-class ListHandler implements ProxyHandler<unknown[]> {
-  constructor(private readonly list: LazyList) {}
-
-  get(target: unknown[], p: string | symbol, receiver: unknown): unknown {
-    if (typeof p === "string") {
-      const c = p.charCodeAt(0);
-      if (c >= 48 && c <= 57) return this.list.element(Number(p));
-      if (p === "length") return target.length;
-      const m = this.list.method(p);
-      if (m !== undefined) return m;
-    }
-    return Reflect.get(target, p, receiver);
-  }
-
-  set(target: unknown[], p: string | symbol, v: unknown): boolean {
-    this.list.wrote(p);
-    return Reflect.set(target, p, v);
-  }
-
-  deleteProperty(target: unknown[], p: string | symbol): boolean {
-    this.list.touched = true;
-    return Reflect.deleteProperty(target, p);
   }
 }
 
