@@ -4,6 +4,7 @@
 import type { Kernel } from "../../model/kernel/state";
 import type { ContextView, Listen, Observation, ViewFields } from "../../model/machine/observe";
 import { stateView } from "../../model/machine/observed-state";
+import { KINDS_WITH_FN } from "../../model/machine/vocabulary";
 import type { EventKind, Rule, Spec } from "../spec/types";
 import { type Compiled, compile, type Env, truthy, type Value } from "./expr";
 
@@ -27,16 +28,23 @@ interface CompiledCheck {
   readonly explain: string;
   /** The context fields its requirement and explanation read ("all": the whole `ctx`). */
   readonly ctxFields: ViewFields;
-  /** Whether it reads `state` (the view of every task and CPU, built only then). */
-  readonly readsState: boolean;
+  /** The fields of `state` it reads (built only then, and only those). */
+  readonly stateFields: StateFields;
 }
+
+/**
+ * The fields of the rules' `state` a check reads: none (false), a few (`state.tlb.stale`
+ * reads `tlb`), or all of them (`state` itself). Building every CPU's and task's view for
+ * a check that reads `state.tlb` alone would be most of its cost.
+ */
+type StateFields = false | "all" | ReadonlySet<string>;
 
 /** What the checks one kind of event (and function) concerns read. */
 interface Concerned {
   readonly checks: readonly CompiledCheck[];
   /** The context fields they read, or false when no check concerns the event. */
   readonly fields: ViewFields | false;
-  readonly readsState: boolean;
+  readonly stateFields: StateFields;
 }
 
 /** Every `var` path an expression names, and those of an explanation's `{path}`s. */
@@ -53,25 +61,44 @@ function varsOf(x: unknown, out: string[]): void {
 
 const TEMPLATE_VAR = /\{([A-Za-z0-9_.]+)\}/g;
 
-function readsOf(require: unknown, explain: string): { ctx: ViewFields; state: boolean } {
+function readsOf(require: unknown, explain: string): { ctx: ViewFields; state: StateFields } {
   const vars: string[] = [];
   varsOf(require, vars);
   for (const m of explain.matchAll(TEMPLATE_VAR)) if (m[1] !== undefined) vars.push(m[1]);
   const fields = new Set<keyof ContextView>();
   let all = false;
+  const stateFields = new Set<string>();
+  let allState = false;
   for (const v of vars) {
     const [root, field] = v.split(".");
+    if (root === "state") {
+      if (field === undefined) allState = true;
+      else stateFields.add(field);
+    }
     if (root !== "ctx") continue;
     // The whole view, or a field the view does not have (it reads as null either way).
     if (field === undefined) all = true;
     else fields.add(field as keyof ContextView);
   }
-  return { ctx: all ? "all" : [...fields], state: vars.some((v) => v.split(".")[0] === "state") };
+  const state = allState ? "all" : stateFields.size > 0 ? stateFields : false;
+  return { ctx: all ? "all" : [...fields], state };
 }
 
 function union(a: ViewFields, b: ViewFields): ViewFields {
   if (a === "all" || b === "all") return "all";
   return [...new Set([...a, ...b])];
+}
+
+function unionState(a: StateFields, b: StateFields): StateFields {
+  if (a === false) return b;
+  if (b === false) return a;
+  if (a === "all" || b === "all") return "all";
+  return new Set([...a, ...b]);
+}
+
+/** The state view of the fields `reads` names (every field for "all"). */
+function viewFor(s: Kernel, reads: "all" | ReadonlySet<string>) {
+  return stateView(s, reads === "all" ? undefined : reads);
 }
 
 export interface Monitor {
@@ -100,12 +127,13 @@ export function monitor(spec: Spec): Monitor {
         require: compile(c.require),
         explain,
         ctxFields: reads.ctx,
-        readsState: reads.state,
+        stateFields: reads.state,
       });
       byEvent.set(c.on.event, list);
     });
   }
   const stateChecks = byEvent.get("state") ?? [];
+  const stateCheckFields = stateChecks.map((c) => c.stateFields).reduce(unionState, false);
   // Which rules were ever asked: a rule whose checks never ran passes without checking. A
   // rule made only of prohibitions holds by the event's absence, which is what it says; it
   // counts as asked from the start. A prohibition is `"require": false` (this event must not
@@ -157,7 +185,7 @@ export function monitor(spec: Spec): Monitor {
       hit = {
         checks,
         fields: checks.length === 0 ? false : checks.map((c) => c.ctxFields).reduce(union, []),
-        readsState: checks.some((c) => c.readsState),
+        stateFields: checks.map((c) => c.stateFields).reduce(unionState, false),
       };
       byFn.set(fn ?? "", hit);
     }
@@ -171,8 +199,7 @@ export function monitor(spec: Spec): Monitor {
     transition(events, post) {
       const out: Violation[] = [];
       for (const e of events) {
-        const fn =
-          e.kind === "call" || e.kind === "return" || e.kind === "might-sleep" ? e.fn : undefined;
+        const fn = "fn" in e && KINDS_WITH_FN.has(e.kind) ? e.fn : undefined;
         const relevant = relevantTo(e.kind, fn);
         if (relevant.checks.length === 0) continue;
         const { ctx, ...event } = e;
@@ -180,14 +207,17 @@ export function monitor(spec: Spec): Monitor {
           event: event as unknown as Value,
           ctx: ctx as unknown as Value,
         };
-        if (relevant.readsState) vars.state = stateView(post);
+        if (relevant.stateFields !== false) vars.state = viewFor(post, relevant.stateFields);
         run(relevant.checks, vars, post, out, eventAddr(e));
       }
       return out;
     },
     state(s) {
       const out: Violation[] = [];
-      if (stateChecks.length > 0) run(stateChecks, { state: stateView(s) }, s, out);
+      if (stateChecks.length > 0) {
+        const state = stateCheckFields === false ? {} : viewFor(s, stateCheckFields);
+        run(stateChecks, { state }, s, out);
+      }
       return out;
     },
     triggered: () => triggered,

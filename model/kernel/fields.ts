@@ -160,7 +160,11 @@ export interface Viewer {
   readonly fields: Readonly<Record<string, FieldType>>;
   /** The names of the fields whose views name no CPU (`cpuFree`). */
   readonly cpuFree: ReadonlySet<string>;
-  readonly view: (owner: Readonly<Record<string, unknown>>) => { readonly [k: string]: ViewValue };
+  /** Every field's view, or only those named in `names` (what the monitor's checks read). */
+  readonly view: (
+    owner: Readonly<Record<string, unknown>>,
+    names?: ReadonlySet<string>,
+  ) => { readonly [k: string]: ViewValue };
 }
 
 /** The rules' view of a table's owners, worked out once (the monitor reads it per state). */
@@ -169,9 +173,10 @@ export function viewerOf(t: AnyTable): Viewer {
   return {
     fields: Object.fromEntries(entries.map((e) => [e.name, e.type])),
     cpuFree: new Set(entries.filter((e) => e.cpuFree).map((e) => e.name)),
-    view: (owner) => {
+    view: (owner, names) => {
       const out: Record<string, ViewValue> = {};
       for (const e of entries) {
+        if (names !== undefined && !names.has(e.name)) continue;
         const v = owner[e.key];
         // Without `get`, fieldsOf admits only a field whose values are view values.
         out[e.name] = e.get === undefined ? (v as ViewValue) : e.get(v);

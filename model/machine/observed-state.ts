@@ -60,7 +60,14 @@ export const STATE_VIEW_FIELDS = stateViewer.fields;
 /** The names, in the rules' `state`, of the fields whose views name no CPU (`cpuFree`). */
 export const CPU_FREE_STATE_FIELDS: ReadonlySet<string> = stateViewer.cpuFree;
 
-/** A state as rules see it (the monitor's `state`). */
-export function stateView(s: Kernel): { readonly [k: string]: ViewValue } {
-  return stateViewer.view(s);
+/**
+ * A state as rules see it (the monitor's `state`): every field, or only those of `names`
+ * (the fields a check reads, `state.tlb` of `state.tlb.stale`; a field left out reads as
+ * absent, so pass them all to a check that reads `state` whole).
+ */
+export function stateView(
+  s: Kernel,
+  names?: ReadonlySet<string>,
+): { readonly [k: string]: ViewValue } {
+  return stateViewer.view(s, names);
 }
