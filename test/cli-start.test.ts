@@ -71,12 +71,14 @@ it("warns, once, when a source file is newer than the build in dist/ (a checkout
   const built = statSync(join(ROOT, "dist", ".built")).mtime;
   const run = () =>
     spawnSync(process.execPath, [join(root, "bin", "lazymmu"), "--version"], { encoding: "utf8" });
+  const before = new Date(built.getTime() - 60_000);
+  utimesSync(join(root, "tsconfig.build.json"), before, before);
   utimesSync(edited, built, new Date(built.getTime() + 60_000));
   const stale = run();
   expect(stale.status).toBe(0);
   expect(stale.stderr).toBe(
     "lazymmu: warning: model/arch/mine.ts is newer than the build in dist/: run `npm run build` (or `npm run lazymmu -- ...`, which builds first)\n",
   );
-  utimesSync(edited, built, new Date(built.getTime() - 60_000));
+  utimesSync(edited, before, before);
   expect(run().stderr).toBe("");
 });

@@ -7,10 +7,11 @@
 // process, as a user would run it, and hands DIR to the test files.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { staleSource } from "../checker/cli/build-state";
 import { execute } from "../checker/cli/main";
 
 declare module "vitest" {
@@ -40,29 +41,11 @@ export const TRACE_CELLS: readonly (readonly [string, string, string, string])[]
 ];
 
 const ROOT = join(__dirname, "..");
-const BUILD_INFO = join(ROOT, "dist", ".tsbuildinfo");
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile() && (e.name.endsWith(".ts") || e.name.endsWith(".json")))
-      newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
-  }
-  return newest;
-}
-
+/** Rebuilds dist/ (scripts/build.js) when a source is newer than the last build. */
 function ensureBuilt(): void {
-  const built = existsSync(BUILD_INFO) ? statSync(BUILD_INFO).mtimeMs : 0;
-  const sources = Math.max(
-    ...["model", "checker", "specs"].map((d) => newestSource(join(ROOT, d))),
-  );
-  if (sources <= built) return;
-  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  const r = spawnSync("node", [tsc, "-p", join(ROOT, "tsconfig.build.json")], { encoding: "utf8" });
+  if (staleSource(ROOT) === undefined) return;
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "build.js")], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
-  // tsc leaves its build info alone when nothing changed; mark this build as seen.
-  const now = new Date();
-  utimesSync(BUILD_INFO, now, now);
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
