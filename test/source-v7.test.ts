@@ -232,6 +232,25 @@ describe("calls of tree functions inside expressions", () => {
     expect(seen.has(2)).toBe(false);
   });
 
+  it("reach the TIF_* flags as a kernel does: sched.h -> linux/thread_info.h -> asm/", () => {
+    const PGTABLE = "arch/arm64/include/asm/pgtable.h";
+    const SCHED = "include/linux/sched.h";
+    const pgtable = readFileSync(join(FIXTURES, "arm64-v7.0", PGTABLE), "utf8");
+    const sched = readFileSync(join(FIXTURES, "arm64-v7.0", SCHED), "utf8");
+    const direct = "#include <asm/thread_info.h>\n";
+    expect(pgtable).toContain(direct);
+    const d = derive("arm64-v7.0", arm64Source, {
+      [PGTABLE]: pgtable.replace(direct, ""),
+      [SCHED]: sched.replace(
+        "#define _LINUX_SCHED_H\n",
+        "#define _LINUX_SCHED_H\n#include <linux/thread_info.h>\n",
+      ),
+      "include/linux/thread_info.h": "/* our own */\n#include <asm/thread_info.h>\n",
+    });
+    expect(d.unit.files).toContain("include/linux/thread_info.h");
+    expect(d.unit.files).toContain("arch/arm64/include/asm/thread_info.h");
+  });
+
   it("read xchg_relaxed(&pte_val(*ptep), 0) as one step: the old entry, and the store of 0", () => {
     const PGTABLE = "arch/arm64/include/asm/pgtable.h";
     const pgtable = readFileSync(join(FIXTURES, "arm64-v7.0", PGTABLE), "utf8");
