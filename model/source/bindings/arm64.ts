@@ -132,6 +132,12 @@ export const arm64Source: ArchSource = {
       "gcs_thread_switch",
       "mte_thread_switch",
       "update_sctlr_el1",
+      // v7.0's __switch_to() also calls these (arch/arm64/kernel/process.c): a DAIF/PMR
+      // sanity check, the counter-timer, POR_EL0 and MPAM registers of the next task.
+      "debug_switch_state",
+      "cntkctl_thread_switch",
+      "permission_overlay_switch",
+      "mpam_thread_switch",
     ].map(
       (name): Binding => ({
         name,
