@@ -215,6 +215,70 @@ describe("calls of tree functions inside expressions", () => {
     expect(active).toBe(true);
   });
 
+  it("read `(u64)(x)` as a cast and IS_ENABLED() in C code against the configuration", () => {
+    const tlb = readFileSync(join(FIXTURES, "sparc64-v6.15", TLB), "utf8");
+    const replaced = tlb.replace(
+      "\tb->active = 1;",
+      "\tb->active = (u64)(IS_ENABLED(CONFIG_SMP) + IS_ENABLED(CONFIG_LAZYMMU_UNSET));",
+    );
+    expect(replaced).not.toBe(tlb);
+    const d = derive("sparc64-v6.15", sparc64Source, { [TLB]: replaced });
+    const m = buildMachine(d.model, scenario("zap-pte-range"), "none");
+    const seen = new Set<unknown>();
+    for (const { state } of reachable(m))
+      for (const c of state.cpus) seen.add(c.arch["tlb_batch.active"]);
+    // CONFIG_SMP=y counts 1, an unset symbol 0: never 2.
+    expect(seen.has(1)).toBe(true);
+    expect(seen.has(2)).toBe(false);
+  });
+
+  it("reach the TIF_* flags as a kernel does: sched.h -> linux/thread_info.h -> asm/", () => {
+    const PGTABLE = "arch/arm64/include/asm/pgtable.h";
+    const SCHED = "include/linux/sched.h";
+    const pgtable = readFileSync(join(FIXTURES, "arm64-v7.0", PGTABLE), "utf8");
+    const sched = readFileSync(join(FIXTURES, "arm64-v7.0", SCHED), "utf8");
+    const direct = "#include <asm/thread_info.h>\n";
+    expect(pgtable).toContain(direct);
+    const d = derive("arm64-v7.0", arm64Source, {
+      [PGTABLE]: pgtable.replace(direct, ""),
+      [SCHED]: sched.replace(
+        "#define _LINUX_SCHED_H\n",
+        "#define _LINUX_SCHED_H\n#include <linux/thread_info.h>\n",
+      ),
+      "include/linux/thread_info.h": "/* our own */\n#include <asm/thread_info.h>\n",
+    });
+    expect(d.unit.files).toContain("include/linux/thread_info.h");
+    expect(d.unit.files).toContain("arch/arm64/include/asm/thread_info.h");
+  });
+
+  it("read xchg_relaxed(&pte_val(*ptep), 0) as one step: the old entry, and the store of 0", () => {
+    const PGTABLE = "arch/arm64/include/asm/pgtable.h";
+    const pgtable = readFileSync(join(FIXTURES, "arm64-v7.0", PGTABLE), "utf8");
+    const own = `#define __HAVE_ARCH_PTEP_GET_AND_CLEAR
+static inline pte_t ptep_get_and_clear(struct mm_struct *mm, unsigned long addr,
+				       pte_t *ptep)
+{
+	pte_t old = __pte(xchg_relaxed(&pte_val(*ptep), 0));
+
+	BUG_ON(!pte_val(old));
+	return old;
+}
+
+#endif
+`;
+    const i = pgtable.lastIndexOf("#endif");
+    const d = derive("arm64-v7.0", arm64Source, { [PGTABLE]: `${pgtable.slice(0, i)}${own}` });
+    expect(d.generic).not.toContain("ptep_get_and_clear");
+    const m = buildMachine(d.model, scenario("v7-zap-pte-range-tlb-finish-mmu"), "none");
+    let cleared = false;
+    for (const { state } of reachable(m)) if (state.pte["user:0"] === 0) cleared = true;
+    expect(cleared).toBe(true);
+    // Had the old value not been returned, the BUG_ON would oops: the verdicts would differ.
+    expect(cell(d.model, "v7-zap-pte-range-tlb-finish-mmu", "full", "lazy-mmu-v7.0")).toEqual(
+      cell(builtin("arm64@v7.0"), "v7-zap-pte-range-tlb-finish-mmu", "full", "lazy-mmu-v7.0"),
+    );
+  });
+
   it("are refused where C may not evaluate them (the right of &&), naming file:line", () => {
     const r = deriveModel(
       treeOf("sparc64-v6.15", { [TLB]: tlbWithHelpers("b->tlb_nr && pending(b)") }),

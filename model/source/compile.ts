@@ -18,7 +18,7 @@ import type { Val } from "../kernel/state";
 import type { ArchSource, Arg, Binding, Constant, PlaceEval } from "./bindings/types";
 import { type Eval, load, member, mmPointer, ptePointer, type Run, store, truthy } from "./memory";
 import { type CParser, field, kids, type Node } from "./parser";
-import { cNumber, type FnDef, type Macro, takenBranch, type Unit } from "./preprocess";
+import { cNumber, type FnDef, kconfigTest, type Macro, takenBranch, type Unit } from "./preprocess";
 import { fail } from "./tree";
 
 /** How a model caller's `{ addr, value }` fills an entry point's C parameters, by position. */
@@ -1088,6 +1088,10 @@ export class Compiler {
     const at = this.where(n, scope);
     const fnNode = field(n, "function");
     const argNodes = kids(field(n, "arguments") ?? n);
+    // `(phys_addr_t)(pfn)`: the grammar cannot tell a cast to a typedef it was never shown
+    // from a call through a parenthesized name; a kernel type name (`*_t`, `u64`) decides.
+    const cast = castType(fnNode);
+    if (cast && argNodes.length === 1 && argNodes[0]) return this.expr(argNodes[0], scope);
     if (fnNode?.type !== "identifier") {
       return fail(
         "unsupported",
@@ -1109,6 +1113,28 @@ export class Compiler {
       };
     }
     if (name === "READ_ONCE" && argNodes[0]) return this.expr(argNodes[0], scope);
+    const kconfig = kconfigTest(name, argNodes[0]?.text ?? "", this.unit.macros);
+    if (kconfig !== undefined) return () => kconfig;
+    // arch/arm64's __ptep_get_and_clear_anysz(): `xchg_relaxed(&pte_val(*ptep), 0)`, the
+    // atomic exchange of the entry (one step, as every statement is): the old value, and
+    // the store of the new one through the architecture's PTE store.
+    if ((name === "xchg_relaxed" || name === "xchg") && argNodes.length === 2) {
+      const [ptr, nv] = argNodes;
+      const target = ptr && ptr.type === "pointer_expression" && ptr.child(0)?.text === "&";
+      const obj = target ? field(ptr, "argument") : undefined;
+      if (!obj || !nv) {
+        return fail("unsupported", at, `${name}() of ${oneLine(n.text)}`, `pass ${name}() &object`);
+      }
+      const place = this.place(obj, scope);
+      const old = this.read(place, scope);
+      const set = this.write(place);
+      const v = this.expr(nv, scope);
+      return (r) => {
+        const was = old(r);
+        set(r, v(r));
+        return was;
+      };
+    }
     const b = this.bindings.get(name);
     if (b) {
       this.out.bound.set(b.name, b.does);
@@ -1287,4 +1313,13 @@ function binary(op: string, at: string): (a: Val, b: Val) => Val {
 
 function num0(v: Val): boolean {
   return v === 0 || v === false;
+}
+
+/** The type of `(T)(x)` read as a call: a parenthesized kernel type name, else undefined. */
+function castType(fnNode: Node | null | undefined): string | undefined {
+  if (fnNode?.type !== "parenthesized_expression") return undefined;
+  const inner = kids(fnNode);
+  const id = inner.length === 1 ? inner[0] : undefined;
+  if (id?.type !== "identifier") return undefined;
+  return /^(?:[a-z_][a-z0-9_]*_t|[us](?:8|16|32|64))$/.test(id.text) ? id.text : undefined;
 }

@@ -354,6 +354,23 @@ function functionOf(n: Node, file: string): FnDef | undefined {
 
 const IS_CONFIG = new Set(["IS_ENABLED", "IS_BUILTIN", "IS_MODULE", "IS_REACHABLE"]);
 
+/**
+ * include/linux/kconfig.h's IS_ENABLED(CONFIG_X) and friends, in #if and in C code alike:
+ * undefined for another name.
+ */
+export function kconfigTest(
+  fn: string,
+  symbol: string,
+  macros: ReadonlyMap<string, Macro>,
+): number | undefined {
+  if (!IS_CONFIG.has(fn)) return undefined;
+  const builtin = macros.get(symbol)?.body === "1";
+  const module = macros.get(`${symbol}_MODULE`)?.body === "1";
+  if (fn === "IS_BUILTIN") return builtin ? 1 : 0;
+  if (fn === "IS_MODULE") return module ? 1 : 0;
+  return builtin || module ? 1 : 0;
+}
+
 /** An #if expression's value, as cpp computes it (an unknown identifier is 0). */
 function condValue(
   n: Node,
@@ -438,13 +455,8 @@ function condValue(
     case "call_expression": {
       const fn = field(n, "function")?.text ?? "";
       const arg = kids(field(n, "arguments") ?? n)[0]?.text ?? "";
-      if (IS_CONFIG.has(fn)) {
-        const builtin = macros.get(arg)?.body === "1";
-        const module = macros.get(`${arg}_MODULE`)?.body === "1";
-        if (fn === "IS_BUILTIN") return builtin ? 1 : 0;
-        if (fn === "IS_MODULE") return module ? 1 : 0;
-        return builtin || module ? 1 : 0;
-      }
+      const v = kconfigTest(fn, arg, macros);
+      if (v !== undefined) return v;
       break;
     }
     default:

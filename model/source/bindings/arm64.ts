@@ -67,6 +67,31 @@ export const arm64Source: ArchSource = {
       use: () => () => 0,
     },
     {
+      // arch/arm64/mm/mmu.c (not read): set_pmd()/set_pud() call it for an entry of
+      // swapper_pg_dir's own page, which only a folded level has (not with 4 levels).
+      name: "set_swapper_pgd",
+      does: "not modelled: a write of swapper_pg_dir (arch/arm64/mm/mmu.c); reaching it stops the run",
+      use: (_args, at) => () => {
+        throw new Error(`${at}: set_swapper_pgd() reached: swapper_pg_dir writes are not modelled`);
+      },
+    },
+    // arch/arm64/include/asm/alternative-macros.h: CPU capability tests, which
+    // pgtable_l4_enabled() asks only with CONFIG_ARM64_LPA2 (off by default).
+    ...["alternative_has_cap_likely", "alternative_has_cap_unlikely"].map(
+      (name): Binding => ({
+        name,
+        does: "not modelled: a CPU capability test (CONFIG_ARM64_LPA2 only); reaching it stops the run",
+        use: (_args, at) => () => {
+          throw new Error(`${at}: ${name}() reached: CPU capabilities are not modelled`);
+        },
+      }),
+    ),
+    {
+      name: "pfn_to_page",
+      does: "0: struct page is not modelled (pte_page() in contpte.c's folding check, not reached)",
+      use: () => () => 0,
+    },
+    {
       name: "folio_nr_pages",
       does: "1: the model maps single pages (contpte.c's folding check, not reached)",
       use: () => () => 1,
@@ -107,6 +132,12 @@ export const arm64Source: ArchSource = {
       "gcs_thread_switch",
       "mte_thread_switch",
       "update_sctlr_el1",
+      // v7.0's __switch_to() also calls these (arch/arm64/kernel/process.c): a DAIF/PMR
+      // sanity check, the counter-timer, POR_EL0 and MPAM registers of the next task.
+      "debug_switch_state",
+      "cntkctl_thread_switch",
+      "permission_overlay_switch",
+      "mpam_thread_switch",
     ].map(
       (name): Binding => ({
         name,
@@ -137,6 +168,19 @@ export const arm64Source: ArchSource = {
   constants: {
     PAGE_SHIFT: { value: () => 12, does: "12" },
     PAGE_SIZE: { value: () => 4096, does: "4096" },
+    // arch/arm64/include/asm/pgtable.h's extern pgd_t swapper_pg_dir[]: in_swapper_pgdir()
+    // compares a table pointer's page with it; set_pud() asks only when
+    // !pgtable_l4_enabled() (not with 4 levels), and no model table is in its page.
+    swapper_pg_dir: {
+      value: () => -1,
+      does: "the kernel's top-level table: no model page-table entry lies in its page",
+    },
+    // arch/arm64/include/asm/memory.h: VA_BITS is CONFIG_ARM64_VA_BITS (48 by default),
+    // vabits_actual the size the CPU booted with.
+    VA_BITS: { value: () => 48, does: "48 (CONFIG_ARM64_VA_BITS)" },
+    vabits_actual: { value: () => 48, does: "48: the CPU runs with VA_BITS" },
+    // arch/arm64/include/asm/page-def.h: (~(PAGE_SIZE-1)).
+    PAGE_MASK: { value: () => ~4095, does: "~(PAGE_SIZE-1)" },
     PMD_SIZE: { value: () => 2 * 1024 * 1024, does: "2 MiB (4K pages)" },
     PUD_SIZE: { value: () => 1024 * 1024 * 1024, does: "1 GiB (4K pages)" },
   },

@@ -236,6 +236,8 @@ export const kernelBindings: readonly Binding[] = [
     "page_table_check_pmds_set",
     "page_table_check_puds_set",
     "page_table_check_pte_clear",
+    "page_table_check_pmd_clear",
+    "page_table_check_pud_clear",
   ].map(
     (name): Binding => ({
       name,

@@ -73,11 +73,13 @@ export interface ArchSource {
 /**
  * The generic headers both architectures' lazy MMU code is read from: the hooks' defaults,
  * set_ptes() and set_pte_at(), v7.0's lazy_mmu_mode_*() (pgtable.h),
- * is_lazy_mmu_mode_active() (sched.h) and `struct lazy_mmu_state` (mm_types_task.h: its u8
- * counts wrap).
+ * is_lazy_mmu_mode_active() (sched.h), `struct lazy_mmu_state` (mm_types_task.h: its u8
+ * counts wrap) and the way sched.h reaches the architecture's TIF_* flag numbers
+ * (thread_info.h includes <asm/thread_info.h>).
  */
 export const LAZY_MMU_HEADERS: readonly string[] = [
   "include/linux/pgtable.h",
   "include/linux/sched.h",
   "include/linux/mm_types_task.h",
+  "include/linux/thread_info.h",
 ];
