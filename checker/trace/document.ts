@@ -6,6 +6,7 @@
 // is still read by `replay` (legacy.ts).
 
 import { archRegistry } from "../../model/arch/index";
+import type { SwitchStep } from "../../model/arch/types";
 import { type EventKind, TRACED, type TracedOf } from "../../model/kernel/events";
 import type { Kernel, Val } from "../../model/kernel/state";
 import { contextId, type Observation } from "../../model/machine/observe";
@@ -87,6 +88,11 @@ export interface TraceMeta {
 const task = (id: string, cpu: number): ContextMeta => ({ kind: "task", id, cpu });
 
 /** The action of a transition; `after` is the state it reached (where a woken task is). */
+/** A context-switch hook that ran, as the trace names it: `fn: label (file:line)`. */
+function hookLine(h: SwitchStep): string {
+  return `${h.fn}: ${h.label} (${h.at})`;
+}
+
 export function describeAction(a: Action | undefined, after: Kernel): ActionMeta {
   if (a === undefined) return { action: "init", label: "initial state" };
   switch (a.kind) {
@@ -119,7 +125,7 @@ export function describeAction(a: Action | undefined, after: Kernel): ActionMeta
         context: task(a.task, a.cpu),
         fn: "__schedule",
         label: `${a.task} ${why}: switched out of CPU${a.cpu}`,
-        hooks: a.hooks,
+        hooks: a.hooks.map(hookLine),
       };
     }
     case "switch-in":
@@ -129,7 +135,7 @@ export function describeAction(a: Action | undefined, after: Kernel): ActionMeta
         context: task(a.task, a.cpu),
         fn: "__schedule",
         label: `${a.task} switched in on CPU${a.cpu}`,
-        hooks: a.hooks,
+        hooks: a.hooks.map(hookLine),
       };
     case "migrate":
       return {

@@ -10,7 +10,7 @@
 // The architecture's context-switch hooks run inside the switch, with interrupts off.
 
 import type { Draft } from "immer";
-import type { SwitchEnv } from "../arch/types";
+import type { SwitchEnv, SwitchStep } from "../arch/types";
 import { contextOf, findContext, softirqCount } from "../kernel/context";
 import {
   type Call,
@@ -59,13 +59,14 @@ export type Action =
       readonly cpu: number;
       readonly task: string;
       readonly reason: "preempt" | "sleep" | "exit";
-      readonly hooks: readonly string[];
+      /** The architecture's context-switch hooks that had work to do (the trace names them). */
+      readonly hooks: readonly SwitchStep[];
     }
   | {
       readonly kind: "switch-in";
       readonly cpu: number;
       readonly task: string;
-      readonly hooks: readonly string[];
+      readonly hooks: readonly SwitchStep[];
     }
   | { readonly kind: "migrate"; readonly task: string; readonly from: number; readonly to: number }
   | { readonly kind: "wake"; readonly task: string };
@@ -439,23 +440,28 @@ function finish(d: Draft<Kernel>, ref: ContextRef, cpu: number, rec: Recorder): 
   t.atSleepPoint = false;
 }
 
+const NO_HOOKS: readonly SwitchStep[] = [];
+
+/** Runs the architecture's context-switch hooks; the ones that had work to do, as they are. */
 function runSwitchHooks(
   m: Machine,
   d: Draft<Kernel>,
   sw: { cpu: number; prev: string | null; next: string | null },
   ref: ContextRef,
   rec: Recorder,
-): string[] {
-  const ran: string[] = [];
+): readonly SwitchStep[] {
+  let ran: SwitchStep[] | undefined;
   // A check fired by a hook is that hook's code.
   let origin: CodeAt = { fn: "__schedule", at: "kernel/sched/core.c" };
   const emit = (e: KernelEvent) => record(d, ref, sw.cpu, e, rec, origin);
   const env: SwitchEnv = { ...sw, emit };
   for (const hook of m.arch.contextSwitch) {
     origin = hook;
-    if (hook.run(d, env)) ran.push(`${hook.fn}: ${hook.label} (${hook.at})`);
+    if (!hook.run(d, env)) continue;
+    if (ran === undefined) ran = [hook];
+    else ran.push(hook);
   }
-  return ran;
+  return ran ?? NO_HOOKS;
 }
 
 /**
@@ -470,10 +476,10 @@ function contextSwitch(
   direction: "out" | "in",
   status: Task["status"],
   how: How,
-): { next: Kernel; events: Observation[]; hooks: string[] } {
+): { next: Kernel; events: Observation[]; hooks: readonly SwitchStep[] } {
   const events: Observation[] = [];
   const rec: Recorder = { out: events, listen: how.listen };
-  let hooks: string[] = [];
+  let hooks: readonly SwitchStep[] = NO_HOOKS;
   const ref: ContextRef = { kind: "task", id: task.id };
   const next = how.produce(s, (d) => {
     const t = d.tasks.find((x) => x.id === task.id);
