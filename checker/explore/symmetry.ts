@@ -18,6 +18,7 @@ import { kernelSchema } from "../../model/kernel/schema";
 import type { Cpu, Frame, IrqFrame, Kernel, Task, Val } from "../../model/kernel/state";
 import type { Machine } from "../../model/machine/machine";
 import { CPU_FREE_STATE_FIELDS } from "../../model/machine/observed-state";
+import { varsOf } from "../rules/paths";
 import type { Spec } from "../spec/types";
 import { Interner } from "./codec";
 import { CollapsedCodec } from "./collapse";
@@ -39,18 +40,6 @@ function permutations(n: number): number[][] {
     for (let i = 0; i <= p.length; i++) out.push([...p.slice(0, i), n - 1, ...p.slice(i)]);
   }
   return out;
-}
-
-/** Every `var` an expression tree names. */
-function varsOf(x: unknown, out: string[]): void {
-  if (Array.isArray(x)) {
-    for (const y of x) varsOf(y, out);
-  } else if (typeof x === "object" && x !== null) {
-    for (const [k, v] of Object.entries(x)) {
-      if (k === "var" && typeof v === "string") out.push(v);
-      else varsOf(v, out);
-    }
-  }
 }
 
 /** The renumberings of CPUs under which this machine, judged by this spec, is symmetric. */

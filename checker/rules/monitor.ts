@@ -7,6 +7,7 @@ import { stateView } from "../../model/machine/observed-state";
 import { KINDS_WITH_FN } from "../../model/machine/vocabulary";
 import type { EventKind, Rule, Spec } from "../spec/types";
 import { type Compiled, compile, type Env, truthy, type Value } from "./expr";
+import { fillPlaceholders, placeholdersOf, varsOf } from "./paths";
 
 export interface Violation {
   readonly rule: Rule;
@@ -47,24 +48,10 @@ interface Concerned {
   readonly stateFields: StateFields;
 }
 
-/** Every `var` path an expression names, and those of an explanation's `{path}`s. */
-function varsOf(x: unknown, out: string[]): void {
-  if (Array.isArray(x)) {
-    for (const y of x) varsOf(y, out);
-  } else if (typeof x === "object" && x !== null) {
-    for (const [k, v] of Object.entries(x)) {
-      if (k === "var" && typeof v === "string") out.push(v);
-      else varsOf(v, out);
-    }
-  }
-}
-
-const TEMPLATE_VAR = /\{([A-Za-z0-9_.]+)\}/g;
-
 function readsOf(require: unknown, explain: string): { ctx: ViewFields; state: StateFields } {
   const vars: string[] = [];
   varsOf(require, vars);
-  for (const m of explain.matchAll(TEMPLATE_VAR)) if (m[1] !== undefined) vars.push(m[1]);
+  vars.push(...placeholdersOf(explain));
   const fields = new Set<keyof ContextView>();
   let all = false;
   const stateFields = new Set<string>();
@@ -233,7 +220,7 @@ function eventAddr(e: Observation): string | undefined {
 }
 
 function fill(template: string, env: Env): string {
-  return template.replace(/\{([A-Za-z0-9_.]+)\}/g, (_, path: string) => {
+  return fillPlaceholders(template, (path) => {
     const v = compile({ var: path })(env);
     return typeof v === "string" ? v : JSON.stringify(v);
   });

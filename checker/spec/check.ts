@@ -14,6 +14,7 @@ import {
 } from "../../model/machine/vocabulary";
 import type { Expr } from "../rules/expr";
 import { isOperator, OPERATORS, type OperandType } from "../rules/operators";
+import { placeholdersOf } from "../rules/paths";
 import type { Rule } from "./types";
 
 export interface Problem {
@@ -56,8 +57,7 @@ interface Walk {
 }
 
 function checkExplain(text: string, where: string, w: Walk): void {
-  for (const m of text.matchAll(/\{([A-Za-z0-9_.]+)\}/g)) {
-    const path = m[1] ?? "";
+  for (const path of placeholdersOf(text)) {
     const r = resolvePath(path, w);
     if ("error" in r) {
       w.problems.push({ where, message: `placeholder {${path}}: ${r.error}` });
