@@ -164,12 +164,17 @@ describe("the process edge", () => {
     expect(internalError(e, true).stderr).toContain(e.stack ?? "");
   });
 
-  it("an fn filter no model defines is a warning on stderr, and the run goes on", async () => {
+  /** The v6.15 spec with its first check filtering on a misspelt hook name, as `file`. */
+  async function writeTypoSpec(file: string): Promise<void> {
     const spec = JSON.parse(
       (await import("node:fs")).readFileSync(join(ROOT, "specs", "lazy-mmu-v6.15.json"), "utf8"),
     );
     spec.rules[0].checks[0].on.fn = ["arch_entre_lazy_mmu_mode"];
-    writeFileSync("typo.json", JSON.stringify(spec));
+    writeFileSync(file, JSON.stringify(spec));
+  }
+
+  it("an fn filter no model defines is a warning on stderr, and the run goes on", async () => {
+    await writeTypoSpec("typo.json");
     const r = await cliRun([
       "verify",
       "--spec",
@@ -190,11 +195,7 @@ describe("the process edge", () => {
   });
 
   it("compare warns too, for either spec, before it runs", async () => {
-    const spec = JSON.parse(
-      (await import("node:fs")).readFileSync(join(ROOT, "specs", "lazy-mmu-v6.15.json"), "utf8"),
-    );
-    spec.rules[0].checks[0].on.fn = ["arch_entre_lazy_mmu_mode"];
-    writeFileSync("typo-b.json", JSON.stringify(spec));
+    await writeTypoSpec("typo-b.json");
     const r = await cliRun([
       "compare",
       "lazy-mmu-v6.15",
