@@ -67,6 +67,11 @@ export interface RunOptions {
   readonly tracesPerRule?: number;
   /** Collect the model steps no explored path reached. */
   readonly coverage?: boolean;
+  /**
+   * Find each unit's transitions in the transition memo (checker/explore/memo.ts; default
+   * on). Off runs every step: the same exploration, slower (a cross-check).
+   */
+  readonly memo?: boolean;
 }
 
 export interface CellError {
@@ -113,6 +118,7 @@ export function runCell(cell: Cell, limits: Limits, opts: RunOptions = {}): Cell
     result = explore(
       kernelSystem(machine, mon, {
         ...(opts.symmetry === undefined ? {} : { symmetry: opts.symmetry }),
+        ...(opts.memo === undefined ? {} : { memo: opts.memo }),
         ...(opts.coverage === true
           ? {
               onAction: (a: Action) => {

@@ -17,6 +17,8 @@ export interface System<S, V> {
   stateViolations(s: S): readonly V[];
   /** The canonical key of `s`: equal exactly when the states are (may reuse one buffer). */
   key(s: S): Uint8Array;
+  /** `key(t.next)` of a successor just returned, possibly without building its state. */
+  successorKey?(t: Successor<S, V>): Uint8Array;
   /** The state a key stands for, as a value the caller owns. */
   decode(key: Uint8Array): S;
   /** A final state: having no successor here is not a deadlock. */
@@ -176,7 +178,7 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
         if (!t) continue;
         transitions++;
         if (t.violations.length > 0) report(t.violations, i, k);
-        const key = sys.key(t.next);
+        const key = sys.successorKey === undefined ? sys.key(t.next) : sys.successorKey(t);
         // At the limit a new state stops the run before it is stored: counts stay exact.
         if (store.size >= limits.maxStates) {
           if (store.has(key)) continue;

@@ -1,10 +1,14 @@
 // A state key made of component numbers (SPIN's COLLAPSE idea): each element of the state's
-// top-level lists (each CPU, each task) and the rest of the state (globals) is packed on
-// its own and stored once in a component store of its own kind; the state's key is then
-// the short list of their numbers. A reachable state space shares components heavily
-// (a task's own state recurs under many states of the others), so the visited set holds a
-// few bytes per state. Exact: every component store is exact, so equal keys mean equal
-// components, which mean equal states.
+// top-level lists (each CPU, each task) and each of its other top-level fields (the PTEs,
+// the locks, the hardware, ...) is packed on its own and stored once in a component store
+// of its own kind; the state's key is then the short list of their numbers. A reachable
+// state space shares components heavily (a task's own state recurs under many states of
+// the others), so the visited set holds a few bytes per state, and the transition memo
+// (memo.ts) finds a unit's transitions by the few components it reads. Exact: every
+// component store is exact, so equal keys mean equal components, which mean equal states.
+//
+// The key's layout: [#list0, list0's elements..., #list1, ..., field0, field1, ...], lists
+// and fields in the declaration's order (model/kernel/state.ts KERNEL_FIELDS).
 
 import type { Kind } from "../../model/kernel/schema";
 import { decoder, encoder, equality, type Interner, Reader, Writer } from "./codec";
@@ -12,7 +16,11 @@ import { StateStore } from "./store";
 
 type Struct = Extract<Kind, { kind: "struct" }>;
 
-interface ListPart {
+/** Builds a state from its lists and its other fields (each in declaration order). */
+type Build = (lists: unknown[][], fields: unknown[]) => Record<string, unknown>;
+
+/** One kind of component: a list's elements, or one field's values. */
+interface Part {
   readonly name: string;
   readonly encode: ReturnType<typeof encoder>;
   readonly decode: ReturnType<typeof decoder>;
@@ -22,6 +30,11 @@ interface ListPart {
   readonly decoded: unknown[];
 }
 
+function part(name: string, k: Kind): Part {
+  const store = new StateStore();
+  return { name, encode: encoder(k), decode: decoder(k), equal: equality(k), store, decoded: [] };
+}
+
 /** The state decoded last, with its component numbers: its successors share most of them. */
 interface Base {
   readonly state: Readonly<Record<string, unknown>>;
@@ -29,48 +42,35 @@ interface Base {
 }
 
 export class CollapsedCodec {
-  private readonly lists: readonly ListPart[];
+  private readonly lists: readonly Part[];
+  private readonly fields: readonly Part[];
   private readonly names: readonly string[];
-  private readonly restEncode: ReturnType<typeof encoder>;
-  private readonly restDecode: ReturnType<typeof decoder>;
-  private readonly restEqual: ReturnType<typeof equality>;
   private base: Base | undefined;
-  private readonly restDecoded: Record<string, unknown>[] = [];
-  private readonly restStore = new StateStore();
   private readonly part = new Writer();
   private readonly out = new Writer();
+  private readonly build: Build;
 
   constructor(
     schema: Struct,
     private readonly interner: Interner,
   ) {
-    const lists: ListPart[] = [];
-    const rest: Record<string, Kind> = {};
+    const lists: Part[] = [];
+    const fields: Part[] = [];
     for (const [name, k] of Object.entries(schema.fields)) {
-      if (k.kind === "list") {
-        lists.push({
-          name,
-          encode: encoder(k.of),
-          decode: decoder(k.of),
-          equal: equality(k.of),
-          store: new StateStore(),
-          decoded: [],
-        });
-      } else {
-        rest[name] = k;
-      }
+      if (k.kind === "list") lists.push(part(name, k.of));
+      else fields.push(part(name, k));
     }
     this.lists = lists;
+    this.fields = fields;
     this.names = Object.keys(schema.fields);
-    const restKind: Kind = { kind: "struct", fields: rest };
-    this.restEncode = encoder(restKind);
-    this.restDecode = decoder(restKind);
-    this.restEqual = equality(restKind);
+    this.build = this.builder();
   }
 
   /** Bytes the component stores hold. */
   get componentBytes(): number {
-    return this.lists.reduce((n, l) => n + l.store.bytes, this.restStore.bytes);
+    let n = 0;
+    for (const p of [...this.lists, ...this.fields]) n += p.store.bytes;
+    return n;
   }
 
   /** The key of `state`: a view of a buffer the next call overwrites. */
@@ -81,17 +81,13 @@ export class CollapsedCodec {
 
   private readonly scratch: number[] = [];
 
-  /**
-   * The component numbers of `state`, into `out`: for each list field its length and its
-   * elements' numbers, then the number of the rest.
-   */
+  /** The component numbers of `state`, into `out` (in the key's layout). */
   ids(state: object, out: number[]): void {
     // The schema says the state is a struct: an object read by field name.
     const v = state as Readonly<Record<string, unknown>>;
-    out.length = 0;
     // A component equal to the one at its place in the state decoded last (the state whose
     // successors these usually are) has that one's number: comparing is cheaper than
-    // encoding and looking up.
+    // encoding and looking up, and most are the very same object.
     const base = this.base;
     let at = 0;
     for (let li = 0; li < this.lists.length; li++) {
@@ -101,53 +97,67 @@ export class CollapsedCodec {
       if (!Array.isArray(xs)) throw new Error(`checker error: state field ${l.name} is not a list`);
       const was = base?.state[l.name];
       const same = base !== undefined && Array.isArray(was) && was.length === xs.length;
-      out.push(xs.length);
+      out[at] = xs.length;
       for (let j = 0; j < xs.length; j++) {
         const x = xs[j];
         const id = same && l.equal(x, was[j]) ? (base.ids[at + 1 + j] ?? -1) : -1;
-        out.push(id >= 0 ? id : this.addElement(li, x));
+        out[at + 1 + j] = id >= 0 ? id : this.addElement(li, x);
       }
       at += 1 + xs.length;
     }
-    const restId = base !== undefined && this.restEqual(v, base.state) ? (base.ids[at] ?? -1) : -1;
-    out.push(restId >= 0 ? restId : this.addRest(v));
+    for (let fi = 0; fi < this.fields.length; fi++) {
+      const f = this.fields[fi];
+      if (!f) continue;
+      const x = v[f.name];
+      const id = base !== undefined && f.equal(x, base.state[f.name]) ? (base.ids[at] ?? -1) : -1;
+      out[at++] = id >= 0 ? id : this.addField(fi, x);
+    }
+    out.length = at;
   }
 
   /** The key made of these component numbers. */
   write(ids: readonly number[]): Uint8Array {
     const out = this.out;
     out.reset();
-    for (const id of ids) out.uint(id);
+    for (let i = 0; i < ids.length; i++) out.uint(ids[i] ?? 0);
     return out.bytes();
+  }
+
+  private add(p: Part | undefined, x: unknown): number {
+    if (!p) throw new Error("checker error: no such state part");
+    this.part.reset();
+    p.encode(x, this.part, this.interner);
+    return p.store.add(this.part.bytes());
+  }
+
+  private get(p: Part | undefined, id: number): unknown {
+    if (!p) throw new Error("checker error: no such state part");
+    let x = p.decoded[id];
+    if (x === undefined) {
+      x = p.decode(new Reader(p.store.get(id)), this.interner);
+      p.decoded[id] = x;
+    }
+    return x;
   }
 
   /** Stores an element of list field number `li`: its component number. */
   addElement(li: number, x: unknown): number {
-    const l = this.lists[li];
-    if (!l) throw new Error(`checker error: no list field ${li}`);
-    this.part.reset();
-    l.encode(x, this.part, this.interner);
-    return l.store.add(this.part.bytes());
+    return this.add(this.lists[li], x);
   }
 
+  /** Element component `id` of list field number `li` (shared: never to be written). */
   element(li: number, id: number): unknown {
-    const l = this.lists[li];
-    if (!l) throw new Error(`checker error: no list field ${li}`);
-    return l.decode(new Reader(l.store.get(id)), this.interner);
+    return this.get(this.lists[li], id);
   }
 
-  /** Stores the fields that are not lists (an object with at least those): its number. */
-  addRest(v: object): number {
-    this.part.reset();
-    this.restEncode(v, this.part, this.interner);
-    return this.restStore.add(this.part.bytes());
+  /** Stores a value of the non-list field number `fi`: its component number. */
+  addField(fi: number, x: unknown): number {
+    return this.add(this.fields[fi], x);
   }
 
-  rest(id: number): Record<string, unknown> {
-    const rest = this.restDecode(new Reader(this.restStore.get(id)), this.interner);
-    if (typeof rest !== "object" || rest === null) throw new Error("checker error: bad state");
-    // The rest decodes to the struct of the non-list fields.
-    return rest as Record<string, unknown>;
+  /** Value component `id` of the non-list field number `fi` (shared: never to be written). */
+  field(fi: number, id: number): unknown {
+    return this.get(this.fields[fi], id);
   }
 
   /** The index of list field `name` (for callers that permute elements). */
@@ -155,39 +165,68 @@ export class CollapsedCodec {
     return this.lists.findIndex((l) => l.name === name);
   }
 
+  /** The names of the non-list fields, in the key's order. */
+  get fieldNames(): readonly string[] {
+    return this.fields.map((f) => f.name);
+  }
+
   decode(key: Uint8Array): Record<string, unknown> {
     const r = new Reader(key);
     const ids: number[] = [];
-    const lists: Record<string, unknown[]> = {};
-    for (const l of this.lists) {
+    for (let l = 0; l < this.lists.length; l++) {
       const n = r.uint();
       ids.push(n);
-      const xs: unknown[] = new Array(n);
-      for (let i = 0; i < n; i++) {
-        const id = r.uint();
-        ids.push(id);
-        let x = l.decoded[id];
-        if (x === undefined) {
-          x = l.decode(new Reader(l.store.get(id)), this.interner);
-          l.decoded[id] = x;
-        }
-        xs[i] = x;
-      }
-      lists[l.name] = xs;
+      for (let i = 0; i < n; i++) ids.push(r.uint());
     }
-    const restId = r.uint();
-    ids.push(restId);
-    let fields = this.restDecoded[restId];
-    if (fields === undefined) {
-      fields = this.rest(restId);
-      this.restDecoded[restId] = fields;
-    }
-    // In the declaration's field order, as the model builds states.
-    const out: Record<string, unknown> = {};
-    for (const name of this.names) out[name] = lists[name] ?? fields[name];
+    for (let f = 0; f < this.fields.length; f++) ids.push(r.uint());
+    const out = this.assemble(ids);
     // Remembered as the base of the next keys. Neither it nor its components, which other
     // decoded states share, are ever written: the explorer runs steps on copies.
     this.base = { state: out, ids };
     return out;
+  }
+
+  private readonly listScratch: unknown[][] = [];
+  private readonly fieldScratch: unknown[] = [];
+
+  /**
+   * The state these component numbers stand for, its components shared with the other
+   * states assembled or decoded (never written). Unlike `decode`, it does not become the
+   * base of the next keys.
+   */
+  assemble(ids: readonly number[]): Record<string, unknown> {
+    const lists = this.listScratch;
+    let at = 0;
+    for (let li = 0; li < this.lists.length; li++) {
+      const l = this.lists[li];
+      const n = ids[at++] ?? 0;
+      const xs: unknown[] = new Array(n);
+      for (let i = 0; i < n; i++) xs[i] = this.get(l, ids[at++] ?? 0);
+      lists[li] = xs;
+    }
+    const fields = this.fieldScratch;
+    for (let fi = 0; fi < this.fields.length; fi++)
+      fields[fi] = this.get(this.fields[fi], ids[at++] ?? 0);
+    return this.build(lists, fields);
+  }
+
+  private builder(): Build {
+    // One object literal in the declaration's field order, as the model builds states.
+    const listNames = this.lists.map((l) => l.name);
+    const fieldNames = this.fields.map((f) => f.name);
+    const parts = this.names.map((name) => {
+      const li = listNames.indexOf(name);
+      const at = li >= 0 ? `lists[${li}]` : `fields[${fieldNames.indexOf(name)}]`;
+      return `${JSON.stringify(name)}: ${at}`;
+    });
+    return new Function("lists", "fields", `return { ${parts.join(", ")} };`) as Build;
+  }
+
+  /** The component numbers of `state` (the decoded base's own when it is that state). */
+  idsOf(state: object): readonly number[] {
+    if (this.base !== undefined && this.base.state === state) return this.base.ids;
+    const ids: number[] = [];
+    this.ids(state, ids);
+    return ids;
   }
 }

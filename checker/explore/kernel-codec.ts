@@ -38,9 +38,26 @@ export function mutableCopy(s: Kernel): Draft<Kernel> {
   return copyKernel(s) as Draft<Kernel>;
 }
 
+/**
+ * What the explorer asks of its keys: a state's key and back, and the component numbers a
+ * key is made of (collapse.ts), which the transition memo (memo.ts) works in.
+ */
+export interface ComponentKeys {
+  key(s: Kernel): Uint8Array;
+  decode(key: Uint8Array): Kernel;
+  /** The component numbers of `s`, into `out` (components new to the stores are added). */
+  ids(s: Kernel, out: number[]): void;
+  /** The component numbers of `s` (the last decoded state's own when it is that one). */
+  idsOf(s: Kernel): readonly number[];
+  /** The state made of these components. */
+  assemble(ids: readonly number[]): Kernel;
+  /** The key of the state made of these components: a view the next call overwrites. */
+  keyOfIds(ids: readonly number[]): Uint8Array;
+}
+
 /** The explorer's keys: a few bytes a state, its components in stores of their own. */
-export class CollapsedKernelCodec {
-  private readonly c = new CollapsedCodec(kernelSchema, new Interner());
+export class CollapsedKernelCodec implements ComponentKeys {
+  protected readonly c = new CollapsedCodec(kernelSchema, new Interner());
 
   get componentBytes(): number {
     return this.c.componentBytes;
@@ -53,5 +70,22 @@ export class CollapsedKernelCodec {
   decode(key: Uint8Array): Kernel {
     // The components decode to exactly the shapes the schema declares: a Kernel.
     return this.c.decode(key) as unknown as Kernel;
+  }
+
+  ids(s: Kernel, out: number[]): void {
+    this.c.ids(s, out);
+  }
+
+  idsOf(s: Kernel): readonly number[] {
+    return this.c.idsOf(s);
+  }
+
+  assemble(ids: readonly number[]): Kernel {
+    // Components of the schema's shapes, in its field order: a Kernel.
+    return this.c.assemble(ids) as unknown as Kernel;
+  }
+
+  keyOfIds(ids: readonly number[]): Uint8Array {
+    return this.c.write(ids);
   }
 }

@@ -7,12 +7,14 @@
 
 import type { Kernel } from "../../model/kernel/state";
 import { initialState, type Machine } from "../../model/machine/machine";
+import type { Observation } from "../../model/machine/observe";
 import type { Action } from "../../model/machine/transitions";
 import { allDone, successors } from "../../model/machine/transitions";
 import type { Monitor, Violation } from "../rules/monitor";
-import type { System } from "./bfs";
-import { CollapsedKernelCodec } from "./kernel-codec";
+import type { Successor, System } from "./bfs";
+import { CollapsedKernelCodec, type ComponentKeys } from "./kernel-codec";
 import { lazyProduce } from "./lazy-draft";
+import { type Remembered, TransitionMemo } from "./memo";
 import { cpuSymmetry, SymmetricKernelCodec } from "./symmetry";
 
 export interface KernelSystemOptions {
@@ -20,6 +22,30 @@ export interface KernelSystemOptions {
   readonly symmetry?: boolean;
   /** Told of every transition's action as it is explored (coverage of the model's steps). */
   readonly onAction?: (a: Action) => void;
+  /** Remember each unit's transitions by the components it read (memo.ts); default on. */
+  readonly memo?: boolean;
+}
+
+const NONE: readonly Violation[] = [];
+/** What `transition` is given as the state reached when it reads none of it (readsPost). */
+const NO_STATE = new Proxy({} as Kernel, {
+  get() {
+    throw new Error("checker error: the monitor read a state it said it does not read");
+  },
+});
+
+/** A successor found in the memo: its state is built from its components when asked for. */
+class Found implements Successor<Kernel, Violation> {
+  violations: readonly Violation[] = NONE;
+  private state: Kernel | undefined;
+  constructor(
+    readonly ids: readonly number[],
+    private readonly codec: ComponentKeys,
+  ) {}
+  get next(): Kernel {
+    if (this.state === undefined) this.state = this.codec.assemble(this.ids);
+    return this.state;
+  }
 }
 
 export function kernelSystem(
@@ -28,18 +54,46 @@ export function kernelSystem(
   opts: KernelSystemOptions = {},
 ): System<Kernel, Violation> {
   const sym = opts.symmetry === true ? cpuSymmetry(m, mon.spec) : undefined;
-  const codec = sym?.ok === true ? new SymmetricKernelCodec(sym.group) : new CollapsedKernelCodec();
+  const codec: ComponentKeys =
+    sym?.ok === true ? new SymmetricKernelCodec(sym.group) : new CollapsedKernelCodec();
+  const judge = (events: readonly Observation[]) =>
+    events.length === 0
+      ? NONE
+      : mon.readsPost(events)
+        ? undefined
+        : mon.transition(events, NO_STATE);
+  const memo = opts.memo === false ? undefined : new TransitionMemo(m, mon.listens, codec, judge);
+  const found: Remembered<Violation>[] = [];
+  const judged = (next: Kernel, action: Action, events: readonly Observation[]) => {
+    opts.onAction?.(action);
+    return { next, violations: events.length > 0 ? mon.transition(events, next) : [] };
+  };
   return {
     reduced: sym?.ok === true,
     initial: initialState(m),
-    successors: (s) =>
-      successors(m, s, mon.listens, lazyProduce).map((t) => {
+    successors: (s) => {
+      if (memo === undefined)
+        return successors(m, s, mon.listens, lazyProduce).map((t) =>
+          judged(t.next, t.action, t.events),
+        );
+      if (s.halted !== null) return [];
+      const ids = codec.idsOf(s);
+      const n = memo.transitions(s, ids, found);
+      const out: Found[] = new Array(n);
+      for (let k = 0; k < n; k++) {
+        const t = found[k];
+        if (t === undefined) continue;
+        const next = ids.slice();
+        const c = t.changes;
+        for (let i = 0; i < c.length; i += 2) next[c[i] ?? 0] = c[i + 1] ?? 0;
         opts.onAction?.(t.action);
-        return {
-          next: t.next,
-          violations: t.events.length > 0 ? mon.transition(t.events, t.next) : [],
-        };
-      }),
+        const f = new Found(next, codec);
+        f.violations = t.violations ?? mon.transition(t.events, f.next);
+        out[k] = f;
+      }
+      return out;
+    },
+    successorKey: (t) => (t instanceof Found ? codec.keyOfIds(t.ids) : codec.key(t.next)),
     stateViolations: (s) => mon.state(s),
     key: (s) => codec.key(s),
     decode: (k) => codec.decode(k),

@@ -20,6 +20,7 @@ import { kernelSchema } from "../../model/kernel/schema";
 import type { Kernel } from "../../model/kernel/state";
 import type { Produce } from "../../model/machine/immer";
 import { type Copy, copier } from "./codec";
+import { elementForPredicate, type ListReads, listening, listGet, rawOf } from "./reads";
 
 type Struct = Extract<Kind, { kind: "struct" }>;
 
@@ -35,6 +36,8 @@ class LazyList {
   constructor(
     private readonly base: readonly unknown[],
     private readonly copy: Copy,
+    /** Its number among the state's lists (what a listening ReadSet is told). */
+    private readonly list: number,
     /** A list the recipe assigned: its elements are the recipe's own already. */
     assigned = false,
   ) {
@@ -42,52 +45,56 @@ class LazyList {
     this.own = new Array<boolean>(base.length).fill(assigned);
     this.touched = assigned;
     const self = this;
+    // While a unit's reads are heard, a predicate sees the base's elements through views
+    // that report what it reads (the draft's own copies were reported when made).
+    const heard = () => {
+      const reads = listening.on;
+      if (reads === null) return self.items;
+      return self.items.map((x, i) =>
+        self.own[i] === true ? x : elementForPredicate(x, list, i, reads),
+      );
+    };
     const find = (pred: (x: unknown, i: number) => unknown) => {
-      for (let i = 0; i < self.items.length; i++)
-        if (pred(self.items[i], i)) return self.element(i);
+      const xs = heard();
+      for (let i = 0; i < xs.length; i++) if (pred(xs[i], i)) return self.element(i);
       return undefined;
     };
     const findIndex = (pred: (x: unknown, i: number) => unknown) =>
-      self.items.findIndex((x, i) => pred(x, i));
-    const some = (pred: (x: unknown, i: number) => unknown) =>
-      self.items.some((x, i) => pred(x, i));
-    const every = (pred: (x: unknown, i: number) => unknown) =>
-      self.items.every((x, i) => pred(x, i));
-    const indexOf = (x: unknown) => self.items.indexOf(x);
+      heard().findIndex((x, i) => pred(x, i));
+    const some = (pred: (x: unknown, i: number) => unknown) => heard().some((x, i) => pred(x, i));
+    const every = (pred: (x: unknown, i: number) => unknown) => heard().every((x, i) => pred(x, i));
+    const indexOf = (x: unknown) => {
+      listening.on?.all(list);
+      return self.items.indexOf(x);
+    };
+    const methods: ListReads = { find, findIndex, some, every, indexOf };
     this.proxy = new Proxy(this.items, {
       get(target, p, receiver) {
         if (typeof p === "string") {
           const c = p.charCodeAt(0);
           if (c >= 48 && c <= 57) return self.element(Number(p));
-          switch (p) {
-            case "length":
-              return target.length;
-            case "find":
-              return find;
-            case "findIndex":
-              return findIndex;
-            case "some":
-              return some;
-            case "every":
-              return every;
-            case "indexOf":
-              return indexOf;
-          }
         }
         // Anything else (iteration, map, push, ...) goes through the index reads and
         // writes above and below: conservative, every element it reads is copied.
-        return Reflect.get(target, p, receiver);
+        return listGet(target, p, receiver, methods);
       },
       set(target, p, v) {
         self.touched = true;
+        let index = false;
         if (typeof p === "string") {
           const c = p.charCodeAt(0);
-          if (c >= 48 && c <= 57) self.own[Number(p)] = true;
+          if (c >= 48 && c <= 57) {
+            self.own[Number(p)] = true;
+            listening.on?.element(list, Number(p));
+            index = true;
+          }
         }
+        if (!index) listening.on?.all(list);
         return Reflect.set(target, p, v);
       },
       deleteProperty(target, p) {
         self.touched = true;
+        listening.on?.all(list);
         return Reflect.deleteProperty(target, p);
       },
     });
@@ -97,6 +104,7 @@ class LazyList {
     if (i >= this.items.length) return undefined;
     this.touched = true;
     if (this.own[i] !== true) {
+      listening.on?.element(this.list, i);
       const x = this.items[i];
       this.items[i] = x === undefined ? x : this.copy(x);
       this.own[i] = true;
@@ -119,21 +127,31 @@ function draftMaker(schema: Struct): { make: (base: object) => DraftState } {
   const copies: Copy[] = fields.map(([, k]) => (k.kind === "list" ? copier(k.of) : copier(k)));
   const lines: string[] = [];
   const finish: string[] = [];
+  // While a unit's reads are heard (L.on), reaching a field that is not a list reaches
+  // that field (a component of its own); assigning a whole list reaches all its elements.
+  let lists = 0;
+  let others = 0;
   fields.forEach(([name, k], i) => {
     const n = JSON.stringify(name);
     const slot = `this.v${i}`;
     const has = `this.h${i}`;
     if (k.kind === "list") {
+      const list = lists++;
       lines.push(
-        `get ${n}() { if (!${has}) { ${slot} = new LazyList(this.base[${n}], copies[${i}]); ${has} = true; } return ${slot}.proxy; }`,
+        `get ${n}() { if (!${has}) { ${slot} = new LazyList(this.base[${n}], copies[${i}], ${list}); ${has} = true; } return ${slot}.proxy; }`,
       );
-      lines.push(`set ${n}(v) { ${slot} = new LazyList(v, copies[${i}], true); ${has} = true; }`);
+      lines.push(
+        `set ${n}(v) { if (L.on !== null) L.on.all(${list}); ${slot} = new LazyList(v, copies[${i}], ${list}, true); ${has} = true; }`,
+      );
       finish.push(`${n}: ${has} ? ${slot}.result() : b[${n}]`);
     } else {
+      const f = others++;
       lines.push(
-        `get ${n}() { if (!${has}) { ${slot} = copies[${i}](this.base[${n}]); ${has} = true; } return ${slot}; }`,
+        `get ${n}() { if (!${has}) { if (L.on !== null) L.on.field(${f}); ${slot} = copies[${i}](this.base[${n}]); ${has} = true; } return ${slot}; }`,
       );
-      lines.push(`set ${n}(v) { ${slot} = v; ${has} = true; }`);
+      lines.push(
+        `set ${n}(v) { if (L.on !== null) L.on.field(${f}); ${slot} = v; ${has} = true; }`,
+      );
       finish.push(`${n}: ${has} ? ${slot} : b[${n}]`);
     }
   });
@@ -143,7 +161,7 @@ function draftMaker(schema: Struct): { make: (base: object) => DraftState } {
     ${lines.join("\n")}
     result() { const b = this.base; return { ${finish.join(", ")} }; }
   };`;
-  const Draft = new Function("LazyList", "copies", body)(LazyList, copies) as new (
+  const Draft = new Function("LazyList", "copies", "L", body)(LazyList, copies, listening) as new (
     base: object,
   ) => DraftState;
   return { make: (base) => new Draft(base) };
@@ -157,7 +175,8 @@ const kernelDrafts = draftMaker(kernelSchema);
 
 /** Runs `recipe` on a lazily copied draft of `base`; the result shares what it never reached. */
 export const lazyProduce: Produce = (base, recipe) => {
-  const d = kernelDrafts.make(base);
+  // A unit whose reads are heard passes its state view (reads.ts): the draft reports them.
+  const d = kernelDrafts.make(listening.on === null ? base : rawOf(base));
   // The draft has the Kernel's fields as accessors over copies: a Draft<Kernel> to the recipe.
   recipe(d as unknown as Draft<Kernel>);
   // The result has exactly the schema's fields, each a copy or the base's own: a Kernel.

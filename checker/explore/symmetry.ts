@@ -14,14 +14,12 @@
 
 import { unsyncedEntry, unsyncedKey } from "../../model/kernel/hardware";
 import { CPU_LOCALS } from "../../model/kernel/primitives";
-import { kernelSchema } from "../../model/kernel/schema";
 import type { Cpu, Frame, IrqFrame, Kernel, Task, Val } from "../../model/kernel/state";
 import type { Machine } from "../../model/machine/machine";
 import { CPU_FREE_STATE_FIELDS } from "../../model/machine/observed-state";
 import { varsOf } from "../rules/paths";
 import type { Spec } from "../spec/types";
-import { Interner } from "./codec";
-import { CollapsedCodec } from "./collapse";
+import { CollapsedKernelCodec } from "./kernel-codec";
 
 /** One renumbering: CPU c becomes cpu[c]; bound interrupt sources are renamed alike. */
 export interface Renumbering {
@@ -126,17 +124,28 @@ function renumberTask(t: Task, r: Renumbering): Task {
   return { ...t, cpu: r.cpu[t.cpu] ?? t.cpu, stack: renumberStack(t.stack, r) };
 }
 
-function renumberRest(k: Kernel, r: Renumbering): Kernel {
-  const irqFired: Record<string, number> = {};
-  for (const [src, n] of Object.entries(k.irqFired)) irqFired[r.source.get(src) ?? src] = n;
-  const unsynced = k.hw.unsynced
-    .map((e) => {
-      const { cpu, addr } = unsyncedEntry(e);
-      return unsyncedKey(r.cpu[cpu] ?? cpu, addr);
-    })
-    .sort();
-  return { ...k, irqFired, hw: { ...k.hw, unsynced } };
-}
+/**
+ * How a renumbering changes the value of each top-level field that is not a list and
+ * holds CPU numbers or names bound to them; the other fields it leaves as they are.
+ */
+const RENUMBER_FIELD: {
+  readonly [F in keyof Kernel]?: (v: Kernel[F], r: Renumbering) => Kernel[F];
+} = {
+  irqFired: (v, r) => {
+    const irqFired: Record<string, number> = {};
+    for (const [src, n] of Object.entries(v)) irqFired[r.source.get(src) ?? src] = n;
+    return irqFired;
+  },
+  hw: (v, r) => {
+    const unsynced = v.unsynced
+      .map((e) => {
+        const { cpu, addr } = unsyncedEntry(e);
+        return unsyncedKey(r.cpu[cpu] ?? cpu, addr);
+      })
+      .sort();
+    return { ...v, unsynced };
+  },
+};
 
 /** A growable table from a component number to its renumbered component's number. */
 class Memo {
@@ -155,32 +164,45 @@ class Memo {
 }
 
 /** Keys of orbit representatives: a state and its renumberings get the same key. */
-export class SymmetricKernelCodec {
-  private readonly c = new CollapsedCodec(kernelSchema, new Interner());
+export class SymmetricKernelCodec extends CollapsedKernelCodec {
   private readonly cpus = this.c.listIndex("cpus");
   private readonly tasks = this.c.listIndex("tasks");
-  private readonly memo: { cpu: Memo; task: Memo; rest: Memo }[];
-  private readonly ids: number[] = [];
+  private readonly memo: { cpu: Memo; task: Memo; fields: (Memo | undefined)[] }[];
+  /** Per field of the key (after the lists): how a renumbering changes it, if it does. */
+  private readonly renumberField = this.c.fieldNames.map(
+    (name) =>
+      RENUMBER_FIELD[name as keyof Kernel] as ((v: unknown, r: Renumbering) => unknown) | undefined,
+  );
+  private readonly scratch: number[] = [];
   private readonly best: number[] = [];
   private readonly other: number[] = [];
 
   constructor(private readonly group: readonly Renumbering[]) {
-    // The key layout below is [#cpus, cpus..., #tasks, tasks..., rest].
+    super();
+    // The key layout below is [#cpus, cpus..., #tasks, tasks..., fields...].
     if (this.cpus !== 0 || this.tasks !== 1)
       throw new Error("checker error: symmetry expects the state's lists to be cpus, tasks");
-    this.memo = group.map(() => ({ cpu: new Memo(), task: new Memo(), rest: new Memo() }));
+    this.memo = group.map(() => ({
+      cpu: new Memo(),
+      task: new Memo(),
+      fields: this.renumberField.map((f) => (f === undefined ? undefined : new Memo())),
+    }));
   }
 
-  key(s: Kernel): Uint8Array {
-    const ids = this.ids;
-    this.c.ids(s, ids);
+  override key(s: Kernel): Uint8Array {
+    this.c.ids(s, this.scratch);
+    return this.keyOfIds(this.scratch);
+  }
+
+  /** The key of the orbit of the state made of these components: its representative's. */
+  override keyOfIds(ids: readonly number[]): Uint8Array {
     const best = this.best;
     best.length = 0;
     for (const x of ids) best.push(x);
     const n = ids[0] ?? 0;
     const taskAt = 1 + n;
     const m = ids[taskAt] ?? 0;
-    const restAt = taskAt + 1 + m;
+    const fieldsAt = taskAt + 1 + m;
     const other = this.other;
     for (let g = 0; g < this.group.length; g++) {
       const r = this.group[g];
@@ -210,26 +232,27 @@ export class SymmetricKernelCodec {
         }
         other[taskAt + 1 + t] = to;
       }
-      const restId = ids[restAt] ?? 0;
-      let to = memo.rest.get(restId);
-      if (to < 0) {
-        // The rest decodes to the Kernel's non-list fields; its lists are not read.
-        const rest = this.c.rest(restId) as unknown as Kernel;
-        to = this.c.addRest(renumberRest(rest, r));
-        memo.rest.set(restId, to);
+      for (let f = 0; f < this.renumberField.length; f++) {
+        const id = ids[fieldsAt + f] ?? 0;
+        const renumber = this.renumberField[f];
+        const fmemo = memo.fields[f];
+        if (renumber === undefined || fmemo === undefined) {
+          other[fieldsAt + f] = id;
+          continue;
+        }
+        let to = fmemo.get(id);
+        if (to < 0) {
+          to = this.c.addField(f, renumber(this.c.field(f, id), r));
+          fmemo.set(id, to);
+        }
+        other[fieldsAt + f] = to;
       }
-      other[restAt] = to;
       if (less(other, best)) {
         best.length = 0;
         for (const x of other) best.push(x);
       }
     }
     return this.c.write(best);
-  }
-
-  decode(key: Uint8Array): Kernel {
-    // The components decode to exactly the shapes the schema declares: a Kernel.
-    return this.c.decode(key) as unknown as Kernel;
   }
 }
 

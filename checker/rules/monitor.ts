@@ -7,7 +7,7 @@ import { stateView } from "../../model/machine/observed-state";
 import { KINDS_WITH_FN } from "../../model/machine/vocabulary";
 import type { EventKind, Rule, Spec } from "../spec/types";
 import { type Compiled, compile, type Env, truthy, type Value } from "./expr";
-import { fillPlaceholders, placeholdersOf, varsOf } from "./paths";
+import { fillPlaceholders, placeholdersOf, readsWholeState, varsOf } from "./paths";
 
 export interface Violation {
   readonly rule: Rule;
@@ -31,6 +31,8 @@ interface CompiledCheck {
   readonly ctxFields: ViewFields;
   /** The fields of `state` it reads (built only then, and only those). */
   readonly stateFields: StateFields;
+  /** Whether it reads the state the event reached (a `state.*` path, an `effective` test). */
+  readonly readsState: boolean;
 }
 
 /**
@@ -46,6 +48,8 @@ interface Concerned {
   /** The context fields they read, or false when no check concerns the event. */
   readonly fields: ViewFields | false;
   readonly stateFields: StateFields;
+  /** Whether some check reads the state the event reached. */
+  readonly readsState: boolean;
 }
 
 function readsOf(require: unknown, explain: string): { ctx: ViewFields; state: StateFields } {
@@ -94,6 +98,11 @@ export interface Monitor {
   readonly listens: Listen;
   /** Violations caused by one transition's events, judged on the state it reached. */
   transition(events: readonly Observation[], post: Kernel): Violation[];
+  /**
+   * Whether judging these events reads the state they reached: when not, `transition`
+   * gives the same violations whatever that state (the explorer remembers them).
+   */
+  readsPost(events: readonly Observation[]): boolean;
   /** Violations of state invariants (checks on `state`), including the initial state. */
   state(s: Kernel): Violation[];
   /** The ids of the rules some check of which has been evaluated so far (not vacuous). */
@@ -115,6 +124,7 @@ export function monitor(spec: Spec): Monitor {
         explain,
         ctxFields: reads.ctx,
         stateFields: reads.state,
+        readsState: reads.state !== false || readsWholeState(c.require),
       });
       byEvent.set(c.on.event, list);
     });
@@ -173,6 +183,7 @@ export function monitor(spec: Spec): Monitor {
         checks,
         fields: checks.length === 0 ? false : checks.map((c) => c.ctxFields).reduce(union, []),
         stateFields: checks.map((c) => c.stateFields).reduce(unionState, false),
+        readsState: checks.some((c) => c.readsState),
       };
       byFn.set(fn ?? "", hit);
     }
@@ -206,6 +217,13 @@ export function monitor(spec: Spec): Monitor {
         run(stateChecks, { state }, s, out);
       }
       return out;
+    },
+    readsPost(events) {
+      for (const e of events) {
+        const fn = "fn" in e && KINDS_WITH_FN.has(e.kind) ? e.fn : undefined;
+        if (relevantTo(e.kind, fn).readsState) return true;
+      }
+      return false;
     },
     triggered: () => triggered,
   };

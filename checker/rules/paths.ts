@@ -18,6 +18,16 @@ export function varsOf(x: unknown, out: string[]): void {
   }
 }
 
+/**
+ * Whether an expression tree judges the state itself beyond its `state.*` paths: an
+ * `effective` test reads the PTEs and the hardware of the state the event reached.
+ */
+export function readsWholeState(x: unknown): boolean {
+  if (Array.isArray(x)) return x.some(readsWholeState);
+  if (typeof x !== "object" || x === null) return false;
+  return Object.entries(x).some(([k, v]) => k === "effective" || readsWholeState(v));
+}
+
 /** The paths of an explanation's placeholders, in order. */
 export function placeholdersOf(text: string): string[] {
   const out: string[] = [];

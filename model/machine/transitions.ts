@@ -101,10 +101,39 @@ export function successors(
   listen: Listen = listenAll,
   produce: Produce = immerProduce,
 ): Transition[] {
-  const how: How = { listen, produce };
   const out: Transition[] = [];
   if (s.halted !== null) return out;
-  for (const cpu of s.cpus) {
+  const n = unitCount(m);
+  for (let u = 0; u < n; u++) out.push(...unitSuccessors(m, s, u, listen, produce));
+  return out;
+}
+
+/**
+ * The transition relation comes in units, each about one actor: unit c < #CPUs is what CPU
+ * c can do (its context runs a step or is switched, an interrupt arrives on it), the unit
+ * #CPUs + t what the scheduler can do to task t (wake it, migrate it). `successors()` is
+ * their transitions in unit order. A unit reads only the parts of the state its actor's
+ * code reaches (the explorer caches a unit's transitions by the parts it read: checker/
+ * explore/memo.ts), so it finds CPUs by number and tasks by id rather than by a scan.
+ */
+export function unitCount(m: Machine): number {
+  return m.scenario.cpus + m.scenario.tasks.length;
+}
+
+/** The transitions of unit `u` (see unitCount) of a state that is not halted. */
+export function unitSuccessors(
+  m: Machine,
+  s: Kernel,
+  u: number,
+  listen: Listen = listenAll,
+  produce: Produce = immerProduce,
+): Transition[] {
+  const how: How = { listen, produce };
+  const out: Transition[] = [];
+  const ncpus = m.scenario.cpus;
+  if (u < ncpus) {
+    const cpu = s.cpus[u];
+    if (!cpu) throw new Error(`model error: no CPU ${u}`);
     if (cpu.irq !== null) {
       out.push(...runStep(m, s, { kind: "irq", cpu: cpu.id, source: cpu.irq.source }, cpu.id, how));
     } else if (cpu.current !== null) {
@@ -132,13 +161,15 @@ export function successors(
         out.push(fireIrq(s, cpu.id, src.id, src.handler, src.kind ?? "hardirq", how));
       }
     }
+    return out;
   }
-  for (const task of s.tasks) {
-    if (task.status === "sleeping") out.push(wake(s, task));
-    if (task.status !== "runnable" || task.migrationDisabled > 0 || m.pinned.has(task.id)) continue;
-    for (const cpu of s.cpus) {
-      if (cpu.id !== task.cpu) out.push(migrate(s, task, cpu.id));
-    }
+  const task = s.tasks[u - ncpus];
+  if (!task) throw new Error(`model error: no task number ${u - ncpus}`);
+  if (task.status === "sleeping") out.push(wake(s, task, how));
+  if (task.status !== "runnable" || task.migrationDisabled > 0 || m.pinned.has(task.id)) return out;
+  // CPU c is s.cpus[c] (Cpu.id is its place in the list).
+  for (let c = 0; c < ncpus; c++) {
+    if (c !== task.cpu) out.push(migrate(s, task, c, how));
   }
   return out;
 }
@@ -548,18 +579,21 @@ function fireIrq(
   return { action: { kind: "irq", cpu, source }, next, events };
 }
 
-// A migration or a wake-up changes one field of one task: the successor is built by hand,
-// sharing every other part with `s` (cheaper than a draft or a copy, and as pure).
-function withTask(s: Kernel, id: string, change: Partial<Task>): Kernel {
-  return { ...s, tasks: s.tasks.map((t) => (t.id === id ? { ...t, ...change } : t)) };
+// A migration or a wake-up changes one field of one task.
+function withTask(s: Kernel, id: string, change: Partial<Task>, how: How): Kernel {
+  return how.produce(s, (d) => {
+    const t = d.tasks.find((x) => x.id === id);
+    if (!t) throw new Error(`model error: no task ${id}`);
+    Object.assign(t, change);
+  });
 }
 
-function migrate(s: Kernel, task: Task, to: number): Transition {
-  const next = withTask(s, task.id, { cpu: to });
+function migrate(s: Kernel, task: Task, to: number, how: How): Transition {
+  const next = withTask(s, task.id, { cpu: to }, how);
   return { action: { kind: "migrate", task: task.id, from: task.cpu, to }, next, events: [] };
 }
 
-function wake(s: Kernel, task: Task): Transition {
-  const next = withTask(s, task.id, { status: "runnable" });
+function wake(s: Kernel, task: Task, how: How): Transition {
+  const next = withTask(s, task.id, { status: "runnable" }, how);
   return { action: { kind: "wake", task: task.id }, next, events: [] };
 }

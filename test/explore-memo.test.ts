@@ -1,0 +1,37 @@
+// The transition memo explores exactly what running every step explores: on a sample of
+// the default matrix's cells (a few per architecture, each era's first and last), the two
+// runs give the same verdict, the same counterexample choices and the same numbers of
+// states, transitions and levels. scripts/memo-agreement.ts compares every cell.
+
+import { describe, expect, it } from "vitest";
+import { runCell } from "../checker/run";
+import { architectures } from "../model/arch/index";
+import { cellsOf, specOf } from "../scripts/agreement";
+import { fingerprint } from "../scripts/memo-agreement";
+
+const spec = specOf("lazy-mmu-v6.15");
+const limits = { maxStates: 20_000, timeoutMs: 60_000, now: () => performance.now() };
+
+const sample = architectures.flatMap((arch) => {
+  const cells = cellsOf(arch);
+  const picks = [cells[0], cells[Math.floor(cells.length / 2)], cells[cells.length - 1]];
+  return [...new Set(picks)].flatMap((c) => (c === undefined ? [] : [{ arch, cell: c }]));
+});
+
+describe("the transition memo", () => {
+  it("has a sample to compare", () => {
+    expect(sample.length).toBeGreaterThan(20);
+  });
+
+  for (const { arch, cell } of sample) {
+    const [scenario, preemption] = cell;
+    it(`explores ${arch.id} ${scenario.id} (${preemption}) as running every step does`, () => {
+      const c = { spec, arch, scenario, preemption };
+      for (const symmetry of [false, true]) {
+        const memo = fingerprint(runCell(c, limits, { memo: true, symmetry }));
+        const none = fingerprint(runCell(c, limits, { memo: false, symmetry }));
+        expect(memo).toBe(none);
+      }
+    });
+  }
+});
