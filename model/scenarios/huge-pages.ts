@@ -15,9 +15,9 @@
 //    deferred_split_folio(), all still under the pmd lock; the MM_ANONPAGES/THP_FAULT_ALLOC
 //    counters are the fault path's (map_anon_folio_pmd_pf()). The model sees the same one
 //    set_pmd_at() under the same lock either way: the helper calls nothing the inline form
-//    did not (the LRU batch and deferred-split locks of folio_add_lru_vma() and
-//    deferred_split_folio() were taken inline too), no lazy MMU hook and no TLB flush; the
-//    deposit moved before the rmap, and neither is modelled.
+//    did not (folio_add_lru_vma() and deferred_split_folio(), with whatever they lock, were
+//    called inline too), no lazy MMU hook and no TLB flush; the deposit moved before the
+//    rmap, and neither is modelled.
 //  - mm/huge_memory.c __split_huge_pmd_locked(): `old_pmd = pmdp_invalidate(vma, haddr, pmd)`
 //    ("we first mark the current pmd notpresent ..., then we flush the SMP TLB and finally
 //    we write the non-huge version of the pmd entry with pmd_populate"), the dirty and
