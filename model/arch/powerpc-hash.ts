@@ -561,7 +561,7 @@ export const powerpcHash9fee: ArchModel<PowerpcCpu, PowerpcTask> = {
   ],
   commits: ["b9ef323ea168", "9fee28baa601"],
   linesAt:
-    "tlbflush-hash.h after b9ef323ea168 (its hunks as posted), assumed unchanged by 9fee28baa601 (not read); hash_tlb.c and process.c not read for this era",
+    "tlbflush-hash.h blob 146287d9580f: the tree, after 49147beb0ccb and so after 9fee28baa601, that Matthew Wilcox's 'use ->active as a counter' patch (Fixes: bcc6cc832573) was posted against, and also v6.18's (c3f0778ffeca's pre-image): its @@ -38,7 @@ and @@ -49,9 @@ show enter's preempt_disable()/this_cpu_ptr()/active = 1 at 39-41 and leave's this_cpu_ptr() at 50, `if (batch->index)` at 52, active = 0 at 54, preempt_enable() at 55, b9ef323ea168's lines; the empty flush at 58 from c3f0778ffeca's @@ -51,12 @@ on it; hash_tlb.c and process.c not read for this era",
   contextSwitch: switchToOf(ERA_9FEE28BAA601),
   summary: "book3s64 hash whose set_ptes() wraps its loop in enter/leave: regions nest",
   departures,
