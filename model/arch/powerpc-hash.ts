@@ -465,9 +465,10 @@ const ERA_9FEE28BAA601: PowerpcHashEra = {
  * it is the new side of the series' v6 07/14 over v6.19-rc1's 21fcad97ae80, whose hunks
  * replace lines 1:1, so these are v6.19-rc1's lines; 07/14's @@ -237,7 @@ and @@ -249,6 @@
  * give flush_hash_table_pmd_range()'s local_irq_save() at 239 and local_irq_restore() at
- * 253; its loop is the new side of Hugh Dickins' powerpc patch of his pte_offset_map()
- * series as posted (hash_tlb.c index a64ea0a7ef96..21fcad97ae80, @@ -239,12 +239,16 @@:
- * the for at 244, hpte_need_flush() at 247)) and process.c of the tree 58852f24f956 was
+ * 253; its loop is the new side of Hugh Dickins' "[PATCH v2 12/23] powerpc: allow
+ * pte_offset_map[_lock]() to fail" (8 Jun 2023) as posted (hash_tlb.c index
+ * a64ea0a7ef96..21fcad97ae80, @@ -239,12 +239,16 @@: the for at 244, hpte_need_flush() at
+ * 247)) and process.c of the tree 58852f24f956 was
  * posted against (its @@ -1291,14 and @@ -1369,20 hunks).
  */
 const ERA_47B8DEF9358C: PowerpcHashEra = {
