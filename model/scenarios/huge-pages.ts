@@ -83,14 +83,17 @@ const THP_PATH = {
  * bound it: the 2 Oct 2025 mm tree (khugepaged blob d0957648db19, quoted in "[Patch v2]
  * mm/huge_memory: add pmd folio to ds_queue in do_huge_zero_wp_pmd()", where Wei Yang
  * proposed the change and David Hildenbrand asked for it as an add-on patch) sets it inline
- * at @@ -1227 @@; every posted patch read on blob 97d1b2824386 (from 13 Dec 2025) and on the
- * 2026 mTHP-collapse trees calls map_anon_folio_pmd_nopf(). The body read is huge_memory.c blob babca060feca's (@@ -1423,13 @@ and @@ -1437,19 @@ of Luka Bai's
+ * at @@ -1227 @@; blob 97d1b2824386, whose collapse_huge_page() calls
+ * map_anon_folio_pmd_nopf() (Alex Shi's 14 Dec 2025 @@ -1228,7 @@), is already mm-new's on
+ * 1 Dec 2025 (the old side of Nico Pache's "[PATCH v13 mm-new 01/16] khugepaged: rename
+ * hpage_collapse_* to collapse_*", beside mremap.c 672264807db6, v6.19-rc1's), and the 2026
+ * mTHP-collapse trees call it too. The body read is huge_memory.c blob babca060feca's (@@ -1423,13 @@ and @@ -1437,19 @@ of Luka Bai's
  * May 2026 patch; the one line between its set_pmd_at() and deferred_split_folio() that no
  * hunk shows is update_mmu_cache_pmd(vma, haddr, pmd) in the fault path's map_anon_folio_pmd()
  * before the split, as posted and as quoted in the Oct 2025 thread).
  */
 const COLLAPSE_SETS_PMD =
-  "set_pmd_at() inline in collapse_huge_page() up to the Oct 2025 mm tree (so up to v6.18, inferred); through map_anon_folio_pmd_nopf() -> set_pmd_at() in the trees from Dec 2025 (v6.19-rc1 on, inferred: the commit was not found)";
+  "set_pmd_at() inline in collapse_huge_page() up to the Oct 2025 mm tree (so up to v6.18, inferred); through map_anon_folio_pmd_nopf() -> set_pmd_at() in mm-new from 1 Dec 2025 on (so v6.19-rc1 on, inferred: the commit was not found)";
 
 /** collapse_huge_page(): clear and flush the PMD over the small pages, copy, set the huge PMD. */
 function collapseHugePage(): Proc {
