@@ -45,6 +45,12 @@ describe("n/a cells", () => {
     }
   });
 
+  it("powerpc's reason says how far the trees read reach (past its last modelled era, v7.0)", () => {
+    const e = cell("powerpc-hash@v7.0", "v7-zap-nested-debug-pagealloc", "rt");
+    expect(e.existed).toBe(false);
+    if (!e.existed) expect(e.why).toMatch(/ARCH_SUPPORTS_RT.*up to v7\.1-rc4/);
+  });
+
   it("PREEMPT_RT x86 exists from v6.12 only: v6.6..v6.14 Xen PV overlaps it, v6.5 does not", () => {
     expect(cell("x86-xen-pv@49147beb0ccb", "apply-to-pte-range-user", "rt")).toEqual({
       existed: true,

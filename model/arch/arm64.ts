@@ -148,15 +148,20 @@ function queuePteBarriers(irqSafe: boolean, L: Arm64Lines): Proc {
 /** __set_pte(): WRITE_ONCE(*ptep, pte), then __set_pte_complete(). */
 const setPteOf = (L: Arm64Lines): Proc =>
   proc("__set_pte", [
-    step("__set_pte", "WRITE_ONCE(*ptep, pte)", `${PGTABLE_H} (__set_pte_nosync)`, (d, env) => {
-      const addr = addrArg(env);
-      const value = valueArg(env);
-      // The store invalidates nothing: a changed valid entry stays cached until the caller's
-      // TLBI (break-before-make, flush_tlb_*(), the mmu_gather flush).
-      storePteTlbOwed(d, env, addr, value);
-      // A user entry needs no barrier (a spurious fault is handled); a kernel one does.
-      if (mmOf(addr) === "kernel" && value !== 0) markUnsynced(d, env.cpu, addr);
-    }),
+    step(
+      "__set_pte",
+      "WRITE_ONCE(*ptep, pte)",
+      pgtableAt(L.setPteNosync, "__set_pte_nosync"),
+      (d, env) => {
+        const addr = addrArg(env);
+        const value = valueArg(env);
+        // The store invalidates nothing: a changed valid entry stays cached until the caller's
+        // TLBI (break-before-make, flush_tlb_*(), the mmu_gather flush).
+        storePteTlbOwed(d, env, addr, value);
+        // A user entry needs no barrier (a spurious fault is handled); a kernel one does.
+        if (mmOf(addr) === "kernel" && value !== 0) markUnsynced(d, env.cpu, addr);
+      },
+    ),
     step(
       "__set_pte_complete",
       "if (pte_valid_not_user(pte)) queue_pte_barriers()",
@@ -246,9 +251,20 @@ export interface Arm64Lines {
   readonly leave?: number;
   readonly setPteComplete?: number;
   /**
+   * __set_pte_nosync()'s WRITE_ONCE(*ptep, pte): line 320 of 39c331743b69 (the first context
+   * line of "arm64/mm: Hoist barriers out of set_ptes_anysz() loop", @@ -320,13 +320,11 @@,
+   * whose post-image 5fdd05efa1cd's patch starts from), moved by the hunks above it: +57 by
+   * 5fdd05efa1cd (@@ -326,10 +383,8 @@ starts 3 context lines after it), then +12 by
+   * b81c688426a9 (14 insertions, 2 deletions, all in lines 64-110) and +10 by 1ef3095b1405
+   * (one hunk, @@ -83,11 +83,21 @@).
+   */
+  readonly setPteNosync?: number;
+  /**
    * set_pmd()'s and set_pud()'s WRITE_ONCE(): 857 and 923 after 5fdd05efa1cd (its
    * @@ -801,10 +856,8 @@ and @@ -869,10 +922,8 @@); the later eras' hunks add lines only
-   * above them, as many as above __set_pte_complete() (12, then 10 more).
+   * above them, as many as above __set_pte_complete(): 12 (b81c688426a9 as posted: 14
+   * insertions, 2 deletions, in its three hunks at lines 64, 79 and 87), then 10 more
+   * (1ef3095b1405 as posted: 12 insertions, 2 deletions, its one hunk at line 83).
    */
   readonly setPmd?: number;
   readonly setPud?: number;
@@ -381,6 +397,7 @@ const ERA_5FDD05EFA1CD: Arm64Era = {
     flush: 90,
     leave: 97,
     setPteComplete: 386,
+    setPteNosync: 377,
     setPmd: 857,
     setPud: 923,
     switchDsb: 689,
@@ -399,6 +416,7 @@ const ERA_B81C688426A9: Arm64Era = {
     leaveIrq: 105,
     leave: 109,
     setPteComplete: 398,
+    setPteNosync: 389,
     setPmd: 869,
     setPud: 935,
     switchDsb: 689,
@@ -417,6 +435,7 @@ const ERA_1EF3095B1405: Arm64Era = {
     leaveIrq: 115,
     leave: 119,
     setPteComplete: 408,
+    setPteNosync: 399,
     setPmd: 879,
     setPud: 945,
     switchDsb: 689,

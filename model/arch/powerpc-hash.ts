@@ -137,6 +137,8 @@ export interface PowerpcHashEra {
     /** flush_hash_table_pmd_range()'s local_irq_save(flags) and local_irq_restore(flags). */
     readonly pmdRangeIrqSave?: number;
     readonly pmdRangeIrqRestore?: number;
+    /** flush_hash_table_pmd_range()'s `hpte_need_flush(mm, addr, pte, pteval, 0)` in its loop. */
+    readonly pmdRangeFlush?: number;
   };
 }
 
@@ -310,8 +312,8 @@ function thpProcs(era: PowerpcHashEra, batching: Batching): Proc[] {
       call(ENTER, {}),
       step(
         fn,
-        "for (i = 0; i < PTRS_PER_PTE; i++) if (pte_val(*pte) & H_PAGE_HASHPTE) hpte_need_flush(mm, addr, pte, pteval, 0)",
-        `${HASH_TLB_C} (flush_hash_table_pmd_range)`,
+        "for (pte = start_pte; pte < start_pte + PTRS_PER_PTE; pte++) { pteval = pte_val(*pte); if (pteval & H_PAGE_HASHPTE) hpte_need_flush(mm, addr, pte, pteval, 0); addr += PAGE_SIZE; }",
+        hashTlbAt(era.lines?.pmdRangeFlush, fn),
         (d, env) => {
           const addr = addrArg(env);
           if (!d.hw.stale.includes(addr)) return;
@@ -463,8 +465,11 @@ const ERA_9FEE28BAA601: PowerpcHashEra = {
  * it is the new side of the series' v6 07/14 over v6.19-rc1's 21fcad97ae80, whose hunks
  * replace lines 1:1, so these are v6.19-rc1's lines; 07/14's @@ -237,7 @@ and @@ -249,6 @@
  * give flush_hash_table_pmd_range()'s local_irq_save() at 239 and local_irq_restore() at
- * 253) and process.c of the tree 58852f24f956 was posted against (its @@ -1291,14 and
- * @@ -1369,20 hunks).
+ * 253; its loop is the new side of Hugh Dickins' "[PATCH v2 12/23] powerpc: allow
+ * pte_offset_map[_lock]() to fail" (8 Jun 2023) as posted (hash_tlb.c index
+ * a64ea0a7ef96..21fcad97ae80, @@ -239,12 +239,16 @@: the for at 244, hpte_need_flush() at
+ * 247)) and process.c of the tree 58852f24f956 was
+ * posted against (its @@ -1291,14 and @@ -1369,20 hunks).
  */
 const ERA_47B8DEF9358C: PowerpcHashEra = {
   ...ERA_9FEE28BAA601,
@@ -475,6 +480,7 @@ const ERA_47B8DEF9358C: PowerpcHashEra = {
     switchIn: 1379,
     pmdRangeIrqSave: 239,
     pmdRangeIrqRestore: 253,
+    pmdRangeFlush: 247,
   },
 };
 /** hpte_need_flush()'s `if (!is_lazy_mmu_mode_active())`: 313a05a15a1b's new side (103). */
@@ -514,6 +520,7 @@ export const powerpcHashV60: ArchModel<PowerpcCpu, PowerpcTask> = {
   departures: [
     ...departures,
     "There is no set_ptes() before v6.6: remap_pte_range() called set_pte_at(); set_ptes() here is that bare store.",
+    "flush_hash_table_pmd_range() is the name from v6.1-rc1 (d368e0c478a6, 'powerpc/mm/book3s/hash: Rename flush_tlb_pmd_range', in the powerpc-6.1 pull); up to v6.0 the same function is flush_tlb_pmd_range().",
   ],
   procs: powerpcHashProcs(ERA_V6_0),
 };
@@ -555,7 +562,7 @@ export const powerpcHash9fee: ArchModel<PowerpcCpu, PowerpcTask> = {
   ],
   commits: ["b9ef323ea168", "9fee28baa601"],
   linesAt:
-    "tlbflush-hash.h after b9ef323ea168 (its hunks as posted), assumed unchanged by 9fee28baa601 (not read); hash_tlb.c and process.c not read for this era",
+    "tlbflush-hash.h blob 146287d9580f: the tree, after 49147beb0ccb and so after 9fee28baa601, that Matthew Wilcox's 'use ->active as a counter' patch (Fixes: bcc6cc832573) was posted against, and also v6.18's (c3f0778ffeca's pre-image): its @@ -38,7 @@ and @@ -49,9 @@ show enter's preempt_disable()/this_cpu_ptr()/active = 1 at 39-41 and leave's this_cpu_ptr() at 50, `if (batch->index)` at 52, active = 0 at 54, preempt_enable() at 55, b9ef323ea168's lines; the empty flush at 58 from c3f0778ffeca's @@ -51,12 @@ on it; hash_tlb.c and process.c not read for this era",
   contextSwitch: switchToOf(ERA_9FEE28BAA601),
   summary: "book3s64 hash whose set_ptes() wraps its loop in enter/leave: regions nest",
   departures,

@@ -7,11 +7,17 @@
 // - PREEMPT_RT (`rt`) is in mainline from v6.12 and `depends on EXPERT && ARCH_SUPPORTS_RT`.
 //   The v6.12 patch that enabled it selects ARCH_SUPPORTS_RT under `config X86_64` (Xen PV
 //   guests are 64-bit only) and in `config ARM64`. arch/sparc/Kconfig never selects it.
-//   arch/powerpc/Kconfig does not select it in v6.12 (checked in a v6.12 tree) nor in the
-//   stored torvalds/linux tree (v6.10 era); powerpc RT lived in the out-of-tree -rt patch set
-//   and a 2024 RFC ("powerpc/kvm: Fix spinlock member access for PREEMPT_RT") discussed
-//   `select ARCH_SUPPORTS_RT if !KVM_BOOK3S_64_HV`. Not checked: v6.13 and later powerpc
-//   trees (none was available); the models treat powerpc as never RT-capable and say so.
+//   arch/powerpc/Kconfig does not select it in v6.12 (checked in a v6.12 tree), nor in the
+//   stored torvalds/linux tree (v6.10 era), nor in the latest tree read: `config PPC`'s
+//   alphabetical select list goes from ARCH_SUPPORTS_PAGE_TABLE_CHECK to ARCH_SUPPORTS_SCHED_MC,
+//   and no other line of the file selects ARCH_SUPPORTS_RT, in Aarav90-cpu/linux-kotlin
+//   a663adb68e0e, a merge whose Makefile at that commit names 7.1.0-rc4 on one side and 7.0.9
+//   on the other (neither side adds it: the conflict markers do not reach those lines). powerpc
+//   RT is the out-of-tree -rt patch "POWERPC: Allow to enable RT" (in the patch lists of the
+//   v6.1 and v6.6 stable -rt releases); the October 2024 RFC ("powerpc/kvm: Fix spinlock
+//   member access for PREEMPT_RT", with `select ARCH_SUPPORTS_RT if !KVM_BOOK3S_64_HV`) is
+//   not in that v7.1-rc4 tree. So no book3s64 hash kernel, of any era modelled here (up to v7.0), could be built
+//   with PREEMPT_RT. Not read: arch/powerpc/platforms/Kconfig.cputype.
 
 import type { PreemptionModel } from "../kernel/state";
 import type { Buildable } from "./types";
@@ -44,7 +50,7 @@ export const sparc64Builds = builds({
 
 export const powerpcBuilds = builds({
   can: false,
-  why: "arch/powerpc/Kconfig does not select ARCH_SUPPORTS_RT (checked up to v6.12; later trees not checked), which PREEMPT_RT depends on",
+  why: "arch/powerpc/Kconfig does not select ARCH_SUPPORTS_RT, which PREEMPT_RT depends on (read in trees up to v7.1-rc4; powerpc RT is the out-of-tree -rt patch 'POWERPC: Allow to enable RT')",
 });
 
 /**

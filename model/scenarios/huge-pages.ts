@@ -5,6 +5,19 @@
 //    huge folio, and under the pmd lock again pgtable_trans_huge_deposit() and set_pmd_at()
 //    install the huge PMD. No lazy MMU region. The flush must be complete before the copy:
 //    a write through a stale small-page translation after it would be lost.
+//    How the huge PMD is set changed in form only (COLLAPSE_SETS_PMD below says when): the
+//    older trees build and set it inline (folio_add_new_anon_rmap(), folio_add_lru_vma(),
+//    the deposit, set_pmd_at(mm, address, pmd, _pmd), update_mmu_cache_pmd(),
+//    deferred_split_folio()); the later ones deposit, then call mm/huge_memory.c's
+//    map_anon_folio_pmd_nopf(folio, pmd, vma, address), which does folio_mk_pmd(),
+//    maybe_pmd_mkwrite(pmd_mkdirty()), folio_add_new_anon_rmap(), folio_add_lru_vma(),
+//    set_pmd_at(vma->vm_mm, haddr, pmd, entry), update_mmu_cache_pmd() and
+//    deferred_split_folio(), all still under the pmd lock; the MM_ANONPAGES/THP_FAULT_ALLOC
+//    counters are the fault path's (map_anon_folio_pmd_pf()). The model sees the same one
+//    set_pmd_at() under the same lock either way: the helper calls nothing the inline form
+//    did not (folio_add_lru_vma() and deferred_split_folio(), with whatever they lock, were
+//    called inline too), no lazy MMU hook and no TLB flush; the deposit moved before the
+//    rmap, and neither is modelled.
 //  - mm/huge_memory.c __split_huge_pmd_locked(): `old_pmd = pmdp_invalidate(vma, haddr, pmd)`
 //    ("we first mark the current pmd notpresent ..., then we flush the SMP TLB and finally
 //    we write the non-huge version of the pmd entry with pmd_populate"), the dirty and
@@ -32,7 +45,9 @@
 //
 // Departures: one address stands for a PMD entry and the translations under it
 // (`user:pmd0`: the table's PTEs before a collapse, the huge page after it); loops are one
-// or two entries; the huge folio copy and the rmap/accounting work are one nop.
+// or two entries; the huge folio copy and the rmap/accounting work are one nop; the
+// collapse's pgtable_trans_huge_deposit() and the update_mmu_cache_pmd() after its
+// set_pmd_at() are not modelled (both forms of the install call them at the same places).
 
 import { dsb } from "../kernel/hardware";
 import {
@@ -62,6 +77,24 @@ const THP_PATH = {
   why: "a THP or hugetlb PMD: x86 Xen PV guests run without PSE (xen_write_cr4() clears X86_CR4_PSE) and have no huge PMDs; x86 native's PMD path is the generic model's",
 };
 
+/**
+ * Where collapse_huge_page() sets the huge PMD, by kernel (the header says what the two forms
+ * do). The commit that moved it into map_anon_folio_pmd_nopf() was not found; the trees read
+ * bound it: the 2 Oct 2025 mm tree (khugepaged blob d0957648db19, quoted in "[Patch v2]
+ * mm/huge_memory: add pmd folio to ds_queue in do_huge_zero_wp_pmd()", where Wei Yang
+ * proposed the change and David Hildenbrand asked for it as an add-on patch) sets it inline
+ * at @@ -1227 @@; blob 97d1b2824386, whose collapse_huge_page() calls
+ * map_anon_folio_pmd_nopf() (Alex Shi's 14 Dec 2025 @@ -1228,7 @@), is already mm-new's on
+ * 1 Dec 2025 (the old side of Nico Pache's "[PATCH v13 mm-new 01/16] khugepaged: rename
+ * hpage_collapse_* to collapse_*", beside mremap.c 672264807db6, v6.19-rc1's), and the 2026
+ * mTHP-collapse trees call it too. The body read is huge_memory.c blob babca060feca's (@@ -1423,13 @@ and @@ -1437,19 @@ of Luka Bai's
+ * May 2026 patch; the one line between its set_pmd_at() and deferred_split_folio() that no
+ * hunk shows is update_mmu_cache_pmd(vma, haddr, pmd) in the fault path's map_anon_folio_pmd()
+ * before the split, as posted and as quoted in the Oct 2025 thread).
+ */
+const COLLAPSE_SETS_PMD =
+  "set_pmd_at() inline in collapse_huge_page() up to the Oct 2025 mm tree (so up to v6.18, inferred); through map_anon_folio_pmd_nopf() -> set_pmd_at() in mm-new from 1 Dec 2025 on (so v6.19-rc1 on, inferred: the commit was not found)";
+
 /** collapse_huge_page(): clear and flush the PMD over the small pages, copy, set the huge PMD. */
 function collapseHugePage(): Proc {
   const fn = "collapse_huge_page";
@@ -84,8 +117,7 @@ export const collapseHugePageScenario: Scenario = {
   id: "collapse-huge-page",
   summary:
     "task A maps kernel PTEs with apply_to_pte_range() on init_mm (no lock: preemptible, migratable); khugepaged (task K, on the other CPU) collapses a user PMD's small pages into a THP: pmdp_collapse_flush() under the pmd lock, the copy, then set_pmd_at() of the huge PMD",
-  source:
-    "mm/khugepaged.c collapse_huge_page() (pmdp_collapse_flush(), __collapse_huge_page_copy(), set_pmd_at()); mm/pgtable-generic.c pmdp_collapse_flush(); mm/memory.c apply_to_pte_range() (38e0edb15bd0)",
+  source: `mm/khugepaged.c collapse_huge_page() (pmdp_collapse_flush(), __collapse_huge_page_copy(), set_pmd_at(): ${COLLAPSE_SETS_PMD}); mm/pgtable-generic.c pmdp_collapse_flush(); mm/memory.c apply_to_pte_range() (38e0edb15bd0)`,
   cpus: 2,
   tasks: [
     { id: "A", cpu: 0, entry: "apply_to_pte_range" },
@@ -105,8 +137,7 @@ export const collapseHugePageAfterRegion: Scenario = {
   id: "collapse-huge-page-after-region",
   summary:
     "collapse-huge-page with khugepaged (task K) starting only once task A has left its init_mm region and returned: a batch K's set_pmd_at() finds active can only be one that A's enter left behind on a CPU it no longer runs on",
-  source:
-    "mm/khugepaged.c collapse_huge_page(); arch/sparc/mm/tlb.c arch_enter_lazy_mmu_mode() (this_cpu_ptr() then `tb->active = 1`, preemptible before a1d416bf9faf); mm/memory.c apply_to_pte_range()",
+  source: `mm/khugepaged.c collapse_huge_page() (${COLLAPSE_SETS_PMD}); arch/sparc/mm/tlb.c arch_enter_lazy_mmu_mode() (this_cpu_ptr() then \`tb->active = 1\`, preemptible before a1d416bf9faf); mm/memory.c apply_to_pte_range()`,
   cpus: 2,
   tasks: [
     { id: "A", cpu: 0, entry: "apply_to_page_range" },
