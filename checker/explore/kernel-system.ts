@@ -27,12 +27,6 @@ export interface KernelSystemOptions {
 }
 
 const NONE: readonly Violation[] = [];
-/** What `transition` is given as the state reached when it reads none of it (readsPost). */
-const NO_STATE = new Proxy({} as Kernel, {
-  get() {
-    throw new Error("checker error: the monitor read a state it said it does not read");
-  },
-});
 
 /** A successor found in the memo: its state is built from its components when asked for. */
 class Found implements Successor<Kernel, Violation> {
@@ -56,13 +50,7 @@ export function kernelSystem(
   const sym = opts.symmetry === true ? cpuSymmetry(m, mon.spec) : undefined;
   const codec: ComponentKeys =
     sym?.ok === true ? new SymmetricKernelCodec(sym.group) : new CollapsedKernelCodec();
-  const judge = (events: readonly Observation[]) =>
-    events.length === 0
-      ? NONE
-      : mon.readsPost(events)
-        ? undefined
-        : mon.transition(events, NO_STATE);
-  const memo = opts.memo === false ? undefined : new TransitionMemo(m, mon.listens, codec, judge);
+  const memo = opts.memo === false ? undefined : new TransitionMemo<Violation>(m, mon, codec);
   const found: Remembered<Violation>[] = [];
   const judged = (next: Kernel, action: Action, events: readonly Observation[]) => {
     opts.onAction?.(action);
@@ -88,7 +76,7 @@ export function kernelSystem(
         for (let i = 0; i < c.length; i += 2) next[c[i] ?? 0] = c[i + 1] ?? 0;
         opts.onAction?.(t.action);
         const f = new Found(next, codec);
-        f.violations = t.violations ?? mon.transition(t.events, f.next);
+        f.violations = memo.violations(t, next, () => f.next);
         out[k] = f;
       }
       return out;

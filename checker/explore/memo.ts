@@ -2,16 +2,14 @@
 // unitSuccessors: what one CPU can do, what the scheduler can do to one task) is run once
 // for each combination of the state's components that it reads, and its transitions are
 // remembered as changes of component numbers. A reachable state space is made of few
-// components (the reference configuration's 118,320 states of 80 CPU, 74 task and 546
-// other components), so most units of most states are found here instead of run.
+// components (the reference configuration's 118,320 states of 80 CPU, 74 task and a few
+// hundred other components), so most units of most states are found here instead of run.
+// The monitor's verdict on a transition's events is remembered alike: with the transition
+// when it reads nothing of the state reached, else by the components of it that it reads.
 //
-// Exact, as the store is: a unit is a deterministic function of the components it reads
-// (reads.ts hears every one of them, in the order it first reaches them), so its runs are
-// kept in a tree keyed by that order: the root asks for the component the unit reads
-// first, each branch is one number of it, the next node asks for the component the unit
-// reads next given those, and a leaf holds the transitions. A state whose components lead
-// to a leaf has exactly those transitions. A unit that changed a component it did not
-// reach, or that read the same components in another order, is a checker error.
+// Exact, as the store is: a unit (and the monitor) is a deterministic function of the
+// components it reads (reads.ts hears every one of them), kept in a ReadTree by them
+// (read-tree.ts). A unit that changed a component it did not reach is a checker error.
 
 import type { Kernel } from "../../model/kernel/state";
 import type { Machine } from "../../model/machine/machine";
@@ -19,7 +17,16 @@ import type { Listen, Observation } from "../../model/machine/observe";
 import { type Action, unitCount, unitSuccessors } from "../../model/machine/transitions";
 import type { ComponentKeys } from "./kernel-codec";
 import { lazyProduce } from "./lazy-draft";
+import { ReadTree } from "./read-tree";
 import { type Layout, layoutOf, listening, ReadSet, stateView } from "./reads";
+
+/** What the memo asks of the monitor. */
+export interface Judge<V> {
+  readonly listens: Listen;
+  /** Whether judging these events reads the state they reached. */
+  readsPost(events: readonly Observation[]): boolean;
+  transition(events: readonly Observation[], post: Kernel): readonly V[];
+}
 
 /** One transition, as the changes it makes to the component numbers of its state. */
 export interface Remembered<V> {
@@ -27,58 +34,73 @@ export interface Remembered<V> {
   readonly events: readonly Observation[];
   /** Pairs of (position, component number): the positions whose component changes. */
   readonly changes: Int32Array;
-  /** The violations its events cause whatever state they reach, if that is so. */
+  /** The violations its events cause whatever state they reach, when that is so. */
   readonly violations: readonly V[] | undefined;
+  /** Otherwise, the violations by the components of the state reached that they read. */
+  readonly verdicts: ReadTree<readonly V[]> | undefined;
 }
 
-interface Node<V> {
-  /** The position of the component read next. */
-  readonly pos: number;
-  readonly next: Map<number, Entry<V>>;
-}
-interface Leaf<V> {
-  readonly transitions: readonly Remembered<V>[];
-}
-type Entry<V> = Node<V> | Leaf<V>;
+const NONE: readonly never[] = [];
 
-const isLeaf = <V>(e: Entry<V>): e is Leaf<V> => "transitions" in e;
+/** What `transition` is given as the state reached when it reads none of it (readsPost). */
+const NO_STATE = new Proxy({} as Kernel, {
+  get() {
+    throw new Error("checker error: the monitor read a state it said it does not read");
+  },
+});
 
 export class TransitionMemo<V> {
-  private readonly roots: (Entry<V> | undefined)[];
-  private readonly units: number;
+  private readonly roots: ReadTree<readonly Remembered<V>[]>[] = [];
   private layout: Layout | undefined;
   private readonly succIds: number[] = [];
+
   /** Units run (misses) and units found (hits), for the bench. */
   runs = 0;
   found = 0;
 
   constructor(
     private readonly m: Machine,
-    private readonly listen: Listen,
+    private readonly judge: Judge<V>,
     private readonly keys: ComponentKeys,
-    /** The violations events cause whatever state they reach, or undefined if not so. */
-    private readonly judge: (events: readonly Observation[]) => readonly V[] | undefined,
   ) {
-    this.units = unitCount(m);
-    this.roots = new Array<Entry<V> | undefined>(this.units).fill(undefined);
+    for (let u = 0; u < unitCount(m); u++) this.roots.push(new ReadTree());
   }
 
   /**
    * The transitions of `s` (not halted), whose component numbers are `ids`, into `out`, in
-   * unit order: exactly `successors(m, s)`'s, as changes of `ids`.
+   * unit order: exactly `successors(m, s)`'s, as changes of `ids`. Returns how many.
    */
   transitions(s: Kernel, ids: readonly number[], out: Remembered<V>[]): number {
     const layout = this.layoutFor(ids);
     let n = 0;
-    for (let u = 0; u < this.units; u++) {
-      let e = this.roots[u];
-      while (e !== undefined && !isLeaf(e)) e = e.next.get(ids[e.pos] ?? -1);
-      const leaf = e ?? this.run(s, ids, layout, u);
-      if (e !== undefined) this.found++;
-      const ts = leaf.transitions;
+    for (let u = 0; u < this.roots.length; u++) {
+      let ts = this.roots[u]?.find(ids);
+      if (ts === undefined) ts = this.run(s, ids, layout, u);
+      else this.found++;
       for (let k = 0; k < ts.length; k++) out[n++] = ts[k] as Remembered<V>;
     }
     return n;
+  }
+
+  /**
+   * The violations `t`'s events cause, `t` having reached the state of components `ids`
+   * (`post` builds it, when the monitor must be run).
+   */
+  violations(t: Remembered<V>, ids: readonly number[], post: () => Kernel): readonly V[] {
+    if (t.violations !== undefined) return t.violations;
+    const tree = t.verdicts;
+    if (tree === undefined) throw new Error("checker error: a transition has no verdicts");
+    const known = tree.find(ids);
+    if (known !== undefined) return known;
+    const reads = new ReadSet(this.layoutFor(ids));
+    let vs: readonly V[];
+    try {
+      vs = this.judge.transition(t.events, stateView(post(), reads));
+    } finally {
+      reads.active = false;
+    }
+    tree.add(reads.order, ids, vs, `the monitor on ${t.action.kind}`);
+    return vs;
   }
 
   /** Every state has the lists of the initial one (no CPU or task comes or goes). */
@@ -94,19 +116,19 @@ export class TransitionMemo<V> {
   }
 
   /** Runs unit `u` of `s`, hearing its reads, and remembers its transitions. */
-  private run(s: Kernel, ids: readonly number[], layout: Layout, u: number): Leaf<V> {
+  private run(s: Kernel, ids: readonly number[], layout: Layout, u: number): Remembered<V>[] {
     this.runs++;
     const reads = new ReadSet(layout);
     listening.on = reads;
     let ts: ReturnType<typeof unitSuccessors>;
     try {
-      ts = unitSuccessors(this.m, stateView(s, reads), u, this.listen, lazyProduce);
+      ts = unitSuccessors(this.m, stateView(s, reads), u, this.judge.listens, lazyProduce);
     } finally {
       listening.on = null;
       reads.active = false;
     }
     const succ = this.succIds;
-    const transitions: Remembered<V>[] = ts.map((t) => {
+    const remembered = ts.map((t): Remembered<V> => {
       this.keys.ids(t.next, succ);
       const changes: number[] = [];
       for (let p = 0; p < succ.length; p++) {
@@ -116,44 +138,18 @@ export class TransitionMemo<V> {
           throw new Error(`checker error: unit ${u} changed component ${p}, which it never read`);
         changes.push(p, id);
       }
-      const changed = Int32Array.from(changes);
+      const { events } = t;
+      const post = events.length > 0 && this.judge.readsPost(events);
       return {
         action: t.action,
-        events: t.events,
-        changes: changed,
-        violations: this.judge(t.events),
+        events,
+        changes: Int32Array.from(changes),
+        violations:
+          events.length === 0 ? NONE : post ? undefined : this.judge.transition(events, NO_STATE),
+        verdicts: post ? new ReadTree() : undefined,
       };
     });
-    const leaf: Leaf<V> = { transitions };
-    this.insert(u, reads.order, ids, leaf);
-    return leaf;
-  }
-
-  private insert(u: number, order: readonly number[], ids: readonly number[], leaf: Leaf<V>): void {
-    if (order.length === 0) {
-      this.roots[u] = leaf;
-      return;
-    }
-    const first = order[0] ?? 0;
-    let node = this.roots[u];
-    if (node === undefined) {
-      node = { pos: first, next: new Map<number, Entry<V>>() };
-      this.roots[u] = node;
-    }
-    for (let k = 0; k < order.length; k++) {
-      const pos = order[k] ?? 0;
-      if (isLeaf(node) || node.pos !== pos)
-        throw new Error(`checker error: unit ${u} read the same components in another order`);
-      const value = ids[pos] ?? -1;
-      const last = k === order.length - 1;
-      let child = node.next.get(value);
-      if (child === undefined) {
-        child = last ? leaf : { pos: order[k + 1] ?? 0, next: new Map<number, Entry<V>>() };
-        node.next.set(value, child);
-      } else if (last) {
-        throw new Error(`checker error: unit ${u} ran twice on the same components`);
-      }
-      node = child;
-    }
+    this.roots[u]?.add(reads.order, ids, remembered, `unit ${u}`);
+    return remembered;
   }
 }

@@ -43,6 +43,11 @@ export class StateStore {
   private count = 0;
   /** Open addressing: state number + 1, 0 for an empty slot. */
   private table = new Int32Array(1 << 12);
+  /**
+   * Per slot, 8 bits of its state's hash (above the bits that pick the slot's place): a
+   * probe compares the bytes only when they match, not at every occupied slot it passes.
+   */
+  private tags = new Uint8Array(1 << 12);
   private mask = (1 << 12) - 1;
 
   get size(): number {
@@ -51,16 +56,17 @@ export class StateStore {
 
   /** Bytes the store holds (arenas, index and table), for the bytes-per-state figure. */
   get bytes(): number {
-    return this.allocated + this.starts.byteLength + this.table.byteLength;
+    return this.allocated + this.starts.byteLength + this.table.byteLength + this.tags.byteLength;
   }
 
   /** The number of the state with these bytes, or -1. */
   find(key: Uint8Array): number {
     const h = hashBytes(key, 0, key.length);
+    const tag = h >>> 24;
     for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
       const e = this.table[slot] ?? 0;
       if (e === 0) return -1;
-      if (this.equals(e - 1, key)) return e - 1;
+      if (this.tags[slot] === tag && this.equals(e - 1, key)) return e - 1;
     }
   }
 
@@ -70,17 +76,19 @@ export class StateStore {
   /** Adds the state if it is new: returns its number (`added` says whether it was new). */
   add(key: Uint8Array): number {
     const h = hashBytes(key, 0, key.length);
+    const tag = h >>> 24;
     let slot = h & this.mask;
     for (; ; slot = (slot + 1) & this.mask) {
       const e = this.table[slot] ?? 0;
       if (e === 0) break;
-      if (this.equals(e - 1, key)) {
+      if (this.tags[slot] === tag && this.equals(e - 1, key)) {
         this.added = false;
         return e - 1;
       }
     }
     const index = this.append(key);
     this.table[slot] = index + 1;
+    this.tags[slot] = tag;
     if (this.count * 4 > this.table.length * 3) this.grow();
     this.added = true;
     return index;
@@ -144,12 +152,15 @@ export class StateStore {
   private grow(): void {
     const size = this.table.length * 2;
     this.table = new Int32Array(size);
+    this.tags = new Uint8Array(size);
     this.mask = size - 1;
     for (let i = 0; i < this.count; i++) {
       const key = this.get(i);
-      let slot = hashBytes(key, 0, key.length) & this.mask;
+      const h = hashBytes(key, 0, key.length);
+      let slot = h & this.mask;
       while ((this.table[slot] ?? 0) !== 0) slot = (slot + 1) & this.mask;
       this.table[slot] = i + 1;
+      this.tags[slot] = h >>> 24;
     }
   }
 }
