@@ -11,7 +11,11 @@ import { StateStore } from "./store";
 /** What the explorer needs of a system: the kernel model is one (kernel-system.ts). */
 export interface System<S, V> {
   readonly initial: S;
-  /** Every transition enabled in `s`, in a fixed order, with the violations each causes. */
+  /**
+   * Every transition enabled in `s`, in a fixed order, with the violations each causes.
+   * The successor objects may be reused by the next call: read them before it (their
+   * `next` states are the caller's to keep).
+   */
   successors(s: S): readonly Successor<S, V>[];
   /** Violations of state invariants in `s`; asked of each new state, the initial one too. */
   stateViolations(s: S): readonly V[];

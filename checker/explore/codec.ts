@@ -44,6 +44,8 @@ export class Interner {
 export class Writer {
   buf = new Uint8Array(1024);
   len = 0;
+  /** Views of the buffer's first n bytes, by n: `bytes()` makes each once per buffer. */
+  private views: Uint8Array[] = [];
 
   reset(): void {
     this.len = 0;
@@ -54,6 +56,7 @@ export class Writer {
       const bigger = new Uint8Array(this.buf.length * 2);
       bigger.set(this.buf);
       this.buf = bigger;
+      this.views = [];
     }
     while (n >= 0x80) {
       this.buf[this.len++] = (n & 0x7f) | 0x80;
@@ -62,8 +65,14 @@ export class Writer {
     this.buf[this.len++] = n;
   }
 
+  /** The bytes written: a view that the next write changes (copy it to keep it). */
   bytes(): Uint8Array {
-    return this.buf.subarray(0, this.len);
+    let v = this.views[this.len];
+    if (v === undefined) {
+      v = this.buf.subarray(0, this.len);
+      this.views[this.len] = v;
+    }
+    return v;
   }
 }
 

@@ -28,14 +28,25 @@ export interface KernelSystemOptions {
 
 const NONE: readonly Violation[] = [];
 
-/** A successor found in the memo: its state is built from its components when asked for. */
+/**
+ * A successor found in the memo: its state is built from its components when asked for.
+ * The explorer reads a successor before it asks for the next state's: each is reused.
+ */
 class Found implements Successor<Kernel, Violation> {
   violations: readonly Violation[] = NONE;
+  readonly ids: number[] = [];
   private state: Kernel | undefined;
-  constructor(
-    readonly ids: readonly number[],
-    private readonly codec: ComponentKeys,
-  ) {}
+  constructor(private readonly codec: ComponentKeys) {}
+
+  /** Becomes the successor `changes` (pairs of position, component) make of `base`. */
+  reset(base: readonly number[], changes: Int32Array): void {
+    const ids = this.ids;
+    for (let i = 0; i < base.length; i++) ids[i] = base[i] ?? 0;
+    if (ids.length !== base.length) ids.length = base.length;
+    for (let i = 0; i < changes.length; i += 2) ids[changes[i] ?? 0] = changes[i + 1] ?? 0;
+    this.state = undefined;
+  }
+
   get next(): Kernel {
     if (this.state === undefined) this.state = this.codec.assemble(this.ids);
     return this.state;
@@ -52,6 +63,7 @@ export function kernelSystem(
     sym?.ok === true ? new SymmetricKernelCodec(sym.group) : new CollapsedKernelCodec();
   const memo = opts.memo === false ? undefined : new TransitionMemo<Violation>(m, mon, codec);
   const found: Remembered<Violation>[] = [];
+  const pool: Found[] = [];
   const judged = (next: Kernel, action: Action, events: readonly Observation[]) => {
     opts.onAction?.(action);
     return { next, violations: events.length > 0 ? mon.transition(events, next) : [] };
@@ -71,12 +83,15 @@ export function kernelSystem(
       for (let k = 0; k < n; k++) {
         const t = found[k];
         if (t === undefined) continue;
-        const next = ids.slice();
-        const c = t.changes;
-        for (let i = 0; i < c.length; i += 2) next[c[i] ?? 0] = c[i + 1] ?? 0;
+        let f = pool[k];
+        if (f === undefined) {
+          f = new Found(codec);
+          pool[k] = f;
+        }
+        f.reset(ids, t.changes);
         opts.onAction?.(t.action);
-        const f = new Found(next, codec);
-        f.violations = memo.violations(t, next, () => f.next);
+        const made = f;
+        f.violations = memo.violations(t, f.ids, () => made.next);
         out[k] = f;
       }
       return out;

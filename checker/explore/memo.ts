@@ -17,7 +17,7 @@ import type { Listen, Observation } from "../../model/machine/observe";
 import { type Action, unitCount, unitSuccessors } from "../../model/machine/transitions";
 import type { ComponentKeys } from "./kernel-codec";
 import { lazyProduce } from "./lazy-draft";
-import { ReadTree } from "./read-tree";
+import { ReadTrees } from "./read-tree";
 import { type Layout, layoutOf, listening, ReadSet, stateView } from "./reads";
 
 /** What the memo asks of the monitor. */
@@ -36,8 +36,8 @@ export interface Remembered<V> {
   readonly changes: Int32Array;
   /** The violations its events cause whatever state they reach, when that is so. */
   readonly violations: readonly V[] | undefined;
-  /** Otherwise, the violations by the components of the state reached that they read. */
-  readonly verdicts: ReadTree<readonly V[]> | undefined;
+  /** Otherwise, the tree of the violations by the components of the state reached they read. */
+  readonly verdicts: number;
 }
 
 const NONE: readonly never[] = [];
@@ -50,7 +50,9 @@ const NO_STATE = new Proxy({} as Kernel, {
 });
 
 export class TransitionMemo<V> {
-  private readonly roots: ReadTree<readonly Remembered<V>[]>[] = [];
+  private readonly units = new ReadTrees<readonly Remembered<V>[]>();
+  private readonly verdicts = new ReadTrees<readonly V[]>();
+  private readonly roots: number[] = [];
   private layout: Layout | undefined;
   private readonly succIds: number[] = [];
 
@@ -63,7 +65,7 @@ export class TransitionMemo<V> {
     private readonly judge: Judge<V>,
     private readonly keys: ComponentKeys,
   ) {
-    for (let u = 0; u < unitCount(m); u++) this.roots.push(new ReadTree());
+    for (let u = 0; u < unitCount(m); u++) this.roots.push(this.units.tree());
   }
 
   /**
@@ -74,7 +76,7 @@ export class TransitionMemo<V> {
     const layout = this.layoutFor(ids);
     let n = 0;
     for (let u = 0; u < this.roots.length; u++) {
-      let ts = this.roots[u]?.find(ids);
+      let ts = this.units.find(this.roots[u] ?? 0, ids);
       if (ts === undefined) ts = this.run(s, ids, layout, u);
       else this.found++;
       for (let k = 0; k < ts.length; k++) out[n++] = ts[k] as Remembered<V>;
@@ -89,8 +91,7 @@ export class TransitionMemo<V> {
   violations(t: Remembered<V>, ids: readonly number[], post: () => Kernel): readonly V[] {
     if (t.violations !== undefined) return t.violations;
     const tree = t.verdicts;
-    if (tree === undefined) throw new Error("checker error: a transition has no verdicts");
-    const known = tree.find(ids);
+    const known = this.verdicts.find(tree, ids);
     if (known !== undefined) return known;
     const reads = new ReadSet(this.layoutFor(ids));
     let vs: readonly V[];
@@ -99,7 +100,7 @@ export class TransitionMemo<V> {
     } finally {
       reads.active = false;
     }
-    tree.add(reads.order, ids, vs, `the monitor on ${t.action.kind}`);
+    this.verdicts.add(tree, reads.order, ids, vs, `the monitor on ${t.action.kind}`);
     return vs;
   }
 
@@ -146,10 +147,10 @@ export class TransitionMemo<V> {
         changes: Int32Array.from(changes),
         violations:
           events.length === 0 ? NONE : post ? undefined : this.judge.transition(events, NO_STATE),
-        verdicts: post ? new ReadTree() : undefined,
+        verdicts: post ? this.verdicts.tree() : -1,
       };
     });
-    this.roots[u]?.add(reads.order, ids, remembered, `unit ${u}`);
+    this.units.add(this.roots[u] ?? 0, reads.order, ids, remembered, `unit ${u}`);
     return remembered;
   }
 }

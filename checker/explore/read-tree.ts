@@ -5,55 +5,117 @@
 // order whenever the ones read so far are the same, a state whose components lead to a
 // leaf gives exactly that leaf's value. Used for the transition memo's units and the
 // monitor's verdicts (memo.ts); the reads are heard by reads.ts.
+//
+// All the trees of one memo share packed tables: a node is a number (the position it asks
+// for in `pos`), a branch an entry of one open-addressing table keyed by (node, component
+// number), a leaf a negative number (-1 - its index in `leaves`). Walking a tree costs a
+// few integer hashes, no allocation.
 
-interface Node<T> {
-  /** The position of the component read next. */
-  readonly pos: number;
-  readonly next: Map<number, Node<T> | Leaf<T>>;
-}
+const EMPTY = 0x7fffffff;
 
-class Leaf<T> {
-  constructor(readonly value: T) {}
-}
+export class ReadTrees<T> {
+  private readonly roots: number[] = [];
+  private pos = new Int32Array(256);
+  private nodes = 0;
+  private readonly leaves: T[] = [];
+  // The branches: keys (node, value) in pairs, and the child each leads to.
+  private keys = new Int32Array(2 * 1024);
+  private child = new Int32Array(1024).fill(EMPTY);
+  private mask = 1023;
+  private branches = 0;
 
-export class ReadTree<T> {
-  private root: Node<T> | Leaf<T> | undefined;
+  /** A new, empty tree: its number. */
+  tree(): number {
+    this.roots.push(EMPTY);
+    return this.roots.length - 1;
+  }
 
-  /** The value kept for a state with these component numbers, if one is. */
-  find(ids: readonly number[]): T | undefined {
-    let e = this.root;
-    while (e !== undefined && !(e instanceof Leaf)) e = e.next.get(ids[e.pos] ?? -1);
-    return e?.value;
+  /** The value tree `t` keeps for a state with these component numbers, if it keeps one. */
+  find(t: number, ids: readonly number[]): T | undefined {
+    let e = this.roots[t] ?? EMPTY;
+    while (e >= 0 && e !== EMPTY) e = this.branch(e, ids[this.pos[e] ?? 0] ?? -1);
+    return e === EMPTY ? undefined : this.leaves[-1 - e];
+  }
+
+  private slot(node: number, value: number): number {
+    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(value, 0x85ebca6b);
+    h ^= h >>> 15;
+    return h & this.mask;
+  }
+
+  private branch(node: number, value: number): number {
+    for (let i = this.slot(node, value); ; i = (i + 1) & this.mask) {
+      const c = this.child[i] ?? EMPTY;
+      if (c === EMPTY) return EMPTY;
+      if (this.keys[2 * i] === node && this.keys[2 * i + 1] === value) return c;
+    }
+  }
+
+  private setBranch(node: number, value: number, to: number): void {
+    if ((this.branches + 1) * 4 > (this.mask + 1) * 3) this.grow();
+    let i = this.slot(node, value);
+    while ((this.child[i] ?? EMPTY) !== EMPTY) i = (i + 1) & this.mask;
+    this.keys[2 * i] = node;
+    this.keys[2 * i + 1] = value;
+    this.child[i] = to;
+    this.branches++;
+  }
+
+  private grow(): void {
+    const { keys, child } = this;
+    const size = 2 * (this.mask + 1);
+    this.keys = new Int32Array(2 * size);
+    this.child = new Int32Array(size).fill(EMPTY);
+    this.mask = size - 1;
+    this.branches = 0;
+    for (let i = 0; i < child.length; i++) {
+      const c = child[i] ?? EMPTY;
+      if (c !== EMPTY) this.setBranch(keys[2 * i] ?? 0, keys[2 * i + 1] ?? 0, c);
+    }
+  }
+
+  private node(pos: number): number {
+    if (this.nodes === this.pos.length) {
+      const bigger = new Int32Array(this.pos.length * 2);
+      bigger.set(this.pos);
+      this.pos = bigger;
+    }
+    this.pos[this.nodes] = pos;
+    return this.nodes++;
   }
 
   /**
-   * Keeps `value`, which a run that read the positions `order` (in that order) of a state
-   * with these component numbers gave. A run that read in another order than an earlier
-   * one on the same values is not deterministic: a checker error naming `what`.
+   * Keeps `value` in tree `t`: a run that read the positions `order` (in that order) of a
+   * state with these component numbers gave it. A run that read in another order than an
+   * earlier one on the same values is not deterministic: a checker error naming `what`.
    */
-  add(order: readonly number[], ids: readonly number[], value: T, what: string): void {
-    const leaf = new Leaf(value);
+  add(t: number, order: readonly number[], ids: readonly number[], value: T, what: string): void {
+    this.leaves.push(value);
+    const leaf = -this.leaves.length;
     if (order.length === 0) {
-      if (this.root !== undefined) throw new Error(`checker error: ${what} ran twice`);
-      this.root = leaf;
+      if ((this.roots[t] ?? EMPTY) !== EMPTY) throw new Error(`checker error: ${what} ran twice`);
+      this.roots[t] = leaf;
       return;
     }
-    if (this.root === undefined) this.root = { pos: order[0] ?? 0, next: new Map() };
-    let node = this.root;
+    let e = this.roots[t] ?? EMPTY;
+    if (e === EMPTY) {
+      e = this.node(order[0] ?? 0);
+      this.roots[t] = e;
+    }
     for (let k = 0; k < order.length; k++) {
       const pos = order[k] ?? 0;
-      if (node instanceof Leaf || node.pos !== pos)
+      if (e < 0 || this.pos[e] !== pos)
         throw new Error(`checker error: ${what} read the same components in another order`);
-      const value = ids[pos] ?? -1;
+      const v = ids[pos] ?? -1;
       const last = k === order.length - 1;
-      let child = node.next.get(value);
-      if (child === undefined) {
-        child = last ? leaf : { pos: order[k + 1] ?? 0, next: new Map() };
-        node.next.set(value, child);
+      let c = this.branch(e, v);
+      if (c === EMPTY) {
+        c = last ? leaf : this.node(order[k + 1] ?? 0);
+        this.setBranch(e, v, c);
       } else if (last) {
         throw new Error(`checker error: ${what} ran twice on the same components`);
       }
-      node = child;
+      e = c;
     }
   }
 }
