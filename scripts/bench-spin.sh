@@ -4,8 +4,8 @@
 # script (../shared/bench/spin/run-side-by-side.sh, or $LAZYMMU_SIDE_BY_SIDE) reads the
 # mirror next to itself, so a copy of it and of our mirror go into a temporary directory
 # and the copy runs from the project root. LAZYMMU_BENCH and LAZYMMU_STARTUP are what
-# `npm run bench` runs and the modules it loads (the script's defaults name a file that
-# has moved). Needs spin 6.5.2, gcc, GNU time and bc (apt-get install -y spin).
+# `npm run bench` runs and the modules it loads before exploring (its configuration and
+# checker/run with the explorer; the script's defaults name a file that has moved). Needs spin 6.5.2, gcc, GNU time and bc (apt-get install -y spin).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SCRIPT=${LAZYMMU_SIDE_BY_SIDE:-$ROOT/../shared/bench/spin/run-side-by-side.sh}
@@ -24,5 +24,5 @@ cd "$ROOT"
 TSNODE="node -r ts-node/register/transpile-only"
 export LAZYMMU_DIR="$ROOT"
 export LAZYMMU_BENCH="$TSNODE scripts/bench.ts"
-export LAZYMMU_STARTUP="$TSNODE -e 'require(\"./scripts/bench-setup\")'"
+export LAZYMMU_STARTUP="$TSNODE -e 'require(\"./scripts/bench-setup\"); require(\"./checker/run\")'"
 sh "$TMP/run-side-by-side.sh" "$@"

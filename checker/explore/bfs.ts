@@ -129,6 +129,13 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
   };
   const perRule = new Map<string, number>();
   const most = limits.tracesPerRule ?? 1;
+  // A reduced run's findings are made concrete once the search is over: rebuilding a path
+  // runs `successors` again, which may reuse the objects of the successors being read.
+  const unbuilt: { readonly key: string; readonly build: () => Finding<V> }[] = [];
+  const later = (key: string, build: () => Finding<V>): Finding<V> => {
+    unbuilt.push({ key, build });
+    return { kind: "rule", path: [] };
+  };
   const report = (vs: readonly V[], at: number, last?: number) => {
     for (const v of vs) {
       const rule = sys.ruleOf(v);
@@ -139,7 +146,7 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
       findings.set(
         key,
         sys.reduced === true
-          ? concrete(sys, store, chainTo(at), { rule, last })
+          ? later(key, () => concrete(sys, store, chainTo(at), { rule, last }))
           : { kind: "rule", violation: v, path: pathTo(at, last) },
       );
     }
@@ -173,7 +180,7 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
         findings.set(
           "deadlock",
           sys.reduced === true
-            ? concrete(sys, store, chainTo(i), undefined)
+            ? later("deadlock", () => concrete(sys, store, chainTo(i), undefined))
             : { kind: "deadlock", path: pathTo(i) },
         );
       }
@@ -214,6 +221,8 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
     levelEnd = store.size;
     if (levelEnd > levelStart) depth++;
   }
+  // In the order they were found (a key set again keeps its place).
+  for (const u of unbuilt) findings.set(u.key, u.build());
   return {
     findings: [...findings.values()],
     stats: {

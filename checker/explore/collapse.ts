@@ -116,7 +116,7 @@ export class CollapsedCodec {
   }
 
   /** The key made of these component numbers. */
-  write(ids: readonly number[]): Uint8Array {
+  write(ids: ArrayLike<number>): Uint8Array {
     const out = this.out;
     out.reset();
     for (let i = 0; i < ids.length; i++) out.uint(ids[i] ?? 0);

@@ -90,8 +90,7 @@ export function kernelSystem(
         }
         f.reset(ids, t.changes);
         opts.onAction?.(t.action);
-        const made = f;
-        f.violations = memo.violations(t, f.ids, () => made.next);
+        f.violations = memo.violations(t, f.ids, f);
         out[k] = f;
       }
       return out;

@@ -86,9 +86,13 @@ export class TransitionMemo<V> {
 
   /**
    * The violations `t`'s events cause, `t` having reached the state of components `ids`
-   * (`post` builds it, when the monitor must be run).
+   * (`reached.next` builds it, when the monitor must be run).
    */
-  violations(t: Remembered<V>, ids: readonly number[], post: () => Kernel): readonly V[] {
+  violations(
+    t: Remembered<V>,
+    ids: readonly number[],
+    reached: { readonly next: Kernel },
+  ): readonly V[] {
     if (t.violations !== undefined) return t.violations;
     const tree = t.verdicts;
     const known = this.verdicts.find(tree, ids);
@@ -96,7 +100,7 @@ export class TransitionMemo<V> {
     const reads = new ReadSet(this.layoutFor(ids));
     let vs: readonly V[];
     try {
-      vs = this.judge.transition(t.events, stateView(post(), reads));
+      vs = this.judge.transition(t.events, stateView(reached.next, reads));
     } finally {
       reads.active = false;
     }

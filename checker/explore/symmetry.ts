@@ -174,14 +174,27 @@ export class SymmetricKernelCodec extends CollapsedKernelCodec {
       RENUMBER_FIELD[name as keyof Kernel] as ((v: unknown, r: Renumbering) => unknown) | undefined,
   );
   private readonly scratch: number[] = [];
-  private readonly best: number[] = [];
-  private readonly other: number[] = [];
+  private best = new Int32Array(0);
+  private cand = new Int32Array(0);
+  /**
+   * Per group element (undefined for the identity): for each CPU slot of a renumbered
+   * state, the CPU of the original whose component lands there.
+   */
+  private readonly from: (readonly number[] | undefined)[];
 
   constructor(private readonly group: readonly Renumbering[]) {
     super();
     // The key layout below is [#cpus, cpus..., #tasks, tasks..., fields...].
     if (this.cpus !== 0 || this.tasks !== 1)
       throw new Error("checker error: symmetry expects the state's lists to be cpus, tasks");
+    this.from = group.map((r) => {
+      if (isIdentity(r)) return undefined;
+      const from: number[] = [];
+      r.cpu.forEach((to, c) => {
+        from[to] = c;
+      });
+      return from;
+    });
     this.memo = group.map(() => ({
       cpu: new Memo(),
       task: new Memo(),
@@ -195,72 +208,93 @@ export class SymmetricKernelCodec extends CollapsedKernelCodec {
   }
 
   /** The key of the orbit of the state made of these components: its representative's. */
+  /** The number of CPU component `id` renumbered by group element `g`. */
+  private cpuImage(g: number, id: number): number {
+    const memo = this.memo[g];
+    const r = this.group[g];
+    if (!memo || !r) throw new Error("checker error: no such renumbering");
+    let to = memo.cpu.get(id);
+    if (to < 0) {
+      // The element decodes to the Cpu the schema declares.
+      to = this.c.addElement(this.cpus, renumberCpu(this.c.element(this.cpus, id) as Cpu, r));
+      memo.cpu.set(id, to);
+    }
+    return to;
+  }
+
+  /** The number of task component `id` renumbered by group element `g`. */
+  private taskImage(g: number, id: number): number {
+    const memo = this.memo[g];
+    const r = this.group[g];
+    if (!memo || !r) throw new Error("checker error: no such renumbering");
+    let to = memo.task.get(id);
+    if (to < 0) {
+      // The element decodes to the Task the schema declares.
+      to = this.c.addElement(this.tasks, renumberTask(this.c.element(this.tasks, id) as Task, r));
+      memo.task.set(id, to);
+    }
+    return to;
+  }
+
+  /** The number of field `f`'s component `id` renumbered by group element `g`. */
+  private fieldImage(g: number, f: number, id: number): number {
+    const renumber = this.renumberField[f];
+    const memo = this.memo[g]?.fields[f];
+    const r = this.group[g];
+    if (renumber === undefined || memo === undefined || !r) return id;
+    let to = memo.get(id);
+    if (to < 0) {
+      to = this.c.addField(f, renumber(this.c.field(f, id), r));
+      memo.set(id, to);
+    }
+    return to;
+  }
+
+  /**
+   * The key of the orbit of the state made of these components: its representative's,
+   * the smallest of its renumberings as a list of component numbers. Each renumbering is
+   * built position by position and dropped at the first position where it is larger than
+   * the smallest so far.
+   */
   override keyOfIds(ids: readonly number[]): Uint8Array {
-    const best = this.best;
-    best.length = 0;
-    for (const x of ids) best.push(x);
+    const len = ids.length;
+    if (this.best.length !== len) {
+      this.best = new Int32Array(len);
+      this.cand = new Int32Array(len);
+    }
+    let best = this.best;
+    let cand = this.cand;
+    for (let i = 0; i < len; i++) best[i] = ids[i] ?? 0;
     const n = ids[0] ?? 0;
     const taskAt = 1 + n;
     const m = ids[taskAt] ?? 0;
     const fieldsAt = taskAt + 1 + m;
-    const other = this.other;
     for (let g = 0; g < this.group.length; g++) {
-      const r = this.group[g];
-      const memo = this.memo[g];
-      if (!r || !memo || isIdentity(r)) continue;
-      other.length = ids.length;
-      other[0] = n;
-      for (let c = 0; c < n; c++) {
-        const id = ids[1 + c] ?? 0;
-        let to = memo.cpu.get(id);
-        if (to < 0) {
-          // The element decodes to the Cpu the schema declares.
-          to = this.c.addElement(this.cpus, renumberCpu(this.c.element(this.cpus, id) as Cpu, r));
-          memo.cpu.set(id, to);
+      const from = this.from[g];
+      if (from === undefined) continue;
+      // 0: equal to best so far; -1: already smaller (fill the rest); 1: larger (drop it).
+      let order = 0;
+      for (let p = 0; p < len && order <= 0; p++) {
+        let v: number;
+        if (p === 0 || p === taskAt) v = ids[p] ?? 0;
+        else if (p < taskAt) v = this.cpuImage(g, ids[1 + (from[p - 1] ?? 0)] ?? 0);
+        else if (p < fieldsAt) v = this.taskImage(g, ids[p] ?? 0);
+        else v = this.fieldImage(g, p - fieldsAt, ids[p] ?? 0);
+        cand[p] = v;
+        if (order === 0) {
+          const b = best[p] ?? 0;
+          if (v < b) order = -1;
+          else if (v > b) order = 1;
         }
-        other[1 + (r.cpu[c] ?? c)] = to;
       }
-      other[taskAt] = m;
-      for (let t = 0; t < m; t++) {
-        const id = ids[taskAt + 1 + t] ?? 0;
-        let to = memo.task.get(id);
-        if (to < 0) {
-          // The element decodes to the Task the schema declares.
-          const task = this.c.element(this.tasks, id) as Task;
-          to = this.c.addElement(this.tasks, renumberTask(task, r));
-          memo.task.set(id, to);
-        }
-        other[taskAt + 1 + t] = to;
-      }
-      for (let f = 0; f < this.renumberField.length; f++) {
-        const id = ids[fieldsAt + f] ?? 0;
-        const renumber = this.renumberField[f];
-        const fmemo = memo.fields[f];
-        if (renumber === undefined || fmemo === undefined) {
-          other[fieldsAt + f] = id;
-          continue;
-        }
-        let to = fmemo.get(id);
-        if (to < 0) {
-          to = this.c.addField(f, renumber(this.c.field(f, id), r));
-          fmemo.set(id, to);
-        }
-        other[fieldsAt + f] = to;
-      }
-      if (less(other, best)) {
-        best.length = 0;
-        for (const x of other) best.push(x);
+      if (order < 0) {
+        const t = best;
+        best = cand;
+        cand = t;
       }
     }
+    this.best = best;
+    this.cand = cand;
     return this.c.write(best);
   }
-}
-
-function less(a: readonly number[], b: readonly number[]): boolean {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (x !== y) return x < y;
-  }
-  return false;
 }

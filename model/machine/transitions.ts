@@ -109,15 +109,16 @@ export function successors(
 }
 
 /**
- * The transition relation comes in units, each about one actor: unit c < #CPUs is what CPU
- * c can do (its context runs a step or is switched, an interrupt arrives on it), the unit
- * #CPUs + t what the scheduler can do to task t (wake it, migrate it). `successors()` is
- * their transitions in unit order. A unit reads only the parts of the state its actor's
- * code reaches (the explorer caches a unit's transitions by the parts it read: checker/
- * explore/memo.ts), so it finds CPUs by number and tasks by id rather than by a scan.
+ * The transition relation comes in units, each about one actor: for CPU c, unit 2c is what
+ * its context can do (run a step, be switched out, switch a task in) and unit 2c + 1 the
+ * interrupts that can arrive on it; unit 2 * #CPUs + t is what the scheduler can do to
+ * task t (wake it, migrate it). `successors()` is their transitions in unit order. A unit
+ * reads only the parts of the state its actor's code reaches (the explorer caches a unit's
+ * transitions by the parts it read: checker/explore/memo.ts), so it finds CPUs by number
+ * and tasks by id rather than by a scan.
  */
 export function unitCount(m: Machine): number {
-  return m.scenario.cpus + m.scenario.tasks.length;
+  return 2 * m.scenario.cpus + m.scenario.tasks.length;
 }
 
 /** The transitions of unit `u` (see unitCount) of a state that is not halted. */
@@ -131,9 +132,19 @@ export function unitSuccessors(
   const how: How = { listen, produce };
   const out: Transition[] = [];
   const ncpus = m.scenario.cpus;
-  if (u < ncpus) {
-    const cpu = s.cpus[u];
-    if (!cpu) throw new Error(`model error: no CPU ${u}`);
+  if (u < 2 * ncpus) {
+    const cpu = s.cpus[u >> 1];
+    if (!cpu) throw new Error(`model error: no CPU ${u >> 1}`);
+    if ((u & 1) === 1) {
+      if (!cpu.irqsEnabled) return out;
+      for (const src of m.scenario.irqs) {
+        if ((s.irqFired[src.id] ?? 0) >= src.bound) continue;
+        if (src.cpus !== undefined && !src.cpus.includes(cpu.id)) continue;
+        if (!mayFire(m, s, cpu, src.kind ?? "hardirq")) continue;
+        out.push(fireIrq(s, cpu.id, src.id, src.handler, src.kind ?? "hardirq", how));
+      }
+      return out;
+    }
     if (cpu.irq !== null) {
       out.push(...runStep(m, s, { kind: "irq", cpu: cpu.id, source: cpu.irq.source }, cpu.id, how));
     } else if (cpu.current !== null) {
@@ -153,18 +164,10 @@ export function unitSuccessors(
           out.push(switchIn(m, s, cpu.id, task, how));
       }
     }
-    if (cpu.irqsEnabled) {
-      for (const src of m.scenario.irqs) {
-        if ((s.irqFired[src.id] ?? 0) >= src.bound) continue;
-        if (src.cpus !== undefined && !src.cpus.includes(cpu.id)) continue;
-        if (!mayFire(m, s, cpu, src.kind ?? "hardirq")) continue;
-        out.push(fireIrq(s, cpu.id, src.id, src.handler, src.kind ?? "hardirq", how));
-      }
-    }
     return out;
   }
-  const task = s.tasks[u - ncpus];
-  if (!task) throw new Error(`model error: no task number ${u - ncpus}`);
+  const task = s.tasks[u - 2 * ncpus];
+  if (!task) throw new Error(`model error: no task number ${u - 2 * ncpus}`);
   if (task.status === "sleeping") out.push(wake(s, task, how));
   if (task.status !== "runnable" || task.migrationDisabled > 0 || m.pinned.has(task.id)) return out;
   // CPU c is s.cpus[c] (Cpu.id is its place in the list).
