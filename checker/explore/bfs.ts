@@ -23,6 +23,8 @@ export interface System<S, V> {
   key(s: S): Uint8Array;
   /** `key(t.next)` of a successor just returned, possibly without building its state. */
   successorKey?(t: Successor<S, V>): Uint8Array;
+  /** `stateViolations(t.next)` of a successor just returned, possibly without building it. */
+  successorViolations?(t: Successor<S, V>): readonly V[];
   /** The state a key stands for, as a value the caller owns. */
   decode(key: Uint8Array): S;
   /** A final state: having no successor here is not a deadlock. */
@@ -200,7 +202,12 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
         if (!store.added) continue;
         parent.push(i);
         choice.push(k);
-        report(sys.stateViolations(t.next), index);
+        report(
+          sys.successorViolations === undefined
+            ? sys.stateViolations(t.next)
+            : sys.successorViolations(t),
+          index,
+        );
       }
       expanded++;
       const elapsed = limits.now() - start;

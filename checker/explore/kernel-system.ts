@@ -97,6 +97,8 @@ export function kernelSystem(
     },
     successorKey: (t) => (t instanceof Found ? codec.keyOfIds(t.ids) : codec.key(t.next)),
     stateViolations: (s) => mon.state(s),
+    successorViolations: (t) =>
+      memo !== undefined && t instanceof Found ? memo.stateViolations(t.ids, t) : mon.state(t.next),
     key: (s) => codec.key(s),
     decode: (k) => codec.decode(k),
     done: (s) => s.halted !== null || allDone(s),

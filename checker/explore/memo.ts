@@ -26,6 +26,8 @@ export interface Judge<V> {
   /** Whether judging these events reads the state they reached. */
   readsPost(events: readonly Observation[]): boolean;
   transition(events: readonly Observation[], post: Kernel): readonly V[];
+  /** Violations of state invariants in `s`. */
+  state(s: Kernel): readonly V[];
 }
 
 /** One transition, as the changes it makes to the component numbers of its state. */
@@ -53,6 +55,8 @@ export class TransitionMemo<V> {
   private readonly units = new ReadTrees<readonly Remembered<V>[]>();
   private readonly verdicts = new ReadTrees<readonly V[]>();
   private readonly roots: number[] = [];
+  /** The state invariants' verdicts, by the components they read. */
+  private readonly stateTree = this.verdicts.tree();
   private layout: Layout | undefined;
   private readonly succIds: number[] = [];
 
@@ -105,6 +109,24 @@ export class TransitionMemo<V> {
       reads.active = false;
     }
     this.verdicts.add(tree, reads.order, ids, vs, `the monitor on ${t.action.kind}`);
+    return vs;
+  }
+
+  /**
+   * The violations of state invariants in the state of components `ids` (`reached.next`
+   * builds it, when the monitor must be run).
+   */
+  stateViolations(ids: readonly number[], reached: { readonly next: Kernel }): readonly V[] {
+    const known = this.verdicts.find(this.stateTree, ids);
+    if (known !== undefined) return known;
+    const reads = new ReadSet(this.layoutFor(ids));
+    let vs: readonly V[];
+    try {
+      vs = this.judge.state(stateView(reached.next, reads));
+    } finally {
+      reads.active = false;
+    }
+    this.verdicts.add(this.stateTree, reads.order, ids, vs, "the state invariants");
     return vs;
   }
 
