@@ -341,7 +341,27 @@ function equalCode(k: Kind, a: string, b: string, g: Gen): string {
 
 const byNumber = (a: number, b: number) => a - b;
 
-export function encoder(k: Kind): Encode {
+// Compiled once per declared kind (the state's kinds are module constants): every codec of
+// a process shares the same functions, which the engine then optimizes once, not once per
+// matrix cell.
+function once<F>(make: (k: Kind) => F): (k: Kind) => F {
+  const made = new WeakMap<Kind, F>();
+  return (k) => {
+    let f = made.get(k);
+    if (f === undefined) {
+      f = make(k);
+      made.set(k, f);
+    }
+    return f;
+  };
+}
+
+export const encoder = once(compileEncoder);
+export const decoder = once(compileDecoder);
+export const copier = once(compileCopier);
+export const equality = once(compileEquality);
+
+function compileEncoder(k: Kind): Encode {
   const g = new Gen();
   const body = encodeCode(k, "v", g);
   const scratch = g.scratch.map((name) => `const ${name} = [];`).join(" ");
@@ -353,7 +373,7 @@ export function encoder(k: Kind): Encode {
   return make(writeScalar, byNumber);
 }
 
-export function decoder(k: Kind): Decode {
+function compileDecoder(k: Kind): Decode {
   const body = decodeCode(k, "out", new Gen());
   const make = new Function(
     "RS",
@@ -363,13 +383,13 @@ export function decoder(k: Kind): Decode {
   return make(readScalar, stringAt);
 }
 
-export function copier(k: Kind): Copy {
+function compileCopier(k: Kind): Copy {
   const body = copyCode(k, "v", "out", new Gen());
   const make = new Function(`return function copy(v) { let out; ${body} return out; };`);
   return make();
 }
 
-export function equality(k: Kind): Equal {
+function compileEquality(k: Kind): Equal {
   const body = equalCode(k, "a", "b", new Gen());
   const make = new Function(`return function equal(a, b) { ${body} return true; };`);
   return make();

@@ -35,6 +35,9 @@ function part(name: string, k: Kind): Part {
   return { name, encode: encoder(k), decode: decoder(k), equal: equality(k), store, decoded: [] };
 }
 
+/** Builders by their code: one function for every codec of the same state shape. */
+const BUILDERS = new Map<string, Build>();
+
 /** The state decoded last, with its component numbers: its successors share most of them. */
 interface Base {
   readonly state: Readonly<Record<string, unknown>>;
@@ -219,7 +222,13 @@ export class CollapsedCodec {
       const at = li >= 0 ? `lists[${li}]` : `fields[${fieldNames.indexOf(name)}]`;
       return `${JSON.stringify(name)}: ${at}`;
     });
-    return new Function("lists", "fields", `return { ${parts.join(", ")} };`) as Build;
+    const body = `return { ${parts.join(", ")} };`;
+    let build = BUILDERS.get(body);
+    if (build === undefined) {
+      build = new Function("lists", "fields", body) as Build;
+      BUILDERS.set(body, build);
+    }
+    return build;
   }
 
   /** The component numbers of `state` (the decoded base's own when it is that state). */
