@@ -17,7 +17,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cpuSymmetry } from "../checker/explore/symmetry";
+import { symmetryOf } from "../checker/explore/symmetry";
 import { type Cell, runCell } from "../checker/run";
 import { findArch } from "../model/arch/index";
 import type { PreemptionModel } from "../model/kernel/state";
@@ -61,7 +61,7 @@ function candidates(): Candidate[] {
     const scenario = findScenario(e.scenario);
     if (!arch || !scenario) throw new Error(`no ${e.arch} or ${e.scenario}`);
     const spec = bundledSpec(e.spec ?? "lazy-mmu-v6.15");
-    if (!cpuSymmetry(buildMachine(arch, scenario, e.preemption), spec).ok) continue;
+    if (!symmetryOf(buildMachine(arch, scenario, e.preemption), spec).ok) continue;
     out.push({
       name,
       cell: { spec, arch, scenario, preemption: e.preemption },
@@ -111,7 +111,7 @@ describe("CPU symmetry reduction", () => {
     const scenario = findScenario("bench-reference");
     if (!arch || !scenario) throw new Error("bench configuration missing");
     const spec = bundledSpec("lazy-mmu-v6.15");
-    const sym = cpuSymmetry(buildMachine(arch, scenario, "full"), spec);
+    const sym = symmetryOf(buildMachine(arch, scenario, "full"), spec);
     expect(sym.ok && sym.group.length).toBe(2);
     const cell = { spec, arch, scenario, preemption: "full" as const };
     const full = runCell(cell, limits, { symmetry: false });

@@ -3,7 +3,9 @@
 // steps' recipes run on lazily copied drafts instead of immer drafts (lazy-draft.ts): the
 // recipe mutates copies of the parts it reaches, and the successor shares the rest with
 // the state it came from, which is never written. Events carry only the context fields
-// the spec's checks read (the monitor's `listens` says which).
+// the spec's checks read (the monitor's `listens` says which). Keys are of orbit
+// representatives (symmetric-codec.ts) where the machine and the spec are symmetric under
+// relabelling CPUs or tasks (symmetry.ts), unless the caller turns symmetry off.
 
 import type { Kernel } from "../../model/kernel/state";
 import { initialState, type Machine } from "../../model/machine/machine";
@@ -13,23 +15,30 @@ import type { Monitor, Violation } from "../rules/monitor";
 import type { System } from "./bfs";
 import { CollapsedKernelCodec } from "./kernel-codec";
 import { lazyProduce } from "./lazy-draft";
-import { cpuSymmetry, SymmetricKernelCodec } from "./symmetry";
+import { SymmetricKernelCodec } from "./symmetric-codec";
+import { type Symmetry, symmetryOf } from "./symmetry";
 
 export interface KernelSystemOptions {
-  /** Reduce by CPU symmetry where the machine and spec allow it (symmetry.ts). */
+  /** Reduce by symmetry where the machine and spec allow it (symmetry.ts; default true). */
   readonly symmetry?: boolean;
   /** Told of every transition's action as it is explored (coverage of the model's steps). */
   readonly onAction?: (a: Action) => void;
+}
+
+export interface KernelSystem extends System<Kernel, Violation> {
+  /** The symmetry the keys reduce by (`ok: false`: none, and why); absent when turned off. */
+  readonly symmetry: Symmetry | undefined;
 }
 
 export function kernelSystem(
   m: Machine,
   mon: Monitor,
   opts: KernelSystemOptions = {},
-): System<Kernel, Violation> {
-  const sym = opts.symmetry === true ? cpuSymmetry(m, mon.spec) : undefined;
+): KernelSystem {
+  const sym = opts.symmetry === false ? undefined : symmetryOf(m, mon.spec);
   const codec = sym?.ok === true ? new SymmetricKernelCodec(sym.group) : new CollapsedKernelCodec();
   return {
+    symmetry: sym,
     reduced: sym?.ok === true,
     initial: initialState(m),
     successors: (s) =>
