@@ -137,14 +137,14 @@ export function runCell(cell: Cell, limits: Limits, opts: RunOptions = {}): Cell
   }
   if (result.error !== undefined) {
     const { message, path } = result.error;
-    return errorResult(cell, machine, result.stats, { message, choices: path });
+    return errorResult(cell, machine, result.stats, { message, choices: path }, reduced);
   }
   const violations: Counterexample[] = [];
   for (const f of result.findings) {
     const rebuilt = rebuild(machine, f.path);
     if (!rebuilt.ok) {
       const message = `checker error: a counterexample does not replay (${rebuilt.reason})`;
-      return errorResult(cell, machine, result.stats, { message, choices: f.path });
+      return errorResult(cell, machine, result.stats, { message, choices: f.path }, reduced);
     }
     violations.push(counterexample(f, rebuilt.steps));
   }
@@ -222,6 +222,7 @@ function errorResult(
   machine: Machine | undefined,
   stats: Stats,
   e: { readonly message: string; readonly choices: readonly number[] },
+  reduced: readonly SymmetryOver[] = [],
 ): CellResult {
   let steps: readonly TraceStep[] = [];
   if (machine !== undefined) {
@@ -240,7 +241,7 @@ function errorResult(
     violations: [],
     stats,
     stoppedBy: null,
-    reduced: [],
+    reduced,
     vacuous: [],
     error: { message: e.message, choices: e.choices, steps },
   };

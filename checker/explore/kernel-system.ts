@@ -16,11 +16,14 @@ import type { System } from "./bfs";
 import { CollapsedKernelCodec } from "./kernel-codec";
 import { lazyProduce } from "./lazy-draft";
 import { SymmetricKernelCodec } from "./symmetric-codec";
-import { type Symmetry, symmetryOf } from "./symmetry";
+import { type Symmetry, type SymmetryOver, symmetryOf } from "./symmetry";
 
 export interface KernelSystemOptions {
-  /** Reduce by symmetry where the machine and spec allow it (symmetry.ts; default true). */
-  readonly symmetry?: boolean;
+  /**
+   * Reduce by symmetry where the machine and spec allow it (symmetry.ts): over CPUs and
+   * tasks (true, the default), only the kinds listed, or not at all (false).
+   */
+  readonly symmetry?: boolean | readonly SymmetryOver[];
   /** Told of every transition's action as it is explored (coverage of the model's steps). */
   readonly onAction?: (a: Action) => void;
 }
@@ -35,7 +38,14 @@ export function kernelSystem(
   mon: Monitor,
   opts: KernelSystemOptions = {},
 ): KernelSystem {
-  const sym = opts.symmetry === false ? undefined : symmetryOf(m, mon.spec);
+  const sym =
+    opts.symmetry === false
+      ? undefined
+      : symmetryOf(
+          m,
+          mon.spec,
+          opts.symmetry === true || opts.symmetry === undefined ? undefined : opts.symmetry,
+        );
   const codec = sym?.ok === true ? new SymmetricKernelCodec(sym.group) : new CollapsedKernelCodec();
   return {
     symmetry: sym,

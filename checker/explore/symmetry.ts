@@ -162,16 +162,24 @@ function taskPermutations(m: Machine, vars: readonly string[]): Part<readonly nu
   return { ok: true, perms };
 }
 
-/** The relabellings under which this machine, judged by this spec, is symmetric. */
-export function symmetryOf(m: Machine, spec: Spec): Symmetry {
+/**
+ * The relabellings under which this machine, judged by this spec, is symmetric: of CPUs and
+ * of tasks, or of the kinds `over` names.
+ */
+export function symmetryOf(
+  m: Machine,
+  spec: Spec,
+  over: readonly SymmetryOver[] = ["cpus", "tasks"],
+): Symmetry {
   const vars: string[] = [];
   for (const r of spec.rules) for (const c of r.checks) varsOf(c.require, vars);
   const named = vars.find((v) => NAMES_A_CONTEXT.has(v));
   if (named !== undefined) return { ok: false, why: `a rule reads ${named}` };
   if (Object.keys(m.scenario.shared ?? {}).length > 0)
     return { ok: false, why: "the scenario has shared variables" };
-  const cpus = cpuPermutations(m, vars);
-  const tasks = taskPermutations(m, vars);
+  const off = (kind: string) => ({ ok: false as const, why: `${kind} not asked for` });
+  const cpus = over.includes("cpus") ? cpuPermutations(m, vars) : off("CPUs");
+  const tasks = over.includes("tasks") ? taskPermutations(m, vars) : off("tasks");
   if (!cpus.ok && !tasks.ok) return { ok: false, why: `CPUs: ${cpus.why}; tasks: ${tasks.why}` };
   const cpuPerms: readonly CpuPerm[] = cpus.ok
     ? cpus.perms
@@ -194,11 +202,11 @@ export function symmetryOf(m: Machine, spec: Spec): Symmetry {
   }
   // The identity first: a state that is its own representative needs no other work.
   group.sort((a, b) => Number(isIdentityRelabelling(b)) - Number(isIdentityRelabelling(a)));
-  const over: SymmetryOver[] = [
+  const reduces: SymmetryOver[] = [
     ...(cpus.ok ? ["cpus" as const] : []),
     ...(tasks.ok ? ["tasks" as const] : []),
   ];
-  return { ok: true, group, over };
+  return { ok: true, group, over: reduces };
 }
 
 export function isIdentityRelabelling(r: Relabelling): boolean {
