@@ -1,4 +1,4 @@
-// Symmetry reduction over CPUs changes no verdict. On a set of known-verdict cells
+// Symmetry reduction (CPUs and tasks, checker/explore/symmetry.ts) changes no verdict. On a set of known-verdict cells
 // (test/verdicts/*.json) chosen by the rule below, each is run with and without it, and the
 // two must violate the same rules with counterexamples of the same length (shortest paths
 // in the quotient are as long as in the full graph). runCell replays every counterexample
@@ -105,7 +105,7 @@ const limits = { maxStates: 2_000_000, timeoutMs: 300_000, now: () => performanc
 const cells = chosen();
 const merged: string[] = [];
 
-describe("CPU symmetry reduction", () => {
+describe("symmetry reduction", () => {
   it("finds the bench scenario's two CPUs interchangeable and halves its states", () => {
     const arch = findArch("sparc64@v6.15");
     const scenario = findScenario("bench-reference");

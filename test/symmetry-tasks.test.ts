@@ -24,6 +24,7 @@ import { sparc64Source } from "../model/source/bindings/sparc64";
 import { deriveModel } from "../model/source/derive";
 import { relabelPointer } from "../model/source/memory";
 import { type CParser, loadCParser } from "../model/source/parser";
+import { cli, cliRun, filesUnder, tempDir } from "./cli";
 import { bundledSpec, ROOT } from "./helpers";
 
 const limits = { maxStates: 200_000, timeoutMs: 120_000, now: () => performance.now() };
@@ -173,5 +174,65 @@ describe("a model derived from a kernel tree (pointers in its locals)", () => {
     expect(reduced.verdict).toBe(full.verdict);
     expect(rules(reduced)).toEqual(rules(full));
     expect(reduced.stats.states).toBeLessThan(full.stats.states);
+  });
+});
+
+describe("the command line", () => {
+  const args = ["--arch", "sparc64@v6.15", "--scenario", "zap-pte-range-twice"];
+  const sel = [...args, "--preemption", "full", "--quiet"];
+
+  it("reduces by default, --symmetry as well, and --no-symmetry stores every state", async () => {
+    const out = tempDir("lazymmu-symmetry-");
+    const json = async (...flags: string[]) => {
+      const r = await cliRun(["verify", ...sel, "--format", "json", "--out", out, ...flags]);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout).results[0] as { reduced: string[]; stats: { states: number } };
+    };
+    const byDefault = await json();
+    const asked = await json("--symmetry");
+    const off = await json("--no-symmetry");
+    expect(byDefault.reduced).toEqual(["cpus", "tasks"]);
+    expect(asked.reduced).toEqual(["cpus", "tasks"]);
+    expect(asked.stats.states).toBe(byDefault.stats.states);
+    expect(off.reduced).toEqual([]);
+    expect(off.stats.states).toBeGreaterThan(byDefault.stats.states);
+    const text = await cliRun(["verify", ...sel, "--out", out]);
+    expect(text.stdout).toContain("; one state per relabelling of CPUs and tasks)");
+    const plain = await cliRun(["verify", ...sel, "--out", out, "--no-symmetry"]);
+    expect(plain.stdout).not.toContain("relabelling");
+  });
+
+  it("the traces of a run reduced over tasks replay on the unreduced model", async () => {
+    const out = tempDir("lazymmu-symmetry-");
+    const sel14 = ["--arch", "sparc64@v6.14", "--scenario", "zap-pte-range-twice"];
+    const r = await cliRun(["verify", ...sel14, "--preemption", "full", "--quiet", "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("relabelling of CPUs and tasks");
+    const traces = filesUnder(out).filter((f) => f.endsWith(".itf.json"));
+    expect(traces.length).toBeGreaterThan(0);
+    for (const f of traces) {
+      const replayed = cli(["replay", f]);
+      expect(replayed.stdout, f).toMatch(/^reproduced: /);
+      expect(replayed.code, f).toBe(0);
+    }
+  });
+
+  it("matrix and compare take --no-symmetry", async () => {
+    const out = tempDir("lazymmu-symmetry-");
+    const m = await cliRun(["matrix", ...sel, "--no-symmetry", "--out", out]);
+    expect(m.code).toBe(0);
+    const c = await cliRun([
+      "compare",
+      "lazy-mmu-v6.15",
+      "lazy-mmu-v7.0",
+      "--arch",
+      "sparc64@v6.15",
+      "--scenario",
+      "zap-pte-range-twice",
+      "--no-symmetry",
+      "--quiet",
+    ]);
+    expect(c.stderr).toBe("");
+    expect(c.code).toBe(0);
   });
 });
