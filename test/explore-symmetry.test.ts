@@ -1,10 +1,11 @@
-// Symmetry reduction (CPUs and tasks, checker/explore/symmetry.ts) changes no verdict. On a set of known-verdict cells
-// (test/verdicts/*.json) chosen by the rule below, each is run with and without it, and the
-// two must violate the same rules with counterexamples of the same length (shortest paths
+// Symmetry reduction (checker/explore/symmetry.ts) changes no verdict. On a set of
+// known-verdict cells (test/verdicts/*.json) chosen by the rule below, each is run with
+// and without it, and the two must violate the same rules with counterexamples of the same length (shortest paths
 // in the quotient are as long as in the full graph). runCell replays every counterexample
 // on the unreduced model and throws if one does not replay, so each reduced trace is
 // checked to be concrete. (verdicts.test.ts runs every known cell with the default
-// settings; this file compares the two settings.)
+// settings, symmetry on; this file compares the two settings; test/symmetry-tasks.test.ts
+// covers tasks running the same program, which no known-verdict cell has.)
 //
 // The rule that chooses the cells, so that the comparison stays cheap and covers what
 // matters: among the known-verdict cells that run (not n/a) and on which the reduction

@@ -68,6 +68,31 @@ describe("which relabellings are offered", () => {
     expect(sym.ok && sym.over).toEqual(["tasks"]);
   });
 
+  it("two identical interrupt sources on one CPU stay two under a renumbering", () => {
+    const c = cell("sparc64@v6.15", "bench-reference", "full");
+    const irq = (id: string, cpu: number) => ({
+      id,
+      handler: "kfence_unprotect",
+      bound: 1,
+      cpus: [cpu],
+    });
+    const scenario = {
+      ...c.scenario,
+      irqs: [irq("a0", 0), irq("b0", 0), irq("a1", 1), irq("b1", 1)],
+    };
+    const sym = symmetryOf(buildMachine(c.arch, scenario, "full"), SPEC);
+    const maps = sym.ok ? sym.group.map((r) => [...r.source.entries()].sort()) : [];
+    expect(maps).toEqual([
+      [],
+      [
+        ["a0", "a1"],
+        ["a1", "a0"],
+        ["b0", "b1"],
+        ["b1", "b0"],
+      ],
+    ]);
+  });
+
   for (const path of ["ctx.id", "ctx", "event.message", "state", "state.tasks"]) {
     it(`a rule reading ${path} turns it off`, () => {
       const m = machineOf(cell("sparc64@v6.15", "zap-pte-range-twice", "full"));

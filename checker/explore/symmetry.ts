@@ -97,18 +97,23 @@ function cpuPermutations(m: Machine, vars: readonly string[]): Part<CpuPerm> {
   const out: CpuPerm[] = [];
   for (const p of permutations(n)) {
     const source = new Map<string, string>();
+    // Each source's twin is another's at most (two identical sources stay two), itself first.
+    const taken = new Set<string>();
     let fits = true;
     for (const src of m.scenario.irqs) {
       if (src.cpus === undefined) continue;
       const image = src.cpus.map((c) => p[c] ?? c).sort((a, b) => a - b);
-      const twin = m.scenario.irqs.find(
+      const twins = m.scenario.irqs.filter(
         (o) =>
+          !taken.has(o.id) &&
           o.handler === src.handler &&
           o.bound === src.bound &&
           (o.kind ?? "hardirq") === (src.kind ?? "hardirq") &&
           o.cpus !== undefined &&
           [...o.cpus].sort((a, b) => a - b).join() === image.join(),
       );
+      const twin = twins.find((o) => o.id === src.id) ?? twins[0];
+      if (twin) taken.add(twin.id);
       if (!twin) {
         fits = false;
         break;
