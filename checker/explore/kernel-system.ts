@@ -38,14 +38,11 @@ export function kernelSystem(
   mon: Monitor,
   opts: KernelSystemOptions = {},
 ): KernelSystem {
+  const asked = opts.symmetry ?? true;
   const sym =
-    opts.symmetry === false
+    asked === false
       ? undefined
-      : symmetryOf(
-          m,
-          mon.spec,
-          opts.symmetry === true || opts.symmetry === undefined ? undefined : opts.symmetry,
-        );
+      : symmetryOf(m, mon.spec, asked === true ? ["cpus", "tasks"] : asked);
   const codec = sym?.ok === true ? new SymmetricKernelCodec(sym.group) : new CollapsedKernelCodec();
   return {
     symmetry: sym,

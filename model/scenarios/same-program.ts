@@ -1,10 +1,11 @@
 // Two tasks that run the same caller (issue 10): interchangeable tasks, where symmetry
 // reduction over tasks (checker/explore/symmetry.ts) applies. Two threads of one process
 // that both MADV_DONTNEED one range each run zap_pte_range() over the same page table:
-// MADV_DONTNEED takes mmap_lock for reading only (mm/madvise.c madvise_need_mmap_write()),
-// so the two zaps run at once and the PTL serializes them. The second finds the PTEs
-// already none; the kernel's loop skips a pte_none entry (mm/memory.c zap_pte_range()),
-// the model's ptep_get_and_clear() clears it again. Out of the default matrix
+// MADV_DONTNEED takes the mmap lock for reading only (mm/madvise.c
+// madvise_need_mmap_write(), read at torvalds/linux 002d46a68e4a; later kernels were not
+// read here), so the two zaps run at once and the PTL serializes them. The second finds
+// the PTEs already none; the kernel's loop skips a pte_none entry (mm/memory.c
+// zap_pte_range()), the model's ptep_get_and_clear() clears it again. Out of the default matrix
 // (model/scenarios/index.ts): it is there to measure the reduction.
 
 import { zapPteRange } from "./callers";
