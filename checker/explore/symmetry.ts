@@ -29,7 +29,8 @@ import type { Spec } from "../spec/types";
 /**
  * One relabelling: CPU c becomes cpu[c], bound interrupt sources are renamed by `source`;
  * the task at place t of the state's list goes to place task[t] and takes that place's id
- * (`taskId` renames every reference to a task).
+ * (`taskId` renames every reference to a task). The state's list holds the scenario's tasks
+ * in the scenario's order (machine.ts bootOf; no transition reorders it).
  */
 export interface Relabelling {
   readonly cpu: readonly number[];
