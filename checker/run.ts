@@ -11,6 +11,7 @@ import type { Scenario } from "../model/scenarios/types";
 import { type Exploration, explore, type Limits, type Stats } from "./explore/bfs";
 import { kernelSystem } from "./explore/kernel-system";
 import { rebuild, type TraceStep } from "./explore/rebuild";
+import type { SymmetryOver } from "./explore/symmetry";
 import { errorMessage, type Verdict } from "./outcome";
 import { monitor, type Violation } from "./rules/monitor";
 import type { Spec } from "./spec/types";
@@ -42,6 +43,11 @@ export interface CellResult {
   readonly violations: readonly Counterexample[];
   readonly stats: Stats;
   readonly stoppedBy: "max-states" | "timeout" | null;
+  /**
+   * What symmetry reduction relabelled (checker/explore/symmetry.ts): one state was stored
+   * per orbit. Empty: every state was stored (symmetry off, or the cell is not symmetric).
+   */
+  readonly reduced: readonly SymmetryOver[];
   /** Set when the verdict is `error`: what threw, and the steps that reached it. */
   readonly error?: CellError;
   /**
@@ -61,7 +67,7 @@ export interface StepRef {
 }
 
 export interface RunOptions {
-  /** Reduce by CPU symmetry where the cell allows it (checker/explore/symmetry.ts). */
+  /** Reduce by symmetry where the cell allows it (checker/explore/symmetry.ts; default true). */
   readonly symmetry?: boolean;
   /** Up to this many shortest traces per rule, ending in distinct violations (default 1). */
   readonly tracesPerRule?: number;
@@ -112,39 +118,39 @@ export function runCell(cell: Cell, limits: Limits, opts: RunOptions = {}): Cell
     return errorResult(cell, undefined, noStats, { message: errorMessage(err), choices: [] });
   }
   let result: Exploration<Violation>;
+  let reduced: readonly SymmetryOver[] = [];
   const mon = monitor(cell.spec);
   const reached = new Set<string>();
   try {
-    result = explore(
-      kernelSystem(machine, mon, {
-        ...(opts.symmetry === undefined ? {} : { symmetry: opts.symmetry }),
-        ...(opts.memo === undefined ? {} : { memo: opts.memo }),
-        ...(opts.coverage === true
-          ? {
-              onAction: (a: Action) => {
-                if (a.kind === "step") reached.add(stepKey(a));
-              },
-            }
-          : {}),
-      }),
-      {
-        ...limits,
-        ...(opts.tracesPerRule === undefined ? {} : { tracesPerRule: opts.tracesPerRule }),
-      },
-    );
+    const sys = kernelSystem(machine, mon, {
+      ...(opts.symmetry === undefined ? {} : { symmetry: opts.symmetry }),
+      ...(opts.memo === undefined ? {} : { memo: opts.memo }),
+      ...(opts.coverage === true
+        ? {
+            onAction: (a: Action) => {
+              if (a.kind === "step") reached.add(stepKey(a));
+            },
+          }
+        : {}),
+    });
+    if (sys.symmetry?.ok === true) reduced = sys.symmetry.over;
+    result = explore(sys, {
+      ...limits,
+      ...(opts.tracesPerRule === undefined ? {} : { tracesPerRule: opts.tracesPerRule }),
+    });
   } catch (err) {
     return errorResult(cell, machine, noStats, { message: errorMessage(err), choices: [] });
   }
   if (result.error !== undefined) {
     const { message, path } = result.error;
-    return errorResult(cell, machine, result.stats, { message, choices: path });
+    return errorResult(cell, machine, result.stats, { message, choices: path }, reduced);
   }
   const violations: Counterexample[] = [];
   for (const f of result.findings) {
     const rebuilt = rebuild(machine, f.path);
     if (!rebuilt.ok) {
       const message = `checker error: a counterexample does not replay (${rebuilt.reason})`;
-      return errorResult(cell, machine, result.stats, { message, choices: f.path });
+      return errorResult(cell, machine, result.stats, { message, choices: f.path }, reduced);
     }
     violations.push(counterexample(f, rebuilt.steps));
   }
@@ -159,6 +165,7 @@ export function runCell(cell: Cell, limits: Limits, opts: RunOptions = {}): Cell
     violations,
     stats: result.stats,
     stoppedBy: result.stoppedBy,
+    reduced,
     vacuous: cell.spec.rules.filter((r) => !asked.has(r.id)).map((r) => r.id),
     ...(opts.coverage === true
       ? { unreached: modelSteps(machine).filter((s) => !reached.has(stepKey(s))) }
@@ -221,6 +228,7 @@ function errorResult(
   machine: Machine | undefined,
   stats: Stats,
   e: { readonly message: string; readonly choices: readonly number[] },
+  reduced: readonly SymmetryOver[] = [],
 ): CellResult {
   let steps: readonly TraceStep[] = [];
   if (machine !== undefined) {
@@ -239,6 +247,7 @@ function errorResult(
     violations: [],
     stats,
     stoppedBy: null,
+    reduced,
     vacuous: [],
     error: { message: e.message, choices: e.choices, steps },
   };

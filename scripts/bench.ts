@@ -1,7 +1,7 @@
 // `npm run bench`: explores a fixed configuration (scripts/bench-setup.ts) and prints
 // distinct states, transitions, depth, exploration time (wall and CPU), states per second,
 // memory per stored state and peak memory.
-//   --config 2x3 (default) | 3x3   --symmetry (CPU symmetry reduction)   --repeat N (best of N runs)
+//   --config 2x3 (default) | 3x3   --symmetry (symmetry reduction, off here: the SPIN mirror is unreduced)   --repeat N (best of N runs)
 //   --derived: afterwards, the same 2x3 configuration on the sparc64 model derived from the
 //     fixture tree (scripts/bench-derived.ts), in the same process.
 // One configuration per process, so that the memory figures are its own: bytes per state
@@ -47,7 +47,7 @@ function main(): number {
   const s = last.stats;
   const peak = process.resourceUsage().maxRSS * 1024;
   const lines = [
-    `lazymmu bench: ${cell.arch.id} on ${scenario.id} (${scenario.cpus} CPUs, ${scenario.tasks.length} tasks, an interrupt source per CPU), preemption full, ${BENCH_SPEC}${symmetry ? ", CPU symmetry reduction" : ""}`,
+    `lazymmu bench: ${cell.arch.id} on ${scenario.id} (${scenario.cpus} CPUs, ${scenario.tasks.length} tasks, an interrupt source per CPU), preemption full, ${BENCH_SPEC}${symmetry ? ", symmetry reduction (CPUs and tasks)" : ""}`,
     `verdict:          ${last.verdict}${last.violations.length > 0 ? ` (${last.violations.map((v) => v.rule).join(", ")})` : ""}`,
     `distinct states:  ${s.states}`,
     `transitions:      ${s.transitions}`,

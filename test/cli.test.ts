@@ -83,8 +83,11 @@ describe("lazymmu verify", () => {
       // This run checks no v7.0-API or interrupt rule: those hold vacuously.
       "vacuous",
       "violations",
+      // Symmetry reduction relabelled the CPUs: its states are orbits.
+      "reduced",
       "stats",
     ]);
+    expect(res.reduced).toEqual(["cpus"]);
     expect(Object.keys(res.stats)).toEqual(["states", "transitions", "depth", "seconds"]);
     const impl = res.violations.find((v: { rule: string }) => v.rule === "immediate-outside");
     expect(impl.obligation).toBe("implementation");

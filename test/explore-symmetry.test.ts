@@ -1,10 +1,11 @@
-// Symmetry reduction over CPUs changes no verdict. On a set of known-verdict cells
-// (test/verdicts/*.json) chosen by the rule below, each is run with and without it, and the
-// two must violate the same rules with counterexamples of the same length (shortest paths
+// Symmetry reduction (checker/explore/symmetry.ts) changes no verdict. On a set of
+// known-verdict cells (test/verdicts/*.json) chosen by the rule below, each is run with
+// and without it, and the two must violate the same rules with counterexamples of the same length (shortest paths
 // in the quotient are as long as in the full graph). runCell replays every counterexample
 // on the unreduced model and throws if one does not replay, so each reduced trace is
 // checked to be concrete. (verdicts.test.ts runs every known cell with the default
-// settings; this file compares the two settings.)
+// settings, symmetry on; this file compares the two settings; test/symmetry-tasks.test.ts
+// covers tasks running the same program, which no known-verdict cell has.)
 //
 // The rule that chooses the cells, so that the comparison stays cheap and covers what
 // matters: among the known-verdict cells that run (not n/a) and on which the reduction
@@ -17,7 +18,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cpuSymmetry } from "../checker/explore/symmetry";
+import { symmetryOf } from "../checker/explore/symmetry";
 import { type Cell, runCell } from "../checker/run";
 import { findArch } from "../model/arch/index";
 import type { PreemptionModel } from "../model/kernel/state";
@@ -61,7 +62,7 @@ function candidates(): Candidate[] {
     const scenario = findScenario(e.scenario);
     if (!arch || !scenario) throw new Error(`no ${e.arch} or ${e.scenario}`);
     const spec = bundledSpec(e.spec ?? "lazy-mmu-v6.15");
-    if (!cpuSymmetry(buildMachine(arch, scenario, e.preemption), spec).ok) continue;
+    if (!symmetryOf(buildMachine(arch, scenario, e.preemption), spec).ok) continue;
     out.push({
       name,
       cell: { spec, arch, scenario, preemption: e.preemption },
@@ -105,13 +106,13 @@ const limits = { maxStates: 2_000_000, timeoutMs: 300_000, now: () => performanc
 const cells = chosen();
 const merged: string[] = [];
 
-describe("CPU symmetry reduction", () => {
+describe("symmetry reduction", () => {
   it("finds the bench scenario's two CPUs interchangeable and halves its states", () => {
     const arch = findArch("sparc64@v6.15");
     const scenario = findScenario("bench-reference");
     if (!arch || !scenario) throw new Error("bench configuration missing");
     const spec = bundledSpec("lazy-mmu-v6.15");
-    const sym = cpuSymmetry(buildMachine(arch, scenario, "full"), spec);
+    const sym = symmetryOf(buildMachine(arch, scenario, "full"), spec);
     expect(sym.ok && sym.group.length).toBe(2);
     const cell = { spec, arch, scenario, preemption: "full" as const };
     const full = runCell(cell, limits, { symmetry: false });

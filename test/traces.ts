@@ -80,6 +80,7 @@ export function walkTrace(
     violations: [],
     stats: { states: 0, transitions: 0, depth: 0, seconds: 0 },
     stoppedBy: null,
+    reduced: [],
     vacuous: [],
   };
   const doc = traceDocument(cell, {

@@ -44,7 +44,11 @@ export function selectionOptions(cmd: Command, { variadic = true } = {}): Comman
     )
     .option("--max-states <n>", "stop a run after this many distinct states (verdict incomplete)")
     .option("--timeout <seconds>", "stop a run after this many seconds (verdict incomplete)")
-    .option("--symmetry", "store one state per renumbering of the CPUs (traces stay concrete)")
+    .option(
+      "--symmetry",
+      "store one state per relabelling of the CPUs and of tasks running the same program, where the cell is symmetric (the default; traces stay concrete)",
+    )
+    .option("--no-symmetry", "store every state: no symmetry reduction")
     .option(
       "--traces-per-rule <n>",
       "keep up to n shortest traces per rule, each ending in a distinct violation (default 1)",

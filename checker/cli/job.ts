@@ -25,7 +25,7 @@ export interface CellJob {
   readonly preemption: PreemptionModel;
   readonly maxStates: number;
   readonly timeoutMs: number;
-  /** --symmetry: reduce by CPU symmetry where the cell allows it. */
+  /** Reduce by symmetry where the cell allows it (off with --no-symmetry). */
   readonly symmetry: boolean;
   /** --traces-per-rule: shortest traces kept per rule, each ending in a distinct violation. */
   readonly tracesPerRule: number;

@@ -20,6 +20,7 @@ export interface RawRunFlags {
   readonly preemption?: string;
   readonly maxStates?: string;
   readonly timeout?: string;
+  /** --symmetry: true, --no-symmetry: false, neither: undefined (on). */
   readonly symmetry?: boolean;
   readonly tracesPerRule?: string;
   readonly coverage?: boolean;
@@ -33,7 +34,7 @@ export interface RunOptions {
   readonly notBuilt: readonly NotBuilt[];
   readonly maxStates: number;
   readonly timeoutSeconds: number;
-  /** Reduce by CPU symmetry where a cell allows it (checker/explore/symmetry.ts). */
+  /** Reduce by symmetry where a cell allows it (checker/explore/symmetry.ts): on unless --no-symmetry. */
   readonly symmetry: boolean;
   /** Shortest traces kept per rule, each ending in a distinct violation. */
   readonly tracesPerRule: number;
@@ -134,7 +135,7 @@ export function resolveRun(
     notBuilt,
     maxStates: maxStates.value,
     timeoutSeconds: timeout.value,
-    symmetry: flags.symmetry === true,
+    symmetry: flags.symmetry !== false,
     tracesPerRule: tracesPerRule.value,
     coverage: flags.coverage === true,
   });

@@ -175,7 +175,11 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
         succ = sys.successors(s);
       } catch (err) {
         // A model exception is the run's outcome (an `error` verdict), not a crash.
-        error = { message: err instanceof Error ? err.message : String(err), path: pathTo(i) };
+        // Reduced, the stored path is of representatives: the concrete one reaches a
+        // relabelling of this state, which throws alike.
+        const path =
+          sys.reduced === true ? concrete(sys, store, chainTo(i), undefined).path : pathTo(i);
+        error = { message: err instanceof Error ? err.message : String(err), path };
         break search;
       }
       if (succ.length === 0 && !sys.done(s) && !findings.has("deadlock")) {

@@ -3,7 +3,9 @@
 // steps' recipes run on lazily copied drafts instead of immer drafts (lazy-draft.ts): the
 // recipe mutates copies of the parts it reaches, and the successor shares the rest with
 // the state it came from, which is never written. Events carry only the context fields
-// the spec's checks read (the monitor's `listens` says which).
+// the spec's checks read (the monitor's `listens` says which). Keys are of orbit
+// representatives (symmetric-codec.ts) where the machine and the spec are symmetric under
+// relabelling CPUs or tasks (symmetry.ts), unless the caller turns symmetry off.
 
 import type { Kernel } from "../../model/kernel/state";
 import { initialState, type Machine } from "../../model/machine/machine";
@@ -15,11 +17,15 @@ import type { Successor, System } from "./bfs";
 import { CollapsedKernelCodec, type ComponentKeys } from "./kernel-codec";
 import { lazyProduce } from "./lazy-draft";
 import { type Remembered, TransitionMemo } from "./memo";
-import { cpuSymmetry, SymmetricKernelCodec } from "./symmetry";
+import { SymmetricKernelCodec } from "./symmetric-codec";
+import { type Symmetry, type SymmetryOver, symmetryOf } from "./symmetry";
 
 export interface KernelSystemOptions {
-  /** Reduce by CPU symmetry where the machine and spec allow it (symmetry.ts). */
-  readonly symmetry?: boolean;
+  /**
+   * Reduce by symmetry where the machine and spec allow it (symmetry.ts): over CPUs and
+   * tasks (true, the default), only the kinds listed, or not at all (false).
+   */
+  readonly symmetry?: boolean | readonly SymmetryOver[];
   /** Told of every transition's action as it is explored (coverage of the model's steps). */
   readonly onAction?: (a: Action) => void;
   /** Remember each unit's transitions by the components it read (memo.ts); default on. */
@@ -53,12 +59,21 @@ class Found implements Successor<Kernel, Violation> {
   }
 }
 
+export interface KernelSystem extends System<Kernel, Violation> {
+  /** The symmetry the keys reduce by (`ok: false`: none, and why); absent when turned off. */
+  readonly symmetry: Symmetry | undefined;
+}
+
 export function kernelSystem(
   m: Machine,
   mon: Monitor,
   opts: KernelSystemOptions = {},
-): System<Kernel, Violation> {
-  const sym = opts.symmetry === true ? cpuSymmetry(m, mon.spec) : undefined;
+): KernelSystem {
+  const asked = opts.symmetry ?? true;
+  const sym =
+    asked === false
+      ? undefined
+      : symmetryOf(m, mon.spec, asked === true ? ["cpus", "tasks"] : asked);
   const codec: ComponentKeys =
     sym?.ok === true ? new SymmetricKernelCodec(sym.group) : new CollapsedKernelCodec();
   const memo = opts.memo === false ? undefined : new TransitionMemo<Violation>(m, mon, codec);
@@ -69,6 +84,7 @@ export function kernelSystem(
     return { next, violations: events.length > 0 ? mon.transition(events, next) : [] };
   };
   return {
+    symmetry: sym,
     reduced: sym?.ok === true,
     initial: initialState(m),
     successors: (s) => {

@@ -1,35 +1,65 @@
-// Symmetry reduction over CPUs: two states that differ only by a renumbering of the CPUs
-// (with the interrupt sources bound to them renumbered alike) have the same futures up to
-// that renumbering, so only one of them, the orbit's representative, is stored. The
-// representative is the renumbering whose key, as a list of component numbers
-// (collapse.ts), is smallest; renumbered components are memoized, so a state costs a few
-// table lookups per renumbering rather than a re-encoding.
+// Symmetry reduction: two states that differ only by a relabelling of the CPUs (with the
+// interrupt sources bound to them renamed alike) and of the tasks that run the same program
+// have the same futures up to that relabelling, so only one of them, the orbit's
+// representative, is stored (symmetric-codec.ts picks it; relabel.ts applies a relabelling).
 //
-// Where a CPU number lives in the kernel state: Cpu.id (and the CPU's place in the list),
-// Task.cpu, an interrupt source's name (IrqContext.source, the keys of irqFired) when the
-// source is bound to CPUs, the `cpu|addr` entries of hw.unsynced, and the locals that
-// this_cpu_ptr() writes (CPU_LOCALS). A reduction is offered only when the machine is
-// symmetric: every renumbering maps each bound interrupt source to one with the same
-// handler and bound, and no rule of the spec reads a CPU number or a context's name.
+// Which relabellings are offered, and when:
+//  - CPUs: the renumberings under which the machine is symmetric: each maps every bound
+//    interrupt source to one with the same handler, kind, bound and image of its CPUs;
+//  - tasks: the permutations of tasks with the same entry procedure (and so the same
+//    arguments: a task's first frame has none), thread flags, pinning and start inside a
+//    region. Where a task starts (its CPU, running or queued) is part of the initial state
+//    only, not of the transition relation: the transitions of a state and of its relabelling
+//    correspond whatever the initial state is, and the quotient's orbits are those of the
+//    states reachable from it;
+//  - the group is the product of the two.
+// Neither is offered where the spec could tell the states apart: a rule that reads a
+// context's name (`ctx.id`, the whole `ctx` or `event`, a call's whole `args`, a bug's
+// `message`), the whole `state`, or a state field not declared free of CPUs (for CPUs:
+// model/kernel/state.ts `cpuFree`) or of tasks (`taskFree`); nor for CPUs a rule reading a
+// CPU number (`ctx.cpu`, any path naming a cpu); nor where the scenario has shared
+// variables, which may hold a number or a name a relabelling would not follow.
 
-import { unsyncedEntry, unsyncedKey } from "../../model/kernel/hardware";
-import { CPU_LOCALS } from "../../model/kernel/primitives";
-import type { Cpu, Frame, IrqFrame, Kernel, Task, Val } from "../../model/kernel/state";
 import type { Machine } from "../../model/machine/machine";
-import { CPU_FREE_STATE_FIELDS } from "../../model/machine/observed-state";
+import { CPU_FREE_STATE_FIELDS, TASK_FREE_STATE_FIELDS } from "../../model/machine/observed-state";
+import type { TaskSpec } from "../../model/scenarios/types";
 import { varsOf } from "../rules/paths";
 import type { Spec } from "../spec/types";
-import { CollapsedKernelCodec } from "./kernel-codec";
 
-/** One renumbering: CPU c becomes cpu[c]; bound interrupt sources are renamed alike. */
-export interface Renumbering {
+/**
+ * One relabelling: CPU c becomes cpu[c], bound interrupt sources are renamed by `source`;
+ * the task at place t of the state's list goes to place task[t] and takes that place's id
+ * (`taskId` renames every reference to a task). The state's list holds the scenario's tasks
+ * in the scenario's order (machine.ts bootOf; no transition reorders it).
+ */
+export interface Relabelling {
   readonly cpu: readonly number[];
   readonly source: ReadonlyMap<string, string>;
+  readonly task: readonly number[];
+  readonly taskId: ReadonlyMap<string, string>;
 }
 
-export type CpuSymmetry =
-  | { readonly ok: true; readonly group: readonly Renumbering[] }
+/** What a reduction relabels. */
+export type SymmetryOver = "cpus" | "tasks";
+
+export type Symmetry =
+  | {
+      readonly ok: true;
+      /** Every relabelling of the group, the identity first. */
+      readonly group: readonly Relabelling[];
+      readonly over: readonly SymmetryOver[];
+    }
   | { readonly ok: false; readonly why: string };
+
+/** Paths whose value names a context, whatever the machine: no symmetry where one is read. */
+const NAMES_A_CONTEXT: ReadonlySet<string> = new Set([
+  "ctx",
+  "ctx.id",
+  "event",
+  "event.args",
+  "event.message",
+  "state",
+]);
 
 function permutations(n: number): number[][] {
   if (n === 0) return [[]];
@@ -40,261 +70,151 @@ function permutations(n: number): number[][] {
   return out;
 }
 
-/** The renumberings of CPUs under which this machine, judged by this spec, is symmetric. */
-export function cpuSymmetry(m: Machine, spec: Spec): CpuSymmetry {
+const isIdentity = (p: readonly number[]) => p.every((x, i) => x === i);
+
+/** The `state` field a path reads (`tlb` of `state.tlb.stale`), if it reads one. */
+function stateField(path: string): string | undefined {
+  return path.startsWith("state.") ? (path.split(".")[1] ?? "") : undefined;
+}
+
+type Part<T> =
+  | { readonly ok: true; readonly perms: readonly T[] }
+  | { readonly ok: false; readonly why: string };
+
+interface CpuPerm {
+  readonly cpu: readonly number[];
+  readonly source: ReadonlyMap<string, string>;
+}
+
+/** The renumberings of CPUs under which this machine, judged by rules reading `vars`, is symmetric. */
+function cpuPermutations(m: Machine, vars: readonly string[]): Part<CpuPerm> {
   const n = m.scenario.cpus;
   if (n < 2) return { ok: false, why: "one CPU" };
-  // A shared variable may hold a CPU number that renumbering would not follow.
-  if (Object.keys(m.scenario.shared ?? {}).length > 0)
-    return { ok: false, why: "the scenario has shared variables" };
-  const vars: string[] = [];
-  for (const r of spec.rules) for (const c of r.checks) varsOf(c.require, vars);
-  // The state view may name CPUs, except the fields declared CPU-free (observed-state.ts).
-  const cpuBound = vars.find(
-    (v) =>
-      /cpu/i.test(v) ||
-      v === "ctx.id" ||
-      (v.startsWith("state") && !CPU_FREE_STATE_FIELDS.has(v.split(".")[1] ?? "")),
-  );
-  if (cpuBound !== undefined) return { ok: false, why: `a rule reads ${cpuBound}` };
-  const group: Renumbering[] = [];
+  const bound = vars.find((v) => {
+    const f = stateField(v);
+    return /cpu/i.test(v) || (f !== undefined && !CPU_FREE_STATE_FIELDS.has(f));
+  });
+  if (bound !== undefined) return { ok: false, why: `a rule reads ${bound}` };
+  const out: CpuPerm[] = [];
   for (const p of permutations(n)) {
     const source = new Map<string, string>();
+    // Each source's twin is another's at most (two identical sources stay two), itself first.
+    const taken = new Set<string>();
     let fits = true;
     for (const src of m.scenario.irqs) {
       if (src.cpus === undefined) continue;
       const image = src.cpus.map((c) => p[c] ?? c).sort((a, b) => a - b);
-      const twin = m.scenario.irqs.find(
+      const twins = m.scenario.irqs.filter(
         (o) =>
+          !taken.has(o.id) &&
           o.handler === src.handler &&
           o.bound === src.bound &&
           (o.kind ?? "hardirq") === (src.kind ?? "hardirq") &&
           o.cpus !== undefined &&
           [...o.cpus].sort((a, b) => a - b).join() === image.join(),
       );
+      const twin = twins.find((o) => o.id === src.id) ?? twins[0];
+      if (twin) taken.add(twin.id);
       if (!twin) {
         fits = false;
         break;
       }
       if (twin.id !== src.id) source.set(src.id, twin.id);
     }
-    if (fits) group.push({ cpu: p, source });
+    if (fits) out.push({ cpu: p, source });
   }
-  if (group.length < 2) return { ok: false, why: "the interrupt sources tell the CPUs apart" };
-  // The identity first: a state that is its own representative needs no other work.
-  group.sort((a, b) => Number(isIdentity(b)) - Number(isIdentity(a)));
-  return { ok: true, group };
+  if (out.length < 2) return { ok: false, why: "the interrupt sources tell the CPUs apart" };
+  return { ok: true, perms: out };
 }
 
-function isIdentity(r: Renumbering): boolean {
-  return r.cpu.every((c, i) => c === i);
-}
-
-function renumberStack(stack: readonly Frame[], r: Renumbering): Frame[] {
-  return stack.map((f) => {
-    let locals: Record<string, Val> | undefined;
-    for (const name of CPU_LOCALS) {
-      const v = f.locals[name];
-      if (typeof v === "number") {
-        locals ??= { ...f.locals };
-        locals[name] = r.cpu[v] ?? v;
-      }
-    }
-    return locals === undefined ? f : { ...f, locals };
-  });
-}
-
-function renumberIrq<I extends IrqFrame>(i: I, r: Renumbering): I {
-  return { ...i, source: r.source.get(i.source) ?? i.source, stack: renumberStack(i.stack, r) };
-}
-
-function renumberCpu(c: Cpu, r: Renumbering): Cpu {
-  // The softirq a hardirq interrupted is renumbered like the handler on top of it.
-  const irq =
-    c.irq === null
-      ? null
-      : {
-          ...renumberIrq(c.irq, r),
-          interrupted: c.irq.interrupted === null ? null : renumberIrq(c.irq.interrupted, r),
-        };
-  return { ...c, id: r.cpu[c.id] ?? c.id, irq };
-}
-
-function renumberTask(t: Task, r: Renumbering): Task {
-  return { ...t, cpu: r.cpu[t.cpu] ?? t.cpu, stack: renumberStack(t.stack, r) };
+/** What makes two tasks interchangeable: the same program, flags, pinning and region. */
+function programOf(t: TaskSpec): string {
+  const flags = Object.entries(t.flags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([t.entry, flags, t.pinned === true, t.inRegion === true]);
 }
 
 /**
- * How a renumbering changes the value of each top-level field that is not a list and
- * holds CPU numbers or names bound to them; the other fields it leaves as they are.
+ * The permutations of the state's task list (place t to place p[t]) that only exchange
+ * tasks running the same program, for rules reading `vars`.
  */
-const RENUMBER_FIELD: {
-  readonly [F in keyof Kernel]?: (v: Kernel[F], r: Renumbering) => Kernel[F];
-} = {
-  irqFired: (v, r) => {
-    const irqFired: Record<string, number> = {};
-    for (const [src, n] of Object.entries(v)) irqFired[r.source.get(src) ?? src] = n;
-    return irqFired;
-  },
-  hw: (v, r) => {
-    const unsynced = v.unsynced
-      .map((e) => {
-        const { cpu, addr } = unsyncedEntry(e);
-        return unsyncedKey(r.cpu[cpu] ?? cpu, addr);
-      })
-      .sort();
-    return { ...v, unsynced };
-  },
-};
-
-/** A growable table from a component number to its renumbered component's number. */
-class Memo {
-  private a = new Int32Array(256).fill(-1);
-  get(i: number): number {
-    return i < this.a.length ? (this.a[i] ?? -1) : -1;
-  }
-  set(i: number, v: number): void {
-    if (i >= this.a.length) {
-      const b = new Int32Array(Math.max(i + 1, this.a.length * 2)).fill(-1);
-      b.set(this.a);
-      this.a = b;
+function taskPermutations(m: Machine, vars: readonly string[]): Part<readonly number[]> {
+  const tasks = m.scenario.tasks;
+  const bound = vars.find((v) => {
+    const f = stateField(v);
+    return f !== undefined && !TASK_FREE_STATE_FIELDS.has(f);
+  });
+  if (bound !== undefined) return { ok: false, why: `a rule reads ${bound}` };
+  const classes = new Map<string, number[]>();
+  tasks.forEach((t, i) => {
+    const k = programOf(t);
+    classes.set(k, [...(classes.get(k) ?? []), i]);
+  });
+  let perms: number[][] = [tasks.map((_, i) => i)];
+  for (const places of classes.values()) {
+    if (places.length < 2) continue;
+    const next: number[][] = [];
+    for (const base of perms) {
+      for (const q of permutations(places.length)) {
+        const p = [...base];
+        places.forEach((at, j) => {
+          p[at] = places[q[j] ?? j] ?? at;
+        });
+        next.push(p);
+      }
     }
-    this.a[i] = v;
+    perms = next;
   }
+  if (perms.length < 2) return { ok: false, why: "no two tasks run the same program" };
+  return { ok: true, perms };
 }
 
-/** Keys of orbit representatives: a state and its renumberings get the same key. */
-export class SymmetricKernelCodec extends CollapsedKernelCodec {
-  private readonly cpus = this.c.listIndex("cpus");
-  private readonly tasks = this.c.listIndex("tasks");
-  private readonly memo: { cpu: Memo; task: Memo; fields: (Memo | undefined)[] }[];
-  /** Per field of the key (after the lists): how a renumbering changes it, if it does. */
-  private readonly renumberField = this.c.fieldNames.map(
-    (name) =>
-      RENUMBER_FIELD[name as keyof Kernel] as ((v: unknown, r: Renumbering) => unknown) | undefined,
-  );
-  private readonly scratch: number[] = [];
-  private best = new Int32Array(0);
-  private cand = new Int32Array(0);
-  /**
-   * Per group element (undefined for the identity): for each CPU slot of a renumbered
-   * state, the CPU of the original whose component lands there.
-   */
-  private readonly from: (readonly number[] | undefined)[];
-
-  constructor(private readonly group: readonly Renumbering[]) {
-    super();
-    // The key layout below is [#cpus, cpus..., #tasks, tasks..., fields...].
-    if (this.cpus !== 0 || this.tasks !== 1)
-      throw new Error("checker error: symmetry expects the state's lists to be cpus, tasks");
-    this.from = group.map((r) => {
-      if (isIdentity(r)) return undefined;
-      const from: number[] = [];
-      r.cpu.forEach((to, c) => {
-        from[to] = c;
+/**
+ * The relabellings under which this machine, judged by this spec, is symmetric: of CPUs and
+ * of tasks, or of the kinds `over` names.
+ */
+export function symmetryOf(
+  m: Machine,
+  spec: Spec,
+  over: readonly SymmetryOver[] = ["cpus", "tasks"],
+): Symmetry {
+  const vars: string[] = [];
+  for (const r of spec.rules) for (const c of r.checks) varsOf(c.require, vars);
+  const named = vars.find((v) => NAMES_A_CONTEXT.has(v));
+  if (named !== undefined) return { ok: false, why: `a rule reads ${named}` };
+  if (Object.keys(m.scenario.shared ?? {}).length > 0)
+    return { ok: false, why: "the scenario has shared variables" };
+  const off = (kind: string) => ({ ok: false as const, why: `${kind} not asked for` });
+  const cpus = over.includes("cpus") ? cpuPermutations(m, vars) : off("CPUs");
+  const tasks = over.includes("tasks") ? taskPermutations(m, vars) : off("tasks");
+  if (!cpus.ok && !tasks.ok) return { ok: false, why: `CPUs: ${cpus.why}; tasks: ${tasks.why}` };
+  const cpuPerms: readonly CpuPerm[] = cpus.ok
+    ? cpus.perms
+    : [{ cpu: Array.from({ length: m.scenario.cpus }, (_, i) => i), source: new Map() }];
+  const taskPerms: readonly (readonly number[])[] = tasks.ok
+    ? tasks.perms
+    : [m.scenario.tasks.map((_, i) => i)];
+  const ids = m.scenario.tasks.map((t) => t.id);
+  const group: Relabelling[] = [];
+  for (const c of cpuPerms) {
+    for (const task of taskPerms) {
+      const taskId = new Map<string, string>();
+      task.forEach((to, from) => {
+        const a = ids[from];
+        const b = ids[to];
+        if (a !== undefined && b !== undefined && a !== b) taskId.set(a, b);
       });
-      return from;
-    });
-    this.memo = group.map(() => ({
-      cpu: new Memo(),
-      task: new Memo(),
-      fields: this.renumberField.map((f) => (f === undefined ? undefined : new Memo())),
-    }));
-  }
-
-  override key(s: Kernel): Uint8Array {
-    this.c.ids(s, this.scratch);
-    return this.keyOfIds(this.scratch);
-  }
-
-  /** The key of the orbit of the state made of these components: its representative's. */
-  /** The number of CPU component `id` renumbered by group element `g`. */
-  private cpuImage(g: number, id: number): number {
-    const memo = this.memo[g];
-    const r = this.group[g];
-    if (!memo || !r) throw new Error("checker error: no such renumbering");
-    let to = memo.cpu.get(id);
-    if (to < 0) {
-      // The element decodes to the Cpu the schema declares.
-      to = this.c.addElement(this.cpus, renumberCpu(this.c.element(this.cpus, id) as Cpu, r));
-      memo.cpu.set(id, to);
+      group.push({ cpu: c.cpu, source: c.source, task, taskId });
     }
-    return to;
   }
+  // The identity first: a state that is its own representative needs no other work.
+  group.sort((a, b) => Number(isIdentityRelabelling(b)) - Number(isIdentityRelabelling(a)));
+  const reduces: SymmetryOver[] = [
+    ...(cpus.ok ? ["cpus" as const] : []),
+    ...(tasks.ok ? ["tasks" as const] : []),
+  ];
+  return { ok: true, group, over: reduces };
+}
 
-  /** The number of task component `id` renumbered by group element `g`. */
-  private taskImage(g: number, id: number): number {
-    const memo = this.memo[g];
-    const r = this.group[g];
-    if (!memo || !r) throw new Error("checker error: no such renumbering");
-    let to = memo.task.get(id);
-    if (to < 0) {
-      // The element decodes to the Task the schema declares.
-      to = this.c.addElement(this.tasks, renumberTask(this.c.element(this.tasks, id) as Task, r));
-      memo.task.set(id, to);
-    }
-    return to;
-  }
-
-  /** The number of field `f`'s component `id` renumbered by group element `g`. */
-  private fieldImage(g: number, f: number, id: number): number {
-    const renumber = this.renumberField[f];
-    const memo = this.memo[g]?.fields[f];
-    const r = this.group[g];
-    if (renumber === undefined || memo === undefined || !r) return id;
-    let to = memo.get(id);
-    if (to < 0) {
-      to = this.c.addField(f, renumber(this.c.field(f, id), r));
-      memo.set(id, to);
-    }
-    return to;
-  }
-
-  /**
-   * The key of the orbit of the state made of these components: its representative's,
-   * the smallest of its renumberings as a list of component numbers. Each renumbering is
-   * built position by position and dropped at the first position where it is larger than
-   * the smallest so far.
-   */
-  override keyOfIds(ids: readonly number[]): Uint8Array {
-    const len = ids.length;
-    if (this.best.length !== len) {
-      this.best = new Int32Array(len);
-      this.cand = new Int32Array(len);
-    }
-    let best = this.best;
-    let cand = this.cand;
-    for (let i = 0; i < len; i++) best[i] = ids[i] ?? 0;
-    const n = ids[0] ?? 0;
-    const taskAt = 1 + n;
-    const m = ids[taskAt] ?? 0;
-    const fieldsAt = taskAt + 1 + m;
-    for (let g = 0; g < this.group.length; g++) {
-      const from = this.from[g];
-      if (from === undefined) continue;
-      // 0: equal to best so far; -1: already smaller (fill the rest); 1: larger (drop it).
-      let order = 0;
-      for (let p = 0; p < len && order <= 0; p++) {
-        let v: number;
-        if (p === 0 || p === taskAt) v = ids[p] ?? 0;
-        else if (p < taskAt) v = this.cpuImage(g, ids[1 + (from[p - 1] ?? 0)] ?? 0);
-        else if (p < fieldsAt) v = this.taskImage(g, ids[p] ?? 0);
-        else v = this.fieldImage(g, p - fieldsAt, ids[p] ?? 0);
-        cand[p] = v;
-        if (order === 0) {
-          const b = best[p] ?? 0;
-          if (v < b) order = -1;
-          else if (v > b) order = 1;
-        }
-      }
-      if (order < 0) {
-        const t = best;
-        best = cand;
-        cand = t;
-      }
-    }
-    this.best = best;
-    this.cand = cand;
-    return this.c.write(best);
-  }
+export function isIdentityRelabelling(r: Relabelling): boolean {
+  return isIdentity(r.cpu) && isIdentity(r.task);
 }

@@ -52,7 +52,11 @@ function summaryLines(m: MatrixReport): string[] {
 function footer(results: readonly CellSummary[]): string {
   const states = results.reduce((n, r) => n + r.stats.states, 0);
   const seconds = results.reduce((n, r) => n + r.stats.seconds, 0);
-  return `${states} states in all, ${seconds.toFixed(1)}s of exploration`;
+  const ran = results.filter((r) => r.reduced !== undefined).length;
+  const reduced = results.filter((r) => (r.reduced ?? []).length > 0).length;
+  // States of a reduced run are orbits of its relabellings (checker/explore/symmetry.ts).
+  const orbits = reduced > 0 ? ` (${reduced} of ${ran} runs reduced by symmetry)` : "";
+  return `${states} states in all${orbits}, ${seconds.toFixed(1)}s of exploration`;
 }
 
 function tables(m: MatrixReport): string[] {

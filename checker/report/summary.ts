@@ -2,6 +2,7 @@
 // from, what a worker thread hands back, and what `lazymmu merge` reads from a shard's JSON.
 // Holds no model, spec or closure, so that it crosses threads and files unchanged.
 
+import type { SymmetryOver } from "../explore/symmetry";
 import type { CellResult, NotBuilt, StepRef, Verdict } from "../run";
 import type { Obligation } from "../spec/types";
 import { tracePath } from "./paths";
@@ -44,6 +45,11 @@ export interface CellSummary {
   /** With --coverage: the model steps no explored path took. */
   readonly unreached?: readonly StepRef[];
   readonly violations: readonly ViolationSummary[];
+  /**
+   * What symmetry reduction relabelled (`cpus`, `tasks`): `stats.states` counts one state
+   * per orbit. Empty: every state was stored. Absent: the cell did not run.
+   */
+  readonly reduced?: readonly SymmetryOver[];
   readonly stats: {
     readonly states: number;
     readonly transitions: number;
@@ -87,6 +93,7 @@ export function summarize(cell: number, r: CellResult, outDir: string): CellSumm
       trace: `${outDir}/${tracePath(r, v)}.itf.json`,
       steps: v.steps.length - 1,
     })),
+    reduced: [...r.reduced],
     stats: {
       states: r.stats.states,
       transitions: r.stats.transitions,

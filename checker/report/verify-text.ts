@@ -25,6 +25,13 @@ export function stoppedText(s: StoppedBy): string {
   }
 }
 
+/** `; one state per orbit of CPUs and tasks`, when symmetry reduced the run. */
+function reducedText(over: CellSummary["reduced"]): string {
+  if (over === undefined || over.length === 0) return "";
+  const names = over.map((o) => (o === "cpus" ? "CPUs" : "tasks"));
+  return `; one state per relabelling of ${names.join(" and ")}`;
+}
+
 export function reportText(results: readonly CellSummary[]): string {
   const out: string[] = [];
   const ran = results.filter((r) => r.verdict !== "n/a" || r.why === undefined);
@@ -32,7 +39,7 @@ export function reportText(results: readonly CellSummary[]): string {
   for (const r of ran) {
     const s = r.stats;
     out.push(
-      `${MARK[r.verdict].padEnd(10)} ${r.arch}  ${r.scenario}  preemption=${r.preemption}  (${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.seconds.toFixed(2)}s)`,
+      `${MARK[r.verdict].padEnd(10)} ${r.arch}  ${r.scenario}  preemption=${r.preemption}  (${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.seconds.toFixed(2)}s${reducedText(r.reduced)})`,
     );
     if (r.whatIf !== undefined) out.push(`           WHAT-IF (--any-era): ${r.whatIf}`);
     if (r.stoppedBy !== undefined) out.push(`           ${stoppedText(r.stoppedBy)}`);

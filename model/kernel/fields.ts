@@ -42,6 +42,11 @@ export interface RuleView<V> {
    * leaves it as it is and a rule may read it under CPU symmetry (checker/explore/symmetry.ts).
    */
   readonly cpuFree?: true;
+  /**
+   * Its view names no task (and nothing a task's identity decides), so swapping tasks that
+   * run the same program leaves it as it is (checker/explore/symmetry.ts).
+   */
+  readonly taskFree?: true;
 }
 
 /** What a field says besides its kind: its first value, what readers see of it. */
@@ -136,6 +141,7 @@ interface ViewEntry {
   readonly type: FieldType;
   readonly get: ((v: unknown) => ViewValue) | undefined;
   readonly cpuFree: boolean;
+  readonly taskFree: boolean;
 }
 
 function viewEntries(t: AnyTable): ViewEntry[] {
@@ -150,6 +156,7 @@ function viewEntries(t: AnyTable): ViewEntry[] {
         type: own.type ?? ruleTypeOf(f.kind),
         get: own.get,
         cpuFree: own.cpuFree === true,
+        taskFree: own.taskFree === true,
       },
     ];
   });
@@ -160,6 +167,8 @@ export interface Viewer {
   readonly fields: Readonly<Record<string, FieldType>>;
   /** The names of the fields whose views name no CPU (`cpuFree`). */
   readonly cpuFree: ReadonlySet<string>;
+  /** The names of the fields whose views name no task (`taskFree`). */
+  readonly taskFree: ReadonlySet<string>;
   /** Every field's view, or only those named in `names` (what the monitor's checks read). */
   readonly view: (
     owner: Readonly<Record<string, unknown>>,
@@ -173,6 +182,7 @@ export function viewerOf(t: AnyTable): Viewer {
   return {
     fields: Object.fromEntries(entries.map((e) => [e.name, e.type])),
     cpuFree: new Set(entries.filter((e) => e.cpuFree).map((e) => e.name)),
+    taskFree: new Set(entries.filter((e) => e.taskFree).map((e) => e.name)),
     view: (owner, names) => {
       const out: Record<string, ViewValue> = {};
       for (const e of entries) {

@@ -383,12 +383,14 @@ export const KERNEL_FIELDS = {
     // `state.tlb.stale`: old translations the caller's TLB flush owes (x86, arm64, generic);
     // `state.tlb.overtaken`: addresses whose flush took effect before an earlier, still
     // deferred update of them (model/kernel/hardware.ts).
-    // Address sets only, whatever CPU cached them (the model does not tell CPUs' TLBs apart).
+    // Address sets only, whatever CPU cached them (the model does not tell CPUs' TLBs apart)
+    // and whatever task changed them.
     rules: {
       name: "tlb",
       type: { fields: { stale: { list: "string" }, overtaken: { list: "string" } } },
       get: (v) => ({ stale: v.tlb, overtaken: v.overtaken }),
       cpuFree: true,
+      taskFree: true,
     },
   }),
   /** Set when a BUG_ON fired: the machine has stopped. */

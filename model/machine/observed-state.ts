@@ -60,6 +60,9 @@ export const STATE_VIEW_FIELDS = stateViewer.fields;
 /** The names, in the rules' `state`, of the fields whose views name no CPU (`cpuFree`). */
 export const CPU_FREE_STATE_FIELDS: ReadonlySet<string> = stateViewer.cpuFree;
 
+/** The names, in the rules' `state`, of the fields whose views name no task (`taskFree`). */
+export const TASK_FREE_STATE_FIELDS: ReadonlySet<string> = stateViewer.taskFree;
+
 /**
  * A state as rules see it (the monitor's `state`): every field, or only those of `names`
  * (the fields a check reads, `state.tlb` of `state.tlb.stale`; a field left out reads as

@@ -27,6 +27,7 @@ import {
   pagemapScanPmdEntryWide,
 } from "./pagemap";
 import { powerpcArm64Scenarios } from "./powerpc-arm64";
+import { sameProgramScenarios } from "./same-program";
 import { softirqScenarios } from "./softirq";
 import { threeCpuScenarios } from "./three-cpus";
 import { tlbScenarios } from "./tlb";
@@ -66,15 +67,17 @@ export const scenarioRegistry = new Registry<Scenario>([
 
 /**
  * Scenarios that exist but are not part of the default matrix: the bench's, the v7.0 extras,
- * the irqs-off mutation targets, and the three-CPU variants (each costs several times its
+ * the irqs-off mutation targets, the three-CPU variants (each costs several times its
  * two-CPU original and, on the built-in models, finds nothing it does not: run them with
- * `--scenario ID` when a change could need a third CPU).
+ * `--scenario ID` when a change could need a third CPU), and the tasks running the same
+ * caller that measure symmetry reduction over tasks.
  */
 export const extraScenarioRegistry = new Registry<Scenario>([
   benchReference,
   ...v7ExtraScenarios,
   ...irqsOffScenarios,
   ...threeCpuScenarios,
+  ...sameProgramScenarios,
 ]);
 
 /** The default matrix's scenarios (a live view: loaded ones appear here). */

@@ -45,6 +45,32 @@ export function taskPointer(id: string): string {
   return `task:${id}`;
 }
 
+/**
+ * `v` with the CPU and the task a pointer names renamed (`pcpu:<cpu>:...`, `task:<id>...`,
+ * an idle task's `task:idle@cpu<cpu>...`); any other value as it is. Symmetry reduction
+ * (checker/explore/symmetry.ts) renames CPUs and tasks in every value a state holds, and a
+ * derived model's locals and per-CPU variables may hold pointers.
+ */
+export function relabelPointer(
+  v: Val,
+  cpu: (c: number) => number,
+  task: (id: string) => string,
+): Val {
+  if (typeof v !== "string") return v;
+  if (v.startsWith("pcpu:")) {
+    const rest = v.slice("pcpu:".length);
+    const colon = rest.indexOf(":");
+    return perCpuPointer(cpu(Number(rest.slice(0, colon))), rest.slice(colon + 1));
+  }
+  if (!v.startsWith("task:")) return v;
+  const rest = v.slice("task:".length);
+  const dot = rest.indexOf(".");
+  const id = dot < 0 ? rest : rest.slice(0, dot);
+  const idle = /^idle@cpu(\d+)$/.exec(id);
+  const to = idle ? `idle@cpu${cpu(Number(idle[1]))}` : task(id);
+  return taskPointer(dot < 0 ? to : `${to}${rest.slice(dot)}`);
+}
+
 export function member(ptr: Val, name: string | number): string {
   if (
     typeof ptr !== "string" ||
