@@ -8,6 +8,7 @@ import { runCell } from "../checker/run";
 import { architectures } from "../model/arch/index";
 import { cellsOf, specOf } from "../scripts/agreement";
 import { fingerprint } from "../scripts/memo-agreement";
+import { cliRun, tempDir } from "./cli";
 
 const spec = specOf("lazy-mmu-v6.15");
 const limits = { maxStates: 20_000, timeoutMs: 60_000, now: () => performance.now() };
@@ -43,4 +44,39 @@ describe("the transition memo", () => {
       }
     });
   }
+});
+
+describe("--no-memo", () => {
+  it("gives the same results as the memo, in the JSON a user compares", async () => {
+    const out = tempDir("lazymmu-memo-");
+    const sel = ["--arch", "x86-xen-pv@49147beb0ccb", "--scenario", "apply-to-pte-range-init-mm"];
+    const json = async (...flags: string[]) => {
+      const r = await cliRun([
+        "verify",
+        ...sel,
+        "--format",
+        "json",
+        "--quiet",
+        "--out",
+        out,
+        ...flags,
+      ]);
+      expect(r.code).toBe(1);
+      const results = JSON.parse(r.stdout).results as {
+        verdict: string;
+        stats: { states: number; transitions: number; depth: number };
+        violations: unknown[];
+      }[];
+      return results.map((x) => ({
+        verdict: x.verdict,
+        violations: x.violations,
+        ...x.stats,
+        seconds: 0,
+      }));
+    };
+    const memo = await json();
+    const none = await json("--no-memo");
+    expect(memo.length).toBe(3);
+    expect(none).toEqual(memo);
+  });
 });

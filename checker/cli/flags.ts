@@ -50,6 +50,10 @@ export function selectionOptions(cmd: Command, { variadic = true } = {}): Comman
     )
     .option("--no-symmetry", "store every state: no symmetry reduction")
     .option(
+      "--no-memo",
+      "run every step of every state rather than finding them in the transition memo (the same exploration, slower: a cross-check)",
+    )
+    .option(
       "--traces-per-rule <n>",
       "keep up to n shortest traces per rule, each ending in a distinct violation (default 1)",
     )

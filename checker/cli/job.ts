@@ -27,6 +27,8 @@ export interface CellJob {
   readonly timeoutMs: number;
   /** Reduce by symmetry where the cell allows it (off with --no-symmetry). */
   readonly symmetry: boolean;
+  /** Find units' transitions in the transition memo (off with --no-memo). */
+  readonly memo: boolean;
   /** --traces-per-rule: shortest traces kept per rule, each ending in a distinct violation. */
   readonly tracesPerRule: number;
   /** --coverage: list the model steps no explored path reached. */
@@ -120,7 +122,12 @@ export function runJob(job: CellJob, onProgress?: (p: Progress) => void): CellRu
       now: () => performance.now(),
       ...(onProgress === undefined ? {} : { onProgress }),
     },
-    { symmetry: job.symmetry, tracesPerRule: job.tracesPerRule, coverage: job.coverage },
+    {
+      symmetry: job.symmetry,
+      memo: job.memo,
+      tracesPerRule: job.tracesPerRule,
+      coverage: job.coverage,
+    },
   );
   const files = r.violations.flatMap((v) => {
     const base = `${job.out}/${tracePath(r, v)}`;

@@ -22,6 +22,8 @@ export interface RawRunFlags {
   readonly timeout?: string;
   /** --symmetry: true, --no-symmetry: false, neither: undefined (on). */
   readonly symmetry?: boolean;
+  /** --no-memo: false; otherwise undefined (on). */
+  readonly memo?: boolean;
   readonly tracesPerRule?: string;
   readonly coverage?: boolean;
   /** Run combinations no kernel had, as labelled what-ifs, instead of reporting them n/a. */
@@ -36,6 +38,8 @@ export interface RunOptions {
   readonly timeoutSeconds: number;
   /** Reduce by symmetry where a cell allows it (checker/explore/symmetry.ts): on unless --no-symmetry. */
   readonly symmetry: boolean;
+  /** Find each unit's transitions in the transition memo (checker/explore/memo.ts): on unless --no-memo. */
+  readonly memo: boolean;
   /** Shortest traces kept per rule, each ending in a distinct violation. */
   readonly tracesPerRule: number;
   /** List the model steps no explored path reached. */
@@ -136,6 +140,7 @@ export function resolveRun(
     maxStates: maxStates.value,
     timeoutSeconds: timeout.value,
     symmetry: flags.symmetry !== false,
+    memo: flags.memo !== false,
     tracesPerRule: tracesPerRule.value,
     coverage: flags.coverage === true,
   });

@@ -91,6 +91,7 @@ export function jobsOf(
     maxStates: opts.maxStates,
     timeoutMs: opts.timeoutSeconds * 1000,
     symmetry: opts.symmetry,
+    memo: opts.memo,
     tracesPerRule: opts.tracesPerRule,
     coverage: opts.coverage,
     load,
