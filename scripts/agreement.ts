@@ -120,10 +120,13 @@ export function deriveEra(era: Era, parser: CParser): ArchModel {
   return r.value.model;
 }
 
-/** The cells the built-in era can run: a default matrix's, less its n/a ones. */
-export function cellsOf(builtin: ArchModel): [Scenario, PreemptionModel][] {
+/** The cells the built-in era can run: a default matrix's (or `among`), less its n/a ones. */
+export function cellsOf(
+  builtin: ArchModel,
+  among: readonly Scenario[] = scenarios,
+): [Scenario, PreemptionModel][] {
   const out: [Scenario, PreemptionModel][] = [];
-  for (const s of scenarios) {
+  for (const s of among) {
     if (incompatibility(builtin, s) !== undefined) continue;
     for (const p of s.preemption) {
       if (cellExisted(builtin, s, p).existed) out.push([s, p]);
