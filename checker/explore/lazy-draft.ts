@@ -20,7 +20,15 @@ import { kernelSchema } from "../../model/kernel/schema";
 import type { Kernel } from "../../model/kernel/state";
 import type { Produce } from "../../model/machine/immer";
 import { type Copy, copier } from "./codec";
-import { elementForPredicate, type ListReads, listening, listGet, rawOf } from "./reads";
+import {
+  isIndex,
+  type ListReads,
+  listening,
+  listGet,
+  type Pred,
+  predicateMethods,
+  rawOf,
+} from "./reads";
 
 type Struct = Extract<Kind, { kind: "struct" }>;
 
@@ -45,24 +53,23 @@ class LazyList {
     this.own = new Array<boolean>(base.length).fill(assigned);
     this.touched = assigned;
     const self = this;
-    // While a unit's reads are heard, a predicate sees the base's elements through views
-    // that report what it reads (the draft's own copies were reported when made).
-    const heard = () => {
-      const reads = listening.on;
-      if (reads === null) return self.items;
-      return self.items.map((x, i) =>
-        self.own[i] === true ? x : elementForPredicate(x, list, i, reads),
-      );
+    // While a unit's reads are heard, a predicate sees the elements through views that
+    // report what it reads (reads.ts); otherwise the elements themselves.
+    const items = this.items;
+    const plain = {
+      findIndex: (pred: Pred) => items.findIndex((x, i) => pred(x, i)),
+      some: (pred: Pred) => items.some((x, i) => pred(x, i)),
+      every: (pred: Pred) => items.every((x, i) => pred(x, i)),
     };
-    const find = (pred: (x: unknown, i: number) => unknown) => {
-      const xs = heard();
-      for (let i = 0; i < xs.length; i++) if (pred(xs[i], i)) return self.element(i);
-      return undefined;
+    const heard = () =>
+      listening.on === null ? plain : predicateMethods(items, list, listening.on);
+    const findIndex = (pred: Pred) => heard().findIndex(pred);
+    const some = (pred: Pred) => heard().some(pred);
+    const every = (pred: Pred) => heard().every(pred);
+    const find = (pred: Pred) => {
+      const i = findIndex(pred);
+      return i < 0 ? undefined : self.element(i);
     };
-    const findIndex = (pred: (x: unknown, i: number) => unknown) =>
-      heard().findIndex((x, i) => pred(x, i));
-    const some = (pred: (x: unknown, i: number) => unknown) => heard().some((x, i) => pred(x, i));
-    const every = (pred: (x: unknown, i: number) => unknown) => heard().every((x, i) => pred(x, i));
     const indexOf = (x: unknown) => {
       listening.on?.all(list);
       return self.items.indexOf(x);
@@ -70,26 +77,17 @@ class LazyList {
     const methods: ListReads = { find, findIndex, some, every, indexOf };
     this.proxy = new Proxy(this.items, {
       get(target, p, receiver) {
-        if (typeof p === "string") {
-          const c = p.charCodeAt(0);
-          if (c >= 48 && c <= 57) return self.element(Number(p));
-        }
+        if (isIndex(p)) return self.element(Number(p as string));
         // Anything else (iteration, map, push, ...) goes through the index reads and
         // writes above and below: conservative, every element it reads is copied.
         return listGet(target, p, receiver, methods);
       },
       set(target, p, v) {
         self.touched = true;
-        let index = false;
-        if (typeof p === "string") {
-          const c = p.charCodeAt(0);
-          if (c >= 48 && c <= 57) {
-            self.own[Number(p)] = true;
-            listening.on?.element(list, Number(p));
-            index = true;
-          }
-        }
-        if (!index) listening.on?.all(list);
+        if (isIndex(p)) {
+          self.own[Number(p as string)] = true;
+          listening.on?.element(list, Number(p as string));
+        } else listening.on?.all(list);
         return Reflect.set(target, p, v);
       },
       deleteProperty(target, p) {

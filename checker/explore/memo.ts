@@ -60,10 +60,6 @@ export class TransitionMemo<V> {
   private layout: Layout | undefined;
   private readonly succIds: number[] = [];
 
-  /** Units run (misses) and units found (hits), for the bench. */
-  runs = 0;
-  found = 0;
-
   constructor(
     private readonly m: Machine,
     private readonly judge: Judge<V>,
@@ -80,9 +76,7 @@ export class TransitionMemo<V> {
     const layout = this.layoutFor(ids);
     let n = 0;
     for (let u = 0; u < this.roots.length; u++) {
-      let ts = this.units.find(this.roots[u] ?? 0, ids);
-      if (ts === undefined) ts = this.run(s, ids, layout, u);
-      else this.found++;
+      const ts = this.units.find(this.roots[u] ?? 0, ids) ?? this.run(s, ids, layout, u);
       for (let k = 0; k < ts.length; k++) out[n++] = ts[k] as Remembered<V>;
     }
     return n;
@@ -97,19 +91,7 @@ export class TransitionMemo<V> {
     ids: readonly number[],
     reached: { readonly next: Kernel },
   ): readonly V[] {
-    if (t.violations !== undefined) return t.violations;
-    const tree = t.verdicts;
-    const known = this.verdicts.find(tree, ids);
-    if (known !== undefined) return known;
-    const reads = new ReadSet(this.layoutFor(ids));
-    let vs: readonly V[];
-    try {
-      vs = this.judge.transition(t.events, stateView(reached.next, reads));
-    } finally {
-      reads.active = false;
-    }
-    this.verdicts.add(tree, reads.order, ids, vs, `the monitor on ${t.action.kind}`);
-    return vs;
+    return t.violations ?? this.verdict(t.verdicts, ids, reached, t);
   }
 
   /**
@@ -117,16 +99,31 @@ export class TransitionMemo<V> {
    * builds it, when the monitor must be run).
    */
   stateViolations(ids: readonly number[], reached: { readonly next: Kernel }): readonly V[] {
-    const known = this.verdicts.find(this.stateTree, ids);
+    return this.verdict(this.stateTree, ids, reached, undefined);
+  }
+
+  /**
+   * What the monitor says of the state of components `ids`, kept in verdict tree `tree` by
+   * the components it reads: of transition `t`'s events, or (undefined) the invariants.
+   */
+  private verdict(
+    tree: number,
+    ids: readonly number[],
+    reached: { readonly next: Kernel },
+    t: Remembered<V> | undefined,
+  ): readonly V[] {
+    const known = this.verdicts.find(tree, ids);
     if (known !== undefined) return known;
     const reads = new ReadSet(this.layoutFor(ids));
     let vs: readonly V[];
     try {
-      vs = this.judge.state(stateView(reached.next, reads));
+      const post = stateView(reached.next, reads);
+      vs = t === undefined ? this.judge.state(post) : this.judge.transition(t.events, post);
     } finally {
       reads.active = false;
     }
-    this.verdicts.add(this.stateTree, reads.order, ids, vs, "the state invariants");
+    const what = t === undefined ? "the state invariants" : `the monitor on ${t.action.kind}`;
+    this.verdicts.add(tree, reads.order, ids, vs, what);
     return vs;
   }
 
@@ -144,7 +141,6 @@ export class TransitionMemo<V> {
 
   /** Runs unit `u` of `s`, hearing its reads, and remembers its transitions. */
   private run(s: Kernel, ids: readonly number[], layout: Layout, u: number): Remembered<V>[] {
-    this.runs++;
     const reads = new ReadSet(layout);
     listening.on = reads;
     let ts: ReturnType<typeof unitSuccessors>;

@@ -14,12 +14,12 @@ import { kernelSchema } from "../../model/kernel/schema";
 import type { Kernel } from "../../model/kernel/state";
 
 /** The state's list fields, in declaration order: list number i is LIST_FIELDS[i]. */
-export const LIST_FIELDS: readonly string[] = Object.entries(kernelSchema.fields)
+const LIST_FIELDS: readonly string[] = Object.entries(kernelSchema.fields)
   .filter(([, k]) => k.kind === "list")
   .map(([name]) => name);
 const LIST_NUMBER = new Map(LIST_FIELDS.map((name, i) => [name, i]));
 /** The other fields, in declaration order: field number i is OTHER_FIELDS[i]. */
-export const OTHER_FIELDS: readonly string[] = Object.entries(kernelSchema.fields)
+const OTHER_FIELDS: readonly string[] = Object.entries(kernelSchema.fields)
   .filter(([, k]) => k.kind !== "list")
   .map(([name]) => name);
 const FIELD_NUMBER = new Map(OTHER_FIELDS.map((name, i) => [name, i]));
@@ -101,7 +101,8 @@ export function rawOf<T>(v: T): T {
   return raw ?? v;
 }
 
-const isIndex = (p: string | symbol): boolean =>
+/** Whether a property read of an array is of an element (a numeric key). */
+export const isIndex = (p: string | symbol): boolean =>
   typeof p === "string" && p.length > 0 && p.charCodeAt(0) >= 48 && p.charCodeAt(0) <= 57;
 
 /** Element i of list `list`, for a predicate: reading anything but its `id` reads it. */
