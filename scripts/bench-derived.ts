@@ -4,6 +4,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PACKAGE_ROOT } from "../checker/cli/package-root";
 import { runCell } from "../checker/run";
 import { parseSpec } from "../checker/spec/parse";
 import { findScenario } from "../model/scenarios/index";
@@ -15,8 +16,7 @@ const TREE = "test/fixtures/kernels/sparc64-v6.15";
 const SPEC = "specs/lazy-mmu-v6.15.json";
 
 export async function benchDerived(): Promise<string[]> {
-  const root = join(__dirname, "..");
-  const dir = join(root, TREE);
+  const dir = join(PACKAGE_ROOT, TREE);
   const parser = await loadCParser();
   const derived = deriveModel(
     {
@@ -27,7 +27,7 @@ export async function benchDerived(): Promise<string[]> {
     sparc64Source,
   );
   const scenario = findScenario("bench-reference");
-  const spec = parseSpec(readFileSync(join(root, SPEC), "utf8"), SPEC);
+  const spec = parseSpec(readFileSync(join(PACKAGE_ROOT, SPEC), "utf8"), SPEC);
   if (!derived.ok || !scenario || !spec.ok) throw new Error("derived bench configuration missing");
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();

@@ -9,6 +9,7 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PACKAGE_ROOT } from "../checker/cli/package-root";
 import type { Cell } from "../checker/run";
 import { parseSpec } from "../checker/spec/parse";
 import { findArch } from "../model/arch/index";
@@ -35,7 +36,7 @@ function withThirdCpu(s: Scenario): Scenario {
 export function benchCell(config: BenchConfig): Cell {
   const arch = findArch(BENCH_ARCH);
   const reference = findScenario(BENCH_SCENARIO);
-  const spec = parseSpec(readFileSync(join(__dirname, "..", BENCH_SPEC), "utf8"), BENCH_SPEC);
+  const spec = parseSpec(readFileSync(join(PACKAGE_ROOT, BENCH_SPEC), "utf8"), BENCH_SPEC);
   if (!arch || !reference || !spec.ok) throw new Error("bench configuration missing");
   const scenario = config === "3x3" ? withThirdCpu(reference) : reference;
   return { spec: spec.value, arch, scenario, preemption: "full" };

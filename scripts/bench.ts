@@ -9,6 +9,7 @@
 // exploring, divided by the states stored; it counts everything the run allocates (state
 // store, component stores, the trace's parent pointers, garbage not yet collected).
 
+import { tuneEngine } from "../checker/cli/engine";
 import { runCell } from "../checker/run";
 import { BENCH_CONFIGS, BENCH_SPEC, type BenchConfig, benchCell } from "./bench-setup";
 
@@ -18,6 +19,7 @@ function flag(name: string): string | undefined {
 }
 
 function main(): number {
+  tuneEngine(); // as the lazymmu command does
   const repeat = Number(flag("--repeat") ?? "1");
   const config = flag("--config") ?? "2x3";
   if (!BENCH_CONFIGS.some((c) => c === config)) {

@@ -10,7 +10,7 @@ import { join, relative } from "node:path";
 /** Written by scripts/build.js after each successful tsc run. */
 export const BUILT_STAMP = join("dist", ".built");
 
-const SOURCE_DIRS = ["model", "checker"] as const;
+const SOURCE_DIRS = ["model", "checker", "scripts"] as const;
 /** Files compiled in or steering the compiler (the bundled specs themselves are read at run time). */
 const BUILD_INPUTS = [
   "tsconfig.json",

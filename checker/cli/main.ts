@@ -11,6 +11,7 @@ import { formatError, type UserError, unreachable } from "../errors";
 import { errorMessage } from "../outcome";
 import type { RunProgress } from "../report/progress";
 import { type Context, EXIT, type Outcome, type Output } from "./command";
+import { tuneEngine } from "./engine";
 import { defaultWorkers, parseWorkers } from "./flags";
 import { workerPool } from "./pool";
 import { type Invocation, parseArgv, usage } from "./program";
@@ -150,6 +151,7 @@ export async function execute(argv: readonly string[], edge: Edge = IN_PROCESS):
 
 /** The process edge: runs a command, prints what it returns, sets the exit code. */
 export async function cli(argv: readonly string[]): Promise<void> {
+  tuneEngine();
   const abort = new AbortController();
   const onSigint = () => {
     // A second Ctrl-C ends the process the usual way.

@@ -17,6 +17,11 @@ export interface System<S, V> {
    * `next` states are the caller's to keep).
    */
   successors(s: S): readonly Successor<S, V>[];
+  /**
+   * `successors(decode(key))`, possibly without decoding the state (the explorer expands
+   * stored states by their keys). `key` is a view the call must not keep.
+   */
+  expand?(key: Uint8Array): readonly Successor<S, V>[];
   /** Violations of state invariants in `s`; asked of each new state, the initial one too. */
   stateViolations(s: S): readonly V[];
   /** The canonical key of `s`: equal exactly when the states are (may reuse one buffer). */
@@ -169,10 +174,16 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
 
   search: while (levelStart < levelEnd) {
     for (let i = levelStart; i < levelEnd; i++) {
-      const s = i === 0 ? sys.initial : sys.decode(store.get(i));
+      // The state itself only where it is needed: by `successors`, or to tell a final
+      // state from a deadlock.
       let succ: readonly Successor<S, V>[];
       try {
-        succ = sys.successors(s);
+        succ =
+          i === 0
+            ? sys.successors(sys.initial)
+            : sys.expand !== undefined
+              ? sys.expand(store.get(i))
+              : sys.successors(sys.decode(store.get(i)));
       } catch (err) {
         // A model exception is the run's outcome (an `error` verdict), not a crash.
         // Reduced, the stored path is of representatives: the concrete one reaches a
@@ -182,7 +193,11 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
         error = { message: err instanceof Error ? err.message : String(err), path };
         break search;
       }
-      if (succ.length === 0 && !sys.done(s) && !findings.has("deadlock")) {
+      if (
+        succ.length === 0 &&
+        !findings.has("deadlock") &&
+        !sys.done(i === 0 ? sys.initial : sys.decode(store.get(i)))
+      ) {
         findings.set(
           "deadlock",
           sys.reduced === true

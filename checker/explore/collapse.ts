@@ -173,20 +173,52 @@ export class CollapsedCodec {
     return this.fields.map((f) => f.name);
   }
 
-  decode(key: Uint8Array): Record<string, unknown> {
-    const r = new Reader(key);
-    const ids: number[] = [];
-    for (let l = 0; l < this.lists.length; l++) {
-      const n = r.uint();
-      ids.push(n);
-      for (let i = 0; i < n; i++) ids.push(r.uint());
+  /** The component numbers a key is made of, into `out` (the key is what `write` made). */
+  readIds(key: Uint8Array, out: number[]): void {
+    let n = 0;
+    let shift = 0;
+    let at = 0;
+    for (let i = 0; i < key.length; i++) {
+      const b = key[i] ?? 0;
+      n |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        out[at++] = n >>> 0;
+        n = 0;
+        shift = 0;
+      } else shift += 7;
     }
-    for (let f = 0; f < this.fields.length; f++) ids.push(r.uint());
+    if (shift !== 0) throw new Error("checker error: a packed state ends early");
+    if (out.length !== at) out.length = at;
+  }
+
+  decode(key: Uint8Array): Record<string, unknown> {
+    const ids: number[] = [];
+    this.readIds(key, ids);
+    return this.rebase(ids);
+  }
+
+  /**
+   * The state these component numbers stand for, which becomes the base of the next keys
+   * (as a decoded state does): the state the explorer runs steps on. Keeps `ids`.
+   */
+  rebase(ids: readonly number[]): Record<string, unknown> {
     const out = this.assemble(ids);
     // Remembered as the base of the next keys. Neither it nor its components, which other
     // decoded states share, are ever written: the explorer runs steps on copies.
     this.base = { state: out, ids };
     return out;
+  }
+
+  /** The value of non-list field `fi` in the state of these component numbers. */
+  fieldOf(ids: readonly number[], fi: number): unknown {
+    let at = 0;
+    for (let li = 0; li < this.lists.length; li++) at += 1 + (ids[at] ?? 0);
+    return this.field(fi, ids[at + fi] ?? 0);
+  }
+
+  /** The index of non-list field `name`. */
+  fieldIndex(name: string): number {
+    return this.fields.findIndex((f) => f.name === name);
   }
 
   private readonly listScratch: unknown[][] = [];

@@ -51,6 +51,15 @@ export interface ComponentKeys {
   idsOf(s: Kernel): readonly number[];
   /** The state made of these components. */
   assemble(ids: readonly number[]): Kernel;
+  /** The component numbers a key is made of, into `out`. */
+  readIds(key: Uint8Array, out: number[]): void;
+  /**
+   * The state made of these components, to run steps on: as a decoded state, the base the
+   * next `ids` compare components with (so it keeps `ids`, which must not change).
+   */
+  rebase(ids: readonly number[]): Kernel;
+  /** Whether the state made of these components has halted (`Kernel.halted`). */
+  halted(ids: readonly number[]): boolean;
   /** The key of the state made of these components: a view the next call overwrites. */
   keyOfIds(ids: readonly number[]): Uint8Array;
 }
@@ -87,5 +96,21 @@ export class CollapsedKernelCodec implements ComponentKeys {
 
   keyOfIds(ids: readonly number[]): Uint8Array {
     return this.c.write(ids);
+  }
+
+  readIds(key: Uint8Array, out: number[]): void {
+    this.c.readIds(key, out);
+  }
+
+  rebase(ids: readonly number[]): Kernel {
+    // As assemble: a Kernel.
+    return this.c.rebase(ids) as unknown as Kernel;
+  }
+
+  private readonly haltedField = this.c.fieldIndex("halted");
+
+  halted(ids: readonly number[]): boolean {
+    const h = this.c.fieldOf(ids, this.haltedField);
+    return h !== null && h !== undefined;
   }
 }

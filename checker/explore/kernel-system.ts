@@ -82,9 +82,30 @@ export function kernelSystem(
   const memo = opts.memo === false ? undefined : new TransitionMemo<Violation>(m, mon, codec);
   const found: Remembered<Violation>[] = [];
   const pool: Found[] = [];
+  const expanded: number[] = [];
   const judged = (next: Kernel, action: Action, events: readonly Observation[]) => {
     opts.onAction?.(action);
     return { next, violations: events.length > 0 ? mon.transition(events, next) : [] };
+  };
+  /** The transitions the memo has (or runs) for the state of components `ids`. */
+  const remembered = (ids: readonly number[], state: () => Kernel): Found[] => {
+    if (memo === undefined) throw new Error("checker error: no transition memo");
+    const n = memo.transitions(ids, state, found);
+    const out: Found[] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      const t = found[k];
+      if (t === undefined) continue;
+      let f = pool[k];
+      if (f === undefined) {
+        f = new Found(codec);
+        pool[k] = f;
+      }
+      f.reset(ids, t.changes);
+      opts.onAction?.(t.action);
+      f.violations = memo.violations(t, f.ids, f);
+      out[k] = f;
+    }
+    return out;
   };
   return {
     symmetry: sym,
@@ -95,25 +116,18 @@ export function kernelSystem(
         return successors(m, s, mon.listens, lazyProduce).map((t) =>
           judged(t.next, t.action, t.events),
         );
-      if (s.halted !== null) return [];
-      const ids = codec.idsOf(s);
-      const n = memo.transitions(s, ids, found);
-      const out: Found[] = new Array(n);
-      for (let k = 0; k < n; k++) {
-        const t = found[k];
-        if (t === undefined) continue;
-        let f = pool[k];
-        if (f === undefined) {
-          f = new Found(codec);
-          pool[k] = f;
-        }
-        f.reset(ids, t.changes);
-        opts.onAction?.(t.action);
-        f.violations = memo.violations(t, f.ids, f);
-        out[k] = f;
-      }
-      return out;
+      return s.halted !== null ? [] : remembered(codec.idsOf(s), () => s);
     },
+    ...(memo === undefined
+      ? {}
+      : {
+          expand: (key: Uint8Array) => {
+            codec.readIds(key, expanded);
+            if (codec.halted(expanded)) return [];
+            // The state built (rebase) keeps its numbers: a copy, as `expanded` is reused.
+            return remembered(expanded, () => codec.rebase(expanded.slice()));
+          },
+        }),
     successorKey: (t) => (t instanceof Found ? codec.keyOfIds(t.ids) : codec.key(t.next)),
     stateViolations: (s) => mon.state(s),
     successorViolations: (t) =>

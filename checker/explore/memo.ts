@@ -69,14 +69,20 @@ export class TransitionMemo<V> {
   }
 
   /**
-   * The transitions of `s` (not halted), whose component numbers are `ids`, into `out`, in
-   * unit order: exactly `successors(m, s)`'s, as changes of `ids`. Returns how many.
+   * The transitions of the state whose component numbers are `ids` (not halted) into
+   * `out`, in unit order: exactly `successors(m, s)`'s, as changes of `ids`. Returns how
+   * many. `state` builds the state, for the units that must run.
    */
-  transitions(s: Kernel, ids: readonly number[], out: Remembered<V>[]): number {
+  transitions(ids: readonly number[], state: () => Kernel, out: Remembered<V>[]): number {
     const layout = this.layoutFor(ids);
+    let s: Kernel | undefined;
     let n = 0;
     for (let u = 0; u < this.roots.length; u++) {
-      const ts = this.units.find(this.roots[u] ?? 0, ids) ?? this.run(s, ids, layout, u);
+      let ts = this.units.find(this.roots[u] ?? 0, ids);
+      if (ts === undefined) {
+        s ??= state();
+        ts = this.run(s, ids, layout, u);
+      }
       for (let k = 0; k < ts.length; k++) out[n++] = ts[k] as Remembered<V>;
     }
     return n;

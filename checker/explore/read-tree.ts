@@ -13,14 +13,21 @@
 
 const EMPTY = 0x7fffffff;
 
+/** A branch table of `slots` free slots. */
+function emptyTable(slots: number): Int32Array {
+  const t = new Int32Array(3 * slots);
+  for (let i = 2; i < t.length; i += 3) t[i] = EMPTY;
+  return t;
+}
+
 export class ReadTrees<T> {
   private readonly roots: number[] = [];
   private pos = new Int32Array(256);
   private nodes = 0;
   private readonly leaves: T[] = [];
-  // The branches: keys (node, value) in pairs, and the child each leads to.
-  private keys = new Int32Array(2 * 1024);
-  private child = new Int32Array(1024).fill(EMPTY);
+  // The branches: per slot, (node, value, child) side by side (a probe reads one cache
+  // line); child EMPTY marks a free slot.
+  private table = emptyTable(1024);
   private mask = 1023;
   private branches = 0;
 
@@ -44,33 +51,35 @@ export class ReadTrees<T> {
   }
 
   private branch(node: number, value: number): number {
+    const table = this.table;
     for (let i = this.slot(node, value); ; i = (i + 1) & this.mask) {
-      const c = this.child[i] ?? EMPTY;
+      const at = 3 * i;
+      const c = table[at + 2] ?? EMPTY;
       if (c === EMPTY) return EMPTY;
-      if (this.keys[2 * i] === node && this.keys[2 * i + 1] === value) return c;
+      if (table[at] === node && table[at + 1] === value) return c;
     }
   }
 
   private setBranch(node: number, value: number, to: number): void {
     if ((this.branches + 1) * 4 > (this.mask + 1) * 3) this.grow();
+    const table = this.table;
     let i = this.slot(node, value);
-    while ((this.child[i] ?? EMPTY) !== EMPTY) i = (i + 1) & this.mask;
-    this.keys[2 * i] = node;
-    this.keys[2 * i + 1] = value;
-    this.child[i] = to;
+    while ((table[3 * i + 2] ?? EMPTY) !== EMPTY) i = (i + 1) & this.mask;
+    table[3 * i] = node;
+    table[3 * i + 1] = value;
+    table[3 * i + 2] = to;
     this.branches++;
   }
 
   private grow(): void {
-    const { keys, child } = this;
+    const old = this.table;
     const size = 2 * (this.mask + 1);
-    this.keys = new Int32Array(2 * size);
-    this.child = new Int32Array(size).fill(EMPTY);
+    this.table = emptyTable(size);
     this.mask = size - 1;
     this.branches = 0;
-    for (let i = 0; i < child.length; i++) {
-      const c = child[i] ?? EMPTY;
-      if (c !== EMPTY) this.setBranch(keys[2 * i] ?? 0, keys[2 * i + 1] ?? 0, c);
+    for (let at = 0; at < old.length; at += 3) {
+      const c = old[at + 2] ?? EMPTY;
+      if (c !== EMPTY) this.setBranch(old[at] ?? 0, old[at + 1] ?? 0, c);
     }
   }
 

@@ -40,6 +40,8 @@ export class StateStore {
   private used = 0; // bytes used in the last chunk
   /** Per state: chunk index * CHUNK + offset of its length prefix. */
   private starts = new Uint32Array(1024);
+  /** Per state: its hash, so that growing the table reads no state's bytes. */
+  private hashes = new Uint32Array(1024);
   private count = 0;
   /** Open addressing: state number + 1, 0 for an empty slot. */
   private table = new Int32Array(1 << 12);
@@ -56,7 +58,13 @@ export class StateStore {
 
   /** Bytes the store holds (arenas, index and table), for the bytes-per-state figure. */
   get bytes(): number {
-    return this.allocated + this.starts.byteLength + this.table.byteLength + this.tags.byteLength;
+    return (
+      this.allocated +
+      this.starts.byteLength +
+      this.hashes.byteLength +
+      this.table.byteLength +
+      this.tags.byteLength
+    );
   }
 
   /** The number of the state with these bytes, or -1. */
@@ -87,6 +95,7 @@ export class StateStore {
       }
     }
     const index = this.append(key);
+    this.hashes[index] = h;
     this.table[slot] = index + 1;
     this.tags[slot] = tag;
     if (this.count * 4 > this.table.length * 3) this.grow();
@@ -143,6 +152,9 @@ export class StateStore {
       const bigger = new Uint32Array(this.starts.length * 2);
       bigger.set(this.starts);
       this.starts = bigger;
+      const hashes = new Uint32Array(bigger.length);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
     }
     this.starts[this.count] = chunkIndex * CHUNK + this.used;
     this.used += need;
@@ -155,8 +167,7 @@ export class StateStore {
     this.tags = new Uint8Array(size);
     this.mask = size - 1;
     for (let i = 0; i < this.count; i++) {
-      const key = this.get(i);
-      const h = hashBytes(key, 0, key.length);
+      const h = this.hashes[i] ?? 0;
       let slot = h & this.mask;
       while ((this.table[slot] ?? 0) !== 0) slot = (slot + 1) & this.mask;
       this.table[slot] = i + 1;

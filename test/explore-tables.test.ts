@@ -1,0 +1,76 @@
+// The explorer's packed tables through their growth: the state store (hashes kept per
+// state, so that growing reads no bytes), the read trees' interleaved branch table, and
+// the component keys read back into numbers without decoding the state.
+
+import { describe, expect, it } from "vitest";
+import { CollapsedKernelCodec } from "../checker/explore/kernel-codec";
+import { ReadTrees } from "../checker/explore/read-tree";
+import { StateStore } from "../checker/explore/store";
+import { machine, reachable } from "./explore-helpers";
+
+/** A key of 1 to 9 bytes that only `i` makes. */
+function keyOf(i: number): Uint8Array {
+  const out: number[] = [];
+  let n = i;
+  do {
+    out.push(n & 0xff);
+    n = Math.floor(n / 256);
+  } while (n > 0);
+  for (let k = 0; k < i % 5; k++) out.push(k);
+  return Uint8Array.from(out);
+}
+
+describe("the explorer's tables", () => {
+  it("the state store finds every state after growing many times, and only those", () => {
+    const store = new StateStore();
+    const n = 100_000; // the table starts at 4,096 slots: five doublings
+    const wrong: number[] = [];
+    for (let i = 0; i < n; i++) if (store.add(keyOf(i)) !== i || !store.added) wrong.push(i);
+    for (let i = 0; i < n; i += 7) {
+      if (store.add(keyOf(i)) !== i || store.added) wrong.push(i);
+      if (Buffer.compare(store.get(i), keyOf(i)) !== 0) wrong.push(i);
+    }
+    expect(wrong).toEqual([]);
+    expect(store.find(keyOf(n))).toBe(-1);
+    expect(store.size).toBe(n);
+  });
+
+  it("a read tree keeps what each combination of components gave through its growth", () => {
+    const trees = new ReadTrees<number>();
+    const a = trees.tree();
+    const b = trees.tree();
+    // Tree a reads position 0, then position 1 when position 0 is even: 5,000 leaves.
+    for (let x = 0; x < 100; x++) {
+      const order = x % 2 === 0 ? [0, 1] : [0];
+      for (let y = 0; y < (x % 2 === 0 ? 100 : 1); y++)
+        trees.add(a, order, [x, y], x * 1000 + y, "a");
+    }
+    trees.add(b, [], [], -1, "b");
+    for (let x = 0; x < 100; x++) {
+      expect(trees.find(a, [x, 7])).toBe(x % 2 === 0 ? x * 1000 + 7 : x * 1000);
+    }
+    expect(trees.find(a, [100, 0])).toBeUndefined();
+    expect(trees.find(b, [3, 4])).toBe(-1);
+    expect(() => trees.add(a, [1], [0, 0], 0, "a")).toThrow(/another order/);
+  });
+
+  it("a collapsed key reads back into its component numbers, and halted from them", () => {
+    const codec = new CollapsedKernelCodec();
+    const states = reachable(machine("sparc64@v6.15", "bench-reference", "full"), 300);
+    for (const { state } of states) {
+      const ids = [...codec.idsOf(state)];
+      const back: number[] = [];
+      codec.readIds(codec.key(state).slice(), back);
+      expect(back).toEqual(ids);
+      expect(codec.halted(back)).toBe(state.halted !== null);
+      expect(codec.rebase(back)).toEqual(state);
+      expect(codec.idsOf(codec.rebase(back))).toBe(back);
+    }
+    const first = states[0]?.state;
+    if (first === undefined) throw new Error("no state");
+    const stopped = { ...first, halted: "BUG_ON" };
+    const ids: number[] = [];
+    codec.readIds(codec.key(stopped).slice(), ids);
+    expect(codec.halted(ids)).toBe(true);
+  });
+});
