@@ -50,7 +50,7 @@ if [ "${1:-}" = "--config" ] && [ "${2:-}" = "3x3" ]; then
 		grep -q "errors: 0" "$TMP/pan.out" || { echo "bench:spin: pan reported errors" >&2; cat "$TMP/pan.out" >&2; exit 1; }
 		sst=$(awk '/states, stored/ {print $1; exit}' "$TMP/pan.out")
 		scpu=$(awk '{print $1 + $2}' "$TMP/pan.time")
-		ratio=$(echo "scale=5; ($lst / $lcpu) / ($sst / $scpu)" | bc -l)
+		ratio=$(awk -v a="$lst" -v b="$lcpu" -v c="$sst" -v d="$scpu" 'BEGIN {printf "%.5f", (a / b) / (c / d)}')
 		printf '%-4s | %8s %8s | %8s %8s | %9s\n' "$k" "$lst" "$lcpu" "$sst" "$scpu" "$ratio"
 		echo "$ratio" >>"$TMP/ratios"
 		k=$((k + 1))
