@@ -44,6 +44,13 @@ export interface Remembered<V> {
 
 const NONE: readonly never[] = [];
 
+/** An empty list of packed objects, as the others are: one array shape for the explorer. */
+const NO_TRANSITIONS: readonly Remembered<never>[] = (() => {
+  const xs: unknown[] = [NONE];
+  xs.pop();
+  return xs as readonly Remembered<never>[];
+})();
+
 /** What `transition` is given as the state reached when it reads none of it (readsPost). */
 const NO_STATE = new Proxy({} as Kernel, {
   get() {
@@ -146,7 +153,12 @@ export class TransitionMemo<V> {
   }
 
   /** Runs unit `u` of `s`, hearing its reads, and remembers its transitions. */
-  private run(s: Kernel, ids: readonly number[], layout: Layout, u: number): Remembered<V>[] {
+  private run(
+    s: Kernel,
+    ids: readonly number[],
+    layout: Layout,
+    u: number,
+  ): readonly Remembered<V>[] {
     const reads = new ReadSet(layout);
     listening.on = reads;
     let ts: ReturnType<typeof unitSuccessors>;
@@ -157,7 +169,9 @@ export class TransitionMemo<V> {
       reads.active = false;
     }
     const succ = this.succIds;
-    const remembered = ts.map((t): Remembered<V> => {
+    // Pushed one by one: every list of transitions has one array shape (packed objects).
+    const remembered: Remembered<V>[] = [];
+    for (const t of ts) {
       this.keys.ids(t.next, succ);
       const changes: number[] = [];
       for (let p = 0; p < succ.length; p++) {
@@ -169,16 +183,18 @@ export class TransitionMemo<V> {
       }
       const { events } = t;
       const post = events.length > 0 && this.judge.readsPost(events);
-      return {
+      remembered.push({
         action: t.action,
         events,
         changes: Int32Array.from(changes),
         violations:
           events.length === 0 ? NONE : post ? undefined : this.judge.transition(events, NO_STATE),
         verdicts: post ? this.verdicts.tree() : -1,
-      };
-    });
-    this.units.add(this.roots[u] ?? 0, reads.order, ids, remembered, `unit ${u}`);
-    return remembered;
+      });
+    }
+    // A unit with no transitions keeps the one empty list of the others' array shape.
+    const kept = remembered.length === 0 ? NO_TRANSITIONS : remembered;
+    this.units.add(this.roots[u] ?? 0, reads.order, ids, kept, `unit ${u}`);
+    return kept;
   }
 }
