@@ -2,7 +2,8 @@
 // by a spec's monitor, keyed by the packed encoding of the state. The transitions come
 // from the transition memo (memo.ts): each unit of the relation runs once per combination
 // of the components it reads, and a successor is its state's component numbers with the
-// unit's changes, its state built only when asked for. A unit that runs does so on lazily
+// unit's changes, its state built only when asked for. A stored state is expanded from the
+// component numbers of its key (`expand`): it is built only for a unit that must run. A unit that runs does so on lazily
 // copied drafts instead of immer drafts (lazy-draft.ts): the recipe mutates copies of the
 // parts it reaches, and the successor shares the rest with the state it came from, which
 // is never written. Events carry only the context fields
