@@ -4,10 +4,11 @@
 // different states are never taken for one. State numbers are dense (0, 1, 2, ...) and, as
 // breadth-first search appends states level by level, a frontier is a range of them.
 
-// Arena chunks start small (a matrix runs many small cells) and double up to 4 MiB; a
-// state's place is its chunk's number times 2^22 plus its offset, and never spans chunks.
+// Arena chunks start small (a matrix runs many small cells) and double up to 1 MiB; a
+// state's place is its chunk's number times 2^20 plus its offset (a 32-bit number: up to
+// 4 GiB of keys), and never spans chunks; the last chunk wastes at most 1 MiB.
 const FIRST_CHUNK = 1 << 14;
-const CHUNK = 1 << 22;
+const CHUNK = 1 << 20;
 
 function hashBytes(b: Uint8Array, from: number, to: number): number {
   // Four bytes a round (murmur3's mixing), then a final avalanche so that the low bits (the
