@@ -13,15 +13,16 @@ export interface System<S, V> {
   readonly initial: S;
   /**
    * Every transition enabled in `s`, in a fixed order, with the violations each causes.
-   * The successor objects may be reused by the next call: read them before it (their
-   * `next` states are the caller's to keep).
+   * The list and the successor objects may be reused by the next call: read them before
+   * it (their `next` states are the caller's to keep).
    */
   successors(s: S): readonly Successor<S, V>[];
   /**
-   * `successors(decode(key))`, possibly without decoding the state (the explorer expands
-   * stored states by their keys). `key` is a view the call must not keep.
+   * `successors(decode(key))` for the key `bytes[from .. to)`, possibly without decoding
+   * the state (the explorer expands stored states by their keys, read in place: the call
+   * must not keep `bytes`).
    */
-  expand?(key: Uint8Array): readonly Successor<S, V>[];
+  expand?(bytes: Uint8Array, from: number, to: number): readonly Successor<S, V>[];
   /** Violations of state invariants in `s`; asked of each new state, the initial one too. */
   stateViolations(s: S): readonly V[];
   /** The canonical key of `s`: equal exactly when the states are (may reuse one buffer). */
@@ -185,7 +186,7 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
           i === 0
             ? sys.successors(sys.initial)
             : sys.expand !== undefined
-              ? sys.expand(store.get(i))
+              ? sys.expand(store.locate(i), store.at, store.end)
               : sys.successors(sys.decode(store.get(i)));
       } catch (err) {
         // A model exception is the run's outcome (an `error` verdict), not a crash.

@@ -173,12 +173,16 @@ export class CollapsedCodec {
     return this.fields.map((f) => f.name);
   }
 
-  /** The component numbers a key is made of, into `out` (the key is what `write` made). */
-  readIds(key: Uint8Array, out: number[]): void {
+  /**
+   * The component numbers a key is made of (`bytes[from .. to)`, as `write` made it), into
+   * `out`.
+   */
+  readIds(bytes: Uint8Array, out: number[], from = 0, to = bytes.length): void {
+    const key = bytes;
     let n = 0;
     let shift = 0;
     let at = 0;
-    for (let i = 0; i < key.length; i++) {
+    for (let i = from; i < to; i++) {
       const b = key[i] ?? 0;
       n |= (b & 0x7f) << shift;
       if (b < 0x80) {

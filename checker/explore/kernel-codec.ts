@@ -51,8 +51,8 @@ export interface ComponentKeys {
   idsOf(s: Kernel): readonly number[];
   /** The state made of these components. */
   assemble(ids: readonly number[]): Kernel;
-  /** The component numbers a key is made of, into `out`. */
-  readIds(key: Uint8Array, out: number[]): void;
+  /** The component numbers a key (`bytes[from .. to)`) is made of, into `out`. */
+  readIds(bytes: Uint8Array, out: number[], from?: number, to?: number): void;
   /**
    * The state made of these components, to run steps on: as a decoded state, the base the
    * next `ids` compare components with (so it keeps `ids`, which must not change).
@@ -98,8 +98,8 @@ export class CollapsedKernelCodec implements ComponentKeys {
     return this.c.write(ids);
   }
 
-  readIds(key: Uint8Array, out: number[]): void {
-    this.c.readIds(key, out);
+  readIds(bytes: Uint8Array, out: number[], from = 0, to = bytes.length): void {
+    this.c.readIds(bytes, out, from, to);
   }
 
   rebase(ids: readonly number[]): Kernel {

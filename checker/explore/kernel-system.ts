@@ -84,6 +84,10 @@ export function kernelSystem(
   const found: Remembered<Violation>[] = [];
   const pool: Found[] = [];
   const expanded: number[] = [];
+  const lists: Found[][] = [];
+  // The state built (rebase) keeps its numbers: a copy, as `expanded` is reused. One
+  // function for every expansion (none allocated per state).
+  const rebaseExpanded = () => codec.rebase(expanded.slice());
   const judged = (next: Kernel, action: Action, events: readonly Observation[]) => {
     opts.onAction?.(action);
     return { next, violations: events.length > 0 ? mon.transition(events, next) : [] };
@@ -92,10 +96,15 @@ export function kernelSystem(
   const remembered = (ids: readonly number[], state: () => Kernel): Found[] => {
     if (memo === undefined) throw new Error("checker error: no transition memo");
     const n = memo.transitions(ids, state, found);
-    const out: Found[] = new Array(n);
+    // One list per length, reused (bfs.ts reads a list before it asks for the next).
+    let out = lists[n];
+    if (out === undefined) {
+      out = new Array<Found>(n);
+      lists[n] = out;
+    }
     for (let k = 0; k < n; k++) {
       const t = found[k];
-      if (t === undefined) continue;
+      if (t === undefined) throw new Error("checker error: the memo gave fewer transitions");
       let f = pool[k];
       if (f === undefined) {
         f = new Found(codec);
@@ -122,11 +131,10 @@ export function kernelSystem(
     ...(memo === undefined
       ? {}
       : {
-          expand: (key: Uint8Array) => {
-            codec.readIds(key, expanded);
+          expand: (bytes: Uint8Array, from: number, to: number) => {
+            codec.readIds(bytes, expanded, from, to);
             if (codec.halted(expanded)) return [];
-            // The state built (rebase) keeps its numbers: a copy, as `expanded` is reused.
-            return remembered(expanded, () => codec.rebase(expanded.slice()));
+            return remembered(expanded, rebaseExpanded);
           },
         }),
     successorKey: (t) => (t instanceof Found ? codec.keyOfIds(t.ids) : codec.key(t.next)),

@@ -32,7 +32,8 @@ function hashBytes(b: Uint8Array, from: number, to: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  // Signed: a 32-bit integer V8 keeps unboxed (an unsigned one above 2^31 is a heap number).
+  return h | 0;
 }
 
 export class StateStore {
@@ -42,7 +43,7 @@ export class StateStore {
   /** Per state: chunk index * CHUNK + offset of its length prefix. */
   private starts = new Uint32Array(1024);
   /** Per state: its hash, so that growing the table reads no state's bytes. */
-  private hashes = new Uint32Array(1024);
+  private hashes = new Int32Array(1024);
   private count = 0;
   /** Open addressing: state number + 1, 0 for an empty slot. */
   private table = new Int32Array(1 << 12);
@@ -111,14 +112,27 @@ export class StateStore {
 
   /** The bytes of state `i` (a view into the arena: copy it to keep it past the next add). */
   get(i: number): Uint8Array {
+    const chunk = this.locate(i);
+    return chunk.subarray(this.at, this.end);
+  }
+
+  /** Where `locate` found its state's bytes: `chunk[at .. end)`. */
+  at = 0;
+  end = 0;
+
+  /**
+   * The arena chunk holding state `i`'s bytes, which run from `at` to `end` (`get` without
+   * the view: nothing allocated; valid until the next add).
+   */
+  locate(i: number): Uint8Array {
     const start = this.starts[i];
     if (start === undefined || i >= this.count) throw new Error(`checker error: no state ${i}`);
     const chunk = this.chunks[Math.floor(start / CHUNK)];
     if (!chunk) throw new Error(`checker error: no arena for state ${i}`);
-    let at = start % CHUNK;
-    const len = (chunk[at] ?? 0) | ((chunk[at + 1] ?? 0) << 8);
-    at += 2;
-    return chunk.subarray(at, at + len);
+    const at = start % CHUNK;
+    this.at = at + 2;
+    this.end = at + 2 + ((chunk[at] ?? 0) | ((chunk[at + 1] ?? 0) << 8));
+    return chunk;
   }
 
   private equals(i: number, key: Uint8Array): boolean {
@@ -153,7 +167,7 @@ export class StateStore {
       const bigger = new Uint32Array(this.starts.length * 2);
       bigger.set(this.starts);
       this.starts = bigger;
-      const hashes = new Uint32Array(bigger.length);
+      const hashes = new Int32Array(bigger.length);
       hashes.set(this.hashes);
       this.hashes = hashes;
     }
