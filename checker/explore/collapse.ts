@@ -213,11 +213,11 @@ export class CollapsedCodec {
     return out;
   }
 
-  /** The value of non-list field `fi` in the state of these component numbers. */
-  fieldOf(ids: readonly number[], fi: number): unknown {
+  /** Where non-list field `fi` sits in these component numbers. */
+  fieldAt(ids: readonly number[], fi: number): number {
     let at = 0;
     for (let li = 0; li < this.lists.length; li++) at += 1 + (ids[at] ?? 0);
-    return this.field(fi, ids[at + fi] ?? 0);
+    return at + fi;
   }
 
   /** The index of non-list field `name`. */

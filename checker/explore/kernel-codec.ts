@@ -108,9 +108,10 @@ export class CollapsedKernelCodec implements ComponentKeys {
   }
 
   private readonly haltedField = this.c.fieldIndex("halted");
+  /** The component of `halted: null` (components are exact: any other one has halted). */
+  private readonly running = this.c.addField(this.haltedField, null);
 
   halted(ids: readonly number[]): boolean {
-    const h = this.c.fieldOf(ids, this.haltedField);
-    return h !== null && h !== undefined;
+    return ids[this.c.fieldAt(ids, this.haltedField)] !== this.running;
   }
 }
