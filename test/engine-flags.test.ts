@@ -1,6 +1,7 @@
 // The V8 flags the lazymmu command and the bench set (checker/cli/engine.ts) exist in this
-// Node's V8: setFlagsFromString ignores a flag it does not know, so a rename in a later
-// V8 would otherwise drop the tuning without a word.
+// Node's V8: for a flag it does not know, setFlagsFromString prints "unrecognized flag" on
+// stderr and goes on, so a rename in a later V8 would drop the tuning and put that line
+// into every command's output.
 
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
