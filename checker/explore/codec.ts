@@ -197,7 +197,7 @@ function encodeCode(k: Kind, v: string, g: Gen): string {
       const ids = g.scratchArray();
       const key = g.fresh("k");
       const i = g.fresh("i");
-      return `{ const ${r} = ${v}; ${ids}.length = 0; for (const ${key} in ${r}) ${ids}.push(t.id(${key}));
+      return `{ const ${r} = ${v}; if (${ids}.length !== 0) ${ids}.length = 0; for (const ${key} in ${r}) ${ids}.push(t.id(${key}));
         if (${ids}.length > 1) ${ids}.sort(byNumber); w.uint(${ids}.length);
         for (let ${i} = 0; ${i} < ${ids}.length; ${i}++) { w.uint(${ids}[${i}]); ${encodeCode(k.of, `${r}[t.strings[${ids}[${i}]]]`, g)} } }`;
     }

@@ -115,7 +115,7 @@ export class CollapsedCodec {
       const id = base !== undefined && f.equal(x, base.state[f.name]) ? (base.ids[at] ?? -1) : -1;
       out[at++] = id >= 0 ? id : this.addField(fi, x);
     }
-    out.length = at;
+    if (out.length !== at) out.length = at;
   }
 
   /** The key made of these component numbers. */
