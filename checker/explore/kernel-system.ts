@@ -49,7 +49,7 @@ class Found implements Successor<Kernel, Violation> {
   constructor(private readonly codec: ComponentKeys) {}
 
   /** Becomes the successor `changes` (pairs of position, component) make of `base`. */
-  reset(base: readonly number[], changes: Int32Array): void {
+  reset(base: readonly number[], changes: readonly number[]): void {
     const ids = this.ids;
     for (let i = 0; i < base.length; i++) ids[i] = base[i] ?? 0;
     if (ids.length !== base.length) ids.length = base.length;

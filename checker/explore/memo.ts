@@ -35,7 +35,7 @@ export interface Remembered<V> {
   readonly action: Action;
   readonly events: readonly Observation[];
   /** Pairs of (position, component number): the positions whose component changes. */
-  readonly changes: Int32Array;
+  readonly changes: readonly number[];
   /** The violations its events cause whatever state they reach, when that is so. */
   readonly violations: readonly V[] | undefined;
   /** Otherwise, the tree of the violations by the components of the state reached they read. */
@@ -186,7 +186,7 @@ export class TransitionMemo<V> {
       remembered.push({
         action: t.action,
         events,
-        changes: Int32Array.from(changes),
+        changes,
         violations:
           events.length === 0 ? NONE : post ? undefined : this.judge.transition(events, NO_STATE),
         verdicts: post ? this.verdicts.tree() : -1,
