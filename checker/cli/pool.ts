@@ -61,8 +61,12 @@ export function workerPool(size: number): CellRunner {
             else {
               running--;
               results[i] = m.run;
+              // The next cell goes out first, so that the worker runs it while this one is
+              // reported; when none is left, the pool ends after the report.
+              const more = next < jobs.length;
+              if (more) feed(w);
               hooks.onDone?.(i, m.run);
-              feed(w);
+              if (!more) feed(w);
             }
           });
           w.postMessage(job);
