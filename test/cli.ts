@@ -61,13 +61,24 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `lazymmu-${prefix}-`));
 }
 
-/** Every file under `dir` (none when it does not exist), full paths, sorted. */
+/**
+ * Every file under `dir` (none when it does not exist), full paths, sorted. While a command
+ * is writing there, a temporary file can be renamed away during the scan, which Node's
+ * recursive readdir reports as ENOENT: the scan is then taken again.
+ */
 export function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath, d.name))
-    .sort();
+  for (let attempt = 0; ; attempt++) {
+    if (!existsSync(dir)) return [];
+    try {
+      return readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath, d.name))
+        .sort();
+    } catch (err) {
+      const gone = err instanceof Error && "code" in err && err.code === "ENOENT";
+      if (!gone || attempt >= 20) throw err;
+    }
+  }
 }
 
 /**
