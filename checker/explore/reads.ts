@@ -17,12 +17,15 @@ import type { Kernel } from "../../model/kernel/state";
 const LIST_FIELDS: readonly string[] = Object.entries(kernelSchema.fields)
   .filter(([, k]) => k.kind === "list")
   .map(([name]) => name);
-const LIST_NUMBER = new Map(LIST_FIELDS.map((name, i) => [name, i]));
 /** The other fields, in declaration order: field number i is OTHER_FIELDS[i]. */
 const OTHER_FIELDS: readonly string[] = Object.entries(kernelSchema.fields)
   .filter(([, k]) => k.kind !== "list")
   .map(([name]) => name);
-const FIELD_NUMBER = new Map(OTHER_FIELDS.map((name, i) => [name, i]));
+/** Each top-level field in one lookup: a field's number, or -1 - a list's number. */
+const PART = new Map<string, number>([
+  ...LIST_FIELDS.map((name, i): [string, number] => [name, -1 - i]),
+  ...OTHER_FIELDS.map((name, i): [string, number] => [name, i]),
+]);
 
 /** Where each component sits in the key's ids, for states with these list lengths. */
 export interface Layout {
@@ -225,22 +228,22 @@ function listView(raw: readonly unknown[], list: number, reads: ReadSet): readon
 
 /** `s` as a unit sees it: every part it reads is reported to `reads`. */
 export function stateView(s: Kernel, reads: ReadSet): Kernel {
-  const lists = new Map<string, readonly unknown[]>();
+  const lists: (readonly unknown[] | undefined)[] = [];
   const view = new Proxy(s, {
     get(t, p, receiver) {
       if (p === RAW) return t;
       if (typeof p === "string") {
-        const list = LIST_NUMBER.get(p);
-        if (list !== undefined) {
-          let v = lists.get(p);
+        const part = PART.get(p);
+        if (part !== undefined && part < 0) {
+          const list = -1 - part;
+          let v = lists[list];
           if (v === undefined) {
             v = listView(Reflect.get(t, p) as readonly unknown[], list, reads);
-            lists.set(p, v);
+            lists[list] = v;
           }
           return v;
         }
-        const field = FIELD_NUMBER.get(p);
-        if (field !== undefined) reads.field(field);
+        if (part !== undefined) reads.field(part);
       }
       return Reflect.get(t, p, receiver);
     },
