@@ -5,7 +5,7 @@
 // relabelling is built position by position and dropped at the first position where it
 // is larger than the smallest so far.
 
-import type { Cpu, Kernel, Task } from "../../model/kernel/state";
+import type { Kernel } from "../../model/kernel/state";
 import { CollapsedKernelCodec } from "./kernel-codec";
 import { RELABEL_FIELD, relabelCpu, relabelTask } from "./relabel";
 import { isIdentityRelabelling, type Relabelling } from "./symmetry";
@@ -82,22 +82,19 @@ export class SymmetricKernelCodec extends CollapsedKernelCodec {
     return this.keyOfIds(this.scratch);
   }
 
-  private cpuImage(o: Other, id: number): number {
-    let to = o.cpu.get(id);
+  /** The number of list `list`'s element `id` relabelled (`relabel` of that element). */
+  private elementImage<T>(
+    memo: Memo,
+    list: number,
+    id: number,
+    relabel: (x: T, r: Relabelling) => T,
+    r: Relabelling,
+  ): number {
+    let to = memo.get(id);
     if (to < 0) {
-      // The element decodes to the Cpu the schema declares.
-      to = this.c.addElement(this.cpus, relabelCpu(this.c.element(this.cpus, id) as Cpu, o.r));
-      o.cpu.set(id, to);
-    }
-    return to;
-  }
-
-  private taskImage(o: Other, id: number): number {
-    let to = o.task.get(id);
-    if (to < 0) {
-      // The element decodes to the Task the schema declares.
-      to = this.c.addElement(this.tasks, relabelTask(this.c.element(this.tasks, id) as Task, o.r));
-      o.task.set(id, to);
+      // The element decodes to the shape the schema declares for the list: relabel's T.
+      to = this.c.addElement(list, relabel(this.c.element(list, id) as T, r));
+      memo.set(id, to);
     }
     return to;
   }
@@ -133,10 +130,13 @@ export class SymmetricKernelCodec extends CollapsedKernelCodec {
       for (let p = 0; p < len && order <= 0; p++) {
         let v: number;
         if (p === 0 || p === taskAt) v = ids[p] ?? 0;
-        else if (p < taskAt) v = this.cpuImage(o, ids[1 + (o.cpuFrom[p - 1] ?? 0)] ?? 0);
-        else if (p < fieldsAt)
-          v = this.taskImage(o, ids[taskAt + 1 + (o.taskFrom[p - taskAt - 1] ?? 0)] ?? 0);
-        else v = this.fieldImage(o, p - fieldsAt, ids[p] ?? 0);
+        else if (p < taskAt) {
+          const id = ids[1 + (o.cpuFrom[p - 1] ?? 0)] ?? 0;
+          v = this.elementImage(o.cpu, this.cpus, id, relabelCpu, o.r);
+        } else if (p < fieldsAt) {
+          const id = ids[taskAt + 1 + (o.taskFrom[p - taskAt - 1] ?? 0)] ?? 0;
+          v = this.elementImage(o.task, this.tasks, id, relabelTask, o.r);
+        } else v = this.fieldImage(o, p - fieldsAt, ids[p] ?? 0);
         cand[p] = v;
         if (order === 0) {
           const b = best[p] ?? 0;
