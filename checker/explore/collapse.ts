@@ -174,11 +174,10 @@ export class CollapsedCodec {
   }
 
   /**
-   * The component numbers a key is made of (`bytes[from .. to)`, as `write` made it), into
+   * The component numbers a key is made of (`key[from .. to)`, as `write` made it), into
    * `out`.
    */
-  readIds(bytes: Uint8Array, out: number[], from = 0, to = bytes.length): void {
-    const key = bytes;
+  readIds(key: Uint8Array, out: number[], from = 0, to = key.length): void {
     let n = 0;
     let shift = 0;
     let at = 0;

@@ -98,7 +98,7 @@ export class CollapsedKernelCodec implements ComponentKeys {
     return this.c.write(ids);
   }
 
-  readIds(bytes: Uint8Array, out: number[], from = 0, to = bytes.length): void {
+  readIds(bytes: Uint8Array, out: number[], from?: number, to?: number): void {
     this.c.readIds(bytes, out, from, to);
   }
 

@@ -93,8 +93,11 @@ export function kernelSystem(
     return { next, violations: events.length > 0 ? mon.transition(events, next) : [] };
   };
   /** The transitions the memo has (or runs) for the state of components `ids`. */
-  const remembered = (ids: readonly number[], state: () => Kernel): Found[] => {
-    if (memo === undefined) throw new Error("checker error: no transition memo");
+  const remembered = (
+    memo: TransitionMemo<Violation>,
+    ids: readonly number[],
+    state: () => Kernel,
+  ): Found[] => {
     const n = memo.transitions(ids, state, found);
     // One list per length, reused (bfs.ts reads a list before it asks for the next).
     let out = lists[n];
@@ -126,7 +129,7 @@ export function kernelSystem(
         return successors(m, s, mon.listens, lazyProduce).map((t) =>
           judged(t.next, t.action, t.events),
         );
-      return s.halted !== null ? [] : remembered(codec.idsOf(s), () => s);
+      return s.halted !== null ? [] : remembered(memo, codec.idsOf(s), () => s);
     },
     ...(memo === undefined
       ? {}
@@ -134,7 +137,7 @@ export function kernelSystem(
           expand: (bytes: Uint8Array, from: number, to: number) => {
             codec.readIds(bytes, expanded, from, to);
             if (codec.halted(expanded)) return [];
-            return remembered(expanded, rebaseExpanded);
+            return remembered(memo, expanded, rebaseExpanded);
           },
         }),
     successorKey: (t) => (t instanceof Found ? codec.keyOfIds(t.ids) : codec.key(t.next)),
