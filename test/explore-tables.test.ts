@@ -35,6 +35,35 @@ describe("the explorer's tables", () => {
     expect(store.size).toBe(n);
   });
 
+  it("the state store gives back each state's exact bytes across arena chunks", () => {
+    // Keys of 0 to 3,000 bytes (no length is stored: a state ends where the next begins, or
+    // where its chunk's bytes end), over the first chunks' doublings and past a 1 MiB one,
+    // with keys longer than the first chunk.
+    const store = new StateStore();
+    const bytesOf = (i: number) => {
+      const len = i === 0 ? 0 : (i * 7919) % 3001;
+      const b = new Uint8Array(len + 4);
+      new DataView(b.buffer).setUint32(0, i);
+      for (let k = 4; k < b.length; k++) b[k] = (i + k) & 0xff;
+      return i === 0 ? new Uint8Array(0) : b;
+    };
+    const big = new Uint8Array(20_000).fill(7); // above the first chunk's 16 KiB
+    const n = 1_500;
+    const wrong: number[] = [];
+    for (let i = 0; i < n; i++) if (store.add(bytesOf(i)) !== i) wrong.push(i);
+    expect(store.add(big)).toBe(n);
+    expect(store.add(Uint8Array.of(1))).toBe(n + 1);
+    for (let i = 0; i < n; i++) {
+      if (Buffer.compare(store.get(i), bytesOf(i)) !== 0) wrong.push(i);
+      if (store.add(bytesOf(i)) !== i || store.added) wrong.push(i);
+    }
+    expect(wrong).toEqual([]);
+    expect(Buffer.compare(store.get(n), big)).toBe(0);
+    expect(Array.from(store.get(n + 1))).toEqual([1]);
+    expect(store.find(big.subarray(1))).toBe(-1);
+    expect(store.bytes).toBeGreaterThan(2 ** 20); // it went past one 1 MiB chunk
+  });
+
   it("a read tree keeps what each combination of components gave through its growth", () => {
     const trees = new ReadTrees<number>();
     const a = trees.tree();

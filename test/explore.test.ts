@@ -87,6 +87,27 @@ describe("explore() on a toy system", () => {
     expect(explore(toy(3), forever).findings.some((f) => f.kind === "deadlock")).toBe(false);
   });
 
+  it("keeps a choice past 255 successors exact: the path replays", () => {
+    // From the initial state, 400 successors (a = 1 .. 400); the rule breaks two steps past
+    // successor 300, by b.
+    const wide: System<Toy, Broken> = {
+      ...toy(0),
+      successors: (s) =>
+        s.a === 0
+          ? Array.from({ length: 400 }, (_, k) => ({ next: { a: k + 1, b: 0 }, violations: [] }))
+          : s.b < 2
+            ? [{ next: { a: s.a, b: s.b + 1 }, violations: [] }]
+            : [],
+      stateViolations: (s) => (s.a === 301 && s.b === 2 ? [{ rule: "bad", at: s }] : []),
+      key: (s) => Uint8Array.of(s.a & 0xff, s.a >> 8, s.b),
+      decode: (k) => ({ a: (k[0] ?? 0) | ((k[1] ?? 0) << 8), b: k[2] ?? 0 }),
+      done: () => true,
+    };
+    const f = explore(wide, forever).findings[0];
+    expect(f?.path).toEqual([300, 0, 0]);
+    expect(follow(wide, f?.path ?? [])).toEqual({ a: 301, b: 2 });
+  });
+
   it("stops at max-states with exactly that many states", () => {
     for (const n of [1, 2, 7, 15]) {
       const r = explore(toy(3), { ...forever, maxStates: n });

@@ -102,7 +102,7 @@ export type Exploration<V> = {
 
 const PROGRESS_EVERY = 16384;
 
-/** A growable array of 32-bit integers (parents and choices: 4 bytes a state each). */
+/** A growable array of 32-bit integers (the BFS parents: 4 bytes a state). */
 class IntList {
   private a = new Int32Array(1024);
   length = 0;
@@ -119,11 +119,39 @@ class IntList {
   }
 }
 
+/**
+ * The index of the transition that reached each state: a byte a state, as a state has
+ * fewer than 255 successors but for the rare one whose index is kept aside.
+ */
+class ChoiceList {
+  private a = new Uint8Array(1024);
+  private readonly large = new Map<number, number>();
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.a.length) {
+      const b = new Uint8Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    if (x >= 0 && x < 255) this.a[this.length] = x;
+    else {
+      this.a[this.length] = 255;
+      this.large.set(this.length, x);
+    }
+    this.length++;
+  }
+  at(i: number): number {
+    const x = this.a[i];
+    if (x === undefined || i >= this.length) return -1;
+    return x === 255 ? (this.large.get(i) ?? -1) : x;
+  }
+}
+
 export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V> {
   const start = limits.now();
   const store = new StateStore();
   const parent = new IntList();
-  const choice = new IntList();
+  const choice = new ChoiceList();
   const findings = new Map<string, Finding<V>>();
   const pathTo = (i: number, last?: number): number[] => {
     const p: number[] = last === undefined ? [] : [last];

@@ -6,7 +6,9 @@
 
 // Arena chunks start small (a matrix runs many small cells) and double up to 1 MiB; a
 // state's place is its chunk's number times 2^20 plus its offset (a 32-bit number: up to
-// 4 GiB of keys), and never spans chunks; the last chunk wastes at most 1 MiB.
+// 4 GiB of keys), and never spans chunks; the last chunk wastes at most 1 MiB. A state's
+// bytes end where the next state's begin (or where its chunk's bytes end): no length is
+// stored.
 const FIRST_CHUNK = 1 << 14;
 const CHUNK = 1 << 20;
 
@@ -40,7 +42,9 @@ export class StateStore {
   private readonly chunks: Uint8Array[] = [new Uint8Array(FIRST_CHUNK)];
   private allocated = FIRST_CHUNK;
   private used = 0; // bytes used in the last chunk
-  /** Per state: chunk index * CHUNK + offset of its length prefix. */
+  /** Bytes used in each chunk but the last (whose figure is `used`). */
+  private readonly filled: number[] = [];
+  /** Per state: chunk index * CHUNK + offset of its first byte. */
   private starts = new Uint32Array(1024);
   /** Per state: its hash, so that growing the table reads no state's bytes. */
   private hashes = new Int32Array(1024);
@@ -125,34 +129,44 @@ export class StateStore {
    * the view: nothing allocated; valid until the next add).
    */
   locate(i: number): Uint8Array {
-    const start = this.starts[i];
-    if (start === undefined || i >= this.count) throw new Error(`checker error: no state ${i}`);
-    const chunk = this.chunks[Math.floor(start / CHUNK)];
+    if (i < 0 || i >= this.count) throw new Error(`checker error: no state ${i}`);
+    const chunk = this.place(i);
     if (!chunk) throw new Error(`checker error: no arena for state ${i}`);
-    const at = start % CHUNK;
-    this.at = at + 2;
-    this.end = at + 2 + ((chunk[at] ?? 0) | ((chunk[at + 1] ?? 0) << 8));
     return chunk;
   }
 
-  private equals(i: number, key: Uint8Array): boolean {
+  /** The chunk of state `i` (< count), its bytes from `at` to `end`. */
+  private place(i: number): Uint8Array | undefined {
     const start = this.starts[i] ?? 0;
-    const chunk = this.chunks[Math.floor(start / CHUNK)];
+    const c = Math.floor(start / CHUNK);
+    const next = i + 1 < this.count ? (this.starts[i + 1] ?? 0) : -1;
+    this.at = start % CHUNK;
+    this.end =
+      next >= 0 && Math.floor(next / CHUNK) === c
+        ? next % CHUNK
+        : c === this.chunks.length - 1
+          ? this.used
+          : (this.filled[c] ?? 0);
+    return this.chunks[c];
+  }
+
+  private equals(i: number, key: Uint8Array): boolean {
+    const chunk = this.place(i);
     if (!chunk) return false;
-    let at = start % CHUNK;
-    const len = (chunk[at] ?? 0) | ((chunk[at + 1] ?? 0) << 8);
-    if (len !== key.length) return false;
-    at += 2;
+    const at = this.at;
+    const len = key.length;
+    if (this.end - at !== len) return false;
     for (let j = 0; j < len; j++) if (chunk[at + j] !== key[j]) return false;
     return true;
   }
 
   private append(key: Uint8Array): number {
-    if (key.length > 0xffff) throw new Error(`checker error: a state of ${key.length} bytes`);
-    const need = key.length + 2;
+    const need = key.length;
     const last = this.chunks[this.chunks.length - 1];
+    if (need > CHUNK) throw new Error(`checker error: a state of ${need} bytes`);
     if (last && this.used + need > last.length) {
-      const size = Math.min(CHUNK, last.length * 2);
+      const size = Math.max(need, Math.min(CHUNK, last.length * 2));
+      this.filled.push(this.used);
       this.chunks.push(new Uint8Array(size));
       this.allocated += size;
       this.used = 0;
@@ -160,9 +174,7 @@ export class StateStore {
     const chunkIndex = this.chunks.length - 1;
     const chunk = this.chunks[chunkIndex];
     if (!chunk) throw new Error("checker error: no arena chunk");
-    chunk[this.used] = key.length & 0xff;
-    chunk[this.used + 1] = key.length >>> 8;
-    chunk.set(key, this.used + 2);
+    chunk.set(key, this.used);
     if (this.count === this.starts.length) {
       const bigger = new Uint32Array(this.starts.length * 2);
       bigger.set(this.starts);
