@@ -8,7 +8,7 @@
 // is the growth of the peak RSS (getrusage's ru_maxrss) over the RSS just before
 // exploring, divided by the states stored; it counts everything the run allocates (state
 // store, component stores, the trace's parent pointers, garbage not yet collected, V8's
-// heap growing by 10 to 30 MB on these configurations); the typed arrays the run still
+// heap, kept small by the engine flags: checker/cli/engine.ts); the typed arrays the run still
 // holds at the end (the exploration's own tables) are given beside it.
 
 import { tuneEngine } from "../checker/cli/engine";

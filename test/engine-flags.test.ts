@@ -13,7 +13,7 @@ describe("engine flags", () => {
     for (const flag of ENGINE_FLAGS) {
       const [name, value] = flag.split("=");
       expect(options).toContain(`  ${name} (`);
-      // The flags set are integers (inlining budgets).
+      // The flags set are integers (budgets and a growth factor).
       expect(value).toMatch(/^\d+$/);
     }
   });
