@@ -23,7 +23,7 @@ function keyOf(i: number): Uint8Array {
 describe("the explorer's tables", () => {
   it("the state store finds every state after growing many times, and only those", () => {
     const store = new StateStore();
-    const n = 100_000; // the table starts at 4,096 slots: five doublings
+    const n = 100_000; // the table starts at 512 slots: eight doublings
     const wrong: number[] = [];
     for (let i = 0; i < n; i++) if (store.add(keyOf(i)) !== i || !store.added) wrong.push(i);
     for (let i = 0; i < n; i += 7) {

@@ -12,6 +12,8 @@
 // few integer hashes, no allocation.
 
 const EMPTY = 0x7fffffff;
+/** Tables start small (a matrix cell's memo holds a few hundred branches) and double. */
+const FIRST_SLOTS = 256;
 
 /** A branch table of `slots` free slots. */
 function emptyTable(slots: number): Int32Array {
@@ -22,13 +24,13 @@ function emptyTable(slots: number): Int32Array {
 
 export class ReadTrees<T> {
   private readonly roots: number[] = [];
-  private pos = new Int32Array(256);
+  private pos = new Int32Array(FIRST_SLOTS);
   private nodes = 0;
   private readonly leaves: T[] = [];
   // The branches: per slot, (node, value, child) side by side (a probe reads one cache
   // line); child EMPTY marks a free slot.
-  private table = emptyTable(1024);
-  private mask = 1023;
+  private table = emptyTable(FIRST_SLOTS);
+  private mask = FIRST_SLOTS - 1;
   private branches = 0;
 
   /** A new, empty tree: its number. */

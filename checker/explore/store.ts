@@ -4,12 +4,15 @@
 // different states are never taken for one. State numbers are dense (0, 1, 2, ...) and, as
 // breadth-first search appends states level by level, a frontier is a range of them.
 
-// Arena chunks start small (a matrix runs many small cells) and double up to 1 MiB; a
+// Every table starts small (the default matrix runs 1,190 cells of a few hundred states,
+// each with a store per kind of component) and doubles. Arena chunks double up to 1 MiB; a
 // state's place is its chunk's number times 2^20 plus its offset (a 32-bit number: up to
 // 4 GiB of keys), and never spans chunks; the last chunk wastes at most 1 MiB. A state's
 // bytes end where the next state's begin (or where its chunk's bytes end): no length is
 // stored.
-const FIRST_CHUNK = 1 << 14;
+const FIRST_CHUNK = 1 << 10;
+const FIRST_STATES = 1 << 8;
+const FIRST_SLOTS = 1 << 9;
 const CHUNK = 1 << 20;
 
 function hashBytes(b: Uint8Array, from: number, to: number): number {
@@ -45,18 +48,18 @@ export class StateStore {
   /** Bytes used in each chunk but the last (whose figure is `used`). */
   private readonly filled: number[] = [];
   /** Per state: chunk index * CHUNK + offset of its first byte. */
-  private starts = new Uint32Array(1024);
+  private starts = new Uint32Array(FIRST_STATES);
   /** Per state: its hash, so that growing the table reads no state's bytes. */
-  private hashes = new Int32Array(1024);
+  private hashes = new Int32Array(FIRST_STATES);
   private count = 0;
   /** Open addressing: state number + 1, 0 for an empty slot. */
-  private table = new Int32Array(1 << 12);
+  private table = new Int32Array(FIRST_SLOTS);
   /**
    * Per slot, 8 bits of its state's hash (above the bits that pick the slot's place): a
    * probe compares the bytes only when they match, not at every occupied slot it passes.
    */
-  private tags = new Uint8Array(1 << 12);
-  private mask = (1 << 12) - 1;
+  private tags = new Uint8Array(FIRST_SLOTS);
+  private mask = FIRST_SLOTS - 1;
 
   get size(): number {
     return this.count;
