@@ -6,6 +6,7 @@
 // BFS level is a range of state numbers: the frontier is that range, decoded on expansion.
 // Pure: no I/O, no clock of its own (the caller passes `now`), no logging.
 
+import { doubled } from "./doubled";
 import { StateStore } from "./store";
 
 /** What the explorer needs of a system: the kernel model is one (kernel-system.ts). */
@@ -107,11 +108,7 @@ class IntList {
   private a = new Int32Array(1024);
   length = 0;
   push(x: number): void {
-    if (this.length === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
+    if (this.length === this.a.length) this.a = doubled(this.a);
     this.a[this.length++] = x;
   }
   at(i: number): number {
@@ -128,11 +125,7 @@ class ChoiceList {
   private readonly large = new Map<number, number>();
   length = 0;
   push(x: number): void {
-    if (this.length === this.a.length) {
-      const b = new Uint8Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
+    if (this.length === this.a.length) this.a = doubled(this.a);
     if (x >= 0 && x < 255) this.a[this.length] = x;
     else {
       this.a[this.length] = 255;

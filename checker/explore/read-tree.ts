@@ -11,6 +11,8 @@
 // number), a leaf a negative number (-1 - its index in `leaves`). Walking a tree costs a
 // few integer hashes, no allocation.
 
+import { doubled } from "./doubled";
+
 const EMPTY = 0x7fffffff;
 /** Tables start small (a matrix cell's memo holds a few hundred branches) and double. */
 const FIRST_SLOTS = 256;
@@ -86,11 +88,7 @@ export class ReadTrees<T> {
   }
 
   private node(pos: number): number {
-    if (this.nodes === this.pos.length) {
-      const bigger = new Int32Array(this.pos.length * 2);
-      bigger.set(this.pos);
-      this.pos = bigger;
-    }
+    if (this.nodes === this.pos.length) this.pos = doubled(this.pos);
     this.pos[this.nodes] = pos;
     return this.nodes++;
   }

@@ -10,6 +10,8 @@
 // 4 GiB of keys), and never spans chunks; the last chunk wastes at most 1 MiB. A state's
 // bytes end where the next state's begin (or where its chunk's bytes end): no length is
 // stored.
+import { doubled } from "./doubled";
+
 const FIRST_CHUNK = 1 << 10;
 const FIRST_STATES = 1 << 8;
 const FIRST_SLOTS = 1 << 9;
@@ -179,12 +181,8 @@ export class StateStore {
     if (!chunk) throw new Error("checker error: no arena chunk");
     chunk.set(key, this.used);
     if (this.count === this.starts.length) {
-      const bigger = new Uint32Array(this.starts.length * 2);
-      bigger.set(this.starts);
-      this.starts = bigger;
-      const hashes = new Int32Array(bigger.length);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
+      this.starts = doubled(this.starts);
+      this.hashes = doubled(this.hashes);
     }
     this.starts[this.count] = chunkIndex * CHUNK + this.used;
     this.used += need;
