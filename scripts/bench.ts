@@ -12,8 +12,14 @@
 // holds at the end (the exploration's own tables) are given beside it.
 
 import { tuneEngine } from "../checker/cli/engine";
-import { runCell } from "../checker/run";
-import { BENCH_CONFIGS, BENCH_SPEC, type BenchConfig, benchCell } from "./bench-setup";
+import type { BenchConfig } from "./bench-setup";
+
+// As the lazymmu command does (bin/lazymmu): V8's flags before the checker's modules load,
+// so that loading them does not grow the young generation first. They load below.
+tuneEngine();
+const { runCell } = require("../checker/run") as typeof import("../checker/run");
+const { BENCH_CONFIGS, BENCH_SPEC, benchCell } =
+  require("./bench-setup") as typeof import("./bench-setup");
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -21,7 +27,6 @@ function flag(name: string): string | undefined {
 }
 
 function main(): number {
-  tuneEngine(); // as the lazymmu command does
   const repeat = Number(flag("--repeat") ?? "1");
   const config = flag("--config") ?? "2x3";
   if (!BENCH_CONFIGS.some((c) => c === config)) {

@@ -1,5 +1,6 @@
-// How V8 compiles the explorer, set once by each process that explores (the lazymmu command;
-// `npm run bench`), before any of it is compiled; worker threads share the process's flags.
+// How V8 compiles the explorer, set once by each process that explores (the lazymmu command,
+// before it starts the workers that explore; `npm run bench`, before it loads the checker),
+// before any of it is compiled; worker threads share the process's flags.
 //
 // The explorer's hot loop calls the same few dozen functions for every transition, and the
 // first states also run the model's steps and the monitor (the transition memo's misses,
