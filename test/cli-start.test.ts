@@ -42,6 +42,26 @@ it("--help lists every command, exit 0, and loads neither the models nor ts-node
     expect(out.help).toMatch(new RegExp(`^ {2}${c} `, "m"));
 });
 
+it("a command loads the TypeScript compiler only to compile a model file (--load)", () => {
+  // Every command imports the model-file loader; the compiler is 0.3 s of CPU to load.
+  const probe = (args: readonly string[]) => `
+    const m = require(${JSON.stringify(MAIN)});
+    m.execute(${JSON.stringify(args)}, m.IN_PROCESS).then((o) => {
+      const loaded = Object.keys(require.cache);
+      console.log(JSON.stringify({
+        exit: o.exit,
+        typescript: loaded.some((f) => /[\\/]node_modules[\\/]typescript[\\/]/.test(f)),
+      }));
+    });`;
+  const run = (args: readonly string[]) => {
+    const r = spawnSync("node", ["-e", probe(args)], { encoding: "utf8" });
+    return JSON.parse(r.stdout) as { exit: number; typescript: boolean };
+  };
+  expect(run(["list"])).toEqual({ exit: 0, typescript: false });
+  const example = join(ROOT, "examples", "vmap-pages-error-path.ts");
+  expect(run(["list", "--load", example])).toEqual({ exit: 0, typescript: true });
+});
+
 it("--version prints the package's version", () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   const r = lazymmuProcess(["--version"]);

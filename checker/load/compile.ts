@@ -4,10 +4,22 @@
 // values naming the file, line and column. Also finds where in the source an id is written,
 // so that a problem with a model can name its line. Pure.
 
-import ts from "typescript";
+import type TS from "typescript";
 import { fail, ok, type Result } from "../errors";
 
+/**
+ * The TypeScript compiler, loaded the first time a model file is compiled: every command
+ * imports this module, most never load a model file, and loading the compiler costs about
+ * 0.3 s of CPU.
+ */
+let compiler: typeof TS | undefined;
+function typescript(): typeof TS {
+  compiler ??= require("typescript") as typeof TS;
+  return compiler;
+}
+
 export function compileModelFile(source: string, file: string): Result<string> {
+  const ts = typescript();
   const out = ts.transpileModule(source, {
     fileName: file,
     reportDiagnostics: true,
@@ -39,9 +51,10 @@ export function compileModelFile(source: string, file: string): Result<string> {
  * source, or undefined when the id is computed rather than written out.
  */
 export function lineOfId(source: string, file: string, id: string): number | undefined {
+  const ts = typescript();
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, true);
   let found: number | undefined;
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (found !== undefined) return;
     if (
       ts.isPropertyAssignment(n) &&
