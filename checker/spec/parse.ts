@@ -1,13 +1,14 @@
 // Turns a spec file's text into a Spec, or a UserError that names the file, the place in
 // it (a JSON pointer, or line:column for malformed JSON) and what was expected.
 
-import Ajv, { type ErrorObject } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { TRIGGERS } from "../../model/machine/vocabulary";
 import schema from "../../specs/spec.schema.json";
 import { fail, ok, type Result } from "../errors";
 import { parseJsonText } from "../json";
 import { OPERATOR_NAMES } from "../rules/operators";
 import { checkRules } from "./check";
+import { specValidator } from "./spec-validator";
 import type { Rule, Spec } from "./types";
 
 // The schema file is what editors read; the vocabulary is what the checker evaluates. They
@@ -29,9 +30,6 @@ interface SpecFile extends Omit<Spec, "path"> {
   readonly drop?: readonly string[];
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-const validate = ajv.compile<SpecFile>(schema);
-
 /** Loads the spec named by an `extends` (a bundled id or a path), relative to `from`. */
 export type ResolveParent = (ref: string, from: string) => Result<Spec>;
 
@@ -40,6 +38,8 @@ export function parseSpec(text: string, path: string, resolveParent?: ResolvePar
   if (!json.ok) return json;
   const bad = (where: string, message: string): Result<Spec> =>
     fail({ code: "bad-spec", file: path, where, message });
+  // The schema describes a SpecFile (as ajv.compile<SpecFile> would assert).
+  const validate = specValidator() as ValidateFunction<SpecFile>;
   if (!validate(json.value)) {
     const e = pickError(validate.errors ?? []);
     return bad(e.instancePath || "/", describe(e));
@@ -91,9 +91,6 @@ export function parseSpec(text: string, path: string, resolveParent?: ResolvePar
   return ok({ ...own, rules, extends: parent.value.id, path });
 }
 
-/** The JSON reader specs and traces share (kept here for the modules that import it). */
-export const parseJson = parseJsonText;
-
 /**
  * Of ajv's errors, the one a person should read: the deepest place, and there the most
  * specific keyword. An anyOf over expression forms says less than what broke inside the
@@ -139,8 +136,14 @@ function describe(e: ErrorObject): string {
   }
 }
 
+/** The operators, as the schema's expression form lists them. */
+const FORM_OPERATORS = [...schemaOperators].sort().join();
+
 function hint(e: ErrorObject): string {
-  return e.parentSchema === schema.definitions.form
+  // The expression form, told by its properties (the validator generated at build time
+  // holds a copy of the schema, not this module's object).
+  const props = (e.parentSchema as { properties?: object } | undefined)?.properties;
+  return props !== undefined && Object.keys(props).sort().join() === FORM_OPERATORS
     ? ` (expression operators: ${OPERATOR_NAMES.join(", ")})`
     : "";
 }

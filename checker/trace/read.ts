@@ -12,7 +12,7 @@ import { EVENT_FIELDS } from "../../model/machine/vocabulary";
 import type { Origin } from "../../model/registry";
 import { fail, ok, type Result } from "../errors";
 import type { CellResult, Counterexample } from "../run";
-import { parseJson } from "../spec/parse";
+import { parseJsonText } from "../json";
 import { bool, int, list, nat, oneOf, optStr, type Rec, record, str, strings } from "./decode";
 import {
   type ActionKind,
@@ -44,7 +44,7 @@ export interface LoadedTrace {
 export type AnyTrace = LoadedTrace | LegacyTrace;
 
 export function readTrace(text: string, file: string): Result<AnyTrace> {
-  const json = parseJson(text, file);
+  const json = parseJsonText(text, file);
   if (!json.ok) return json;
   try {
     return ok(decodeTrace(json.value));
