@@ -11,8 +11,8 @@ import type { Kernel, Val } from "../../model/kernel/state";
 import { EVENT_FIELDS } from "../../model/machine/vocabulary";
 import type { Origin } from "../../model/registry";
 import { fail, ok, type Result } from "../errors";
-import type { CellResult, Counterexample } from "../run";
 import { parseJsonText } from "../json";
+import type { CellResult, Counterexample } from "../run";
 import { bool, int, list, nat, oneOf, optStr, type Rec, record, str, strings } from "./decode";
 import {
   type ActionKind,
