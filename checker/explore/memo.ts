@@ -33,6 +33,10 @@ export interface Judge<V> {
 /** One transition, as the changes it makes to the component numbers of its state. */
 export interface Remembered<V> {
   readonly action: Action;
+  /**
+   * Its events, where the monitor's verdict on them waits for the state reached (none
+   * otherwise: the verdict is kept instead, and the memo keeps no events it will not read).
+   */
   readonly events: readonly Observation[];
   /** Pairs of (position, component number): the positions whose component changes. */
   readonly changes: readonly number[];
@@ -185,7 +189,7 @@ export class TransitionMemo<V> {
       const post = events.length > 0 && this.judge.readsPost(events);
       remembered.push({
         action: t.action,
-        events,
+        events: post ? events : NONE,
         changes,
         violations:
           events.length === 0 ? NONE : post ? undefined : this.judge.transition(events, NO_STATE),
