@@ -4,14 +4,14 @@
 // different states are never taken for one. State numbers are dense (0, 1, 2, ...) and, as
 // breadth-first search appends states level by level, a frontier is a range of them.
 
+import { doubled } from "./doubled";
+
 // Every table starts small (the default matrix runs 1,190 cells of a few hundred states,
 // each with a store per kind of component) and doubles. Arena chunks double up to 1 MiB; a
 // state's place is its chunk's number times 2^20 plus its offset (a 32-bit number: up to
 // 4 GiB of keys), and never spans chunks; the last chunk wastes at most 1 MiB. A state's
 // bytes end where the next state's begin (or where its chunk's bytes end): no length is
 // stored.
-import { doubled } from "./doubled";
-
 const FIRST_CHUNK = 1 << 10;
 const FIRST_STATES = 1 << 8;
 const FIRST_SLOTS = 1 << 9;
