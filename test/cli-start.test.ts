@@ -1,7 +1,7 @@
 // The compiled command line starts fast: bin/lazymmu runs dist/ (no TypeScript compiler at
-// run time), and `--help` and `--version` load no model, spec or checker code; a bare
-// `lazymmu` prints the usage and exits 2, as every CLI does; a checkout whose sources are
-// newer than its build says so.
+// run time, unless a command compiles a model file given with --load), and `--help` and
+// `--version` load no model, spec or checker code; a bare `lazymmu` prints the usage and
+// exits 2, as every CLI does; a checkout whose sources are newer than its build says so.
 
 import { spawnSync } from "node:child_process";
 import {
