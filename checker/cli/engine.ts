@@ -15,7 +15,7 @@
 // default budget optimizes 120-odd functions in a 2x3 run, most of them the model's steps
 // and the monitor, which run only on memo misses: a few thousand calls each, then never
 // again. Four times the budget leaves those to the baseline compiler and still optimizes
-// the hot loop within the first few thousand states. Measured alike (December 2026): the
+// the hot loop's functions, which run for every transition. Measured alike: the
 // 2x3 run optimizes 56 functions instead of 125, V8's compile times sum to 250 ms instead
 // of 644, the background threads' CPU falls from about 0.4 s to 0.18 s, and the median of
 // ten cold runs goes 1.00 -> 0.84 CPU s; 3x3 runs (symmetric 4.7-5.8 s, unreduced 20-24 s)
@@ -26,15 +26,15 @@ import { setFlagsFromString } from "node:v8";
 // V8 doubles its young generation whenever as many bytes as it holds have survived
 // scavenges since it last grew: the transition memo's entries survive, so in any run past
 // a few thousand states the young generation grows to its maximum (v8.getHeapSpaceStatistics
-// puts the new space at 32 MiB), which is a third of the peak memory of a 3x3 symmetric
-// run. The hot loop allocates little per state (a number for the clock), so a young
-// generation that stays near its first size (1-2 MiB) only collects more often, and each
-// collection is smaller. Measured
-// alike: bytes per state (peak RSS growth) on the 2x3 reference 153-155 -> 122-126, 3x3
-// symmetric 107-108 -> 60-63, 3x3 unreduced 57 -> 50; CPU no worse (2x3 median of five
-// 0.81-0.89 -> 0.66-0.75 s, 3x3 symmetric 3.8 -> 3.6-3.8 s, 3x3 unreduced 18.0 -> 18.1 s,
-// the default matrix 9.5-10.1 -> 8.8-10.1 s wall). This flag, unlike the young
-// generation's size, takes effect after start-up (V8 reads it each time it would grow).
+// puts the new space at 32 MiB), about a quarter of the peak memory of a 3x3 symmetric run.
+// The hot loop allocates little per state (a number for the clock), so a young generation
+// that stays near its first size (1-2 MiB) only collects more often, and each collection
+// is smaller. Measured alike: bytes per state (peak RSS growth) on the 2x3 reference
+// 153-155 -> 122-126, 3x3 symmetric 107-108 -> 60-63, 3x3 unreduced 57 -> 50; CPU no worse
+// (2x3 median of five 0.81-0.89 -> 0.66-0.75 s, 3x3 symmetric 3.8 -> 3.6-3.8 s, 3x3
+// unreduced 18.0 -> 18.1 s, the default matrix 9.5-10.1 -> 8.8-10.1 s wall). This flag,
+// unlike the young generation's size, takes effect after start-up (V8 reads it each time
+// the young generation would grow).
 
 /**
  * V8's defaults: 920 bytes inlined into one optimized function; a budget of 67,584 bytes;
