@@ -8,14 +8,15 @@
 // is the growth of the peak RSS (getrusage's ru_maxrss) over the RSS just before
 // exploring, divided by the states stored; it counts everything the run allocates (state
 // store, component stores, the trace's parent pointers, garbage not yet collected, V8's
-// heap, kept small by the engine flags: checker/cli/engine.ts); the typed arrays the run still
-// holds at the end (the exploration's own tables) are given beside it.
+// heap, kept small by the engine flags: checker/cli/engine.ts); the typed arrays the run
+// still holds at the end (the exploration's own tables) are given beside it.
 
 import { tuneEngine } from "../checker/cli/engine";
 import type { BenchConfig } from "./bench-setup";
 
-// As the lazymmu command does (bin/lazymmu): V8's flags before the checker's modules load,
-// so that loading them does not grow the young generation first. They load below.
+// V8's flags before the checker's modules load, so that loading them does not grow the
+// young generation first (the lazymmu command sets them before it starts the workers that
+// explore: checker/cli/main.ts). The modules load below.
 tuneEngine();
 const { runCell } = require("../checker/run") as typeof import("../checker/run");
 const { BENCH_CONFIGS, BENCH_SPEC, benchCell } =

@@ -37,8 +37,9 @@ describe("the explorer's tables", () => {
 
   it("the state store gives back each state's exact bytes across arena chunks", () => {
     // Keys of 0 to 3,000 bytes (no length is stored: a state ends where the next begins, or
-    // where its chunk's bytes end), over the first chunks' doublings and past a 1 MiB one,
-    // with keys longer than the first chunk.
+    // where its chunk's bytes end), over the first chunks' doublings and past a 1 MiB one;
+    // and, in a store of its own, a first key longer than the chunk the first would double
+    // to (that chunk is made as long as the key).
     const store = new StateStore();
     const bytesOf = (i: number) => {
       const len = i === 0 ? 0 : (i * 7919) % 3001;
@@ -47,7 +48,7 @@ describe("the explorer's tables", () => {
       for (let k = 4; k < b.length; k++) b[k] = (i + k) & 0xff;
       return i === 0 ? new Uint8Array(0) : b;
     };
-    const big = new Uint8Array(20_000).fill(7); // above the first chunk's 16 KiB
+    const big = new Uint8Array(20_000).fill(7); // above the first chunks' 1 and 2 KiB
     const n = 1_500;
     const wrong: number[] = [];
     for (let i = 0; i < n; i++) if (store.add(bytesOf(i)) !== i) wrong.push(i);
@@ -62,6 +63,13 @@ describe("the explorer's tables", () => {
     expect(Array.from(store.get(n + 1))).toEqual([1]);
     expect(store.find(big.subarray(1))).toBe(-1);
     expect(store.bytes).toBeGreaterThan(2 ** 20); // it went past one 1 MiB chunk
+    const fresh = new StateStore();
+    expect(fresh.add(Uint8Array.of(9))).toBe(0);
+    expect(fresh.add(big)).toBe(1);
+    expect(fresh.add(Uint8Array.of(8))).toBe(2);
+    expect(Array.from(fresh.get(0))).toEqual([9]);
+    expect(Buffer.compare(fresh.get(1), big)).toBe(0);
+    expect(Array.from(fresh.get(2))).toEqual([8]);
   });
 
   it("a read tree keeps what each combination of components gave through its growth", () => {

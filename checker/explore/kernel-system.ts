@@ -3,11 +3,11 @@
 // from the transition memo (memo.ts): each unit of the relation runs once per combination
 // of the components it reads, and a successor is its state's component numbers with the
 // unit's changes, its state built only when asked for. A stored state is expanded from the
-// component numbers of its key (`expand`): it is built only for a unit that must run. A unit that runs does so on lazily
-// copied drafts instead of immer drafts (lazy-draft.ts): the recipe mutates copies of the
-// parts it reaches, and the successor shares the rest with the state it came from, which
-// is never written. Events carry only the context fields
-// the spec's checks read (the monitor's `listens` says which). Keys are of orbit
+// component numbers of its key (`expand`): it is built only for a unit that must run. A
+// unit that runs does so on lazily copied drafts instead of immer drafts (lazy-draft.ts):
+// the recipe mutates copies of the parts it reaches, and the successor shares the rest
+// with the state it came from, which is never written. Events carry only the context
+// fields the spec's checks read (the monitor's `listens` says which). Keys are of orbit
 // representatives (symmetric-codec.ts) where the machine and the spec are symmetric under
 // relabelling CPUs or tasks (symmetry.ts), unless the caller turns symmetry off.
 
