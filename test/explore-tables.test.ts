@@ -1,10 +1,12 @@
-// The explorer's packed tables through their growth: the state store (hashes kept per
-// state, so that growing reads no bytes), the read trees' interleaved branch table, and
-// the component keys read back into numbers without decoding the state.
+// The explorer's packed tables through their growth: the state store (its table rebuilt
+// from the states' bytes as it grows), the segmented arrays that grow without a copy, the
+// read trees' interleaved branch table, and the component keys read back into numbers
+// without decoding the state.
 
 import { describe, expect, it } from "vitest";
 import { CollapsedKernelCodec } from "../checker/explore/kernel-codec";
 import { ReadTrees } from "../checker/explore/read-tree";
+import { Segments } from "../checker/explore/segments";
 import { StateStore } from "../checker/explore/store";
 import { machine, reachable } from "./explore-helpers";
 
@@ -33,6 +35,18 @@ describe("the explorer's tables", () => {
     expect(wrong).toEqual([]);
     expect(store.find(keyOf(n))).toBe(-1);
     expect(store.size).toBe(n);
+  });
+
+  it("a segmented array gives back every number pushed, across its segments' bounds", () => {
+    const a = new Segments();
+    const n = 300_000; // segments of 1, 2, 4, ... 256 Ki entries: nine bounds
+    const value = (i: number) => (i === n - 1 ? 0xffffffff : Math.imul(i, 2654435761) >>> 0);
+    for (let i = 0; i < n; i++) a.push(value(i));
+    const wrong: number[] = [];
+    for (let i = 0; i < n; i++) if (a.at(i) !== value(i)) wrong.push(i);
+    expect(wrong).toEqual([]);
+    expect(a.length).toBe(n);
+    expect(a.bytes).toBe(4 * 1024 * (2 ** 9 - 1));
   });
 
   it("the state store gives back each state's exact bytes across arena chunks", () => {

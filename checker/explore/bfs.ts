@@ -7,6 +7,7 @@
 // Pure: no I/O, no clock of its own (the caller passes `now`), no logging.
 
 import { doubled } from "./doubled";
+import { Segments } from "./segments";
 import { StateStore } from "./store";
 
 /** What the explorer needs of a system: the kernel model is one (kernel-system.ts). */
@@ -103,16 +104,17 @@ export type Exploration<V> = {
 
 const PROGRESS_EVERY = 16384;
 
-/** A growable array of 32-bit integers (the BFS parents: 4 bytes a state). */
+/** The BFS parents: 4 bytes a state, in segments (nothing copied as it grows). */
 class IntList {
-  private a = new Int32Array(1024);
-  length = 0;
+  private readonly a = new Segments();
+  get length(): number {
+    return this.a.length;
+  }
   push(x: number): void {
-    if (this.length === this.a.length) this.a = doubled(this.a);
-    this.a[this.length++] = x;
+    this.a.push(x);
   }
   at(i: number): number {
-    return this.a[i] ?? -1;
+    return i >= 0 && i < this.a.length ? this.a.at(i) | 0 : -1;
   }
 }
 

@@ -4,16 +4,17 @@
 // different states are never taken for one. State numbers are dense (0, 1, 2, ...) and, as
 // breadth-first search appends states level by level, a frontier is a range of them.
 
-import { doubled } from "./doubled";
+import { Segments } from "./segments";
 
 // Every table starts small (the default matrix runs 1,190 cells of a few hundred states,
-// each with a store per kind of component) and doubles. Arena chunks double up to 1 MiB; a
+// each with a store per kind of component) and grows: the hash table doubles (rebuilt from
+// the states' bytes, as no hash is kept per state), the states' places are a segmented
+// array (segments.ts: never copied). Arena chunks double up to 1 MiB; a
 // state's place is its chunk's number times 2^20 plus its offset (a 32-bit number: up to
 // 4 GiB of keys), and never spans chunks; the last chunk wastes at most 1 MiB. A state's
 // bytes end where the next state's begin (or where its chunk's bytes end): no length is
 // stored.
 const FIRST_CHUNK = 1 << 10;
-const FIRST_STATES = 1 << 8;
 const FIRST_SLOTS = 1 << 9;
 const CHUNK = 1 << 20;
 
@@ -50,9 +51,7 @@ export class StateStore {
   /** Bytes used in each chunk but the last (whose figure is `used`). */
   private readonly filled: number[] = [];
   /** Per state: chunk index * CHUNK + offset of its first byte. */
-  private starts = new Uint32Array(FIRST_STATES);
-  /** Per state: its hash, so that growing the table reads no state's bytes. */
-  private hashes = new Int32Array(FIRST_STATES);
+  private readonly starts = new Segments();
   private count = 0;
   /** Open addressing: state number + 1, 0 for an empty slot. */
   private table = new Int32Array(FIRST_SLOTS);
@@ -71,8 +70,7 @@ export class StateStore {
   get bytes(): number {
     return (
       this.allocated +
-      this.starts.byteLength +
-      this.hashes.byteLength +
+      this.starts.bytes +
       this.table.byteLength +
       this.tags.byteLength
     );
@@ -106,7 +104,6 @@ export class StateStore {
       }
     }
     const index = this.append(key);
-    this.hashes[index] = h;
     this.table[slot] = index + 1;
     this.tags[slot] = tag;
     if (this.count * 4 > this.table.length * 3) this.grow();
@@ -142,9 +139,9 @@ export class StateStore {
 
   /** The chunk of state `i` (< count), its bytes from `at` to `end`. */
   private place(i: number): Uint8Array | undefined {
-    const start = this.starts[i] ?? 0;
+    const start = this.starts.at(i);
     const c = Math.floor(start / CHUNK);
-    const next = i + 1 < this.count ? (this.starts[i + 1] ?? 0) : -1;
+    const next = i + 1 < this.count ? this.starts.at(i + 1) : -1;
     this.at = start % CHUNK;
     this.end =
       next >= 0 && Math.floor(next / CHUNK) === c
@@ -180,11 +177,7 @@ export class StateStore {
     const chunk = this.chunks[chunkIndex];
     if (!chunk) throw new Error("checker error: no arena chunk");
     chunk.set(key, this.used);
-    if (this.count === this.starts.length) {
-      this.starts = doubled(this.starts);
-      this.hashes = doubled(this.hashes);
-    }
-    this.starts[this.count] = chunkIndex * CHUNK + this.used;
+    this.starts.push(chunkIndex * CHUNK + this.used);
     this.used += need;
     return this.count++;
   }
@@ -194,8 +187,10 @@ export class StateStore {
     this.table = new Int32Array(size);
     this.tags = new Uint8Array(size);
     this.mask = size - 1;
+    // Each state's hash again, from its bytes (cheaper than keeping 4 bytes a state for it).
     for (let i = 0; i < this.count; i++) {
-      const h = this.hashes[i] ?? 0;
+      const chunk = this.place(i);
+      const h = chunk === undefined ? 0 : hashBytes(chunk, this.at, this.end);
       let slot = h & this.mask;
       while ((this.table[slot] ?? 0) !== 0) slot = (slot + 1) & this.mask;
       this.table[slot] = i + 1;
