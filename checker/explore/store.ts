@@ -68,12 +68,7 @@ export class StateStore {
 
   /** Bytes the store holds (arenas, index and table), for the bytes-per-state figure. */
   get bytes(): number {
-    return (
-      this.allocated +
-      this.starts.bytes +
-      this.table.byteLength +
-      this.tags.byteLength
-    );
+    return this.allocated + this.starts.bytes + this.table.byteLength + this.tags.byteLength;
   }
 
   /** The number of the state with these bytes, or -1. */
