@@ -14,7 +14,6 @@ import type { Cell } from "../checker/run";
 import { parseSpec } from "../checker/spec/parse";
 import { findArch } from "../model/arch/index";
 import { findScenario } from "../model/scenarios/index";
-import type { Scenario } from "../model/scenarios/types";
 
 export const BENCH_ARCH = "sparc64@v6.15";
 export const BENCH_SCENARIO = "bench-reference";
@@ -22,22 +21,10 @@ export const BENCH_SPEC = "specs/lazy-mmu-v6.15.json";
 export const BENCH_CONFIGS = ["2x3", "3x3"] as const;
 export type BenchConfig = (typeof BENCH_CONFIGS)[number];
 
-/** The mirror's -DNCPU=3: CPU 2 starts idle and has a kfence source of its own. */
-function withThirdCpu(s: Scenario): Scenario {
-  return {
-    ...s,
-    id: `${s.id}-3cpu`,
-    summary: `${s.summary}; a third, idle CPU with its own interrupt source`,
-    cpus: 3,
-    irqs: [...s.irqs, { id: "kfence2", handler: "kfence_unprotect", bound: 1, cpus: [2] }],
-  };
-}
-
 export function benchCell(config: BenchConfig): Cell {
   const arch = findArch(BENCH_ARCH);
-  const reference = findScenario(BENCH_SCENARIO);
+  const scenario = findScenario(config === "3x3" ? `${BENCH_SCENARIO}-3cpu` : BENCH_SCENARIO);
   const spec = parseSpec(readFileSync(join(PACKAGE_ROOT, BENCH_SPEC), "utf8"), BENCH_SPEC);
-  if (!arch || !reference || !spec.ok) throw new Error("bench configuration missing");
-  const scenario = config === "3x3" ? withThirdCpu(reference) : reference;
+  if (!arch || !scenario || !spec.ok) throw new Error("bench configuration missing");
   return { spec: spec.value, arch, scenario, preemption: "full" };
 }

@@ -1,5 +1,6 @@
-// The benchmark's reference configuration: 2 CPUs, 3 tasks, an interrupt source per CPU.
-// Not part of the default matrix.
+// The benchmark's reference configuration: 2 CPUs, 3 tasks, an interrupt source per CPU;
+// and its 3 CPU x 3 task variant (the SPIN mirror's -DNCPU=3). Not part of the default
+// matrix.
 
 import { ptlOf } from "../kernel/primitives";
 import { applyToPteRangeKernel, kfenceUnprotect, wpPageCopy, zapPteRange } from "./callers";
@@ -31,4 +32,16 @@ export const benchReference: Scenario = {
     kfenceUnprotect("kfence_unprotect", "kernel:4", 1),
   ],
   preemption: ["full"],
+};
+
+/** The mirror's -DNCPU=3: CPU 2 starts idle and has a kfence source of its own. */
+export const benchReference3cpu: Scenario = {
+  ...benchReference,
+  id: "bench-reference-3cpu",
+  summary: `${benchReference.summary}; a third, idle CPU with its own interrupt source`,
+  cpus: 3,
+  irqs: [
+    ...benchReference.irqs,
+    { id: "kfence2", handler: "kfence_unprotect", bound: 1, cpus: [2] },
+  ],
 };

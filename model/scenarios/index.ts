@@ -4,7 +4,7 @@
 // entry below.
 
 import { type Origin, Registry } from "../registry";
-import { benchReference } from "./bench";
+import { benchReference, benchReference3cpu } from "./bench";
 import { callers2Scenarios } from "./callers-2";
 import { hugePageScenarios } from "./huge-pages";
 import { kfenceIrqApplyToPageRange, kfenceIrqInRegion } from "./interrupts";
@@ -74,6 +74,7 @@ export const scenarioRegistry = new Registry<Scenario>([
  */
 export const extraScenarioRegistry = new Registry<Scenario>([
   benchReference,
+  benchReference3cpu,
   ...v7ExtraScenarios,
   ...irqsOffScenarios,
   ...threeCpuScenarios,
