@@ -39,14 +39,14 @@ describe("the explorer's tables", () => {
 
   it("a segmented array gives back every number pushed, across its segments' bounds", () => {
     const a = new Segments();
-    const n = 300_000; // segments of 1, 2, 4, ... 256 Ki entries: nine bounds
+    const n = 300_000; // segments of 256, 512, ... 256 Ki entries: eleven
     const value = (i: number) => (i === n - 1 ? 0xffffffff : Math.imul(i, 2654435761) >>> 0);
     for (let i = 0; i < n; i++) a.push(value(i));
     const wrong: number[] = [];
     for (let i = 0; i < n; i++) if (a.at(i) !== value(i)) wrong.push(i);
     expect(wrong).toEqual([]);
     expect(a.length).toBe(n);
-    expect(a.bytes).toBe(4 * 1024 * (2 ** 9 - 1));
+    expect(a.bytes).toBe(4 * 256 * (2 ** 11 - 1));
   });
 
   it("the state store gives back each state's exact bytes across arena chunks", () => {

@@ -1,10 +1,10 @@
-// A growable array of unsigned 32-bit numbers that is never copied: its first 2^10 entries
+// A growable array of unsigned 32-bit numbers that is never copied: its first 2^8 entries
 // in one segment, then each segment as long as all those before it. Appending allocates a
 // segment now and then and copies nothing, so growing leaves no old copy behind for the
 // garbage collector (a doubled copy's old half stays resident until a full collection).
-// Entry i is in segment floor(log2(i + 2^10)) - 10.
+// Entry i is in segment floor(log2(i + 2^8)) - 8.
 
-const BITS = 10;
+const BITS = 8;
 const FIRST = 1 << BITS;
 
 export class Segments {
