@@ -9,11 +9,10 @@ import { Segments } from "./segments";
 // Every table starts small (the default matrix runs 1,190 cells of a few hundred states,
 // each with a store per kind of component) and grows: the hash table doubles (rebuilt from
 // the states' bytes, as no hash is kept per state), the states' places are a segmented
-// array (segments.ts: never copied). Arena chunks double up to 1 MiB; a
-// state's place is its chunk's number times 2^20 plus its offset (a 32-bit number: up to
-// 4 GiB of keys), and never spans chunks; the last chunk wastes at most 1 MiB. A state's
-// bytes end where the next state's begin (or where its chunk's bytes end): no length is
-// stored.
+// array (segments.ts: never copied). Arena chunks double up to 1 MiB; a state's place is
+// its chunk's number times 2^20 plus its offset (a 32-bit number: up to 4 GiB of keys), and
+// never spans chunks; the last chunk wastes at most 1 MiB. A state's bytes end where the
+// next state's begin (or where its chunk's bytes end): no length is stored.
 const FIRST_CHUNK = 1 << 10;
 const FIRST_SLOTS = 1 << 9;
 const CHUNK = 1 << 20;
