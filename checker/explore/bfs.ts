@@ -107,9 +107,6 @@ const PROGRESS_EVERY = 16384;
 /** The BFS parents: 4 bytes a state, in segments (nothing copied as it grows). */
 class IntList {
   private readonly a = new Segments();
-  get length(): number {
-    return this.a.length;
-  }
   push(x: number): void {
     this.a.push(x);
   }

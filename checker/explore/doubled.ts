@@ -1,6 +1,6 @@
 // The explorer's tables are typed arrays that double when full: a copy twice as long.
 
-type Table = Int32Array | Uint32Array | Uint8Array;
+type Table = Int32Array | Uint8Array;
 
 /** `a` copied into a typed array of its kind twice as long (the rest zero). */
 export function doubled<T extends Table>(a: T): T {
