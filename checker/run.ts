@@ -9,11 +9,13 @@ import { buildMachine, type Machine } from "../model/machine/machine";
 import type { Action } from "../model/machine/transitions";
 import type { Scenario } from "../model/scenarios/types";
 import { type Exploration, explore, type Limits, type Stats } from "./explore/bfs";
-import { kernelSystem } from "./explore/kernel-system";
+import { type KernelSystem, kernelSystem } from "./explore/kernel-system";
+import { type Expander, exploreOffloaded, type OffloadedExploration } from "./explore/offload";
 import { rebuild, type TraceStep } from "./explore/rebuild";
+import { SharedComponents, type SharedComponentsData } from "./explore/shared-store";
 import type { SymmetryOver } from "./explore/symmetry";
 import { errorMessage, type Verdict } from "./outcome";
-import { monitor, type Violation } from "./rules/monitor";
+import { type Monitor, monitor, type Violation } from "./rules/monitor";
 import type { Spec } from "./spec/types";
 
 export type { Verdict } from "./outcome";
@@ -57,6 +59,8 @@ export interface CellResult {
   readonly vacuous: readonly string[];
   /** With `coverage`: the model steps no explored path took. */
   readonly unreached?: readonly StepRef[];
+  /** Threads that explored the cell, when it was more than one (explore/offload.ts). */
+  readonly threads?: number;
 }
 
 /** A model step by its kernel function, label and source position. */
@@ -109,38 +113,147 @@ export interface NotBuilt {
 const DEADLOCK_TEXT =
   "No context can move but not every task has finished (a deadlock of the model: a lock never released, a task never woken).";
 
+/** How one cell's states are expanded by another thread once it is large (offload.ts). */
+export interface Offload {
+  /** Offload once this many states are stored (at the end of a level). */
+  readonly handOffAt: number;
+  /**
+   * The expander, with the system `cellSystem` builds for the same cell and options on the
+   * components `shared` (their buffers, for another thread).
+   */
+  readonly start: (shared: SharedComponentsData) => Expander;
+}
+
+/** The system a cell explores: the one the expanding thread of a large cell builds as well. */
+export function cellSystem(
+  machine: Machine,
+  mon: Monitor,
+  opts: RunOptions,
+  onAction?: (a: Action) => void,
+  shared?: SharedComponents,
+): KernelSystem {
+  return kernelSystem(machine, mon, {
+    ...(opts.symmetry === undefined ? {} : { symmetry: opts.symmetry }),
+    ...(opts.memo === undefined ? {} : { memo: opts.memo }),
+    ...(onAction === undefined ? {} : { onAction }),
+    ...(shared === undefined ? {} : { shared }),
+  });
+}
+
 export function runCell(cell: Cell, limits: Limits, opts: RunOptions = {}): CellResult {
-  const noStats: Stats = { states: 0, transitions: 0, depth: 0, seconds: 0 };
+  const p = prepare(cell, opts);
+  return p.ok ? runPrepared(cell, p, limits, opts) : p.result;
+}
+
+function runPrepared(cell: Cell, p: Prepared, limits: Limits, opts: RunOptions): CellResult {
+  let result: Exploration<Violation>;
+  try {
+    result = explore(p.sys, limitsOf(limits, opts));
+  } catch (err) {
+    return errorResult(cell, p.machine, NO_STATS, { message: errorMessage(err), choices: [] });
+  }
+  return finish(cell, p, result, opts, []);
+}
+
+/**
+ * `runCell`, its states expanded by the thread `offload` starts once it is large enough:
+ * the same result. Coverage is collected in this thread only, so a run with it stays here,
+ * as does a reduced one (explore/offload.ts says why).
+ */
+export async function runCellOffloaded(
+  cell: Cell,
+  limits: Limits,
+  opts: RunOptions,
+  offload: Offload,
+): Promise<CellResult> {
+  if (opts.coverage === true) return runCell(cell, limits, opts);
+  if (opts.symmetry !== false) {
+    const p = prepare(cell, opts);
+    if (!p.ok) return p.result;
+    if (p.reduced.length > 0) return runPrepared(cell, p, limits, opts);
+  }
+  const shared = SharedComponents.create();
+  const p = prepare(cell, opts, shared);
+  if (!p.ok) return p.result;
+  let result: OffloadedExploration<Violation>;
+  try {
+    result = await exploreOffloaded(p.sys, limitsOf(limits, opts), {
+      handOffAt: offload.handOffAt,
+      start: () => offload.start(shared.data),
+    });
+  } catch (err) {
+    return errorResult(cell, p.machine, NO_STATS, { message: errorMessage(err), choices: [] });
+  }
+  const r = finish(cell, p, result, opts, result.asked);
+  return result.offloaded ? { ...r, threads: 2 } : r;
+}
+
+const NO_STATS: Stats = { states: 0, transitions: 0, depth: 0, seconds: 0 };
+
+const limitsOf = (limits: Limits, opts: RunOptions): Limits => ({
+  ...limits,
+  ...(opts.tracesPerRule === undefined ? {} : { tracesPerRule: opts.tracesPerRule }),
+});
+
+interface Prepared {
+  readonly ok: true;
+  readonly machine: Machine;
+  readonly mon: Monitor;
+  readonly sys: KernelSystem;
+  readonly reduced: readonly SymmetryOver[];
+  readonly reached: Set<string>;
+}
+
+/** The cell's machine, monitor and system, or the `error` result of building them. */
+function prepare(
+  cell: Cell,
+  opts: RunOptions,
+  shared?: SharedComponents,
+): Prepared | { readonly ok: false; readonly result: CellResult } {
   let machine: Machine;
   try {
     machine = buildMachine(cell.arch, cell.scenario, cell.preemption);
   } catch (err) {
-    return errorResult(cell, undefined, noStats, { message: errorMessage(err), choices: [] });
+    const result = errorResult(cell, undefined, NO_STATS, {
+      message: errorMessage(err),
+      choices: [],
+    });
+    return { ok: false, result };
   }
-  let result: Exploration<Violation>;
-  let reduced: readonly SymmetryOver[] = [];
   const mon = monitor(cell.spec);
   const reached = new Set<string>();
   try {
-    const sys = kernelSystem(machine, mon, {
-      ...(opts.symmetry === undefined ? {} : { symmetry: opts.symmetry }),
-      ...(opts.memo === undefined ? {} : { memo: opts.memo }),
-      ...(opts.coverage === true
-        ? {
-            onAction: (a: Action) => {
-              if (a.kind === "step") reached.add(stepKey(a));
-            },
+    const sys = cellSystem(
+      machine,
+      mon,
+      opts,
+      opts.coverage === true
+        ? (a: Action) => {
+            if (a.kind === "step") reached.add(stepKey(a));
           }
-        : {}),
-    });
-    if (sys.symmetry?.ok === true) reduced = sys.symmetry.over;
-    result = explore(sys, {
-      ...limits,
-      ...(opts.tracesPerRule === undefined ? {} : { tracesPerRule: opts.tracesPerRule }),
-    });
+        : undefined,
+      shared,
+    );
+    const reduced = sys.symmetry?.ok === true ? sys.symmetry.over : [];
+    return { ok: true, machine, mon, sys, reduced, reached };
   } catch (err) {
-    return errorResult(cell, machine, noStats, { message: errorMessage(err), choices: [] });
+    const result = errorResult(cell, machine, NO_STATS, {
+      message: errorMessage(err),
+      choices: [],
+    });
+    return { ok: false, result };
   }
+}
+
+/** The cell's result from its exploration; `asked`: rules another thread evaluated too. */
+function finish(
+  cell: Cell,
+  p: Prepared,
+  result: Exploration<Violation>,
+  opts: RunOptions,
+  asked: readonly string[],
+): CellResult {
+  const { machine, mon, reduced, reached } = p;
   if (result.error !== undefined) {
     const { message, path } = result.error;
     return errorResult(cell, machine, result.stats, { message, choices: path }, reduced);
@@ -157,7 +270,7 @@ export function runCell(cell: Cell, limits: Limits, opts: RunOptions = {}): Cell
   violations.sort((a, b) => a.rule.localeCompare(b.rule));
   const verdict: Verdict =
     violations.length > 0 ? "fail" : result.stoppedBy !== null ? "incomplete" : "pass";
-  const asked = mon.triggered();
+  const triggered = new Set([...mon.triggered(), ...asked]);
   return {
     ...cell,
     machine,
@@ -166,7 +279,7 @@ export function runCell(cell: Cell, limits: Limits, opts: RunOptions = {}): Cell
     stats: result.stats,
     stoppedBy: result.stoppedBy,
     reduced,
-    vacuous: cell.spec.rules.filter((r) => !asked.has(r.id)).map((r) => r.id),
+    vacuous: cell.spec.rules.filter((r) => !triggered.has(r.id)).map((r) => r.id),
     ...(opts.coverage === true
       ? { unreached: modelSteps(machine).filter((s) => !reached.has(stepKey(s))) }
       : {}),

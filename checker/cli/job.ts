@@ -6,11 +6,11 @@ import { findArch } from "../../model/arch/index";
 import type { ArchModel } from "../../model/arch/types";
 import type { PreemptionModel } from "../../model/kernel/state";
 import { findScenario } from "../../model/scenarios/index";
-import type { Progress } from "../explore/bfs";
+import type { Limits, Progress } from "../explore/bfs";
 import { tracePath } from "../report/paths";
 import { type CellSummary, summarize } from "../report/summary";
 import { traceText } from "../report/trace-text";
-import { runCell } from "../run";
+import { type Cell, type CellResult, type RunOptions, runCell, runCellOffloaded } from "../run";
 import type { Spec } from "../spec/types";
 import { traceDocument } from "../trace/document";
 import type { TraceFile } from "./files";
@@ -41,6 +41,11 @@ export interface CellJob {
   readonly kernel?: KernelJob;
   /** Set when --any-era runs a combination no kernel had: why no kernel had it. */
   readonly whatIf?: string;
+  /**
+   * Threads the cell may use (checker/explore/offload.ts: a second one expands its states
+   * once it is large): set by the pool when it runs this one cell alone; absent or 1, one.
+   */
+  readonly parts?: number;
 }
 
 /** A kernel tree and what was asked of it: plain data, so a worker derives the same models. */
@@ -103,32 +108,69 @@ function archOf(job: CellJob): ArchModel | undefined {
   return derivedModels.get(kernelKey(job.kernel))?.find((a) => a.id === job.arch);
 }
 
-export function runJob(job: CellJob, onProgress?: (p: Progress) => void): CellRun {
+/** The cell a job names, in this thread's registries. */
+export function jobCell(job: CellJob): Cell {
   const arch = archOf(job);
   const scenario = findScenario(job.scenario);
   // The ids come from a selection resolved against the same registries.
   if (!arch || !scenario) throw new Error(`no model ${job.arch} or scenario ${job.scenario}`);
-  const r = runCell(
-    {
-      spec: job.spec,
-      arch,
-      scenario,
-      preemption: job.preemption,
-      ...(job.whatIf === undefined ? {} : { whatIf: job.whatIf }),
-    },
-    {
-      maxStates: job.maxStates,
-      timeoutMs: job.timeoutMs,
-      now: () => performance.now(),
-      ...(onProgress === undefined ? {} : { onProgress }),
-    },
-    {
-      symmetry: job.symmetry,
-      memo: job.memo,
-      tracesPerRule: job.tracesPerRule,
-      coverage: job.coverage,
-    },
-  );
+  return {
+    spec: job.spec,
+    arch,
+    scenario,
+    preemption: job.preemption,
+    ...(job.whatIf === undefined ? {} : { whatIf: job.whatIf }),
+  };
+}
+
+export function jobOptions(job: CellJob): RunOptions {
+  return {
+    symmetry: job.symmetry,
+    memo: job.memo,
+    tracesPerRule: job.tracesPerRule,
+    coverage: job.coverage,
+  };
+}
+
+function jobLimits(job: CellJob, onProgress?: (p: Progress) => void): Limits {
+  return {
+    maxStates: job.maxStates,
+    timeoutMs: job.timeoutMs,
+    now: () => performance.now(),
+    ...(onProgress === undefined ? {} : { onProgress }),
+  };
+}
+
+/**
+ * States a cell stores before its expansion goes to another thread: a run this large takes
+ * a second or more, so the thread's start-up (a fraction of that) pays.
+ */
+export const HAND_OFF_AT = 200_000;
+
+export function runJob(job: CellJob, onProgress?: (p: Progress) => void): CellRun {
+  return runOf(job, runCell(jobCell(job), jobLimits(job, onProgress), jobOptions(job)));
+}
+
+/**
+ * `runJob`, its states expanded by another thread once the cell has stored `handOffAt`
+ * states, where the job may use more than one (`job.parts`).
+ */
+export async function runJobOffloaded(
+  job: CellJob,
+  onProgress?: (p: Progress) => void,
+  handOffAt = HAND_OFF_AT,
+): Promise<CellRun> {
+  const parts = job.parts ?? 1;
+  if (parts <= 1) return runJob(job, onProgress);
+  const { threadExpander } = await import("./expander");
+  const r = await runCellOffloaded(jobCell(job), jobLimits(job, onProgress), jobOptions(job), {
+    handOffAt,
+    start: (shared) => threadExpander(job, shared),
+  });
+  return runOf(job, r);
+}
+
+function runOf(job: CellJob, r: CellResult): CellRun {
   const files = r.violations.flatMap((v) => {
     const base = `${job.out}/${tracePath(r, v)}`;
     return [

@@ -1,7 +1,9 @@
 // The matrix on a pool of worker threads (--workers N): each worker runs one cell at a
 // time and takes the next when it is done; results are put back in job order, so the
-// report is the same whatever the number of workers. Aborting (Ctrl-C) stops the workers at
-// once and returns what had finished. Workers run the compiled JavaScript in dist/.
+// report is the same whatever the number of workers. A selection of one cell has a second
+// thread expand its states once it is large (checker/explore/offload.ts), with the same
+// result. Aborting (Ctrl-C) stops the workers at once and returns what had finished.
+// Workers run the compiled JavaScript in dist/.
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -69,7 +71,8 @@ export function workerPool(size: number): CellRunner {
               if (!more) feed(w);
             }
           });
-          w.postMessage(job);
+          // A cell run alone may use another thread (offload.ts).
+          w.postMessage(jobs.length === 1 && size > 1 ? { ...job, parts: size } : job);
         };
         if (hooks.signal?.aborted === true) return finish();
         hooks.signal?.addEventListener("abort", onAbort);

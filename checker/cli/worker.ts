@@ -2,7 +2,7 @@
 // and posts back their progress and results. Runs as compiled JavaScript (dist/).
 
 import { parentPort } from "node:worker_threads";
-import { type CellJob, loadJobFiles, runJob } from "./job";
+import { type CellJob, loadJobFiles, runJobOffloaded } from "./job";
 import type { WorkerMessage } from "./pool";
 
 const port = parentPort;
@@ -10,9 +10,8 @@ if (port !== null) {
   port.on("message", (job: CellJob) => {
     const post = (m: WorkerMessage) => port.postMessage(m);
     // The files --load names, before the job's ids are looked up; a failure ends the pool.
-    void loadJobFiles(job).then(() => {
-      const run = runJob(job, (progress) => post({ kind: "progress", progress }));
-      post({ kind: "done", run });
-    });
+    void loadJobFiles(job)
+      .then(() => runJobOffloaded(job, (progress) => post({ kind: "progress", progress })))
+      .then((run) => post({ kind: "done", run }));
   });
 }

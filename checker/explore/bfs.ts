@@ -6,8 +6,8 @@
 // BFS level is a range of state numbers: the frontier is that range, decoded on expansion.
 // Pure: no I/O, no clock of its own (the caller passes `now`), no logging.
 
-import { doubled } from "./doubled";
-import { Segments } from "./segments";
+import { concrete, DEADLOCK, FindingSet, findingKey } from "./findings";
+import { Tree } from "./lists";
 import { StateStore } from "./store";
 
 /** What the explorer needs of a system: the kernel model is one (kernel-system.ts). */
@@ -33,6 +33,8 @@ export interface System<S, V> {
   successorKey?(t: Successor<S, V>): Uint8Array;
   /** `stateViolations(t.next)` of a successor just returned, possibly without building it. */
   successorViolations?(t: Successor<S, V>): readonly V[];
+  /** `stateViolations(decode(bytes[from .. to)))`, possibly without decoding the state. */
+  keyViolations?(bytes: Uint8Array, from: number, to: number): readonly V[];
   /** The state a key stands for, as a value the caller owns. */
   decode(key: Uint8Array): S;
   /** A final state: having no successor here is not a deadlock. */
@@ -51,6 +53,12 @@ export interface System<S, V> {
    * from the initial state, at each step taking the first successor with the next key.
    */
   readonly reduced?: boolean;
+  /**
+   * Keys mean the same state to every instance of this system built on the same shared
+   * components (shared-store.ts): an exploration on two threads (offload.ts) can send them
+   * between threads.
+   */
+  readonly sharedKeys?: boolean;
 }
 
 export interface Successor<S, V> {
@@ -104,85 +112,60 @@ export type Exploration<V> = {
 
 const PROGRESS_EVERY = 16384;
 
-/** The BFS parents: 4 bytes a state, in segments (nothing copied as it grows). */
-class IntList {
-  private readonly a = new Segments();
-  push(x: number): void {
-    this.a.push(x);
-  }
-  at(i: number): number {
-    return i >= 0 && i < this.a.length ? this.a.at(i) | 0 : -1;
-  }
-}
-
 /**
- * The index of the transition that reached each state: a byte a state, as a state has
- * fewer than 255 successors but for the rare one whose index is kept aside.
+ * A search stopped at the end of a BFS level, to go on elsewhere (offload.ts): what it
+ * stored, the tree, what it found, and the frontier, states `levelStart` to the last.
  */
-class ChoiceList {
-  private a = new Uint8Array(1024);
-  private readonly large = new Map<number, number>();
-  length = 0;
-  push(x: number): void {
-    if (this.length === this.a.length) this.a = doubled(this.a);
-    if (x >= 0 && x < 255) this.a[this.length] = x;
-    else {
-      this.a[this.length] = 255;
-      this.large.set(this.length, x);
-    }
-    this.length++;
-  }
-  at(i: number): number {
-    const x = this.a[i];
-    if (x === undefined || i >= this.length) return -1;
-    return x === 255 ? (this.large.get(i) ?? -1) : x;
-  }
+export interface Handoff<V> {
+  readonly store: StateStore;
+  readonly tree: Tree;
+  readonly findings: FindingSet<V>;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly levelStart: number;
+  /** When the search started (by `limits.now`). */
+  readonly start: number;
 }
 
 export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V> {
+  const r = search(sys, limits, Number.POSITIVE_INFINITY);
+  if (r.done === undefined) throw new Error("checker error: a search handed off unasked");
+  return r.done;
+}
+
+/**
+ * `explore`, unless the states stored reach `handOffAt` at the end of a level with more to
+ * expand: then the search so far.
+ */
+export function search<S, V>(
+  sys: System<S, V>,
+  limits: Limits,
+  handOffAt: number,
+):
+  | { readonly done: Exploration<V>; readonly handoff?: undefined }
+  | { readonly done?: undefined; readonly handoff: Handoff<V> } {
   const start = limits.now();
   const store = new StateStore();
-  const parent = new IntList();
-  const choice = new ChoiceList();
-  const findings = new Map<string, Finding<V>>();
-  const pathTo = (i: number, last?: number): number[] => {
-    const p: number[] = last === undefined ? [] : [last];
-    for (let j = i; j > 0; j = parent.at(j)) p.push(choice.at(j));
-    return p.reverse();
-  };
-  const chainTo = (i: number): number[] => {
-    const c: number[] = [];
-    for (let j = i; j > 0; j = parent.at(j)) c.push(j);
-    return c.reverse();
-  };
-  const perRule = new Map<string, number>();
+  const tree = new Tree();
   const most = limits.tracesPerRule ?? 1;
-  // A reduced run's findings are made concrete once the search is over: rebuilding a path
-  // runs `successors` again, which may reuse the objects of the successors being read.
-  const unbuilt: { readonly key: string; readonly build: () => Finding<V> }[] = [];
-  const later = (key: string, build: () => Finding<V>): Finding<V> => {
-    unbuilt.push({ key, build });
-    return { kind: "rule", path: [] };
-  };
+  const findings = new FindingSet<V>(most);
   const report = (vs: readonly V[], at: number, last?: number) => {
     for (const v of vs) {
       const rule = sys.ruleOf(v);
-      const key = most > 1 && sys.signatureOf ? `${rule}\u0000${sys.signatureOf(v)}` : rule;
-      const n = perRule.get(rule) ?? 0;
-      if (n >= most || findings.has(key)) continue;
-      perRule.set(rule, n + 1);
-      findings.set(
+      const key = findingKey(sys, most, v);
+      if (!findings.wants(rule, key)) continue;
+      findings.keep(
+        rule,
         key,
         sys.reduced === true
-          ? later(key, () => concrete(sys, store, chainTo(at), { rule, last }))
-          : { kind: "rule", violation: v, path: pathTo(at, last) },
+          ? () => concrete(sys, tree.pathTo(at), { rule, last })
+          : () => ({ kind: "rule", violation: v, path: tree.pathTo(at, last) }),
       );
     }
   };
 
   store.add(sys.key(sys.initial));
-  parent.push(-1);
-  choice.push(-1);
+  tree.add(-1, -1);
   report(sys.stateViolations(sys.initial), 0);
 
   let transitions = 0;
@@ -196,7 +179,11 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
   // otherwise reach first long after compiling the loop, and compile the loop again).
   const onProgress = limits.onProgress;
 
-  search: while (levelStart < levelEnd) {
+  levels: while (levelStart < levelEnd) {
+    if (store.size >= handOffAt && levelStart > 0)
+      return {
+        handoff: { store, tree, findings, transitions, depth, levelStart, start },
+      };
     for (let i = levelStart; i < levelEnd; i++) {
       // The state itself only where it is needed: by `successors`, or to tell a final
       // state from a deadlock.
@@ -213,20 +200,19 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
         // Reduced, the stored path is of representatives: the concrete one reaches a
         // relabelling of this state, which throws alike.
         const path =
-          sys.reduced === true ? concrete(sys, store, chainTo(i), undefined).path : pathTo(i);
+          sys.reduced === true ? concrete(sys, tree.pathTo(i), undefined).path : tree.pathTo(i);
         error = { message: err instanceof Error ? err.message : String(err), path };
-        break search;
+        break levels;
       }
       if (
         succ.length === 0 &&
-        !findings.has("deadlock") &&
+        !findings.hasDeadlock() &&
         !sys.done(i === 0 ? sys.initial : sys.decode(store.get(i)))
       ) {
-        findings.set(
-          "deadlock",
+        findings.keepDeadlock(
           sys.reduced === true
-            ? later("deadlock", () => concrete(sys, store, chainTo(i), undefined))
-            : { kind: "deadlock", path: pathTo(i) },
+            ? () => concrete(sys, tree.pathTo(i), undefined)
+            : () => ({ kind: DEADLOCK, path: tree.pathTo(i) }),
         );
       }
       for (let k = 0; k < succ.length; k++) {
@@ -239,12 +225,11 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
         if (store.size >= limits.maxStates) {
           if (store.has(key)) continue;
           stoppedBy = "max-states";
-          break search;
+          break levels;
         }
         const index = store.add(key);
         if (!store.added) continue;
-        parent.push(i);
-        choice.push(k);
+        tree.add(i, k);
         report(
           sys.successorViolations === undefined
             ? sys.stateViolations(t.next)
@@ -256,7 +241,7 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
       const elapsed = limits.now() - start;
       if (elapsed > limits.timeoutMs) {
         stoppedBy = "timeout";
-        break search;
+        break levels;
       }
       if (onProgress !== undefined && expanded % PROGRESS_EVERY === 0) {
         onProgress({
@@ -271,68 +256,18 @@ export function explore<S, V>(sys: System<S, V>, limits: Limits): Exploration<V>
     levelEnd = store.size;
     if (levelEnd > levelStart) depth++;
   }
-  // In the order they were found (a key set again keeps its place).
-  for (const u of unbuilt) findings.set(u.key, u.build());
   return {
-    findings: [...findings.values()],
-    stats: {
-      states: store.size,
-      transitions,
-      depth,
-      seconds: (limits.now() - start) / 1000,
+    done: {
+      findings: findings.built(),
+      stats: {
+        states: store.size,
+        transitions,
+        depth,
+        seconds: (limits.now() - start) / 1000,
+      },
+      stoppedBy,
+      ...(error === undefined ? {} : { error }),
+      storeBytes: store.bytes,
     },
-    stoppedBy,
-    ...(error === undefined ? {} : { error }),
-    storeBytes: store.bytes,
   };
-}
-
-const sameBytes = (a: Uint8Array, b: Uint8Array) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
-
-/**
- * A finding of a reduced exploration as a path of the unreduced system: re-executes from
- * the initial state, at each step taking the first successor whose key is the next
- * stored state's (one exists: the successors of a state and of its representative are
- * the same up to renumbering). The violation is judged again on the concrete path, so its
- * message names the CPUs the trace shows. `rule` is absent for a deadlock.
- */
-function concrete<S, V>(
-  sys: System<S, V>,
-  store: StateStore,
-  chain: readonly number[],
-  found: { readonly rule: string; readonly last: number | undefined } | undefined,
-): Finding<V> {
-  let s = sys.initial;
-  const path: number[] = [];
-  for (const j of chain) {
-    const want = store.get(j).slice();
-    const succ = sys.successors(s);
-    const k = succ.findIndex((t) => sameBytes(sys.key(t.next), want));
-    const t = succ[k];
-    if (!t) throw new Error(`checker error: no concrete successor reaches stored state ${j}`);
-    path.push(k);
-    s = t.next;
-  }
-  if (found === undefined) return { kind: "deadlock", path };
-  const { rule, last } = found;
-  if (last === undefined) {
-    const v = sys.stateViolations(s).find((x) => sys.ruleOf(x) === rule);
-    if (v === undefined) throw new Error(`checker error: ${rule} does not hold again on replay`);
-    return { kind: "rule", violation: v, path };
-  }
-  // The representative's transition `last` broke `rule`; some transition of the concrete
-  // state leads to the same orbit and breaks it too.
-  const rep = sys.decode(store.get(chain[chain.length - 1] ?? 0).slice());
-  const repNext = sys.successors(chain.length === 0 ? sys.initial : rep)[last];
-  if (!repNext) throw new Error("checker error: a reduced finding's transition is gone");
-  const want = sys.key(repNext.next).slice();
-  const succ = sys.successors(s);
-  for (let k = 0; k < succ.length; k++) {
-    const t = succ[k];
-    if (!t || !sameBytes(sys.key(t.next), want)) continue;
-    const v = t.violations.find((x) => sys.ruleOf(x) === rule);
-    if (v !== undefined) return { kind: "rule", violation: v, path: [...path, k] };
-  }
-  throw new Error(`checker error: ${rule} does not break again on the concrete path`);
 }

@@ -38,6 +38,16 @@ export class Interner {
     }
     return i;
   }
+
+  /** The string numbered `id`. */
+  string(id: number): string | undefined {
+    return this.strings[id];
+  }
+
+  /** The number numbered `id`. */
+  number(id: number): number | undefined {
+    return this.numbers[id];
+  }
 }
 
 /** A growable byte buffer written as unsigned LEB128 integers (7 bits a byte). */
@@ -130,7 +140,7 @@ export function readScalar(r: Reader, t: Interner): number | string | boolean {
     case TAG_STRING:
       return stringAt(t, n);
     default: {
-      const x = t.numbers[n];
+      const x = t.number(n);
       if (x === undefined) throw new Error(`checker error: no interned number ${n}`);
       return x;
     }
@@ -138,7 +148,7 @@ export function readScalar(r: Reader, t: Interner): number | string | boolean {
 }
 
 export function stringAt(t: Interner, id: number): string {
-  const s = t.strings[id];
+  const s = t.string(id);
   if (s === undefined) throw new Error(`checker error: no interned string ${id}`);
   return s;
 }

@@ -19,19 +19,28 @@ type Struct = Extract<Kind, { kind: "struct" }>;
 /** Builds a state from its lists and its other fields (each in declaration order). */
 type Build = (lists: unknown[][], fields: unknown[]) => Record<string, unknown>;
 
+/** Where components of one kind are stored: store.ts, or shared-store.ts for several threads. */
+export interface ComponentStore {
+  /** The number of the component with these bytes, stored if it is new. */
+  add(key: Uint8Array): number;
+  /** The bytes of component `i`. */
+  get(i: number): Uint8Array;
+  readonly size: number;
+  readonly bytes: number;
+}
+
 /** One kind of component: a list's elements, or one field's values. */
 interface Part {
   readonly name: string;
   readonly encode: ReturnType<typeof encoder>;
   readonly decode: ReturnType<typeof decoder>;
   readonly equal: ReturnType<typeof equality>;
-  readonly store: StateStore;
+  readonly store: ComponentStore;
   /** Decoded components by number, shared by the states decoded (never written). */
   readonly decoded: unknown[];
 }
 
-function part(name: string, k: Kind): Part {
-  const store = new StateStore();
+function part(name: string, k: Kind, store: ComponentStore): Part {
   return { name, encode: encoder(k), decode: decoder(k), equal: equality(k), store, decoded: [] };
 }
 
@@ -53,15 +62,17 @@ export class CollapsedCodec {
   private readonly out = new Writer();
   private readonly build: Build;
 
+  /** `stores`: where each kind of component is stored (by default a store of this codec's). */
   constructor(
     schema: Struct,
     private readonly interner: Interner,
+    stores: (name: string) => ComponentStore = () => new StateStore(),
   ) {
     const lists: Part[] = [];
     const fields: Part[] = [];
     for (const [name, k] of Object.entries(schema.fields)) {
-      if (k.kind === "list") lists.push(part(name, k.of));
-      else fields.push(part(name, k));
+      if (k.kind === "list") lists.push(part(name, k.of, stores(name)));
+      else fields.push(part(name, k, stores(name)));
     }
     this.lists = lists;
     this.fields = fields;

@@ -9,6 +9,7 @@ import { kernelSchema } from "../../model/kernel/schema";
 import type { Kernel } from "../../model/kernel/state";
 import { copier, decoder, encoder, Interner, Reader, Writer } from "./codec";
 import { CollapsedCodec } from "./collapse";
+import type { SharedComponents } from "./shared-store";
 
 const encodeKernel = encoder(kernelSchema);
 const decodeKernel = decoder(kernelSchema);
@@ -66,7 +67,17 @@ export interface ComponentKeys {
 
 /** The explorer's keys: a few bytes a state, its components in stores of their own. */
 export class CollapsedKernelCodec implements ComponentKeys {
-  protected readonly c = new CollapsedCodec(kernelSchema, new Interner());
+  protected readonly c: CollapsedCodec;
+
+  /** `shared`: components numbered alike in every thread that has them (shared-store.ts). */
+  constructor(shared?: SharedComponents) {
+    this.c =
+      shared === undefined
+        ? new CollapsedCodec(kernelSchema, new Interner())
+        : new CollapsedCodec(kernelSchema, shared.interner, (name) => shared.store(name));
+    this.haltedField = this.c.fieldIndex("halted");
+    this.running = this.c.addField(this.haltedField, null);
+  }
 
   get componentBytes(): number {
     return this.c.componentBytes;
@@ -107,9 +118,9 @@ export class CollapsedKernelCodec implements ComponentKeys {
     return this.c.rebase(ids) as unknown as Kernel;
   }
 
-  private readonly haltedField = this.c.fieldIndex("halted");
+  private readonly haltedField: number;
   /** The component of `halted: null` (components are exact: any other one has halted). */
-  private readonly running = this.c.addField(this.haltedField, null);
+  private readonly running: number;
 
   halted(ids: readonly number[]): boolean {
     return ids[this.c.fieldAt(ids, this.haltedField)] !== this.running;

@@ -21,6 +21,7 @@ import type { Successor, System } from "./bfs";
 import { CollapsedKernelCodec, type ComponentKeys } from "./kernel-codec";
 import { lazyProduce } from "./lazy-draft";
 import { type Remembered, TransitionMemo } from "./memo";
+import type { SharedComponents } from "./shared-store";
 import { SymmetricKernelCodec } from "./symmetric-codec";
 import { type Symmetry, type SymmetryOver, symmetryOf } from "./symmetry";
 
@@ -34,6 +35,8 @@ export interface KernelSystemOptions {
   readonly onAction?: (a: Action) => void;
   /** Remember each unit's transitions by the components it read (memo.ts); default on. */
   readonly memo?: boolean;
+  /** Components shared with another thread that expands states (shared-store.ts). */
+  readonly shared?: SharedComponents;
 }
 
 const NONE: readonly Violation[] = [];
@@ -79,7 +82,9 @@ export function kernelSystem(
       ? undefined
       : symmetryOf(m, mon.spec, asked === true ? ["cpus", "tasks"] : asked);
   const codec: ComponentKeys =
-    sym?.ok === true ? new SymmetricKernelCodec(sym.group) : new CollapsedKernelCodec();
+    sym?.ok === true
+      ? new SymmetricKernelCodec(sym.group, opts.shared)
+      : new CollapsedKernelCodec(opts.shared);
   const memo = opts.memo === false ? undefined : new TransitionMemo<Violation>(m, mon, codec);
   const found: Remembered<Violation>[] = [];
   const pool: Found[] = [];
@@ -88,6 +93,13 @@ export function kernelSystem(
   // The state built (rebase) keeps its numbers: a copy, as `expanded` is reused. One
   // function for every expansion (none allocated per state).
   const rebaseExpanded = () => codec.rebase(expanded.slice());
+  // A stored state's components, and its state built only if the monitor reads it.
+  const keyIds: number[] = [];
+  const keyState = {
+    get next(): Kernel {
+      return codec.assemble(keyIds);
+    },
+  };
   const judged = (next: Kernel, action: Action, events: readonly Observation[]) => {
     opts.onAction?.(action);
     return { next, violations: events.length > 0 ? mon.transition(events, next) : [] };
@@ -141,7 +153,16 @@ export function kernelSystem(
           },
         }),
     successorKey: (t) => (t instanceof Found ? codec.keyOfIds(t.ids) : codec.key(t.next)),
+    sharedKeys: opts.shared !== undefined,
     stateViolations: (s) => mon.state(s),
+    ...(memo === undefined
+      ? {}
+      : {
+          keyViolations: (b: Uint8Array, from: number, to: number) => {
+            codec.readIds(b, keyIds, from, to);
+            return memo.stateViolations(keyIds, keyState);
+          },
+        }),
     successorViolations: (t) =>
       memo !== undefined && t instanceof Found ? memo.stateViolations(t.ids, t) : mon.state(t.next),
     key: (s) => codec.key(s),

@@ -17,7 +17,7 @@ const FIRST_CHUNK = 1 << 10;
 const FIRST_SLOTS = 1 << 9;
 const CHUNK = 1 << 20;
 
-function hashBytes(b: Uint8Array, from: number, to: number): number {
+export function hashBytes(b: Uint8Array, from: number, to: number): number {
   // Four bytes a round (murmur3's mixing), then a final avalanche so that the low bits (the
   // table index) mix. Keys are short: a byte at a time cost a multiply per byte.
   let h = 0x811c9dc5 ^ (to - from);
@@ -52,13 +52,13 @@ export class StateStore {
   /** Per state: chunk index * CHUNK + offset of its first byte. */
   private readonly starts = new Segments();
   private count = 0;
-  /** Open addressing: state number + 1, 0 for an empty slot. */
-  private table = new Int32Array(FIRST_SLOTS);
   /**
-   * Per slot, 8 bits of its state's hash (above the bits that pick the slot's place): a
-   * probe compares the bytes only when they match, not at every occupied slot it passes.
+   * Open addressing, 0 for an empty slot. An occupied slot holds its state's number + 1 in
+   * the bits the mask keeps (the table always has more slots than states) and, above them,
+   * its state's hash: the bits that did not pick the slot. A probe compares a state's bytes
+   * only when those match, and reads nothing else for the slots it passes.
    */
-  private tags = new Uint8Array(FIRST_SLOTS);
+  private table = new Int32Array(FIRST_SLOTS);
   private mask = FIRST_SLOTS - 1;
 
   get size(): number {
@@ -67,17 +67,19 @@ export class StateStore {
 
   /** Bytes the store holds (arenas, index and table), for the bytes-per-state figure. */
   get bytes(): number {
-    return this.allocated + this.starts.bytes + this.table.byteLength + this.tags.byteLength;
+    return this.allocated + this.starts.bytes + this.table.byteLength;
   }
 
   /** The number of the state with these bytes, or -1. */
   find(key: Uint8Array): number {
     const h = hashBytes(key, 0, key.length);
-    const tag = h >>> 24;
-    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+    const mask = this.mask;
+    const high = h & ~mask;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const e = this.table[slot] ?? 0;
       if (e === 0) return -1;
-      if (this.tags[slot] === tag && this.equals(e - 1, key)) return e - 1;
+      if ((e & ~mask) === high && this.equals((e & mask) - 1, key, 0, key.length))
+        return (e & mask) - 1;
     }
   }
 
@@ -86,20 +88,24 @@ export class StateStore {
 
   /** Adds the state if it is new: returns its number (`added` says whether it was new). */
   add(key: Uint8Array): number {
-    const h = hashBytes(key, 0, key.length);
-    const tag = h >>> 24;
-    let slot = h & this.mask;
-    for (; ; slot = (slot + 1) & this.mask) {
+    return this.addHashed(key, 0, key.length, hashBytes(key, 0, key.length));
+  }
+
+  /** `add` of the key `bytes[from .. to)` whose `hashBytes` is `h`. */
+  addHashed(bytes: Uint8Array, from: number, to: number, h: number): number {
+    const mask = this.mask;
+    const high = h & ~mask;
+    let slot = h & mask;
+    for (; ; slot = (slot + 1) & mask) {
       const e = this.table[slot] ?? 0;
       if (e === 0) break;
-      if (this.tags[slot] === tag && this.equals(e - 1, key)) {
+      if ((e & ~mask) === high && this.equals((e & mask) - 1, bytes, from, to)) {
         this.added = false;
-        return e - 1;
+        return (e & mask) - 1;
       }
     }
-    const index = this.append(key);
-    this.table[slot] = index + 1;
-    this.tags[slot] = tag;
+    const index = this.append(bytes, from, to);
+    this.table[slot] = high | (index + 1);
     if (this.count * 4 > this.table.length * 3) this.grow();
     this.added = true;
     return index;
@@ -146,18 +152,17 @@ export class StateStore {
     return this.chunks[c];
   }
 
-  private equals(i: number, key: Uint8Array): boolean {
+  private equals(i: number, key: Uint8Array, from: number, to: number): boolean {
     const chunk = this.place(i);
     if (!chunk) return false;
-    const at = this.at;
-    const len = key.length;
-    if (this.end - at !== len) return false;
-    for (let j = 0; j < len; j++) if (chunk[at + j] !== key[j]) return false;
+    const at = this.at - from;
+    if (this.end - this.at !== to - from) return false;
+    for (let j = from; j < to; j++) if (chunk[at + j] !== key[j]) return false;
     return true;
   }
 
-  private append(key: Uint8Array): number {
-    const need = key.length;
+  private append(key: Uint8Array, from: number, to: number): number {
+    const need = to - from;
     const last = this.chunks[this.chunks.length - 1];
     if (need > CHUNK) throw new Error(`checker error: a state of ${need} bytes`);
     if (last && this.used + need > last.length) {
@@ -170,7 +175,10 @@ export class StateStore {
     const chunkIndex = this.chunks.length - 1;
     const chunk = this.chunks[chunkIndex];
     if (!chunk) throw new Error("checker error: no arena chunk");
-    chunk.set(key, this.used);
+    // Keys are short: a loop copies them without the view and call `set` would take.
+    if (need <= 64)
+      for (let j = 0, at = this.used; j < need; j++) chunk[at + j] = key[from + j] ?? 0;
+    else chunk.set(key.subarray(from, to), this.used);
     this.starts.push(chunkIndex * CHUNK + this.used);
     this.used += need;
     return this.count++;
@@ -179,16 +187,15 @@ export class StateStore {
   private grow(): void {
     const size = this.table.length * 2;
     this.table = new Int32Array(size);
-    this.tags = new Uint8Array(size);
     this.mask = size - 1;
+    const mask = this.mask;
     // Each state's hash again, from its bytes (cheaper than keeping 4 bytes a state for it).
     for (let i = 0; i < this.count; i++) {
       const chunk = this.place(i);
       const h = chunk === undefined ? 0 : hashBytes(chunk, this.at, this.end);
-      let slot = h & this.mask;
-      while ((this.table[slot] ?? 0) !== 0) slot = (slot + 1) & this.mask;
-      this.table[slot] = i + 1;
-      this.tags[slot] = h >>> 24;
+      let slot = h & mask;
+      while ((this.table[slot] ?? 0) !== 0) slot = (slot + 1) & mask;
+      this.table[slot] = (h & ~mask) | (i + 1);
     }
   }
 }

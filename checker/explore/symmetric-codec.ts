@@ -8,6 +8,7 @@
 import type { Kernel } from "../../model/kernel/state";
 import { CollapsedKernelCodec } from "./kernel-codec";
 import { RELABEL_FIELD, relabelCpu, relabelTask } from "./relabel";
+import type { SharedComponents } from "./shared-store";
 import { isIdentityRelabelling, type Relabelling } from "./symmetry";
 
 /** A growable table from a component number to its relabelled component's number. */
@@ -60,8 +61,8 @@ export class SymmetricKernelCodec extends CollapsedKernelCodec {
   private best = new Int32Array(0);
   private cand = new Int32Array(0);
 
-  constructor(group: readonly Relabelling[]) {
-    super();
+  constructor(group: readonly Relabelling[], shared?: SharedComponents) {
+    super(shared);
     // The key layout below is [#cpus, cpus..., #tasks, tasks..., fields...].
     if (this.cpus !== 0 || this.tasks !== 1)
       throw new Error("checker error: symmetry expects the state's lists to be cpus, tasks");

@@ -50,6 +50,8 @@ export interface CellSummary {
    * per orbit. Empty: every state was stored. Absent: the cell did not run.
    */
   readonly reduced?: readonly SymmetryOver[];
+  /** Threads that explored the cell, when more than one (absent: one). */
+  readonly threads?: number;
   readonly stats: {
     readonly states: number;
     readonly transitions: number;
@@ -94,6 +96,7 @@ export function summarize(cell: number, r: CellResult, outDir: string): CellSumm
       steps: v.steps.length - 1,
     })),
     reduced: [...r.reduced],
+    ...(r.threads === undefined ? {} : { threads: r.threads }),
     stats: {
       states: r.stats.states,
       transitions: r.stats.transitions,

@@ -39,7 +39,7 @@ export function reportText(results: readonly CellSummary[]): string {
   for (const r of ran) {
     const s = r.stats;
     out.push(
-      `${MARK[r.verdict].padEnd(10)} ${r.arch}  ${r.scenario}  preemption=${r.preemption}  (${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.seconds.toFixed(2)}s${reducedText(r.reduced)})`,
+      `${MARK[r.verdict].padEnd(10)} ${r.arch}  ${r.scenario}  preemption=${r.preemption}  (${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.seconds.toFixed(2)}s${r.threads === undefined ? "" : `, ${r.threads} threads`}${reducedText(r.reduced)})`,
     );
     if (r.whatIf !== undefined) out.push(`           WHAT-IF (--any-era): ${r.whatIf}`);
     if (r.stoppedBy !== undefined) out.push(`           ${stoppedText(r.stoppedBy)}`);
