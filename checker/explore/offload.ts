@@ -70,6 +70,11 @@ export interface Expander {
 /** States per request, and requests in flight: enough to keep the expander busy. */
 const CHUNK = 1024;
 const IN_FLIGHT = 8;
+/**
+ * Chunks answered or asked at most: this thread expands no further ahead of the expander's
+ * answers than this (its results wait in memory until their turn).
+ */
+const MAX_AHEAD = 1024;
 
 export interface OffloadedExploration<V> extends Exploration<V> {
   /** Whether another thread expanded states (the run was large enough). */
@@ -163,7 +168,7 @@ export async function exploreOffloaded<S, V>(
       while (c.result === undefined) {
         const r = expander.take();
         if (r !== undefined) answered(r);
-        else if (sent < store.size) {
+        else if (sent < store.size && chunks.length < MAX_AHEAD) {
           const first = sent;
           const req = request(Math.min(localChunk, store.size - sent));
           chunks.push({ first, result: expandRequest(sys, req, most) });
