@@ -295,7 +295,8 @@ export function expandRequest<S, V>(
   const n = req.ends.length;
   const counts: number[] = [];
   const stuck = new Uint8Array(n);
-  const out = new Growing();
+  const out = OUT;
+  out.reset();
   const broken: (number | string)[] = [];
   let t = 0;
   let error: string | undefined;
@@ -356,10 +357,19 @@ class Growing {
       hashes.set(this.h);
       this.h = hashes;
     }
-    this.b.set(key, this.used);
-    this.h[this.n] = hashBytes(this.b, this.used, this.used + key.length);
+    // Keys are short: a loop copies them without the call `set` would take.
+    const b = this.b;
+    const at = this.used;
+    if (key.length <= 64) for (let j = 0; j < key.length; j++) b[at + j] = key[j] ?? 0;
+    else b.set(key, at);
+    this.h[this.n] = hashBytes(b, at, at + key.length);
     this.used += key.length;
     this.e[this.n++] = this.used;
+  }
+  /** Empty again (its buffers kept: what was taken from it was copied). */
+  reset(): void {
+    this.used = 0;
+    this.n = 0;
   }
   bytes(): Uint8Array {
     return this.b.slice(0, this.used);
@@ -371,6 +381,9 @@ class Growing {
     return this.h.slice(0, this.n);
   }
 }
+
+/** The keys of one request's successors, reused by each (expandRequest is not re-entered). */
+const OUT = new Growing();
 
 /**
  * An expander in this thread (tests): each request answered when it is taken, but for
