@@ -1,11 +1,12 @@
 // The expansion of states on another thread (checker/explore/offload.ts): the components
 // both threads share (shared-store.ts) number alike, and an offloaded exploration is
 // explore()'s to the last field (states, transitions, depth, limits, findings and their
-// paths), with or without symmetry reduction, cut by a state limit or not; through the
-// compiled worker thread as well.
+// paths), this thread expanding states too or not, cut by a state limit or not; through
+// the compiled worker thread as well. A reduced run stays on one thread.
 
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import { type CellJob, type CellRun, runJob, runJobOffloaded } from "../checker/cli/job";
 import { type Exploration, explore } from "../checker/explore/bfs";
@@ -38,6 +39,47 @@ describe("shared components", () => {
       if (Buffer.compare(plain.get(i), again.get(i)) !== 0) wrong.push(i);
     expect(wrong).toEqual([]);
     expect(again.size).toBe(plain.size);
+  });
+
+  it("two threads adding the same components at once give each one number, the same in both", async () => {
+    // The compiled store (the global setup builds dist/), in a thread that adds the keys in
+    // the other order while this one adds them: both start when the thread is ready.
+    const file = join(__dirname, "..", "dist", "checker", "explore", "shared-store.js");
+    const shared = SharedStore.create();
+    const go = new Int32Array(new SharedArrayBuffer(8));
+    const n = 100_000;
+    const keyOf = (i: number) =>
+      Uint8Array.from({ length: 1 + (i % 13) }, (_, j) => (i >> (j % 3)) & 0xff);
+    const worker = new Worker(
+      `const { workerData, parentPort } = require("node:worker_threads");
+       const { SharedStore } = require(workerData.file);
+       const s = new SharedStore(workerData.data);
+       const keyOf = ${keyOf.toString()};
+       const go = new Int32Array(workerData.go);
+       Atomics.store(go, 1, 1);
+       Atomics.wait(go, 0, 0);
+       const got = [];
+       for (let i = workerData.n - 1; i >= 0; i--) got[i] = s.add(keyOf(i));
+       parentPort.postMessage(got);`,
+      { eval: true, workerData: { file, data: shared.data, n, go: go.buffer } },
+    );
+    const theirs = new Promise<number[]>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+    while (Atomics.load(go, 1) === 0) await new Promise((r) => setTimeout(r, 5));
+    Atomics.store(go, 0, 1);
+    Atomics.notify(go, 0);
+    const mine: number[] = [];
+    for (let i = 0; i < n; i++) mine[i] = shared.add(keyOf(i));
+    const other = await theirs;
+    await worker.terminate();
+    // The keys repeat (keyOf is not one to one): as many numbers as distinct keys.
+    const distinct = new Set(Array.from({ length: n }, (_, i) => keyOf(i).join(","))).size;
+    expect(other).toEqual(mine);
+    expect(new Set(mine).size).toBe(distinct);
+    expect(shared.size).toBe(distinct);
+    for (let i = 0; i < n; i += 997) expect([...shared.get(mine[i] ?? -1)]).toEqual([...keyOf(i)]);
   });
 
   it("a shared interner gives each string one number, which another copy reads back", () => {
