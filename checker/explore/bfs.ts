@@ -6,7 +6,7 @@
 // BFS level is a range of state numbers: the frontier is that range, decoded on expansion.
 // Pure: no I/O, no clock of its own (the caller passes `now`), no logging.
 
-import { concrete, DEADLOCK, FindingSet, findingKey } from "./findings";
+import { concrete, DEADLOCK, FindingSet, reporter } from "./findings";
 import { Tree } from "./lists";
 import { StateStore } from "./store";
 
@@ -147,22 +147,8 @@ export function search<S, V>(
   const start = limits.now();
   const store = new StateStore();
   const tree = new Tree();
-  const most = limits.tracesPerRule ?? 1;
-  const findings = new FindingSet<V>(most);
-  const report = (vs: readonly V[], at: number, last?: number) => {
-    for (const v of vs) {
-      const rule = sys.ruleOf(v);
-      const key = findingKey(sys, most, v);
-      if (!findings.wants(rule, key)) continue;
-      findings.keep(
-        rule,
-        key,
-        sys.reduced === true
-          ? () => concrete(sys, tree.pathTo(at), { rule, last })
-          : () => ({ kind: "rule", violation: v, path: tree.pathTo(at, last) }),
-      );
-    }
-  };
+  const findings = new FindingSet<V>(limits.tracesPerRule ?? 1);
+  const report = reporter(sys, tree, findings);
 
   store.add(sys.key(sys.initial));
   tree.add(-1, -1);

@@ -5,6 +5,7 @@
 // again and would reuse the objects of the successors being read.
 
 import type { Finding, System } from "./bfs";
+import type { Tree } from "./lists";
 
 /** What tells two kept findings apart: the rule, or with more traces a rule, its signature too. */
 export function findingKey<S, V>(sys: System<S, V>, most: number, v: V): string {
@@ -17,7 +18,8 @@ export const DEADLOCK = "deadlock" as const;
 export class FindingSet<V> {
   private readonly kept = new Map<string, () => Finding<V>>();
   private readonly perRule = new Map<string, number>();
-  constructor(private readonly most: number) {}
+  /** Traces kept per rule at most. */
+  constructor(readonly most: number) {}
 
   /** Whether a violation of `rule` with finding key `key` would be kept. */
   wants(rule: string, key: string): boolean {
@@ -42,6 +44,32 @@ export class FindingSet<V> {
   built(): Finding<V>[] {
     return [...this.kept.values()].map((build) => build());
   }
+}
+
+/**
+ * What a search does with violations `vs` found at state `at` (by its transition `last`,
+ * or of the state itself): keeps those `findings` wants, their paths read from `tree` (and
+ * made concrete, in a reduced run) once the search is over.
+ */
+export function reporter<S, V>(
+  sys: System<S, V>,
+  tree: Tree,
+  findings: FindingSet<V>,
+): (vs: readonly V[], at: number, last?: number) => void {
+  return (vs, at, last) => {
+    for (const v of vs) {
+      const rule = sys.ruleOf(v);
+      const key = findingKey(sys, findings.most, v);
+      if (!findings.wants(rule, key)) continue;
+      findings.keep(
+        rule,
+        key,
+        sys.reduced === true
+          ? () => concrete(sys, tree.pathTo(at), { rule, last })
+          : () => ({ kind: "rule", violation: v, path: tree.pathTo(at, last) }),
+      );
+    }
+  };
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) =>

@@ -21,7 +21,7 @@ import {
   type System,
   search,
 } from "./bfs";
-import { DEADLOCK, findingKey } from "./findings";
+import { DEADLOCK, findingKey, reporter } from "./findings";
 import { hashBytes } from "./store";
 
 /** States to expand: the first one's number and their keys (key r ends at `ends[r]`). */
@@ -177,14 +177,7 @@ export async function exploreOffloaded<S, V>(
       }
       return c.result;
     };
-    const report = (vs: readonly V[], at: number) => {
-      for (const v of vs) {
-        const rule = sys.ruleOf(v);
-        const key = findingKey(sys, most, v);
-        if (!findings.wants(rule, key)) continue;
-        findings.keep(rule, key, () => ({ kind: "rule", violation: v, path: tree.pathTo(at) }));
-      }
-    };
+    const report = reporter(sys, tree, findings);
     const onProgress = limits.onProgress;
     states: for (;;) {
       const r = await next();
